@@ -54,9 +54,9 @@ export function octetString(bytes: Uint8Array): Asn1Node {
   return asn1.create(U, T.OCTETSTRING, false, Buffer.from(bytes).toString("binary"));
 }
 
-/** BIT STRING with no unused bits. */
-export function bitString(bytes: Uint8Array): Asn1Node {
-  return asn1.create(U, T.BITSTRING, false, `\u0000${Buffer.from(bytes).toString("binary")}`);
+/** BIT STRING; `unusedBits` counts the unused trailing bits of the last octet. */
+export function bitString(bytes: Uint8Array, unusedBits = 0): Asn1Node {
+  return asn1.create(U, T.BITSTRING, false, `${String.fromCharCode(unusedBits)}${Buffer.from(bytes).toString("binary")}`);
 }
 
 /** NULL. */
@@ -129,4 +129,13 @@ export function rawElement(encoding: Uint8Array): Asn1Node {
 /** DER bytes of a forge node. */
 export function toDer(node: Asn1Node): Buffer {
   return Buffer.from(asn1.toDer(node).getBytes(), "binary");
+}
+
+/** INTEGER from a bigint, in minimal two's complement. */
+export function bigInteger(value: bigint): Asn1Node {
+  if (value >= 0n) return unsignedInteger(value.toString(16));
+  let bytes = 1;
+  while (value < -(1n << BigInt(bytes * 8 - 1))) bytes++;
+  const twos = (1n << BigInt(bytes * 8)) + value;
+  return asn1.create(U, T.INTEGER, false, Buffer.from(twos.toString(16).padStart(bytes * 2, "0"), "hex").toString("binary"));
 }

@@ -153,12 +153,12 @@ export function encodingOf(node: DerNode): Buffer {
 }
 
 /** Whether the node has the given universal tag. */
-export function isUniversal(node: DerNode | undefined, tag: number): node is DerNode {
+export function isUniversal(node: DerNode | undefined, tag: number): node is DerNode & { tagClass: 0 } {
   return node !== undefined && node.tagClass === TagClass.universal && node.tag === tag;
 }
 
 /** Whether the node is context-specific `[tag]`. */
-export function isContext(node: DerNode | undefined, tag: number): node is DerNode {
+export function isContext(node: DerNode | undefined, tag: number): node is DerNode & { tagClass: 2 } {
   return node !== undefined && node.tagClass === TagClass.contextSpecific && node.tag === tag;
 }
 

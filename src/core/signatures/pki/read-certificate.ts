@@ -40,6 +40,8 @@ export interface CertificateSummary {
   extendedKeyUsage?: string[];
   /** Whether extendedKeyUsage is marked critical. */
   extendedKeyUsageCritical: boolean;
+  /** subjectKeyIdentifier, when present. */
+  subjectKeyIdentifier?: Buffer;
   /** SHA-256 of the DER, lower-case hex. */
   sha256: string;
 }
@@ -112,6 +114,8 @@ function summarise(root: DerNode): CertificateSummary {
         if (byte & (0x80 >> (i & 7))) names.push(name);
       });
       summary.keyUsage = names;
+    } else if (id === "2.5.29.14") {
+      summary.subjectKeyIdentifier = Buffer.from(contentOf(inner));
     } else if (id === "2.5.29.37") {
       summary.extendedKeyUsage = inner.children.map((c) => readOid(c));
       summary.extendedKeyUsageCritical = critical;
