@@ -1,0 +1,69 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import fontkit from "@pdf-lib/fontkit";
+import subsetFont from "subset-font";
+import { CustomFontEmbedder, type PDFDocument, type PDFFont } from "pdf-lib";
+
+/**
+ * Chinese text in PDFs: Noto Sans SC (OFL, from `@embedpdf/fonts-sc`) cut to the
+ * characters used with `subset-font` (harfbuzz) and embedded whole with pdf-lib.
+ * pdf-lib's own subsetting breaks CJK glyphs and the full font is 8 MB, so the cut
+ * happens first and pdf-lib embeds the small result with `subset: false`; pdf-lib still
+ * writes a ToUnicode map, so the text can be extracted and searched.
+ */
+
+/** Weights shipped by @embedpdf/fonts-sc. */
+export type CjkFontWeight = "Light" | "DemiLight" | "Regular" | "Medium" | "Bold";
+
+// Ligature glyphs ("fi") have no single code point, so pdf-lib's ToUnicode map would
+// lose them and extracted text would read "Certi cate".
+const NO_LIGATURES = { liga: false, clig: false } as const;
+
+const fontCache = new Map<CjkFontWeight, Promise<Buffer>>();
+
+function fontDirectory(): string {
+  const entry = createRequire(import.meta.url).resolve("@embedpdf/fonts-sc");
+  return join(dirname(entry), "..", "fonts");
+}
+
+function loadFullFont(weight: CjkFontWeight): Promise<Buffer> {
+  let font = fontCache.get(weight);
+  if (!font) {
+    font = readFile(join(fontDirectory(), `NotoSansHans-${weight}.otf`));
+    font.catch(() => fontCache.delete(weight));
+    fontCache.set(weight, font);
+  }
+  return font;
+}
+
+/**
+ * Returns an OpenType font holding only the glyphs for the characters of `text` (plus
+ * the space), cut from Noto Sans SC.
+ */
+export async function subsetCjkFont(text: string, weight: CjkFontWeight = "Regular"): Promise<Uint8Array> {
+  const characters = [...new Set([...text, " "])].join("");
+  return subsetFont(await loadFullFont(weight), characters, { targetFormat: "sfnt" });
+}
+
+/**
+ * Embeds Noto Sans SC, cut to the characters of `text`, into any pdf-lib document. Draw
+ * only those characters with the returned font (pass every string you will draw).
+ *
+ * @example
+ * const font = await embedCjkFont(doc, title + body);
+ * page.drawText(title, { font, size: 16, x: 50, y: 780 });
+ */
+export async function embedCjkFont(doc: PDFDocument, text: string, weight: CjkFontWeight = "Regular"): Promise<PDFFont> {
+  doc.registerFontkit(fontkit);
+  return doc.embedFont(await subsetCjkFont(text, weight), { subset: false, features: NO_LIGATURES });
+}
+
+/**
+ * A pdf-lib font embedder over the cut font, for writing into a bare PDFContext (as the
+ * incremental writer does). Encode every string before calling `embedIntoContext`: the
+ * ToUnicode map covers the glyphs encoded so far.
+ */
+export async function createCjkFontEmbedder(text: string, weight: CjkFontWeight = "Regular"): Promise<CustomFontEmbedder> {
+  return CustomFontEmbedder.for(fontkit, await subsetCjkFont(text, weight), undefined, NO_LIGATURES);
+}

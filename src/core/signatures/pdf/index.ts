@@ -1,0 +1,10 @@
+/**
+ * PDF side of PAdES: incremental updates, signature preparation and embedding, visible
+ * stamps, completion pages, and a tolerant inspector of existing signatures.
+ */
+export { preparePdfSignature, type PreparePdfSignatureOptions, type PreparedPdfSignature, type SignatureStampOptions, type StampRect } from "./prepare-pdf-signature";
+export { embedCmsSignature, hashByteRange, SignatureTooLargeError } from "./embed-cms-signature";
+export type { SignatureStampContent } from "./signature-stamp";
+export { embedCjkFont, subsetCjkFont, createCjkFontEmbedder, type CjkFontWeight } from "./cjk-font";
+export { beginIncrementalUpdate, type IncrementalUpdate, type WrittenUpdate } from "./incremental-writer";
+export { openPdf, listPages, PdfStructureError, type PdfFile, type OpenPdfOptions } from "./pdf-file";

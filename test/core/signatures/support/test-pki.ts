@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { createRootCa, generateRsaKeyPair, issueSignerCertificate, issueTsaCertificate, type RootCa } from "../../../../src/core/signatures/pki";
+import { buildCadesSignedData, createRsaSigner, createTimeStampToken } from "../../../../src/core/signatures/cms";
+import { embedCmsSignature, hashByteRange, preparePdfSignature, type PreparePdfSignatureOptions } from "../../../../src/core/signatures/pdf";
+
+/** A signer: key and certificate. */
+export interface TestSigner {
+  privateKey: KeyObject;
+  certificate: Buffer;
+  serialNumber: string;
+}
+
+/** A complete test PKI: root, two signers, a TSA. */
+export interface TestPki {
+  root: RootCa;
+  employee: TestSigner;
+  manager: TestSigner;
+  tsa: TestSigner;
+}
+
+const DAY = 86_400_000;
+
+/** Creates a root CA "Custos 测试根证书", signers 张三 and 李经理 and a TSA, all valid around `now`. */
+export async function createTestPki(now = new Date()): Promise<TestPki> {
+  const notBefore = new Date(now.getTime() - DAY);
+  const root = await createRootCa({
+    subject: { commonName: "Custos 测试根证书", organization: "北京示例科技有限公司", organizationalUnit: "知识产权部", country: "CN" },
+    notBefore,
+    notAfter: new Date(now.getTime() + 3650 * DAY),
+  });
+  const issuer = { certificate: root.certificate, privateKey: root.privateKey };
+  const issue = async (commonName: string, ou: string): Promise<TestSigner> => {
+    const keys = await generateRsaKeyPair();
+    const cert = issueSignerCertificate({ subject: { commonName, organization: "北京示例科技有限公司", organizationalUnit: ou }, publicKey: keys.publicKey, issuer, notBefore, notAfter: new Date(now.getTime() + 365 * DAY) });
+    return { privateKey: keys.privateKey, certificate: cert.certificate, serialNumber: cert.serialNumber };
+  };
+  const tsaKeys = await generateRsaKeyPair();
+  const tsaCert = issueTsaCertificate({ subject: { commonName: "Custos 时间戳服务", organization: "北京示例科技有限公司" }, publicKey: tsaKeys.publicKey, issuer, notBefore, notAfter: new Date(now.getTime() + 3650 * DAY) });
+  return {
+    root,
+    employee: await issue("张三", "研发部"),
+    manager: await issue("李经理", "管理层"),
+    tsa: { privateKey: tsaKeys.privateKey, certificate: tsaCert.certificate, serialNumber: tsaCert.serialNumber },
+  };
+}
+
+let tokenSerial = 1000n;
+
+/** A `timestamp` callback for buildCadesSignedData backed by the in-process test TSA. */
+export function localTimestamper(pki: TestPki): (signatureValue: Buffer) => Promise<Buffer> {
+  return (signatureValue) =>
+    createTimeStampToken({
+      messageImprint: createHash("sha256").update(signatureValue).digest(),
+      hashAlgorithm: "sha256",
+      certReq: true,
+      serialNumber: tokenSerial++,
+      genTime: new Date(),
+      policyOid: "1.3.6.1.4.1.57264.1.1",
+      tsaCertificate: pki.tsa.certificate,
+      chain: [pki.root.certificate],
+      sign: createRsaSigner(pki.tsa.privateKey),
+    });
+}
+
+/** Signs a PDF end to end: prepare, hash the byte ranges, build CAdES (B-T with the test TSA), embed. */
+export async function signPdf(pdf: Uint8Array, pki: TestPki, signer: TestSigner, options: PreparePdfSignatureOptions, extra: { withTimestamp?: boolean; referencedCertificate?: Buffer } = {}): Promise<Uint8Array> {
+  const prepared = await preparePdfSignature(pdf, options);
+  const digest = hashByteRange(prepared.pdf, prepared.byteRange);
+  const cms = await buildCadesSignedData({
+    digest,
+    signerCertificate: extra.referencedCertificate ?? signer.certificate,
+    certificates: [pki.root.certificate],
+    sign: createRsaSigner(signer.privateKey),
+    ...(extra.withTimestamp === false ? {} : { timestamp: localTimestamper(pki) }),
+  });
+  return embedCmsSignature(prepared, cms);
+}
