@@ -1,0 +1,51 @@
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Config } from "./config";
+import { jsonLogger, systemClock, type AppDeps, type Clock, type Logger } from "./core/context";
+import { loadOrCreateMasterKey } from "./core/keys";
+import { createBlobStore } from "./core/storage/index";
+import { openPglite, openPostgres, type Database } from "./db/client";
+import { runMigrations } from "./db/migrate";
+
+/** Everything a running instance holds open, and how to close it. */
+export interface Runtime {
+  deps: AppDeps;
+  database: Database;
+  masterKeyCreated: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (embedded PGlite under CUSTOS_DATA_DIR, or PostgreSQL), applies the
+ * migrations, opens blob storage and loads the master key. Used by the server and the CLI.
+ */
+export async function openRuntime(
+  config: Config,
+  options: { logger?: Logger; clock?: Clock; migrate?: boolean } = {},
+): Promise<Runtime> {
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const database = config.databaseUrl ? openPostgres(config.databaseUrl) : await openPglite({ dataDir: join(dataDir, "db") });
+  try {
+    if (options.migrate !== false) await runMigrations(database, config.databaseUrl);
+    let masterKey = config.masterKey;
+    let masterKeyCreated = false;
+    if (!masterKey) {
+      const loaded = await loadOrCreateMasterKey(dataDir);
+      masterKey = loaded.key;
+      masterKeyCreated = loaded.created;
+    }
+    const deps: AppDeps = {
+      db: database.db,
+      storage: createBlobStore({ ...config, dataDir }),
+      clock: options.clock ?? systemClock,
+      logger: options.logger ?? jsonLogger,
+      config: { ...config, dataDir },
+      masterKey,
+    };
+    return { deps, database, masterKeyCreated, close: () => database.close() };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

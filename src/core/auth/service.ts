@@ -1,0 +1,263 @@
+import type { Db } from "../../db/client";
+import { newId } from "../../lib/ids";
+import { appendAuditEvent } from "../audit/service";
+import type { AppDeps, ServiceContext } from "../context";
+import { DomainError } from "../errors";
+import { deriveKey } from "../keys";
+import { createLucia, type CustosLucia } from "./lucia";
+import { dummyPasswordHash, verifyPassword } from "./password";
+import type { Classification, Principal, Role } from "./permissions";
+import * as repo from "./repo";
+import { csrfTokenFor, hashToken, newSecretToken } from "./tokens";
+
+/** Throttling: 5 failed sign-ins per username (or 20 per address) within 15 minutes lock for 15 minutes. */
+export const THROTTLE = {
+  windowMs: 15 * 60_000,
+  lockMs: 15 * 60_000,
+  perUser: 5,
+  perAddress: 20,
+} as const;
+
+const luciaByDb = new WeakMap<Db, CustosLucia>();
+function lucia(db: Db): CustosLucia {
+  let l = luciaByDb.get(db);
+  if (!l) {
+    l = createLucia(db);
+    luciaByDb.set(db, l);
+  }
+  return l;
+}
+
+/** The key that signs CSRF tokens, derived from the master key. */
+export function csrfKey(deps: Pick<AppDeps, "masterKey">): Buffer {
+  return deriveKey(deps.masterKey, "csrf");
+}
+
+function toPrincipal(u: {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  departmentId: string | null;
+  clearance: string;
+  locale: string;
+  mustChangePassword: boolean;
+}): Principal {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    roles: u.roles as Role[],
+    departmentId: u.departmentId,
+    clearance: u.clearance as Classification,
+    locale: u.locale,
+    mustChangePassword: u.mustChangePassword,
+  };
+}
+
+/** A new session: the cookie token (shown to the browser only), and the CSRF token that goes with it. */
+export interface SignedIn {
+  principal: Principal;
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+async function assertNotLocked(ctx: ServiceContext, keys: string[]): Promise<void> {
+  const now = ctx.clock.now();
+  for (const key of keys) {
+    const row = await repo.readThrottle(ctx.db, key);
+    if (row?.lockedUntil && row.lockedUntil > now) {
+      const seconds = Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000);
+      throw new DomainError(
+        "TOO_MANY_ATTEMPTS",
+        `Too many failed attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
+        { retryAfterSeconds: seconds },
+      );
+    }
+  }
+}
+
+async function recordFailures(ctx: ServiceContext, keys: { key: string; limit: number }[]): Promise<void> {
+  for (const { key, limit } of keys) {
+    await repo.recordFailure(ctx.db, key, ctx.clock.now(), THROTTLE.windowMs, limit, THROTTLE.lockMs);
+  }
+}
+
+/**
+ * Password sign-in. Unknown usernames cost the same time as wrong passwords; failures are counted
+ * per username and per address and audited; a locked account answers TOO_MANY_ATTEMPTS.
+ */
+export async function signIn(ctx: ServiceContext, input: { username: string; password: string }): Promise<SignedIn> {
+  const username = input.username.trim().toLowerCase();
+  const throttleKeys = [
+    { key: `user:${username}`, limit: THROTTLE.perUser },
+    ...(ctx.request.ip ? [{ key: `ip:${ctx.request.ip}`, limit: THROTTLE.perAddress }] : []),
+  ];
+  await assertNotLocked(
+    ctx,
+    throttleKeys.map((k) => k.key),
+  );
+  const user = await repo.findUserByUsername(ctx.db, username);
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+  if (!user || !ok || !user.active) {
+    await recordFailures(ctx, throttleKeys);
+    await ctx.db.transaction((tx) =>
+      appendAuditEvent(tx, { ...ctx, actor: { userId: user?.id ?? null, label: username || "(empty)" } }, {
+        action: "auth.sign_in_failed",
+        objectType: "user",
+        objectId: user?.id ?? `username:${username}`,
+        data: { reason: !user ? "unknown-user" : !ok ? "wrong-password" : "inactive" },
+      }),
+    );
+    throw new DomainError("INVALID_CREDENTIALS", "The username or password is wrong.");
+  }
+  await repo.clearThrottle(ctx.db, `user:${username}`);
+  const sessionToken = newSecretToken("css");
+  const sessionId = hashToken(sessionToken);
+  const session = await ctx.db.transaction(async (tx) => {
+    const s = await lucia(tx).createSession(
+      user.id,
+      { createdAt: ctx.clock.now(), ip: ctx.request.ip, userAgent: ctx.request.userAgent },
+      { sessionId },
+    );
+    await appendAuditEvent(tx, { ...ctx, actor: { userId: user.id, label: user.username } }, {
+      action: "auth.signed_in",
+      objectType: "user",
+      objectId: user.id,
+      data: { session: sessionId.slice(0, 12) },
+    });
+    return s;
+  });
+  return {
+    principal: toPrincipal(user),
+    sessionToken,
+    csrfToken: csrfTokenFor(csrfKey(ctx), sessionId),
+    expiresAt: session.expiresAt,
+  };
+}
+
+/** The session a cookie token names, if it is valid and its user active; refreshes a sliding expiry. */
+export async function validateSessionToken(
+  deps: AppDeps,
+  token: string,
+): Promise<{ principal: Principal; sessionId: string; expiresAt: Date; refreshed: boolean } | null> {
+  const sessionId = hashToken(token);
+  const { session, user } = await lucia(deps.db).validateSession(sessionId);
+  if (!session || !user || !user.active) return null;
+  return {
+    principal: toPrincipal(user),
+    sessionId,
+    expiresAt: session.expiresAt,
+    refreshed: session.fresh,
+  };
+}
+
+/** Ends one session (sign-out). */
+export async function signOut(ctx: ServiceContext, sessionId: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await lucia(tx).invalidateSession(sessionId);
+    await appendAuditEvent(tx, ctx, {
+      action: "auth.signed_out",
+      objectType: "user",
+      objectId: ctx.actor.userId ?? "unknown",
+      data: { session: sessionId.slice(0, 12) },
+    });
+  });
+}
+
+/** Ends every session of a user (password reset, deactivation). Call inside the caller's transaction. */
+export async function endAllSessions(db: Db, userId: string): Promise<void> {
+  await lucia(db).invalidateUserSessions(userId);
+}
+
+/** The user a bearer token belongs to, if the token is valid. */
+export async function validateApiToken(deps: AppDeps, token: string): Promise<Principal | null> {
+  if (!token.startsWith("cat_")) return null;
+  const row = await repo.findActiveToken(deps.db, hashToken(token));
+  const now = deps.clock.now();
+  if (!row || !row.user.active) return null;
+  if (row.token.expiresAt && row.token.expiresAt <= now) return null;
+  if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
+    await repo.touchToken(deps.db, row.token.id, now);
+  }
+  return toPrincipal(row.user);
+}
+
+/** Creates an API token for the acting user; the token text is returned once and never stored. */
+export async function createApiToken(ctx: ServiceContext, input: { name: string; expiresInDays?: number }) {
+  const userId = requireUser(ctx);
+  const token = newSecretToken("cat");
+  const now = ctx.clock.now();
+  const row = {
+    id: newId("tok"),
+    userId,
+    name: input.name,
+    tokenHash: hashToken(token),
+    createdAt: now,
+    expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  await ctx.db.transaction(async (tx) => {
+    await repo.insertToken(tx, row);
+    await appendAuditEvent(tx, ctx, {
+      action: "auth.api_token_created",
+      objectType: "api_token",
+      objectId: row.id,
+      data: { name: row.name, expiresAt: row.expiresAt },
+    });
+  });
+  return { id: row.id, name: row.name, token, createdAt: row.createdAt, expiresAt: row.expiresAt };
+}
+
+export async function listApiTokens(ctx: ServiceContext) {
+  const rows = await repo.listTokens(ctx.db, requireUser(ctx));
+  return rows.map(({ tokenHash: _omit, ...r }) => r);
+}
+
+export async function revokeApiToken(ctx: ServiceContext, id: string): Promise<void> {
+  const userId = requireUser(ctx);
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await repo.revokeToken(tx, userId, id, ctx.clock.now());
+    if (!row) throw new DomainError("NOT_FOUND", "That API token was not found or is already revoked.");
+    await appendAuditEvent(tx, ctx, {
+      action: "auth.api_token_revoked",
+      objectType: "api_token",
+      objectId: id,
+      data: { name: row.name },
+    });
+  });
+}
+
+/**
+ * Re-authentication before a signature or another act that must be the person's own: checks the
+ * password again (throttled like sign-in, audited on failure). Returns nothing; throws
+ * REAUTH_FAILED or TOO_MANY_ATTEMPTS.
+ */
+export async function requireReauth(ctx: ServiceContext, password: string | undefined): Promise<void> {
+  const userId = requireUser(ctx);
+  const key = `reauth:${userId}`;
+  await assertNotLocked(ctx, [key]);
+  const user = await repo.findUserById(ctx.db, userId);
+  const ok = !!user && !!password && (await verifyPassword(user.passwordHash, password));
+  if (!ok) {
+    await recordFailures(ctx, [{ key, limit: THROTTLE.perUser }]);
+    await ctx.db.transaction((tx) =>
+      appendAuditEvent(tx, ctx, {
+        action: "auth.reauth_failed",
+        objectType: "user",
+        objectId: userId,
+        data: {},
+      }),
+    );
+    throw new DomainError("REAUTH_FAILED", "Your password was not accepted; enter your own password to confirm.");
+  }
+  await repo.clearThrottle(ctx.db, key);
+}
+
+/** The acting user's id, or UNAUTHENTICATED. */
+export function requireUser(ctx: Pick<ServiceContext, "actor">): string {
+  if (!ctx.actor.userId) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
+  return ctx.actor.userId;
+}

@@ -1,0 +1,105 @@
+/**
+ * Every error a caller can see has a stable code. This table is the only place a code meets an
+ * HTTP status; services throw {@link DomainError} and never think about HTTP.
+ */
+export const errorStatus = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  REAUTH_FAILED: 401,
+  CSRF_FAILED: 403,
+  FORBIDDEN: 403,
+  PASSWORD_CHANGE_REQUIRED: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  ALREADY_EXISTS: 409,
+  INVALID_STATE: 409,
+  INTEGRITY_FAILURE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  DIGEST_MISMATCH: 422,
+  INVALID_REFERENCE: 422,
+  UNPROCESSABLE: 422,
+  TOO_MANY_ATTEMPTS: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** A failure the caller can understand and act on. `message` is written for a person. */
+export class DomainError extends Error {
+  override name = "DomainError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+/** Shorthand for the most common refusal: the object does not exist, or the caller may not know it does. */
+export function notFound(what: string): DomainError {
+  return new DomainError("NOT_FOUND", `${what} was not found.`);
+}
+
+/** People-readable messages for unique constraints, by constraint name. */
+const uniqueMessages: Record<string, string> = {
+  users_username_unique: "This username is already taken; choose another.",
+  departments_code_unique: "A department with this code already exists.",
+};
+
+/**
+ * Maps PostgreSQL error codes (from postgres.js or PGlite, possibly wrapped by drizzle) to domain
+ * errors; anything else is returned unchanged.
+ */
+export function mapDatabaseError(err: unknown): unknown {
+  if (err instanceof DomainError) return err;
+  const pg = findPgError(err);
+  if (!pg) return err;
+  switch (pg.code) {
+    case "23505":
+      return new DomainError(
+        "ALREADY_EXISTS",
+        uniqueMessages[pg.constraint_name ?? pg.constraint ?? ""] ?? "An object with the same unique value already exists.",
+        { constraint: pg.constraint_name ?? pg.constraint },
+      );
+    case "23503":
+      return new DomainError("INVALID_REFERENCE", "The request refers to an object that does not exist.", {
+        constraint: pg.constraint_name ?? pg.constraint,
+      });
+    case "23514":
+      return new DomainError("VALIDATION_FAILED", "A value is outside what is allowed.", {
+        constraint: pg.constraint_name ?? pg.constraint,
+      });
+    case "40001":
+    case "40P01":
+      return new DomainError("CONFLICT", "Another change happened at the same moment; try again.");
+    default:
+      return err;
+  }
+}
+
+interface PgErrorLike {
+  code: string;
+  constraint_name?: string;
+  constraint?: string;
+}
+
+function findPgError(err: unknown): PgErrorLike | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const c = current as { code?: unknown; cause?: unknown };
+    if (typeof c.code === "string" && /^[0-9A-Z]{5}$/.test(c.code)) return c as PgErrorLike;
+    current = c.cause;
+  }
+  return undefined;
+}

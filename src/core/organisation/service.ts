@@ -1,0 +1,42 @@
+import { newId } from "../../lib/ids";
+import { appendAuditEvent } from "../audit/service";
+import { requirePrincipal, requireRole } from "../auth/guard";
+import type { ServiceContext } from "../context";
+import { DomainError } from "../errors";
+import * as repo from "./repo";
+import type { CreateDepartmentInput } from "./schemas";
+
+/** Every organisation unit; any signed-in person may read the organisation chart. */
+export async function listDepartments(ctx: ServiceContext) {
+  requirePrincipal(ctx);
+  return repo.listDepartments(ctx.db);
+}
+
+/** Creates an organisation unit (admins). */
+export async function createDepartment(ctx: ServiceContext, input: CreateDepartmentInput) {
+  requireRole(ctx, "admin");
+  const now = ctx.clock.now();
+  const row = {
+    id: newId("dep"),
+    code: input.code,
+    name: input.name,
+    nameEn: input.nameEn ?? null,
+    parentId: input.parentId ?? null,
+    ipDuties: input.ipDuties ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return ctx.db.transaction(async (tx) => {
+    if (row.parentId && !(await repo.findDepartment(tx, row.parentId))) {
+      throw new DomainError("INVALID_REFERENCE", "The parent department does not exist.");
+    }
+    await repo.insertDepartment(tx, row);
+    await appendAuditEvent(tx, ctx, {
+      action: "department.created",
+      objectType: "department",
+      objectId: row.id,
+      data: { after: { code: row.code, name: row.name, parentId: row.parentId } },
+    });
+    return row;
+  });
+}

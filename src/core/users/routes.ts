@@ -1,0 +1,80 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ctxOf } from "../../http/env";
+import { errors, json, jsonBody } from "../../http/openapi";
+import { createRouter } from "../../http/router";
+import { CreateUserInput, UpdateUserInput, User } from "./schemas";
+import { createUser, getUser, listUsers, resetPassword, updateUser } from "./service";
+
+const IdParam = z.object({ id: z.string().openapi({ example: "usr_…" }) });
+
+/** User administration (admins), and reading your own record. */
+export function userRoutes() {
+  const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/users",
+      tags: ["users"],
+      summary: "All users (admins)",
+      responses: { 200: json(z.object({ users: z.array(User) }), "Users"), 401: errors[401], 403: errors[403] },
+    }),
+    async (c) => c.json({ users: await listUsers(ctxOf(c)) } as never, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/users",
+      tags: ["users"],
+      summary: "Create a user (admins); without a password one is generated and returned once",
+      request: { body: jsonBody(CreateUserInput) },
+      responses: {
+        201: json(z.object({ user: User, password: z.string().optional() }), "Created"),
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+        409: json(z.any(), "Username taken (ALREADY_EXISTS)"),
+      },
+    }),
+    async (c) => c.json((await createUser(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/users/{id}",
+      tags: ["users"],
+      summary: "One user (admins, or yourself)",
+      request: { params: IdParam },
+      responses: { 200: json(User, "User"), 401: errors[401], 404: errors[404] },
+    }),
+    async (c) => c.json((await getUser(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/users/{id}",
+      tags: ["users"],
+      summary: "Change roles, department, clearance, name, language or active flag (admins)",
+      request: { params: IdParam, body: jsonBody(UpdateUserInput) },
+      responses: { 200: json(User, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    async (c) => c.json((await updateUser(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/users/{id}/reset-password",
+      tags: ["users"],
+      summary: "Generate a new password (returned once); ends the user's sessions",
+      request: { params: IdParam },
+      responses: { 200: json(z.object({ password: z.string() }), "New password"), 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    async (c) => c.json(await resetPassword(ctxOf(c), c.req.valid("param").id), 200),
+  );
+
+  return app;
+}

@@ -1,0 +1,194 @@
+import type { UserRow } from "../../db/schema/users";
+import { newId } from "../../lib/ids";
+import { appendAuditEvent } from "../audit/service";
+import { requirePrincipal, requireRole } from "../auth/guard";
+import { generatePassword, hashPassword, passwordProblem, verifyPassword } from "../auth/password";
+import { endAllSessions } from "../auth/service";
+import type { AppDeps, ServiceContext } from "../context";
+import { systemContext } from "../context";
+import { DomainError, notFound } from "../errors";
+import { findDepartment } from "../organisation/repo";
+import * as repo from "./repo";
+import type { CreateUserInput, UpdateUserInput } from "./schemas";
+
+/** What callers outside this module see of a user: never the password hash. */
+export type PublicUser = Omit<UserRow, "passwordHash" | "passwordChangedAt">;
+
+export function toPublicUser(row: UserRow): PublicUser {
+  const { passwordHash: _h, passwordChangedAt: _c, ...rest } = row;
+  return rest;
+}
+
+function checkPassword(password: string, username: string): void {
+  const problem = passwordProblem(password, username);
+  if (problem) throw new DomainError("VALIDATION_FAILED", problem, { field: "password" });
+}
+
+async function insertNewUser(ctx: ServiceContext, input: CreateUserInput, mustChangePassword: boolean) {
+  const password = input.password ?? generatePassword();
+  checkPassword(password, input.username);
+  const now = ctx.clock.now();
+  const row: UserRow = {
+    id: newId("usr"),
+    username: input.username,
+    displayName: input.displayName,
+    email: input.email ?? null,
+    passwordHash: await hashPassword(password),
+    roles: [...new Set(input.roles)],
+    departmentId: input.departmentId ?? null,
+    clearance: input.clearance,
+    locale: input.locale,
+    active: true,
+    mustChangePassword,
+    passwordChangedAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await ctx.db.transaction(async (tx) => {
+    if (row.departmentId && !(await findDepartment(tx, row.departmentId))) {
+      throw new DomainError("INVALID_REFERENCE", "The department does not exist.", { field: "departmentId" });
+    }
+    await repo.insertUser(tx, row);
+    await appendAuditEvent(tx, ctx, {
+      action: "user.created",
+      objectType: "user",
+      objectId: row.id,
+      data: {
+        after: {
+          username: row.username,
+          displayName: row.displayName,
+          roles: row.roles,
+          departmentId: row.departmentId,
+          clearance: row.clearance,
+        },
+      },
+    });
+  });
+  return { user: toPublicUser(row), password: input.password ? undefined : password };
+}
+
+/**
+ * Creates a user (admins). Without a password one is generated and returned once; the user must
+ * change it at first sign-in.
+ */
+export async function createUser(ctx: ServiceContext, input: CreateUserInput) {
+  requireRole(ctx, "admin");
+  return insertNewUser(ctx, input, input.password === undefined);
+}
+
+/** Creates a user from a script (`custos create-user`), acting as the system. */
+export async function createUserAsSystem(deps: AppDeps, input: CreateUserInput) {
+  return insertNewUser(systemContext(deps), input, false);
+}
+
+/**
+ * On an empty database, creates the first administrator with a generated password (to be changed
+ * at first sign-in) and returns the credentials to print once; otherwise returns null.
+ */
+export async function ensureInitialAdmin(deps: AppDeps): Promise<{ username: string; password: string } | null> {
+  if ((await repo.countUsers(deps.db)) > 0) return null;
+  const password = generatePassword();
+  const ctx = systemContext(deps);
+  await insertNewUser(
+    ctx,
+    {
+      username: "admin",
+      displayName: "系统管理员 Administrator",
+      password,
+      roles: ["admin"],
+      clearance: "top-secret",
+      locale: "zh-CN",
+    },
+    true,
+  );
+  return { username: "admin", password };
+}
+
+export async function listUsers(ctx: ServiceContext): Promise<PublicUser[]> {
+  requireRole(ctx, "admin");
+  return (await repo.listUsers(ctx.db)).map(toPublicUser);
+}
+
+/** One user: admins see anyone, others only themselves (anyone else is NOT_FOUND). */
+export async function getUser(ctx: ServiceContext, id: string): Promise<PublicUser> {
+  const p = requirePrincipal(ctx);
+  if (p.id !== id && !p.roles.includes("admin")) throw notFound("The user");
+  const row = await repo.findUser(ctx.db, id);
+  if (!row) throw notFound("The user");
+  return toPublicUser(row);
+}
+
+/** Changes roles, department, clearance, name or active flag (admins); deactivation ends sessions. */
+export async function updateUser(ctx: ServiceContext, id: string, input: UpdateUserInput): Promise<PublicUser> {
+  const p = requireRole(ctx, "admin");
+  if (id === p.id && (input.active === false || (input.roles && !input.roles.includes("admin")))) {
+    throw new DomainError("INVALID_STATE", "You cannot deactivate yourself or remove your own admin role.");
+  }
+  return ctx.db.transaction(async (tx) => {
+    const before = await repo.findUser(tx, id);
+    if (!before) throw notFound("The user");
+    if (input.departmentId && !(await findDepartment(tx, input.departmentId))) {
+      throw new DomainError("INVALID_REFERENCE", "The department does not exist.", { field: "departmentId" });
+    }
+    const patch: Partial<UserRow> = { updatedAt: ctx.clock.now() };
+    const changedBefore: Record<string, unknown> = {};
+    const changedAfter: Record<string, unknown> = {};
+    for (const key of ["displayName", "email", "roles", "departmentId", "clearance", "locale", "active"] as const) {
+      const value = input[key];
+      if (value === undefined) continue;
+      const next = key === "roles" ? [...new Set(value as string[])] : value;
+      if (JSON.stringify(before[key]) === JSON.stringify(next)) continue;
+      (patch as Record<string, unknown>)[key] = next;
+      changedBefore[key] = before[key];
+      changedAfter[key] = next;
+    }
+    if (Object.keys(changedAfter).length === 0) return toPublicUser(before);
+    const after = await repo.updateUser(tx, id, patch);
+    if (input.active === false) await endAllSessions(tx, id);
+    await appendAuditEvent(tx, ctx, {
+      action: "user.updated",
+      objectType: "user",
+      objectId: id,
+      data: { before: changedBefore, after: changedAfter },
+    });
+    return toPublicUser(after!);
+  });
+}
+
+/** An admin sets a new password (generated) for a user; their sessions end and they must change it. */
+export async function resetPassword(ctx: ServiceContext, id: string): Promise<{ password: string }> {
+  requireRole(ctx, "admin");
+  const password = generatePassword();
+  const hash = await hashPassword(password);
+  await ctx.db.transaction(async (tx) => {
+    const user = await repo.findUser(tx, id);
+    if (!user) throw notFound("The user");
+    const now = ctx.clock.now();
+    await repo.updateUser(tx, id, { passwordHash: hash, mustChangePassword: true, passwordChangedAt: now, updatedAt: now });
+    await endAllSessions(tx, id);
+    await appendAuditEvent(tx, ctx, { action: "user.password_reset", objectType: "user", objectId: id, data: {} });
+  });
+  return { password };
+}
+
+/** A person changes their own password, proving the current one. */
+export async function changeOwnPassword(
+  ctx: ServiceContext,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const p = requirePrincipal(ctx);
+  const user = await repo.findUser(ctx.db, p.id);
+  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new DomainError("REAUTH_FAILED", "Your current password is wrong.");
+  }
+  checkPassword(input.newPassword, user.username);
+  if (input.newPassword === input.currentPassword) {
+    throw new DomainError("VALIDATION_FAILED", "The new password must differ from the current one.", { field: "newPassword" });
+  }
+  const hash = await hashPassword(input.newPassword);
+  await ctx.db.transaction(async (tx) => {
+    const now = ctx.clock.now();
+    await repo.updateUser(tx, p.id, { passwordHash: hash, mustChangePassword: false, passwordChangedAt: now, updatedAt: now });
+    await appendAuditEvent(tx, ctx, { action: "user.password_changed", objectType: "user", objectId: p.id, data: {} });
+  });
+}

@@ -1,0 +1,4 @@
+export * from "./organisation";
+export * from "./users";
+export * from "./audit";
+export * from "./files";

@@ -1,0 +1,67 @@
+import { HTTPException } from "hono/http-exception";
+import { ZodError } from "zod";
+import { DomainError, errorStatus, mapDatabaseError, type ErrorCode } from "../core/errors";
+import { ErrorPage } from "../web/pages/error";
+import { pageContext } from "../web/page";
+import type { AppContext } from "./env";
+
+/** Turns anything thrown into a DomainError; unknown errors become INTERNAL (and are logged). */
+export function toDomainError(err: unknown, c: AppContext): DomainError {
+  if (err instanceof DomainError) return err;
+  const mapped = mapDatabaseError(err);
+  if (mapped instanceof DomainError) return mapped;
+  if (err instanceof ZodError) return validationError(err);
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 413) return new DomainError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+    if (status === 400 && /json/i.test(err.message)) {
+      return new DomainError("MALFORMED_JSON", "The request body is not valid JSON.");
+    }
+    if (status === 401) return new DomainError("UNAUTHENTICATED", "Sign in first.");
+    if (status === 403) return new DomainError("FORBIDDEN", err.message || "Not allowed.");
+    if (status >= 400 && status < 500) return new DomainError("BAD_REQUEST", err.message || "Bad request.");
+  }
+  c.get("deps")?.logger.error("unhandled error", {
+    requestId: c.get("requestId"),
+    path: c.req.path,
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  });
+  return new DomainError(
+    "INTERNAL",
+    `An unexpected error occurred. It has been logged; quote request id ${c.get("requestId")} when reporting it.`,
+  );
+}
+
+/** A zod failure as VALIDATION_FAILED, naming each field. */
+export function validationError(err: ZodError): DomainError {
+  const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  const first = issues[0];
+  return new DomainError(
+    "VALIDATION_FAILED",
+    first ? `${first.path ? `${first.path}: ` : ""}${first.message}` : "The input is not valid.",
+    { issues },
+  );
+}
+
+/** True when the caller wants JSON: the API, machine endpoints, or no HTML in Accept. */
+export function wantsJson(c: AppContext): boolean {
+  const path = c.req.path;
+  if (path.startsWith("/api/") || path === "/healthz" || path.startsWith("/pki/")) return true;
+  return !(c.req.header("accept") ?? "").includes("text/html");
+}
+
+/** The one onError: JSON `{ error: { code, message, requestId } }` for the API, an error page for people. */
+export function renderError(err: unknown, c: AppContext): Response | Promise<Response> {
+  const e = toDomainError(err, c);
+  const status = errorStatus[e.code as ErrorCode] as 400;
+  const requestId = c.get("requestId") ?? "-";
+  if (e.code === "TOO_MANY_ATTEMPTS" && typeof e.details?.retryAfterSeconds === "number") {
+    c.header("Retry-After", String(e.details.retryAfterSeconds));
+  }
+  if (wantsJson(c)) {
+    const exposeDetails = e.details && e.code !== "INTERNAL";
+    return c.json({ error: { code: e.code, message: e.message, requestId, ...(exposeDetails ? { details: e.details } : {}) } }, status);
+  }
+  if (e.code === "UNAUTHENTICATED") return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path)}`);
+  return c.html(<ErrorPage page={pageContext(c)} status={status} code={e.code} message={e.message} requestId={requestId} />, status);
+}

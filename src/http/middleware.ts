@@ -1,0 +1,107 @@
+import { getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { csrfKey, validateApiToken, validateSessionToken } from "../core/auth/service";
+import { csrfTokenMatches } from "../core/auth/tokens";
+import { DomainError } from "../core/errors";
+import { clearSessionCookie, LOCALE_COOKIE, readSessionCookie, setSessionCookie } from "./cookies";
+import type { AppEnv } from "./env";
+
+/**
+ * Finds who is calling: a bearer API token (scripts) or the session cookie (browsers and the demo
+ * client). A bad bearer token is refused outright; a stale cookie is cleared and the request
+ * continues anonymously, so pages can send the person to sign in.
+ */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const deps = c.get("deps");
+  c.set("principal", null);
+  c.set("sessionId", null);
+  c.set("authVia", null);
+  const authorization = c.req.header("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const principal = match ? await validateApiToken(deps, match[1]!) : null;
+    if (!principal) {
+      throw new DomainError("UNAUTHENTICATED", "The API token is not valid (wrong, expired or revoked).");
+    }
+    c.set("principal", principal);
+    c.set("authVia", "token");
+    return next();
+  }
+  const token = readSessionCookie(c);
+  if (token) {
+    const session = await validateSessionToken(deps, token);
+    if (session) {
+      c.set("principal", session.principal);
+      c.set("sessionId", session.sessionId);
+      c.set("authVia", "cookie");
+      if (session.refreshed) setSessionCookie(c, token, session.expiresAt);
+    } else {
+      clearSessionCookie(c);
+    }
+  }
+  return next();
+});
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF protection. Requests authenticated by cookie must carry the session's CSRF token (header
+ * `X-CSRF-Token`, or form field `_csrf`). Anonymous form posts (the sign-in form) must not come
+ * from another origin.
+ */
+export const csrfProtection = createMiddleware<AppEnv>(async (c, next) => {
+  if (SAFE_METHODS.has(c.req.method)) return next();
+  if (c.get("authVia") === "cookie") {
+    let presented = c.req.header("x-csrf-token");
+    const type = c.req.header("content-type") ?? "";
+    if (!presented && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data"))) {
+      const form = await c.req.parseBody();
+      const field = form["_csrf"];
+      presented = typeof field === "string" ? field : undefined;
+    }
+    if (!csrfTokenMatches(csrfKey(c.get("deps")), c.get("sessionId")!, presented)) {
+      throw new DomainError("CSRF_FAILED", "The form has expired or did not come from Custos. Reload the page and try again.");
+    }
+  } else if (c.get("authVia") === null) {
+    const origin = c.req.header("origin");
+    if (origin && origin !== "null" && new URL(origin).host !== new URL(c.req.url).host) {
+      throw new DomainError("CSRF_FAILED", "This request came from another site and was refused.");
+    }
+  }
+  return next();
+});
+
+/** People with a generated password must choose their own before doing anything else. */
+export const passwordChangeGate = createMiddleware<AppEnv>(async (c, next) => {
+  const p = c.get("principal");
+  if (!p?.mustChangePassword) return next();
+  const path = c.req.path;
+  const allowed =
+    path === "/api/v1/me" ||
+    path === "/api/v1/me/password" ||
+    path === "/api/v1/auth/sign-out" ||
+    path === "/account/password" ||
+    path === "/sign-out" ||
+    path.startsWith("/static/") ||
+    path === "/lang";
+  if (allowed) return next();
+  if (path.startsWith("/api/")) {
+    throw new DomainError("PASSWORD_CHANGE_REQUIRED", "Choose your own password first (POST /api/v1/me/password).");
+  }
+  return c.redirect("/account/password");
+});
+
+/** zh-CN unless the person chose English (cookie) or their profile says so. */
+export const chooseLocale = createMiddleware<AppEnv>(async (c, next) => {
+  const fromQuery = c.req.query("lang");
+  if (fromQuery === "en" || fromQuery === "zh-CN") {
+    setCookie(c, LOCALE_COOKIE, fromQuery, { path: "/", sameSite: "Lax", maxAge: 365 * 86400 });
+    c.set("locale", fromQuery);
+    return next();
+  }
+  const cookie = getCookie(c, LOCALE_COOKIE);
+  const profile = c.get("principal")?.locale;
+  const chosen = cookie ?? profile ?? "zh-CN";
+  c.set("locale", chosen === "en" ? "en" : "zh-CN");
+  return next();
+});

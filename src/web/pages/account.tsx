@@ -1,0 +1,85 @@
+import type { FC } from "hono/jsx";
+import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
+
+interface TokenView {
+  id: string;
+  name: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** Change your password; manage your API tokens. */
+export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChange: boolean; flash?: Flash }> = ({
+  page,
+  tokens,
+  mustChange,
+  flash,
+}) => {
+  const { t } = page;
+  return (
+    <Layout page={page} title={t("account_title")} flash={flash ?? (mustChange ? { kind: "error", text: t("account_mustChange") } : undefined)}>
+      <h1>{t("account_title")}</h1>
+      <h2>{t("account_changePassword")}</h2>
+      <form class="stack card" method="post" action="/account/password">
+        <CsrfField page={page} />
+        <label>
+          {t("account_current")}
+          <input name="currentPassword" type="password" autocomplete="current-password" required />
+        </label>
+        <label>
+          {t("account_new")}
+          <input name="newPassword" type="password" autocomplete="new-password" required minlength={10} />
+        </label>
+        <label>
+          {t("account_confirm")}
+          <input name="confirmPassword" type="password" autocomplete="new-password" required minlength={10} />
+        </label>
+        <button type="submit">{t("account_changePassword")}</button>
+      </form>
+      {!mustChange && (
+        <>
+          <h2>{t("account_tokens")}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>{t("account_tokenName")}</th>
+                <th>{t("created")}</th>
+                <th>{t("actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((tk) => (
+                <tr>
+                  <td>{tk.name}</td>
+                  <td>{tk.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                  <td>
+                    {tk.revokedAt ? (
+                      <span class="tag">{t("account_tokenRevoked")}</span>
+                    ) : (
+                      <form method="post" action={`/account/tokens/${tk.id}/revoke`}>
+                        <CsrfField page={page} />
+                        <button type="submit" class="secondary">
+                          {t("account_tokenRevoke")}
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <form class="stack card" method="post" action="/account/tokens">
+            <CsrfField page={page} />
+            <label>
+              {t("account_tokenName")}
+              <input name="name" required maxlength={100} />
+            </label>
+            <button type="submit">{t("account_tokenCreate")}</button>
+          </form>
+        </>
+      )}
+    </Layout>
+  );
+};

@@ -1,0 +1,277 @@
+import { Hono } from "hono";
+import { verifyAuditChain } from "../core/audit/service";
+import { queryEvents } from "../core/audit/repo";
+import { requirePrincipal, requireRole } from "../core/auth/guard";
+import { hasRole } from "../core/auth/permissions";
+import { createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "../core/auth/service";
+import { DomainError } from "../core/errors";
+import { findDepartment } from "../core/organisation/repo";
+import { createDepartment, listDepartments } from "../core/organisation/service";
+import { CreateDepartmentInput } from "../core/organisation/schemas";
+import { CreateUserInput, UpdateUserInput } from "../core/users/schemas";
+import { changeOwnPassword, createUser, getUser, listUsers, resetPassword, updateUser } from "../core/users/service";
+import { clearSessionCookie, setSessionCookie } from "../http/cookies";
+import { ctxOf, type AppContext, type AppEnv } from "../http/env";
+import { validationError } from "../http/errors";
+import type { MessageKey } from "./i18n";
+import type { Flash } from "./layout";
+import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
+import { AccountPage } from "./pages/account";
+import { AuditPage } from "./pages/audit";
+import { DashboardPage } from "./pages/dashboard";
+import { DepartmentsPage } from "./pages/departments";
+import { SignInPage } from "./pages/sign-in";
+import { UserEditPage, UsersPage, type UserFormValues } from "./pages/users";
+import { appCss } from "./styles";
+
+/** Only same-site paths are followed after sign-in. */
+function safeNext(next: string | undefined): string {
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+/** A confirmation carried across a redirect as a message key (never free text). */
+function flashFrom(c: { req: { query(k: string): string | undefined } }, t: (k: MessageKey) => string): Flash | undefined {
+  const msg = c.req.query("msg");
+  const known: Record<string, MessageKey> = { saved: "users_saved", password: "account_changed" };
+  return msg && known[msg] ? { kind: "ok", text: t(known[msg]) } : undefined;
+}
+
+function userFormValues(form: Record<string, string | string[]>): UserFormValues {
+  return {
+    username: field(form, "username"),
+    displayName: field(form, "displayName"),
+    email: field(form, "email"),
+    roles: fields(form, "roles"),
+    departmentId: field(form, "departmentId"),
+    clearance: field(form, "clearance"),
+    locale: field(form, "locale"),
+    active: field(form, "active") === "1",
+  };
+}
+
+/** The server-rendered pages of the platform: sign-in, dashboard, account, user and department admin, audit trail. */
+export function webRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/static/app.css", (c) =>
+    c.body(appCss, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" }),
+  );
+
+  app.get("/sign-in", (c) => {
+    if (c.get("principal")) return c.redirect("/");
+    return c.html(<SignInPage page={pageContext(c)} next={c.req.query("next")} />);
+  });
+
+  app.post("/sign-in", async (c) => {
+    const form = await readForm(c);
+    const page = pageContext(c);
+    const next = safeNext(field(form, "next"));
+    try {
+      const result = await signIn(ctxOf(c), { username: field(form, "username"), password: field(form, "password") });
+      setSessionCookie(c, result.sessionToken, result.expiresAt);
+      return c.redirect(result.principal.mustChangePassword ? "/account/password" : next, 303);
+    } catch (err) {
+      const locked = err instanceof DomainError && err.code === "TOO_MANY_ATTEMPTS";
+      const status = errorStatusOf(err);
+      return c.html(
+        <SignInPage
+          page={page}
+          username={field(form, "username")}
+          next={next}
+          flash={{ kind: "error", text: locked ? page.t("signIn_locked") : page.t("signIn_failed") }}
+        />,
+        status as 401,
+      );
+    }
+  });
+
+  app.post("/sign-out", async (c) => {
+    const sessionId = c.get("sessionId");
+    if (sessionId) await signOut(ctxOf(c), sessionId);
+    clearSessionCookie(c);
+    return c.redirect("/sign-in", 303);
+  });
+
+  app.get("/", async (c) => {
+    const ctx = ctxOf(c);
+    const p = requirePrincipal(ctx);
+    const department = p.departmentId ? await findDepartment(ctx.db, p.departmentId) : undefined;
+    const chain = hasRole(p, "admin", "auditor") ? await verifyAuditChain(ctx.db) : null;
+    const page = pageContext(c);
+    return c.html(<DashboardPage page={page} departmentName={department?.name ?? null} chain={chain} flash={flashFrom(c, page.t)} />);
+  });
+
+  const accountPage = async (c: AppContext, flash?: Flash, status = 200) => {
+    const ctx = ctxOf(c);
+    const p = requirePrincipal(ctx);
+    const tokens = p.mustChangePassword ? [] : await listApiTokens(ctx);
+    const page = pageContext(c);
+    return c.html(<AccountPage page={page} tokens={tokens} mustChange={p.mustChangePassword} flash={flash ?? flashFrom(c, page.t)} />, status as 200);
+  };
+  app.get("/account", (c) => accountPage(c));
+  app.get("/account/password", (c) => accountPage(c));
+
+  app.post("/account/password", async (c) => {
+    const form = await readForm(c);
+    const page = pageContext(c);
+    if (field(form, "newPassword") !== field(form, "confirmPassword")) {
+      return accountPage(c, { kind: "error", text: page.t("account_mismatch") }, 400);
+    }
+    try {
+      await changeOwnPassword(ctxOf(c), { currentPassword: field(form, "currentPassword"), newPassword: field(form, "newPassword") });
+    } catch (err) {
+      return accountPage(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+    }
+    return c.redirect("/?msg=password", 303);
+  });
+
+  app.post("/account/tokens", async (c) => {
+    const form = await readForm(c);
+    const page = pageContext(c);
+    try {
+      const token = await createApiToken(ctxOf(c), { name: field(form, "name").trim() || "token" });
+      return accountPage(c, { kind: "ok", text: page.t("account_tokenCreated"), secret: token.token });
+    } catch (err) {
+      return accountPage(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+    }
+  });
+
+  app.post("/account/tokens/:id/revoke", async (c) => {
+    await revokeApiToken(ctxOf(c), c.req.param("id"));
+    return c.redirect("/account", 303);
+  });
+
+  const usersPage = async (
+    c: AppContext,
+    extra: { flash?: Flash; values?: UserFormValues } = {},
+    status = 200,
+  ) => {
+    const ctx = ctxOf(c);
+    const [users, departments] = await Promise.all([listUsers(ctx), listDepartments(ctx)]);
+    return c.html(<UsersPage page={pageContext(c)} users={users} departments={departments} {...extra} />, status as 200);
+  };
+  app.get("/admin/users", (c) => usersPage(c));
+
+  app.post("/admin/users", async (c) => {
+    const ctx = ctxOf(c);
+    requireRole(ctx, "admin");
+    const form = await readForm(c);
+    const values = userFormValues(form);
+    const page = pageContext(c);
+    const parsed = CreateUserInput.safeParse({
+      username: values.username,
+      displayName: values.displayName,
+      email: values.email || undefined,
+      password: field(form, "password") || undefined,
+      roles: values.roles,
+      departmentId: values.departmentId || undefined,
+      clearance: values.clearance || undefined,
+      locale: values.locale || undefined,
+    });
+    try {
+      if (!parsed.success) throw validationError(parsed.error);
+      const created = await createUser(ctx, parsed.data);
+      return usersPage(c, {
+        flash: {
+          kind: "ok",
+          text: page.t("users_created", { username: created.user.username }) + (created.password ? " " + page.t("users_initialPassword") : ""),
+          secret: created.password,
+        },
+      });
+    } catch (err) {
+      return usersPage(c, { flash: { kind: "error", text: errorText(err) }, values }, errorStatusOf(err));
+    }
+  });
+
+  const userEditPage = async (
+    c: AppContext,
+    extra: { flash?: Flash; values?: UserFormValues } = {},
+    status = 200,
+  ) => {
+    const ctx = ctxOf(c);
+    requireRole(ctx, "admin");
+    const [user, departments] = await Promise.all([getUser(ctx, c.req.param("id")!), listDepartments(ctx)]);
+    const page = pageContext(c);
+    return c.html(<UserEditPage page={page} user={user} departments={departments} flash={extra.flash ?? flashFrom(c, page.t)} values={extra.values} />, status as 200);
+  };
+  app.get("/admin/users/:id", (c) => userEditPage(c));
+
+  app.post("/admin/users/:id", async (c) => {
+    const ctx = ctxOf(c);
+    const form = await readForm(c);
+    const values = userFormValues(form);
+    const parsed = UpdateUserInput.safeParse({
+      displayName: values.displayName,
+      email: values.email || null,
+      roles: values.roles,
+      departmentId: values.departmentId || null,
+      clearance: values.clearance,
+      locale: values.locale,
+      active: values.active,
+    });
+    try {
+      if (!parsed.success) throw validationError(parsed.error);
+      await updateUser(ctx, c.req.param("id"), parsed.data);
+      return c.redirect(`/admin/users/${c.req.param("id")}?msg=saved`, 303);
+    } catch (err) {
+      return userEditPage(c, { flash: { kind: "error", text: errorText(err) }, values }, errorStatusOf(err));
+    }
+  });
+
+  app.post("/admin/users/:id/reset-password", async (c) => {
+    const ctx = ctxOf(c);
+    const { password } = await resetPassword(ctx, c.req.param("id"));
+    const user = await getUser(ctx, c.req.param("id"));
+    const page = pageContext(c);
+    return userEditPage(c, { flash: { kind: "ok", text: page.t("users_passwordReset", { username: user.username }), secret: password } });
+  });
+
+  const departmentsPage = async (
+    c: AppContext,
+    extra: { flash?: Flash; values?: Record<string, string> } = {},
+    status = 200,
+  ) => {
+    const ctx = ctxOf(c);
+    requireRole(ctx, "admin");
+    return c.html(<DepartmentsPage page={pageContext(c)} departments={await listDepartments(ctx)} {...extra} />, status as 200);
+  };
+  app.get("/admin/departments", (c) => departmentsPage(c));
+
+  app.post("/admin/departments", async (c) => {
+    const form = await readForm(c);
+    const values = {
+      code: field(form, "code"),
+      name: field(form, "name"),
+      nameEn: field(form, "nameEn"),
+      parentId: field(form, "parentId"),
+      ipDuties: field(form, "ipDuties"),
+    };
+    const parsed = CreateDepartmentInput.safeParse({
+      code: values.code,
+      name: values.name,
+      nameEn: values.nameEn || undefined,
+      parentId: values.parentId || undefined,
+      ipDuties: values.ipDuties || undefined,
+    });
+    try {
+      if (!parsed.success) throw validationError(parsed.error);
+      await createDepartment(ctxOf(c), parsed.data);
+      return c.redirect("/admin/departments", 303);
+    } catch (err) {
+      return departmentsPage(c, { flash: { kind: "error", text: errorText(err) }, values }, errorStatusOf(err));
+    }
+  });
+
+  app.get("/audit", async (c) => {
+    const ctx = ctxOf(c);
+    requireRole(ctx, "admin");
+    const before = Number(c.req.query("before")) || undefined;
+    const events = await queryEvents(ctx.db, { beforeSeq: before, limit: 100 });
+    const chain = c.req.query("verify") ? await verifyAuditChain(ctx.db) : null;
+    const last = events[events.length - 1];
+    const olderHref = events.length === 100 && last ? `/audit?before=${last.seq}` : null;
+    return c.html(<AuditPage page={pageContext(c)} events={events} chain={chain} olderHref={olderHref} />);
+  });
+
+  return app;
+}
