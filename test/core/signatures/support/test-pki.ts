@@ -2,6 +2,9 @@ import { createHash } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { createRootCa, generateRsaKeyPair, issueSignerCertificate, issueTsaCertificate, type RootCa } from "../../../../src/core/signatures/pki";
 import { buildCadesSignedData, createRsaSigner, createTimeStampToken } from "../../../../src/core/signatures/cms";
+import { attribute, buildSignedData, signingCertificateV2Attribute } from "../../../../src/core/signatures/cms/signed-data-builder";
+import { Oid } from "../../../../src/core/signatures/cms/oids";
+import { octetString } from "../../../../src/core/signatures/pki/asn1-builder";
 import { embedCmsSignature, hashByteRange, preparePdfSignature, type PreparePdfSignatureOptions } from "../../../../src/core/signatures/pdf";
 
 /** A signer: key and certificate. */
@@ -64,15 +67,32 @@ export function localTimestamper(pki: TestPki): (signatureValue: Buffer) => Prom
 }
 
 /** Signs a PDF end to end: prepare, hash the byte ranges, build CAdES (B-T with the test TSA), embed. */
-export async function signPdf(pdf: Uint8Array, pki: TestPki, signer: TestSigner, options: PreparePdfSignatureOptions, extra: { withTimestamp?: boolean; referencedCertificate?: Buffer } = {}): Promise<Uint8Array> {
+export async function signPdf(pdf: Uint8Array, pki: TestPki, signer: TestSigner, options: PreparePdfSignatureOptions, extra: { withTimestamp?: boolean; mismatchedEss?: boolean } = {}): Promise<Uint8Array> {
   const prepared = await preparePdfSignature(pdf, options);
   const digest = hashByteRange(prepared.pdf, prepared.byteRange);
-  const cms = await buildCadesSignedData({
-    digest,
-    signerCertificate: extra.referencedCertificate ?? signer.certificate,
-    certificates: [pki.root.certificate],
-    sign: createRsaSigner(signer.privateKey),
-    ...(extra.withTimestamp === false ? {} : { timestamp: localTimestamper(pki) }),
-  });
+  const cms = extra.mismatchedEss
+    ? await buildMismatchedCms(digest, pki)
+    : await buildCadesSignedData({
+        digest,
+        signerCertificate: signer.certificate,
+        certificates: [pki.root.certificate],
+        sign: createRsaSigner(signer.privateKey),
+        ...(extra.withTimestamp === false ? {} : { timestamp: localTimestamper(pki) }),
+      });
   return embedCmsSignature(prepared, cms);
+}
+
+/**
+ * A CMS signed with the manager's key and certificate whose signing-certificate-v2
+ * attribute references the employee's certificate (a substitution attack).
+ */
+export function buildMismatchedCms(digest: Buffer, pki: TestPki): Promise<Buffer> {
+  return buildSignedData({
+    contentType: Oid.data,
+    digestAlgorithm: "sha256",
+    signerCertificate: pki.manager.certificate,
+    certificates: [pki.root.certificate],
+    sign: createRsaSigner(pki.manager.privateKey),
+    signedAttributes: [attribute(Oid.messageDigest, octetString(digest)), signingCertificateV2Attribute(pki.employee.certificate)],
+  });
 }
