@@ -80,6 +80,9 @@ export function mapDatabaseError(err: unknown): unknown {
       return new DomainError("VALIDATION_FAILED", "A value is outside what is allowed.", {
         constraint: pg.constraint_name ?? pg.constraint,
       });
+    case "22021":
+    case "22P05":
+      return new DomainError("VALIDATION_FAILED", "A text value contains a character that cannot be stored (e.g. a NUL byte).");
     case "40001":
     case "40P01":
       return new DomainError("CONFLICT", "Another change happened at the same moment; try again.");

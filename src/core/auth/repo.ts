@@ -59,8 +59,11 @@ export async function recordFailure(
   limit: number,
   lockMs: number,
 ): Promise<{ failures: number; lockedUntil: Date | null }> {
-  const windowStart = new Date(now.getTime() - windowMs);
+  // raw sql params must be strings: postgres.js under drizzle does not serialise Dates there
+  const windowStart = sql`${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`;
   const lockUntil = new Date(now.getTime() + lockMs);
+  const lockUntilSql = sql`${lockUntil.toISOString()}::timestamptz`;
+  const nowSql = sql`${now.toISOString()}::timestamptz`;
   const [row] = await db
     .insert(loginThrottle)
     .values({ key, failures: 1, windowStartedAt: now, lockedUntil: limit <= 1 ? lockUntil : null })
@@ -68,8 +71,8 @@ export async function recordFailure(
       target: loginThrottle.key,
       set: {
         failures: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-        windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${now} else ${loginThrottle.windowStartedAt} end`,
-        lockedUntil: sql`case when (case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${lockUntil} else ${loginThrottle.lockedUntil} end`,
+        windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${nowSql} else ${loginThrottle.windowStartedAt} end`,
+        lockedUntil: sql`case when (case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit}::int then ${lockUntilSql} else ${loginThrottle.lockedUntil} end`,
       },
     })
     .returning({ failures: loginThrottle.failures, lockedUntil: loginThrottle.lockedUntil });

@@ -39,7 +39,12 @@ export function fileRoutes() {
       summary: "Upload a file as the raw request body; it is streamed and hashed, never held in memory",
       request: {
         query: z.object({
-          filename: z.string().trim().min(1).max(255),
+          filename: z
+            .string()
+            .trim()
+            .min(1)
+            .max(255)
+            .regex(/^[^\x00-\x1f\x7f/\\]+$/, "must not contain control characters or slashes"),
           classification: z.enum(CLASSIFICATIONS).default("internal"),
         }),
         headers: z.object({

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { startHarness } from "../support/app";
+
+const h = await startHarness();
+const client = await h.signIn(await h.user({ roles: ["admin"] }));
+
+describe("errors", () => {
+  it("answers malformed JSON with 400 MALFORMED_JSON and a request id", async () => {
+    const res = await client.request("/api/v1/departments", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"code": "X", "name": ',
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
+    expect(body.error.code).toBe("MALFORMED_JSON");
+    expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
+  });
+
+  it("answers a JSON route sent something else with 400, not 500", async () => {
+    const res = await client.request("/api/v1/departments", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "code=X",
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it("answers an oversized JSON body with 413 before reading it all", async () => {
+    const res = await client.request("/api/v1/departments", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: "X", name: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers unknown routes with 404: JSON for the API, a page for people", async () => {
+    const api = await client.get("/api/v1/nothing-here");
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+    const page = await client.get("/nothing-here", { accept: "text/html" });
+    expect(page.status).toBe(404);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain("页面不存在");
+  });
+
+  it("names each invalid field", async () => {
+    const res = await client.post("/api/v1/departments", { code: "bad code!", name: "" });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; details: { issues: { path: string }[] } } };
+    expect(body.error.details.issues.map((i) => i.path).sort()).toEqual(["code", "name"]);
+  });
+
+  it("reports database and storage health", async () => {
+    const res = await h.app.request("/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, checks: { database: { ok: true }, storage: { ok: true } } });
+  });
+
+  it("publishes the OpenAPI description and a readable docs page", async () => {
+    const doc = (await (await h.app.request("/api/openapi.json")).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    for (const path of ["/api/v1/auth/sign-in", "/api/v1/users", "/api/v1/users/{id}", "/api/v1/files", "/api/v1/audit/verify"]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    const page = await client.get("/api/docs", { accept: "text/html" });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("/api/v1/audit/verify");
+  });
+});

@@ -1,0 +1,172 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { createApp, type App } from "../../src/app";
+import { loadConfig, type Config } from "../../src/config";
+import { silentLogger, systemContext, type AppDeps } from "../../src/core/context";
+import { LocalBlobStore } from "../../src/core/storage/local";
+import type { BlobStore } from "../../src/core/storage/blob-store";
+import type { Role, Classification } from "../../src/core/auth/permissions";
+import { createUserAsSystem } from "../../src/core/users/service";
+import type { Database } from "../../src/db/client";
+import { TestClock } from "./clock";
+import { createTestDatabase } from "./db";
+
+/** One Custos under test: its app, dependencies, a movable clock and a temp data dir. */
+export interface TestHarness {
+  app: App;
+  deps: AppDeps;
+  clock: TestClock;
+  database: Database;
+  dataDir: string;
+  /** Creates a user directly (as the system) and returns it with its password. */
+  user(opts?: UserOpts): Promise<TestUser>;
+  /** Signs a user in through the API and returns a client that carries the cookie and CSRF token. */
+  signIn(user: TestUser): Promise<Client>;
+  /** A client with no session. */
+  anonymous(): Client;
+}
+
+export interface UserOpts {
+  username?: string;
+  displayName?: string;
+  roles?: Role[];
+  clearance?: Classification;
+  departmentId?: string;
+}
+
+export interface TestUser {
+  id: string;
+  username: string;
+  password: string;
+  roles: Role[];
+}
+
+const DEFAULT_PASSWORD = "correct horse battery";
+
+/**
+ * Starts a test instance on a fresh database (PGlite, or PostgreSQL with DATABASE_URL) and local
+ * blob storage in a temp dir; everything is closed after the file's tests.
+ */
+export async function startHarness(options: { storage?: (dataDir: string) => BlobStore; config?: Partial<Config> } = {}) {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), "custos-test-"));
+  const clock = new TestClock();
+  const config: Config = { ...loadConfig({ CUSTOS_DATA_DIR: dataDir }), ...options.config };
+  const deps: AppDeps = {
+    db: database.db,
+    storage: options.storage ? options.storage(dataDir) : new LocalBlobStore(dataDir),
+    clock,
+    logger: silentLogger,
+    config,
+    masterKey: randomBytes(32),
+  };
+  const app = createApp(deps);
+  let counter = 0;
+  const harness: TestHarness = {
+    app,
+    deps,
+    clock,
+    database,
+    dataDir,
+    async user(opts = {}) {
+      counter++;
+      const username = opts.username ?? `user${counter}-${randomBytes(3).toString("hex")}`;
+      const roles = opts.roles ?? ["employee"];
+      const created = await createUserAsSystem(deps, {
+        username,
+        displayName: opts.displayName ?? `Test User ${counter}`,
+        password: DEFAULT_PASSWORD,
+        roles,
+        clearance: opts.clearance ?? "internal",
+        departmentId: opts.departmentId,
+        locale: "zh-CN",
+      });
+      return { id: created.user.id, username, password: DEFAULT_PASSWORD, roles };
+    },
+    async signIn(user) {
+      const client = new Client(app);
+      const res = await client.post("/api/v1/auth/sign-in", { username: user.username, password: user.password });
+      if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+      const body = (await res.json()) as { csrfToken: string };
+      client.csrfToken = body.csrfToken;
+      return client;
+    },
+    anonymous: () => new Client(app),
+  };
+  afterAll(async () => {
+    await database.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  return harness;
+}
+
+/** A tiny cookie-keeping HTTP client over app.request. */
+export class Client {
+  cookies = new Map<string, string>();
+  csrfToken: string | undefined;
+  headers: Record<string, string> = {};
+
+  constructor(private readonly app: App) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    for (const [k, v] of Object.entries(this.headers)) if (!headers.has(k)) headers.set(k, v);
+    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const method = (init.method ?? "GET").toUpperCase();
+    if (this.csrfToken && !["GET", "HEAD"].includes(method) && !headers.has("x-csrf-token")) {
+      headers.set("x-csrf-token", this.csrfToken);
+    }
+    const res = await this.app.request(path, { ...init, headers });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const [name, ...rest] = pair!.split("=");
+      const value = rest.join("=");
+      if (!value || /max-age=0/i.test(line) || /expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value);
+    }
+    return res;
+  }
+
+  get(path: string, headers: Record<string, string> = {}) {
+    return this.request(path, { headers });
+  }
+
+  post(path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return this.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  patch(path: string, body: unknown) {
+    return this.request(path, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  }
+
+  delete(path: string) {
+    return this.request(path, { method: "DELETE" });
+  }
+
+  /** Posts an HTML form as a browser would (urlencoded, with the CSRF field). */
+  form(path: string, fields: Record<string, string | string[]>, options: { csrf?: boolean } = {}) {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+    if (options.csrf !== false && this.csrfToken) body.set("_csrf", this.csrfToken);
+    return this.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html", "x-csrf-token": "" },
+      body,
+    });
+  }
+}
+
+/** Reads `{ error: { code } }` from a JSON error response. */
+export async function errorCode(res: Response): Promise<string> {
+  const body = (await res.json()) as { error?: { code?: string } };
+  return body.error?.code ?? `(no error code; status ${res.status})`;
+}
+
+export { systemContext };

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { startHarness } from "../support/app";
+
+const h = await startHarness();
+
+async function html(res: Response) {
+  expect(res.headers.get("content-type")).toContain("text/html");
+  return res.text();
+}
+
+describe("web shell", () => {
+  it("signs in through the form and lands on the dashboard in Chinese", async () => {
+    const user = await h.user({ displayName: "赵六" });
+    const client = h.anonymous();
+    const form = await client.get("/sign-in", { accept: "text/html" });
+    expect(await html(form)).toContain("登录 Custos");
+    const res = await client.form("/sign-in", { username: user.username, password: user.password, next: "/" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/");
+    const page = await html(await client.get("/", { accept: "text/html" }));
+    expect(page).toContain("欢迎，赵六。");
+    expect(page).toContain('lang="zh-CN"');
+  });
+
+  it("shows a failed sign-in on the form with 401", async () => {
+    const res = await h.anonymous().form("/sign-in", { username: "nobody", password: "wrong-password" });
+    expect(res.status).toBe(401);
+    expect(await html(res)).toContain("用户名或密码错误");
+  });
+
+  it("switches to English and remembers it", async () => {
+    const client = await h.signIn(await h.user({ displayName: "Ada" }));
+    const en = await html(await client.get("/?lang=en", { accept: "text/html" }));
+    expect(en).toContain("Welcome, Ada.");
+    const again = await html(await client.get("/", { accept: "text/html" }));
+    expect(again).toContain('lang="en"');
+  });
+
+  it("lets an admin create a user from the form and shows the generated password once", async () => {
+    const admin = await h.signIn(await h.user({ roles: ["admin"] }));
+    const res = await admin.form("/admin/users", {
+      username: "chen.qi",
+      displayName: "陈七",
+      roles: ["employee", "legal"],
+      clearance: "secret",
+      locale: "zh-CN",
+    });
+    expect(res.status).toBe(200);
+    const page = await html(res);
+    expect(page).toContain("已创建用户 chen.qi");
+    const secret = /data-testid="secret">([^<]+)</.exec(page)?.[1];
+    expect(secret).toHaveLength(16);
+    const list = await html(await admin.get("/admin/users", { accept: "text/html" }));
+    expect(list).toContain("陈七");
+    expect(list).not.toContain(secret!);
+  });
+
+  it("keeps what was typed and says what is wrong when the form is invalid", async () => {
+    const admin = await h.signIn(await h.user({ roles: ["admin"] }));
+    const res = await admin.form("/admin/users", { username: "bad name", displayName: "某人", roles: [] });
+    expect(res.status).toBe(400);
+    const page = await html(res);
+    expect(page).toContain("某人");
+    expect(page).toMatch(/username: /);
+  });
+
+  it("hides admin pages from other roles", async () => {
+    const employee = await h.signIn(await h.user());
+    const res = await employee.get("/admin/users", { accept: "text/html" });
+    expect(res.status).toBe(403);
+    const dash = await html(await employee.get("/", { accept: "text/html" }));
+    expect(dash).not.toContain('href="/admin/users"');
+  });
+
+  it("shows the audit trail with chain verification to admins", async () => {
+    const admin = await h.signIn(await h.user({ roles: ["admin"] }));
+    const page = await html(await admin.get("/audit?verify=1", { accept: "text/html" }));
+    expect(page).toContain("完整：已校验");
+    expect(page).toContain("auth.signed_in");
+  });
+});
