@@ -1,0 +1,142 @@
+/**
+ * `npm run demo -- <dir>`: starts a fresh embedded Custos in a temporary data directory, drives the
+ * main flows over HTTP exactly as a client would, and writes what a user takes away into <dir>
+ * (see ../shared/DEMO.md). Exits non-zero if any step fails.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { serve } from "@hono/node-server";
+import { createApp } from "../src/app";
+import { openRuntime } from "../src/boot";
+import { loadConfig } from "../src/config";
+import { silentLogger } from "../src/core/context";
+import { ensureInitialAdmin } from "../src/core/users/service";
+import { DemoClient } from "./demo/http-client";
+
+/** Demo users' passwords (documented in demo.json so a person can sign in and look around). */
+const demoPassword = (displayName: string) => `${displayName}的演示密码2026`;
+
+interface Step {
+  name: string;
+  ms: number;
+  result?: unknown;
+}
+
+async function main(): Promise<void> {
+  const outDir = resolve(process.argv[2] ?? "demo-out");
+  await mkdir(outDir, { recursive: true });
+  const dataDir = await mkdtemp(join(tmpdir(), "custos-demo-"));
+  const steps: Step[] = [];
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    process.stdout.write(`• ${name} … `);
+    const result = await fn();
+    const ms = Math.round(performance.now() - t0);
+    steps.push({ name, ms });
+    process.stdout.write(`ok (${ms} ms)\n`);
+    return result;
+  };
+
+  const runtime = await step("start a fresh embedded Custos (PGlite + local blobs)", () =>
+    openRuntime(loadConfig({ CUSTOS_DATA_DIR: dataDir }), { logger: silentLogger }),
+  );
+  const admin = (await ensureInitialAdmin(runtime.deps))!;
+  const app = createApp(runtime.deps);
+  const server = await new Promise<ReturnType<typeof serve>>((res) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => res(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const demo: Record<string, unknown> = { baseUrl, dataDir, users: {} as Record<string, unknown> };
+
+  try {
+    const adminClient = new DemoClient(baseUrl);
+    const adminPassword = "演示管理员密码-2026";
+    await step("the first administrator signs in and replaces the generated password", async () => {
+      await adminClient.signIn(admin.username, admin.password);
+      await adminClient.json("POST", "/api/v1/me/password", { currentPassword: admin.password, newPassword: adminPassword });
+    });
+
+    const departments = await step("create the organisation: IP office, R&D, legal", async () => {
+      const ipo = await adminClient.json<{ id: string }>("POST", "/api/v1/departments", {
+        code: "IPO",
+        name: "知识产权办公室",
+        nameEn: "IP Office",
+        ipDuties: "制定知识产权方针与目标，组织建立、实施和维护知识产权管理体系。",
+      });
+      const rnd = await adminClient.json<{ id: string }>("POST", "/api/v1/departments", {
+        code: "RND",
+        name: "研发中心",
+        nameEn: "R&D Centre",
+        ipDuties: "提交发明披露，保存研发记录，配合专利检索与分析。",
+      });
+      const legal = await adminClient.json<{ id: string }>("POST", "/api/v1/departments", {
+        code: "LEG",
+        name: "法务部",
+        nameEn: "Legal",
+        ipDuties: "审查合同知识产权条款，处理纠纷与外部法律文书。",
+      });
+      return { ipo: ipo.id, rnd: rnd.id, legal: legal.id };
+    });
+    demo.departments = departments;
+
+    const people = [
+      { key: "topManager", username: "zhou.zong", displayName: "周总", roles: ["top-manager"], departmentId: departments.ipo, clearance: "top-secret" },
+      { key: "ipManager", username: "wang.fang", displayName: "王芳", roles: ["ip-manager"], departmentId: departments.ipo, clearance: "confidential" },
+      { key: "legal", username: "li.na", displayName: "李娜", roles: ["legal"], departmentId: departments.legal, clearance: "confidential" },
+      { key: "employee", username: "zhang.wei", displayName: "张伟", roles: ["employee"], departmentId: departments.rnd, clearance: "internal" },
+      { key: "auditor", username: "audit.liu", displayName: "刘审核", roles: ["auditor"], departmentId: departments.ipo, clearance: "secret" },
+    ] as const;
+    await step("create the people through the API (top manager, IP manager, legal, employee, auditor)", async () => {
+      for (const p of people) {
+        const created = await adminClient.json<{ user: { id: string } }>("POST", "/api/v1/users", {
+          username: p.username,
+          displayName: p.displayName,
+          password: demoPassword(p.displayName),
+          roles: p.roles,
+          departmentId: p.departmentId,
+          clearance: p.clearance,
+        });
+        (demo.users as Record<string, unknown>)[p.key] = {
+          id: created.user.id,
+          username: p.username,
+          password: demoPassword(p.displayName),
+          displayName: p.displayName,
+          roles: p.roles,
+        };
+      }
+    });
+
+    await step("the IP manager signs in and creates an API token for scripts", async () => {
+      const ipm = new DemoClient(baseUrl);
+      await ipm.signIn("wang.fang", demoPassword("王芳"));
+      const token = await ipm.json<{ token: string }>("POST", "/api/v1/me/tokens", { name: "demo script" });
+      const bearer = await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token.token}` } });
+      if (!bearer.ok) throw new Error("the API token was not accepted");
+    });
+
+    const chain = await step("verify the audit chain over HTTP (as the auditor)", async () => {
+      const auditor = new DemoClient(baseUrl);
+      await auditor.signIn("audit.liu", demoPassword("刘审核"));
+      const report = await auditor.json<{ ok: boolean; checked: number; headHash: string }>("GET", "/api/v1/audit/verify");
+      if (!report.ok) throw new Error(`audit chain broken: ${JSON.stringify(report)}`);
+      return report;
+    });
+    demo.auditChain = chain;
+  } finally {
+    await new Promise((r) => server.close(r));
+    await runtime.close();
+  }
+
+  demo.steps = steps;
+  demo.finishedAt = new Date().toISOString();
+  await writeFile(join(outDir, "demo.json"), JSON.stringify(demo, null, 2) + "\n");
+  await rm(dataDir, { recursive: true, force: true });
+  console.log(`\nDemo finished: artifacts in ${outDir}`);
+}
+
+main().catch((err) => {
+  console.error("\nDemo FAILED:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

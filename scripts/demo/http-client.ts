@@ -1,0 +1,43 @@
+/** A small cookie- and CSRF-carrying HTTP client, used by the demo exactly as an API client would. */
+export class DemoClient {
+  private cookies = new Map<string, string>();
+  csrfToken: string | undefined;
+
+  constructor(readonly baseUrl: string) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    const h = new Headers(headers);
+    if (this.cookies.size) h.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    if (this.csrfToken && method !== "GET") h.set("x-csrf-token", this.csrfToken);
+    let payload: BodyInit | undefined;
+    if (body instanceof Uint8Array) payload = body as unknown as BodyInit;
+    else if (body !== undefined) {
+      h.set("content-type", "application/json");
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(this.baseUrl + path, { method, headers: h, body: payload, redirect: "manual" });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1);
+      if (!value) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  /** Sends a request and returns the JSON body, throwing with the server's error message on failure. */
+  async json<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    const res = await this.request(method, path, body, headers);
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  async signIn(username: string, password: string): Promise<{ user: { id: string } }> {
+    const result = await this.json<{ user: { id: string }; csrfToken: string }>("POST", "/api/v1/auth/sign-in", { username, password });
+    this.csrfToken = result.csrfToken;
+    return result;
+  }
+}
