@@ -72,7 +72,7 @@ afterAll(async () => {
 describe("RFC 3161 time-stamp authority", () => {
   it("answers an openssl ts -query request with a response openssl ts -verify accepts", async () => {
     writeFileSync(path("data.txt"), "签名值 signature value");
-    execFileSync("openssl", ["ts", "-query", "-data", path("data.txt"), "-sha256", "-cert", "-out", path("req.tsq")]);
+    execFileSync("openssl", ["ts", "-query", "-data", path("data.txt"), "-sha256", "-cert", "-out", path("req.tsq")], { stdio: "pipe" });
     const request = parseTimeStampReq(readFileSync(path("req.tsq")));
     expect(request).toMatchObject({ hashAlgorithm: "sha256", certReq: true, hasExtensions: false });
     expect(request.messageImprint.equals(createHash("sha256").update("签名值 signature value").digest())).toBe(true);
@@ -80,7 +80,7 @@ describe("RFC 3161 time-stamp authority", () => {
     writeFileSync(path("resp.tsr"), await answer(readFileSync(path("req.tsq"))));
     const verify = spawnSync("openssl", ["ts", "-verify", "-in", path("resp.tsr"), "-queryfile", path("req.tsq"), "-CAfile", path("root.pem")], { encoding: "utf8" });
     expect(verify.stdout).toContain("Verification: OK");
-    const text = execFileSync("openssl", ["ts", "-reply", "-in", path("resp.tsr"), "-text"], { encoding: "utf8" });
+    const text = execFileSync("openssl", ["ts", "-reply", "-in", path("resp.tsr"), "-text"], { encoding: "utf8", stdio: "pipe" });
     expect(text).toContain("Status: Granted.");
     expect(text).toContain("Policy OID: 1.3.6.1.4.1.57264.1.1");
     expect(text).toMatch(/TSA: DirName:.*CN ?= ?Custos/);
@@ -88,14 +88,14 @@ describe("RFC 3161 time-stamp authority", () => {
 
   it("rejects a request for an unsupported digest with failInfo badAlg", async () => {
     writeFileSync(path("data2.txt"), "x");
-    execFileSync("openssl", ["ts", "-query", "-data", path("data2.txt"), "-md5", "-out", path("md5.tsq")]);
+    execFileSync("openssl", ["ts", "-query", "-data", path("data2.txt"), "-md5", "-out", path("md5.tsq")], { stdio: "pipe" });
     expect(() => parseTimeStampReq(readFileSync(path("md5.tsq")))).toThrow(TimestampError);
     const reply = parseTimeStampResp(await answer(readFileSync(path("md5.tsq"))));
     expect(reply.status).toBe("rejection");
     expect(reply.failInfo).toEqual(["badAlg"]);
     expect(reply.token).toBeUndefined();
     writeFileSync(path("rej.tsr"), await answer(readFileSync(path("md5.tsq"))));
-    expect(execFileSync("openssl", ["ts", "-reply", "-in", path("rej.tsr"), "-text"], { encoding: "utf8" })).toMatch(/Status: Rejected[\s\S]*unrecognized or unsupported algorithm/);
+    expect(execFileSync("openssl", ["ts", "-reply", "-in", path("rej.tsr"), "-text"], { encoding: "utf8", stdio: "pipe" })).toMatch(/Status: Rejected[\s\S]*unrecognized or unsupported algorithm/);
     try {
       parseTimeStampReq(Buffer.from("garbage"));
       expect.unreachable();
