@@ -14,7 +14,7 @@ async function upload(client: Awaited<ReturnType<typeof h.signIn>>, bytes: Buffe
   return client.request(`/api/v1/files?${query}`, {
     method: "POST",
     headers: { "content-type": "application/pdf", ...headers },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
 }
 

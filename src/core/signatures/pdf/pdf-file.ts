@@ -1,4 +1,4 @@
-import { PDFArray, PDFContext, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFObject } from "pdf-lib";
+import { PDFArray, PDFContext, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFObject } from "pdf-lib";
 import { decodeStreamData, indexOfBytes, readObjectHeader, readUnsignedInt } from "./pdf-bytes";
 import { XrefError, findStartXref, numberOf, readXrefChain, reconstructXref, parserAt, type XrefEntry, type XrefSection } from "./xref-reader";
 
@@ -249,10 +249,4 @@ export function listPages(file: PdfFile): { ref: PDFRef; dict: PDFDict }[] {
   };
   walk(root, 0);
   return pages;
-}
-
-/** A number value, dereferenced. */
-export function numberValue(file: PdfFile, obj: PDFObject | undefined): number | undefined {
-  const v = file.resolve(obj);
-  return v instanceof PDFNumber ? v.asNumber() : undefined;
 }

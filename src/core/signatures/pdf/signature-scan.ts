@@ -1,4 +1,4 @@
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from "pdf-lib";
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from "pdf-lib";
 import { indexOfBytes, latin1, readObjectHeader, skipWhitespace } from "./pdf-bytes";
 import type { PdfFile } from "./pdf-file";
 import { parserAt } from "./xref-reader";
@@ -154,9 +154,4 @@ export function signatureFieldNames(file: PdfFile): Map<number, string> {
   };
   if (fields instanceof PDFArray) for (const f of fields.asArray().slice(0, 10_000)) walk(f, "", 0);
   return names;
-}
-
-/** A number, or undefined. */
-export function numberOf(obj: PDFObject | undefined): number | undefined {
-  return obj instanceof PDFNumber ? obj.asNumber() : undefined;
 }
