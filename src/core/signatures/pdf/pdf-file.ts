@@ -96,11 +96,7 @@ export function openPdf(bytes: Uint8Array, options: OpenPdfOptions = {}): PdfFil
   const declared = trailer ? numberOf(trailer, "Size") ?? 0 : 0;
   const size = Math.max(maxNumber + 1, declared);
   context.largestObjectNumber = size - 1;
-  const file = createFile(bytes, context, sections, entries, trailer ?? context.obj({}), startXref, size, reconstructed, notes);
-  if (!file.catalog()) {
-    if (!reconstructed) notes.push("no document catalog");
-  }
-  return file;
+  return createFile(bytes, context, sections, entries, trailer ?? context.obj({}), startXref, size, reconstructed, notes);
 }
 
 function headerMatches(bytes: Uint8Array, offset: number, objectNumber: number): boolean {
