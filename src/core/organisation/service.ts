@@ -1,3 +1,4 @@
+import type { Db } from "../../db/client";
 import { newId } from "../../lib/ids";
 import { appendAuditEvent } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
@@ -38,5 +39,31 @@ export async function createDepartment(ctx: ServiceContext, input: CreateDepartm
       data: { after: { code: row.code, name: row.name, parentId: row.parentId } },
     });
     return row;
+  });
+}
+
+/** Until an admin names it, the organisation is called this in certificates and documents. */
+export const DEFAULT_ORGANISATION = { name: "Custos 示例企业", nameEn: "Custos Example Co." } as const;
+
+/** The organisation's name (Chinese and English). */
+export async function getOrganisationProfile(db: Db): Promise<{ name: string; nameEn: string | null }> {
+  const row = await repo.findOrganisationProfile(db);
+  return row ? { name: row.name, nameEn: row.nameEn } : { ...DEFAULT_ORGANISATION };
+}
+
+/** Renames the organisation (admins). Certificates already issued keep the old name. */
+export async function updateOrganisationProfile(ctx: ServiceContext, input: { name: string; nameEn?: string | null }) {
+  requireRole(ctx, "admin");
+  return ctx.db.transaction(async (tx) => {
+    const before = await getOrganisationProfile(tx);
+    const row = { id: "default", name: input.name, nameEn: input.nameEn ?? null, updatedAt: ctx.clock.now() };
+    await repo.upsertOrganisationProfile(tx, row);
+    await appendAuditEvent(tx, ctx, {
+      action: "organisation.updated",
+      objectType: "organisation",
+      objectId: "default",
+      data: { before, after: { name: row.name, nameEn: row.nameEn } },
+    });
+    return { name: row.name, nameEn: row.nameEn };
   });
 }

@@ -1,0 +1,170 @@
+import type { KeyObject } from "node:crypto";
+import type { Db } from "../../db/client";
+import type { AppDeps } from "../context";
+import { deriveKey, seal, unseal } from "../keys";
+import { getOrganisationProfile } from "../organisation/service";
+import { createTimeStampToken, requestTimestamp } from "./cms/index";
+import { createRsaSigner } from "./cms/index";
+import {
+  certificateDerToPem,
+  certificatePemToDer,
+  createCrl,
+  createRootCa,
+  exportPrivateKeyDer,
+  generateRsaKeyPair,
+  importPrivateKey,
+  issueTsaCertificate,
+  type RevocationReason,
+} from "./pki/index";
+import * as repo from "./repo";
+
+/** The built-in TSA's policy OID (under a private arc naming Custos's own time-stamp policy). */
+export const TSA_POLICY_OID = "1.3.6.1.4.1.59999.1.1";
+
+/** A loaded authority: certificate (DER) and private key. */
+export interface Authority {
+  certificate: Buffer;
+  privateKey: KeyObject;
+}
+
+/** The root CA and the TSA, loaded (and made on first use). */
+export interface Pki {
+  root: Authority;
+  tsa: Authority;
+}
+
+const YEAR = 365 * 86_400_000;
+const loaded = new WeakMap<Db, Promise<Pki>>();
+
+function sealingKey(masterKey: Buffer, id: string): Buffer {
+  return deriveKey(masterKey, `pki:${id}`);
+}
+
+async function loadAuthority(deps: AppDeps, id: "root" | "tsa"): Promise<Authority | undefined> {
+  const row = await repo.findAuthority(deps.db, id);
+  if (!row) return undefined;
+  return {
+    certificate: certificatePemToDer(row.certificatePem),
+    privateKey: importPrivateKey(unseal(sealingKey(deps.masterKey, id), row.keySealed, id)),
+  };
+}
+
+async function storeAuthority(deps: AppDeps, id: "root" | "tsa", certificate: Buffer, serialNumber: string, key: KeyObject) {
+  return repo.insertAuthority(deps.db, {
+    id,
+    certificatePem: certificateDerToPem(certificate),
+    serialNumber,
+    keySealed: seal(sealingKey(deps.masterKey, id), exportPrivateKeyDer(key), id),
+    createdAt: deps.clock.now(),
+  });
+}
+
+/**
+ * The organisation's root CA and TSA: created on first start (or first use), their private keys
+ * sealed under the master key. Instances starting together agree on one pair (the first insert
+ * wins; the others load it).
+ */
+export function ensurePki(deps: AppDeps): Promise<Pki> {
+  let p = loaded.get(deps.db);
+  if (!p) {
+    p = createOrLoadPki(deps);
+    loaded.set(deps.db, p);
+    p.catch(() => loaded.delete(deps.db));
+  }
+  return p;
+}
+
+async function createOrLoadPki(deps: AppDeps): Promise<Pki> {
+  const org = await getOrganisationProfile(deps.db);
+  const now = deps.clock.now();
+  let root = await loadAuthority(deps, "root");
+  if (!root) {
+    const created = await createRootCa({
+      subject: { commonName: `${org.name} 电子签名根证书 Custos Root CA`, organization: org.name, country: "CN" },
+      notBefore: new Date(now.getTime() - 60_000),
+      notAfter: new Date(now.getTime() + 20 * YEAR),
+    });
+    await storeAuthority(deps, "root", created.certificate, created.serialNumber, created.privateKey);
+    root = (await loadAuthority(deps, "root"))!;
+  }
+  let tsa = await loadAuthority(deps, "tsa");
+  if (!tsa) {
+    const keys = await generateRsaKeyPair();
+    const issued = issueTsaCertificate({
+      subject: { commonName: `${org.name} 时间戳服务 Custos TSA`, organization: org.name, country: "CN" },
+      publicKey: keys.publicKey,
+      issuer: root,
+      notBefore: new Date(now.getTime() - 60_000),
+      notAfter: new Date(now.getTime() + 10 * YEAR),
+    });
+    await storeAuthority(deps, "tsa", issued.certificate, issued.serialNumber, keys.privateKey);
+    tsa = (await loadAuthority(deps, "tsa"))!;
+  }
+  return { root, tsa };
+}
+
+/** The root certificate as PEM (GET /pki/ca.pem). */
+export async function rootCertificatePem(deps: AppDeps): Promise<string> {
+  return certificateDerToPem((await ensurePki(deps)).root.certificate);
+}
+
+/** The TSA certificate as PEM (GET /pki/tsa.pem). */
+export async function tsaCertificatePem(deps: AppDeps): Promise<string> {
+  return certificateDerToPem((await ensurePki(deps)).tsa.certificate);
+}
+
+/**
+ * The current CRL (DER), signed by the root, listing every revoked signer certificate. Its number
+ * is the issue time in seconds, which only grows.
+ */
+export async function currentCrl(deps: AppDeps): Promise<Buffer> {
+  const { root } = await ensurePki(deps);
+  const now = deps.clock.now();
+  const revoked = await repo.listRevokedCertificates(deps.db);
+  return createCrl({
+    issuer: root,
+    revoked: revoked.map((r) => ({
+      serialNumber: r.serialNumber,
+      revokedAt: r.revokedAt!,
+      reason: (r.reason ?? "unspecified") as RevocationReason,
+    })),
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + 7 * 86_400_000),
+    crlNumber: Math.floor(now.getTime() / 1000),
+  });
+}
+
+/**
+ * Issues an RFC 3161 time-stamp token over `digest` (SHA-256) with the built-in TSA, recording its
+ * serial; or asks the external TSA when CUSTOS_TSA_URL is set.
+ */
+export async function timestampDigest(
+  deps: AppDeps,
+  digest: Buffer,
+  request: { nonce?: bigint; certReq?: boolean; via: "internal" | "http" } = { via: "internal" },
+): Promise<Buffer> {
+  if (deps.config.tsaUrl && request.via === "internal") return requestTimestamp(deps.config.tsaUrl, digest);
+  const { root, tsa } = await ensurePki(deps);
+  const serialNumber = await repo.nextTsaSerial(deps.db);
+  const genTime = deps.clock.now();
+  const token = await createTimeStampToken({
+    messageImprint: digest,
+    hashAlgorithm: "sha256",
+    nonce: request.nonce,
+    certReq: request.certReq ?? true,
+    serialNumber,
+    genTime,
+    policyOid: TSA_POLICY_OID,
+    tsaCertificate: tsa.certificate,
+    chain: [root.certificate],
+    sign: createRsaSigner(tsa.privateKey),
+  });
+  await repo.recordTimestampToken(deps.db, {
+    serialNumber: Number(serialNumber),
+    hashAlgorithm: "sha256",
+    messageImprint: digest.toString("hex"),
+    genTime,
+    requestedVia: request.via,
+  });
+  return token;
+}
