@@ -67,6 +67,7 @@ CREATE TABLE "signature_requests" (
 	"classification" text NOT NULL,
 	"status" text NOT NULL,
 	"original_sha256" text NOT NULL,
+	"stamp_page" integer NOT NULL,
 	"current_sha256" text NOT NULL,
 	"final_sha256" text,
 	"requested_by" text NOT NULL,

@@ -14,6 +14,7 @@ import { loadConfig } from "../src/config";
 import { silentLogger } from "../src/core/context";
 import { ensureInitialAdmin } from "../src/core/users/service";
 import { DemoClient } from "./demo/http-client";
+import { signatureDemo } from "./demo/signatures";
 
 /** Demo users' passwords (documented in demo.json so a person can sign in and look around). */
 const demoPassword = (displayName: string) => `${displayName}的演示密码2026`;
@@ -115,6 +116,11 @@ async function main(): Promise<void> {
       const bearer = await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token.token}` } });
       if (!bearer.ok) throw new Error("the API token was not accepted");
     });
+
+    const signed = await step("e-signatures: IP declaration and non-compete for 张伟, signed in order (PAdES B-T, visible stamps)", () =>
+      signatureDemo(baseUrl, outDir, demo),
+    );
+    demo.signatures = signed;
 
     const chain = await step("verify the audit chain over HTTP (as the auditor)", async () => {
       const auditor = new DemoClient(baseUrl);

@@ -9,6 +9,8 @@ import type { AppDeps } from "./core/context";
 import { DomainError } from "./core/errors";
 import { fileRoutes } from "./core/files/routes";
 import { organisationRoutes } from "./core/organisation/routes";
+import { pkiRoutes, signatureRoutes } from "./core/signatures/routes";
+import { templateRoutes } from "./core/templates/routes";
 import { userRoutes } from "./core/users/routes";
 import type { AppEnv } from "./http/env";
 import { renderError } from "./http/errors";
@@ -16,6 +18,7 @@ import { authenticate, chooseLocale, csrfProtection, passwordChangeGate } from "
 import { pageContext } from "./web/page";
 import { ApiDocsPage } from "./web/pages/api-docs";
 import { webRoutes } from "./web/routes";
+import { signaturePages } from "./web/signature-routes";
 
 /** JSON and form bodies are small; files stream through their own routes with CUSTOS_MAX_UPLOAD_MB. */
 const SMALL_BODY_LIMIT = 1024 * 1024;
@@ -49,7 +52,7 @@ export function createApp(deps: AppDeps) {
         imgSrc: ["'self'", "data:"],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        frameAncestors: ["'none'"],
+        frameAncestors: ["'self'"],
       },
     }),
   );
@@ -93,6 +96,8 @@ export function createApp(deps: AppDeps) {
   api.route("/", organisationRoutes());
   api.route("/", fileRoutes());
   api.route("/", auditRoutes());
+  api.route("/", signatureRoutes());
+  api.route("/", templateRoutes());
   app.route("/api/v1", api);
 
   app.doc31("/api/openapi.json", OPENAPI_INFO);
@@ -104,7 +109,9 @@ export function createApp(deps: AppDeps) {
     return c.html(<ApiDocsPage page={pageContext(c)} title="Custos API" operations={operations} />);
   });
 
+  app.route("/pki", pkiRoutes());
   app.route("/", webRoutes());
+  app.route("/", signaturePages());
 
   app.notFound((c) => renderError(new DomainError("NOT_FOUND", "There is nothing at this address."), c));
   app.onError(renderError);

@@ -2,6 +2,8 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { openRuntime } from "./boot";
 import { ConfigError, loadConfig } from "./config";
+import { ensurePki } from "./core/signatures/authority";
+import { remindOverdueSigners } from "./core/signatures/requests/reminders";
 import { ensureInitialAdmin } from "./core/users/service";
 import { DatabaseUnsuitableError } from "./db/migrate";
 
@@ -12,6 +14,7 @@ async function main(): Promise<void> {
   const runtime = await openRuntime(config);
   const { deps } = runtime;
   const admin = await ensureInitialAdmin(deps);
+  await ensurePki(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     const url = config.publicUrl ?? `http://localhost:${info.port}`;
@@ -35,11 +38,17 @@ async function main(): Promise<void> {
       );
     }
   });
+  // overdue signature requests: remind hourly (each signer at most once a day; safe with several instances)
+  const reminders = setInterval(() => {
+    remindOverdueSigners(deps).catch((err) => deps.logger.error("reminders failed", { error: String(err) }));
+  }, 3_600_000);
+  reminders.unref();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     deps.logger.info("custos stopping", { signal });
+    clearInterval(reminders);
     server.close();
     await runtime.close();
     process.exit(0);

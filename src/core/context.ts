@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { Db } from "../db/client";
+import type { Db, Tx } from "../db/client";
 import type { Principal } from "./auth/permissions";
 import type { BlobStore } from "./storage/blob-store";
 
@@ -50,6 +50,14 @@ export interface ServiceContext extends AppDeps {
 
 export const systemActor: Actor = { userId: null, label: "system" };
 export const noRequest: RequestMeta = { ip: null, userAgent: null, requestId: null };
+
+/** A service context whose database handle is an open transaction. */
+export type TxContext = Omit<ServiceContext, "db"> & { db: Tx };
+
+/** Runs `fn` in one transaction; everything it does through `t.db` commits or rolls back together. */
+export function inTransaction<T>(ctx: ServiceContext, fn: (t: TxContext) => Promise<T>): Promise<T> {
+  return ctx.db.transaction((tx) => fn({ ...ctx, db: tx }));
+}
 
 /** A context for work the system does on its own (migrations, bootstrap, scheduled jobs). */
 export function systemContext(deps: AppDeps): ServiceContext {

@@ -136,15 +136,16 @@ export async function currentCrl(deps: AppDeps): Promise<Buffer> {
 
 /**
  * Issues an RFC 3161 time-stamp token over `digest` (SHA-256) with the built-in TSA, recording its
- * serial; or asks the external TSA when CUSTOS_TSA_URL is set.
+ * serial; or asks the external TSA when CUSTOS_TSA_URL is set. Inside a transaction pass the
+ * already loaded `pki` (and the transaction as `deps.db`).
  */
 export async function timestampDigest(
   deps: AppDeps,
   digest: Buffer,
-  request: { nonce?: bigint; certReq?: boolean; via: "internal" | "http" } = { via: "internal" },
+  request: { nonce?: bigint; certReq?: boolean; via: "internal" | "http"; pki?: Pki } = { via: "internal" },
 ): Promise<Buffer> {
   if (deps.config.tsaUrl && request.via === "internal") return requestTimestamp(deps.config.tsaUrl, digest);
-  const { root, tsa } = await ensurePki(deps);
+  const { root, tsa } = request.pki ?? (await ensurePki(deps));
   const serialNumber = await repo.nextTsaSerial(deps.db);
   const genTime = deps.clock.now();
   const token = await createTimeStampToken({

@@ -5,7 +5,8 @@ import { requirePrincipal, requireRole } from "../auth/guard";
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from "../auth/password";
 import { endAllSessions } from "../auth/service";
 import type { AppDeps, ServiceContext } from "../context";
-import { systemContext } from "../context";
+import { inTransaction, systemContext } from "../context";
+import { revokeSignerCertificates, rewrapSigningKey } from "../signatures/signer-keys";
 import { DomainError, notFound } from "../errors";
 import { findDepartment } from "../organisation/repo";
 import * as repo from "./repo";
@@ -124,7 +125,8 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
   if (id === p.id && (input.active === false || (input.roles && !input.roles.includes("admin")))) {
     throw new DomainError("INVALID_STATE", "You cannot deactivate yourself or remove your own admin role.");
   }
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx, async (t) => {
+    const tx = t.db;
     const before = await repo.findUser(tx, id);
     if (!before) throw notFound("The user");
     if (input.departmentId && !(await findDepartment(tx, input.departmentId))) {
@@ -144,7 +146,10 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
     }
     if (Object.keys(changedAfter).length === 0) return toPublicUser(before);
     const after = await repo.updateUser(tx, id, patch);
-    if (input.active === false) await endAllSessions(tx, id);
+    if (input.active === false && before.active) {
+      await endAllSessions(tx, id);
+      await revokeSignerCertificates(t, id, "affiliationChanged", "account deactivated");
+    }
     await appendAuditEvent(tx, ctx, {
       action: "user.updated",
       objectType: "user",
@@ -160,12 +165,15 @@ export async function resetPassword(ctx: ServiceContext, id: string): Promise<{ 
   requireRole(ctx, "admin");
   const password = generatePassword();
   const hash = await hashPassword(password);
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (t) => {
+    const tx = t.db;
     const user = await repo.findUser(tx, id);
     if (!user) throw notFound("The user");
     const now = ctx.clock.now();
     await repo.updateUser(tx, id, { passwordHash: hash, mustChangePassword: true, passwordChangedAt: now, updatedAt: now });
     await endAllSessions(tx, id);
+    // the old signing key was wrapped under the old password, which nobody else knows: retire it
+    await revokeSignerCertificates(t, id, "superseded", "password reset by an administrator");
     await appendAuditEvent(tx, ctx, { action: "user.password_reset", objectType: "user", objectId: id, data: {} });
   });
   return { password };
@@ -186,9 +194,19 @@ export async function changeOwnPassword(
     throw new DomainError("VALIDATION_FAILED", "The new password must differ from the current one.", { field: "newPassword" });
   }
   const hash = await hashPassword(input.newPassword);
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (t) => {
+    const tx = t.db;
     const now = ctx.clock.now();
     await repo.updateUser(tx, p.id, { passwordHash: hash, mustChangePassword: false, passwordChangedAt: now, updatedAt: now });
+    await rewrapSigningKey(t, p.id, input.currentPassword, input.newPassword);
     await appendAuditEvent(tx, ctx, { action: "user.password_changed", objectType: "user", objectId: p.id, data: {} });
   });
+}
+
+/** The staff directory (active people, names and departments only) that pickers such as "choose signers" need. */
+export async function listDirectory(ctx: ServiceContext) {
+  requirePrincipal(ctx);
+  return (await repo.listUsers(ctx.db))
+    .filter((u) => u.active)
+    .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId }));
 }

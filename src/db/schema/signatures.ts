@@ -21,6 +21,8 @@ export const signatureRequests = pgTable(
     classification: text("classification").notNull(),
     status: text("status").notNull(),
     originalSha256: text("original_sha256").notNull(),
+    /** 0-based page of the original where visible stamps go (its last page). */
+    stampPage: integer("stamp_page").notNull(),
     currentSha256: text("current_sha256").notNull(),
     finalSha256: text("final_sha256"),
     requestedBy: text("requested_by")

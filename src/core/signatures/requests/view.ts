@@ -1,0 +1,72 @@
+import type { SignatureRequestRow, SignatureRequestSignerRow } from "../../../db/schema/signatures";
+import { clearedFor, hasRole, type Classification, type Principal } from "../../auth/permissions";
+
+/** A signer row with the signer's display name. */
+export interface SignerWithName {
+  signer: SignatureRequestSignerRow;
+  user: { id: string; displayName: string };
+}
+
+/** How the caller relates to a request; decides what they may see. */
+export interface Relation {
+  isRequester: boolean;
+  signer: SignatureRequestSignerRow | undefined;
+  isAdmin: boolean;
+}
+
+export function relationOf(p: Principal, request: SignatureRequestRow, signers: SignerWithName[]): Relation {
+  return {
+    isRequester: request.requestedBy === p.id,
+    signer: signers.find((s) => s.signer.userId === p.id && s.signer.status !== "cancelled")?.signer ?? signers.find((s) => s.signer.userId === p.id)?.signer,
+    isAdmin: hasRole(p, "admin"),
+  };
+}
+
+/**
+ * Requester, signers and admins may see a request, each within their clearance; for anyone else
+ * it does not exist.
+ */
+export function maySee(p: Principal, request: SignatureRequestRow, rel: Relation): boolean {
+  if (!clearedFor(p.clearance, request.classification as Classification)) return false;
+  return rel.isRequester || rel.signer !== undefined || rel.isAdmin;
+}
+
+/** The JSON view of a request (no bytes; document access has its own rules). */
+export function toView(request: SignatureRequestRow, signers: SignerWithName[], rel: Relation, now: Date) {
+  return {
+    id: request.id,
+    title: request.title,
+    status: request.status,
+    classification: request.classification,
+    source: {
+      kind: request.sourceKind,
+      id: request.sourceId,
+      templateId: request.templateId,
+      templateRevision: request.templateRevision,
+    },
+    requestedBy: request.requestedBy,
+    subjectUserId: request.subjectUserId,
+    dueAt: request.dueAt,
+    overdue: request.status === "pending" && request.dueAt !== null && request.dueAt < now,
+    createdAt: request.createdAt,
+    completedAt: request.completedAt,
+    originalSha256: request.originalSha256,
+    finalSha256: request.finalSha256,
+    signers: signers.map(({ signer, user }) => ({
+      id: signer.id,
+      position: signer.position,
+      user,
+      meaning: signer.meaning,
+      status: signer.status,
+      viewedAt: signer.viewedAt,
+      signedAt: signer.signedAt,
+      declinedAt: signer.declinedAt,
+      declineReason: signer.declineReason,
+      reminderCount: signer.reminderCount,
+    })),
+    mySignerId: rel.signer?.id ?? null,
+    myTurn: request.status === "pending" && rel.signer?.status === "ready",
+  };
+}
+
+export type SignatureRequestViewData = ReturnType<typeof toView>;

@@ -1,0 +1,276 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import { ctxOf, type AppEnv } from "../../http/env";
+import { errors, json, jsonBody, Ok } from "../../http/openapi";
+import { createRouter } from "../../http/router";
+import { requireRole } from "../auth/guard";
+import { DomainError } from "../errors";
+import { contentDisposition } from "../files/routes";
+import { currentCrl, rootCertificatePem, timestampDigest, tsaCertificatePem } from "./authority";
+import { buildTimeStampResp, parseTimeStampReq, TimestampError } from "./cms/index";
+import { crlDerToPem } from "./pki/index";
+import { getSignatureRequest, listMySignatureRequests, resolveDocument } from "./requests/access";
+import { createSignatureRequest } from "./requests/create";
+import { createSigningLink, openSigningLink } from "./requests/links";
+import { remindOverdueSigners } from "./requests/reminders";
+import { cancelSignatureRequest, declineAsSigner, openDocumentForSigning, signAsSigner } from "./requests/sign";
+import { CreateSignatureRequestInput, DeclineInput, SignatureRequestView, SignInput } from "./schemas";
+import { verifyUploadedPdf } from "./verify";
+
+const IdParam = z.object({ id: z.string() });
+const Inbox = z.object({
+  toSign: z.array(SignatureRequestView),
+  waitingForOthers: z.array(SignatureRequestView),
+  done: z.array(SignatureRequestView),
+});
+
+/** Reads a request body fully (PDF verification), refusing more than `max` bytes. */
+export async function readBodyBytes(request: Request, max: number): Promise<Uint8Array> {
+  if (!request.body) throw new DomainError("VALIDATION_FAILED", "Send the PDF as the request body.");
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) throw new DomainError("PAYLOAD_TOO_LARGE", `The file is larger than ${Math.round(max / 1048576)} MB.`);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Signature requests, the signing ceremony, verification. */
+export function signatureRoutes() {
+  const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/signature-requests",
+      tags: ["signatures"],
+      summary: "Send a document (from a template, or an uploaded PDF) to named signers in a fixed order",
+      request: { body: jsonBody(CreateSignatureRequestInput) },
+      responses: { 201: json(SignatureRequestView, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const created = await createSignatureRequest(ctx, c.req.valid("json"));
+      return c.json((await getSignatureRequest(ctx, created.id)) as never, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/signature-requests",
+      tags: ["signatures"],
+      summary: "Your signature inbox: to sign now, waiting for others, done",
+      responses: { 200: json(Inbox, "Inbox"), 401: errors[401] },
+    }),
+    async (c) => c.json((await listMySignatureRequests(ctxOf(c))) as never, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/signature-requests/remind",
+      tags: ["signatures"],
+      summary: "Remind signers of overdue requests now (also runs hourly)",
+      responses: { 200: json(z.object({ reminded: z.number() }), "Reminded"), 401: errors[401], 403: errors[403] },
+    }),
+    async (c) => {
+      requireRole(ctxOf(c), "admin", "ip-manager");
+      return c.json(await remindOverdueSigners(c.get("deps")), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/signature-requests/{id}",
+      tags: ["signatures"],
+      summary: "One request with its signers and their status",
+      request: { params: IdParam },
+      responses: { 200: json(SignatureRequestView, "Request"), 401: errors[401], 404: errors[404] },
+    }),
+    async (c) => c.json((await getSignatureRequest(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/signature-requests/{id}/document",
+      tags: ["signatures"],
+      summary: "Download the PDF: current (the signer whose turn it is; records that they read it), final, original (requester) or my-copy",
+      request: {
+        params: IdParam,
+        query: z.object({ version: z.enum(["current", "final", "original", "my-copy"]).default("final") }),
+      },
+      responses: {
+        200: { description: "PDF", content: { "application/pdf": { schema: z.any() } } },
+        401: errors[401],
+        404: errors[404],
+        409: json(z.any(), "Not available in this state (NOT_YOUR_TURN, INVALID_STATE)"),
+      },
+    }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const { id } = c.req.valid("param");
+      const { version } = c.req.valid("query");
+      const doc =
+        version === "current"
+          ? await openDocumentForSigning(ctx, id)
+          : await resolveDocument(ctx, id, version).then(async (r) => ({ ...r, stream: await ctx.storage.get(r.sha256) }));
+      return c.body(doc.stream, 200, {
+        "content-type": "application/pdf",
+        "content-disposition": contentDisposition("inline", `${doc.request.title}${version === "final" ? "（已签署）" : ""}.pdf`),
+        "x-content-sha256": doc.sha256,
+      }) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/signature-requests/{id}/sign",
+      tags: ["signatures"],
+      summary: "Sign (after opening the document): consent + your own password (re-authentication)",
+      request: { params: IdParam, body: jsonBody(SignInput) },
+      responses: {
+        200: json(z.object({ requestId: z.string(), signatureId: z.string(), sha256: z.string(), completed: z.boolean(), certificateSerial: z.string() }), "Signed"),
+        400: errors[400],
+        401: json(z.any(), "Wrong password (REAUTH_FAILED)"),
+        404: errors[404],
+        409: json(z.any(), "NOT_YOUR_TURN, DOCUMENT_NOT_READ, CONFLICT (already signed), INVALID_STATE"),
+        429: json(z.any(), "Too many wrong passwords"),
+      },
+    }),
+    async (c) => c.json(await signAsSigner(ctxOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/signature-requests/{id}/decline",
+      tags: ["signatures"],
+      summary: "Decline to sign, with a reason; the request ends",
+      request: { params: IdParam, body: jsonBody(DeclineInput) },
+      responses: { 200: json(Ok, "Declined"), 400: errors[400], 401: errors[401], 404: errors[404], 409: json(z.any(), "INVALID_STATE") },
+    }),
+    async (c) => {
+      await declineAsSigner(ctxOf(c), c.req.valid("param").id, c.req.valid("json").reason);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/signature-requests/{id}/cancel",
+      tags: ["signatures"],
+      summary: "Withdraw a pending request (requester or admin)",
+      request: { params: IdParam, body: jsonBody(DeclineInput) },
+      responses: { 200: json(Ok, "Cancelled"), 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") },
+    }),
+    async (c) => {
+      await cancelSignatureRequest(ctxOf(c), c.req.valid("param").id, c.req.valid("json").reason);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/signature-requests/{id}/signers/{signerId}/link",
+      tags: ["signatures"],
+      summary: "A single-use signing link for one signer (expires after 7 days or at the due date)",
+      request: { params: z.object({ id: z.string(), signerId: z.string() }) },
+      responses: {
+        201: json(z.object({ token: z.string(), path: z.string(), expiresAt: z.string(), signer: z.object({ id: z.string(), displayName: z.string() }) }), "Link"),
+        401: errors[401],
+        403: errors[403],
+        404: errors[404],
+      },
+    }),
+    async (c) => {
+      const { id, signerId } = c.req.valid("param");
+      return c.json((await createSigningLink(ctxOf(c), id, signerId)) as never, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/signing-links/{token}/open",
+      tags: ["signatures"],
+      summary: "Use a signing link (must be signed in as its signer); it cannot be used again",
+      request: { params: z.object({ token: z.string() }) },
+      responses: {
+        200: json(z.object({ requestId: z.string() }), "The request to open"),
+        401: errors[401],
+        404: errors[404],
+        410: json(z.any(), "LINK_USED or LINK_EXPIRED"),
+      },
+    }),
+    async (c) => c.json(await openSigningLink(ctxOf(c), c.req.valid("param").token), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/signatures/verify",
+      tags: ["signatures"],
+      summary: "Verify every signature of a PDF (send the PDF as the body)",
+      request: { body: { content: { "application/pdf": { schema: z.any().openapi({ type: "string", format: "binary" }) } } } },
+      responses: {
+        200: json(z.any(), "Report per signature: integrity, chain, revocation, ESS binding, timestamp, coverage, later changes; and whether Custos holds the file"),
+        401: errors[401],
+        413: json(z.any(), "Too large"),
+        422: json(z.any(), "NOT_A_PDF, PDF_ENCRYPTED or NO_SIGNATURES"),
+      },
+    }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const bytes = await readBodyBytes(c.req.raw, ctx.config.maxUploadBytes);
+      return c.json((await verifyUploadedPdf(ctx, bytes)) as never, 200);
+    },
+  );
+
+  return app;
+}
+
+/**
+ * The organisation PKI's public face: root and TSA certificates and the CRL (anyone may fetch them:
+ * validators need them), and the RFC 3161 time-stamp service (signed-in callers or API tokens).
+ */
+export function pkiRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/ca.pem", async (c) =>
+    c.body(await rootCertificatePem(c.get("deps")), 200, { "content-type": "application/x-pem-file", "content-disposition": 'attachment; filename="custos-root-ca.pem"' }),
+  );
+  app.get("/tsa.pem", async (c) =>
+    c.body(await tsaCertificatePem(c.get("deps")), 200, { "content-type": "application/x-pem-file", "content-disposition": 'attachment; filename="custos-tsa.pem"' }),
+  );
+  app.get("/crl", async (c) => {
+    const der = await currentCrl(c.get("deps"));
+    if (c.req.query("format") === "pem") return c.body(crlDerToPem(der), 200, { "content-type": "application/x-pem-file" });
+    return c.body(new Uint8Array(der), 200, { "content-type": "application/pkix-crl", "cache-control": "max-age=300" });
+  });
+  app.post("/tsa", async (c) => {
+    if (!c.get("principal")) throw new DomainError("UNAUTHENTICATED", "Use an API token (Authorization: Bearer …) to request time stamps.");
+    if (!(c.req.header("content-type") ?? "").startsWith("application/timestamp-query")) {
+      throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "Send an RFC 3161 TimeStampReq as application/timestamp-query.");
+    }
+    const body = await readBodyBytes(c.req.raw, 64 * 1024);
+    let reply: Buffer;
+    try {
+      const req = parseTimeStampReq(Buffer.from(body));
+      if (req.hashAlgorithm !== "sha256") throw new TimestampError("only SHA-256 message imprints are accepted", "badAlg");
+      const token = await timestampDigest(c.get("deps"), req.messageImprint, { via: "http", nonce: req.nonce, certReq: req.certReq });
+      reply = buildTimeStampResp("granted", token);
+    } catch (err) {
+      if (!(err instanceof TimestampError)) throw err;
+      reply = buildTimeStampResp({ status: "rejection", statusText: err.message, failInfo: err.failure });
+    }
+    return c.body(new Uint8Array(reply), 200, { "content-type": "application/timestamp-reply" });
+  });
+  return app;
+}

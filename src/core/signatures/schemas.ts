@@ -1,0 +1,76 @@
+import { z } from "@hono/zod-openapi";
+import { CLASSIFICATIONS } from "../auth/permissions";
+import { MEANINGS } from "./sign-pdf";
+
+export const MeaningSchema = z.enum(Object.keys(MEANINGS) as [keyof typeof MEANINGS, ...(keyof typeof MEANINGS)[]]).openapi("SignatureMeaning", {
+  description: "authored 起草 · reviewed 审核 · approved 批准 · signed 签署 · acknowledged 确认",
+});
+
+export const SignerInput = z.object({
+  userId: z.string().min(1),
+  meaning: MeaningSchema,
+  visibleStamp: z.boolean().default(true),
+});
+
+export const CreateSignatureRequestInput = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    classification: z.enum(CLASSIFICATIONS).default("internal"),
+    dueAt: z.iso.datetime({ offset: true }).optional(),
+    subjectUserId: z.string().optional().openapi({ description: "The person the document is about (e.g. the employee of an IP declaration)" }),
+    source: z.discriminatedUnion("kind", [
+      z.object({
+        kind: z.literal("template"),
+        templateId: z.string().min(1),
+        templateRevision: z.string().optional(),
+        values: z.record(z.string(), z.unknown()),
+      }),
+      z.object({ kind: z.literal("file"), fileId: z.string().min(1) }),
+    ]),
+    signers: z.array(SignerInput).min(1, "at least one signer").max(20),
+  })
+  .openapi("CreateSignatureRequestInput");
+export type CreateSignatureRequestInput = z.infer<typeof CreateSignatureRequestInput>;
+
+export const SignInput = z
+  .object({
+    password: z.string().min(1, "enter your password to sign"),
+    consent: z.literal(true, { message: "you must agree to sign electronically" }),
+  })
+  .openapi("SignInput");
+
+export const DeclineInput = z.object({ reason: z.string().trim().min(1, "say why you decline").max(2000) }).openapi("DeclineInput");
+
+export const SignerView = z.object({
+  id: z.string(),
+  position: z.number(),
+  user: z.object({ id: z.string(), displayName: z.string() }),
+  meaning: MeaningSchema,
+  status: z.enum(["waiting", "ready", "signed", "declined", "cancelled"]),
+  viewedAt: z.string().nullable(),
+  signedAt: z.string().nullable(),
+  declinedAt: z.string().nullable(),
+  declineReason: z.string().nullable(),
+  reminderCount: z.number(),
+});
+
+export const SignatureRequestView = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    status: z.enum(["pending", "completed", "declined", "cancelled"]),
+    classification: z.enum(CLASSIFICATIONS),
+    source: z.object({ kind: z.string(), id: z.string().nullable(), templateId: z.string().nullable(), templateRevision: z.string().nullable() }),
+    requestedBy: z.string(),
+    subjectUserId: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    overdue: z.boolean(),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+    originalSha256: z.string(),
+    finalSha256: z.string().nullable(),
+    signers: z.array(SignerView),
+    mySignerId: z.string().nullable(),
+    myTurn: z.boolean(),
+  })
+  .openapi("SignatureRequest");

@@ -1,0 +1,135 @@
+import { createHash } from "node:crypto";
+import { appendAuditEvent } from "../audit/service";
+import { requirePrincipal } from "../auth/guard";
+import type { ServiceContext } from "../context";
+import { DomainError } from "../errors";
+import { ensurePki } from "./authority";
+import { verifyPdfSignatures } from "./pdf/index";
+import * as repo from "./repo";
+import { loadVisibleRequest } from "./requests/access";
+
+/** One signature as the verification report presents it. */
+export interface SignatureReport {
+  index: number;
+  fieldName: string | null;
+  subFilter: string | null;
+  signerName: string | null;
+  reason: string | null;
+  signingTime: string | null;
+  ok: boolean;
+  integrity: { digestMatches: boolean; signatureValid: boolean };
+  certificate: { subject: string | null; serialNumber: string | null; issuer: string | null; notBefore: string | null; notAfter: string | null };
+  chain: "trusted" | "unknown" | "broken";
+  revocation: { status: "good" | "revoked" | "unknown"; revokedAt: string | null; reason: string | null; beforeSigning: boolean | null };
+  signingCertificateBinding: "match" | "mismatch" | "absent" | "unknown";
+  timestamp: { present: boolean; valid: boolean | null; genTime: string | null; tsa: string | null; trusted: boolean | null } | null;
+  coverage: { wellFormed: boolean; coversWholeFile: boolean; coversRevision: boolean; anomalies: string[] };
+  changesAfter: { kind: string; details: string[] };
+  problems: { code: string; severity: string; message: string }[];
+}
+
+/** Whether the bytes are something Custos produced or holds. */
+export interface HeldMatch {
+  held: boolean;
+  as: "signed-result" | "signing-step" | "stored-file" | null;
+  requestId: string | null;
+}
+
+/**
+ * Verifies every signature of an uploaded PDF: digest integrity, signature math, chain to our root
+ * (or unknown), revocation against our CRL data, the signing-certificate-v2 binding, the time stamp,
+ * byte-range coverage and what changed after each signature; and whether the file matches a document
+ * held by Custos. Corrupt, encrypted or unsigned files are a clear 422; every verification is audited.
+ */
+export async function verifyUploadedPdf(ctx: ServiceContext, bytes: Uint8Array) {
+  requirePrincipal(ctx);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const audit = (result: Record<string, unknown>) =>
+    ctx.db.transaction((tx) =>
+      appendAuditEvent(tx, ctx, { action: "signature.verified", objectType: "blob", objectId: sha256, data: result }),
+    );
+  const pki = await ensurePki(ctx);
+  const verification = verifyPdfSignatures(bytes, { trustAnchors: [pki.root.certificate] });
+  if (!verification.isPdf) {
+    await audit({ outcome: "not-a-pdf" });
+    throw new DomainError("NOT_A_PDF", "The file is not a PDF, so it has no PDF signatures to verify.");
+  }
+  if (verification.encrypted) {
+    await audit({ outcome: "encrypted" });
+    throw new DomainError("PDF_ENCRYPTED", "The PDF is encrypted; its signatures cannot be checked without the password. Upload an unencrypted copy.");
+  }
+  const signatures: SignatureReport[] = [];
+  for (const s of verification.signatures) {
+    const cms = s.cms;
+    const serial = cms?.signer?.serialNumber ?? null;
+    const ours = cms?.chain.status === "trusted" && serial ? await repo.findCertificateBySerial(ctx.db, serial) : undefined;
+    const signedAt = cms?.timestamp?.genTime ?? s.signingTime ?? null;
+    const revokedAt = ours?.revokedAt ?? null;
+    signatures.push({
+      index: s.index,
+      fieldName: s.fieldName ?? null,
+      subFilter: s.subFilter ?? null,
+      signerName: s.name ?? cms?.signer?.subject.commonName ?? null,
+      reason: s.reason ?? null,
+      signingTime: s.signingTime?.toISOString() ?? null,
+      ok: s.ok && !(revokedAt && signedAt && revokedAt <= signedAt),
+      integrity: { digestMatches: cms?.messageDigestMatches ?? false, signatureValid: cms?.signatureValid ?? false },
+      certificate: {
+        subject: cms?.signer?.subject.text ?? null,
+        serialNumber: serial,
+        issuer: cms?.signer?.issuer.text ?? null,
+        notBefore: cms?.signer?.notBefore?.toISOString() ?? null,
+        notAfter: cms?.signer?.notAfter?.toISOString() ?? null,
+      },
+      chain: cms?.chain.status === "trusted" ? "trusted" : cms?.chain.status === "broken" ? "broken" : "unknown",
+      revocation: ours
+        ? {
+            status: revokedAt ? "revoked" : "good",
+            revokedAt: revokedAt?.toISOString() ?? null,
+            reason: ours.revocationReason,
+            beforeSigning: revokedAt && signedAt ? revokedAt <= signedAt : null,
+          }
+        : { status: "unknown", revokedAt: null, reason: null, beforeSigning: null },
+      signingCertificateBinding: cms?.signingCertificate ?? "unknown",
+      timestamp: cms?.timestamp
+        ? {
+            present: true,
+            valid: cms.timestamp.ok,
+            genTime: cms.timestamp.genTime?.toISOString() ?? null,
+            tsa: cms.timestamp.tsa?.subject.text ?? null,
+            trusted: cms.timestamp.chain.status === "trusted",
+          }
+        : null,
+      coverage: {
+        wellFormed: s.coverage.wellFormed,
+        coversWholeFile: s.coverage.coversWholeFile,
+        coversRevision: s.coverage.coversRevision,
+        anomalies: s.coverage.anomalies.map((a) => a.code),
+      },
+      changesAfter: { kind: s.changesAfter.kind, details: s.changesAfter.details },
+      problems: (cms?.problems ?? []).map((p) => ({ code: p.code, severity: p.severity, message: p.message })),
+    });
+  }
+  if (signatures.length === 0) {
+    await audit({ outcome: "no-signatures" });
+    throw new DomainError("NO_SIGNATURES", "The PDF has no signatures to verify.");
+  }
+  const held = await findHeld(ctx, sha256);
+  const result = { sha256, size: bytes.length, ok: signatures.every((s) => s.ok), signatures, held, problems: verification.problems };
+  await audit({ outcome: result.ok ? "valid" : "invalid", signatures: signatures.length, held: held.held });
+  return result;
+}
+
+async function findHeld(ctx: ServiceContext, sha256: string): Promise<HeldMatch> {
+  const signature = await repo.findSignatureByResult(ctx.db, sha256);
+  if (signature) {
+    const visible = await loadVisibleRequest(ctx, signature.requestId).then(
+      (r) => r.request,
+      () => undefined,
+    );
+    const isFinal = visible?.finalSha256 === sha256;
+    return { held: true, as: isFinal ? "signed-result" : "signing-step", requestId: visible ? visible.id : null };
+  }
+  const stored = await ctx.storage.stat(sha256).catch(() => null);
+  return stored ? { held: true, as: "stored-file", requestId: null } : { held: false, as: null, requestId: null };
+}

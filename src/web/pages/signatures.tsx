@@ -1,0 +1,459 @@
+import type { FC } from "hono/jsx";
+import { CLASSIFICATIONS, classificationLabels } from "../../core/auth/permissions";
+import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
+import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
+import type { SignatureReport } from "../../core/signatures/verify";
+import { pick, type MessageKey } from "../i18n";
+import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
+
+const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
+
+const StatusTag: FC<{ page: PageContext; status: string }> = ({ page, status }) => (
+  <span class={`tag ${status === "completed" ? "ok" : status === "declined" || status === "cancelled" ? "bad" : ""}`}>
+    {page.t(`sig_status_${status}` as MessageKey)}
+  </span>
+);
+
+const RequestTable: FC<{ page: PageContext; rows: SignatureRequestViewData[]; testId: string }> = ({ page, rows, testId }) => {
+  const { t, locale } = page;
+  if (rows.length === 0) return <p class="muted">{t("sig_none")}</p>;
+  return (
+    <table data-testid={testId}>
+      <thead>
+        <tr>
+          <th>{t("sig_title")}</th>
+          <th>{t("sig_status")}</th>
+          <th>{t("sig_signers")}</th>
+          <th>{t("sig_due")}</th>
+          <th>{t("actions")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr>
+            <td>{r.title}</td>
+            <td>
+              <StatusTag page={page} status={r.status} />
+              {r.overdue && <span class="tag bad">{t("sig_overdue")}</span>}
+            </td>
+            <td>
+              {r.signers.map((s) => (
+                <div>
+                  {s.position}. {s.user.displayName} · {pick(locale, MEANINGS[s.meaning as Meaning])} ·{" "}
+                  <span class="muted">{t(`sig_signer_${s.status}` as MessageKey)}</span>
+                </div>
+              ))}
+            </td>
+            <td>{fmt(r.dueAt)}</td>
+            <td>
+              {r.myTurn ? (
+                <a class="button" href={`/signatures/${r.id}/sign`}>
+                  {t("sig_signNow")}
+                </a>
+              ) : (
+                <a href={`/signatures/${r.id}`}>{t("sig_open")}</a>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+};
+
+/** The signature inbox. */
+export const SignatureInboxPage: FC<{
+  page: PageContext;
+  inbox: { toSign: SignatureRequestViewData[]; waitingForOthers: SignatureRequestViewData[]; done: SignatureRequestViewData[] };
+  canRequest: boolean;
+  flash?: Flash;
+}> = ({ page, inbox, canRequest, flash }) => {
+  const { t } = page;
+  return (
+    <Layout page={page} title={t("sig_inbox")} flash={flash}>
+      <h1>{t("sig_inbox")}</h1>
+      <p>
+        {canRequest && (
+          <a class="button" href="/signatures/new">
+            {t("sig_new")}
+          </a>
+        )}{" "}
+        <a href="/signatures/verify">{t("nav_verify")}</a>
+      </p>
+      <h2>{t("sig_toSign")}</h2>
+      <RequestTable page={page} rows={inbox.toSign} testId="to-sign" />
+      <h2>{t("sig_waiting")}</h2>
+      <RequestTable page={page} rows={inbox.waitingForOthers} testId="waiting" />
+      <h2>{t("sig_done")}</h2>
+      <RequestTable page={page} rows={inbox.done} testId="done" />
+    </Layout>
+  );
+};
+
+/** A template as the request form needs it. */
+export interface TemplateOption {
+  id: string;
+  revision: string;
+  title: { zh: string; en: string };
+  fields: { name: string; label: { zh: string; en: string }; type: string; required: boolean }[];
+}
+
+/** Form to send a document for signature: a template with its fields, or an uploaded PDF; ordered signers. */
+export const NewSignatureRequestPage: FC<{
+  page: PageContext;
+  templates: TemplateOption[];
+  chosen: TemplateOption | null;
+  users: { id: string; displayName: string; username: string }[];
+  values?: Record<string, string>;
+  flash?: Flash;
+}> = ({ page, templates, chosen, users, values = {}, flash }) => {
+  const { t, locale } = page;
+  const signerRows = [0, 1, 2, 3];
+  return (
+    <Layout page={page} title={t("sig_new")} flash={flash}>
+      <h1>{t("sig_new")}</h1>
+      <form class="card" method="get" action="/signatures/new">
+        <label>
+          {t("sig_chooseTemplate")}
+          <select name="template">
+            <option value="">{t("sig_upload")}</option>
+            {templates.map((tpl) => (
+              <option value={tpl.id} selected={chosen?.id === tpl.id}>
+                {pick(locale, tpl.title)} ({tpl.id} · {tpl.revision})
+              </option>
+            ))}
+          </select>
+        </label>{" "}
+        <button type="submit" class="secondary">
+          {t("sig_open")}
+        </button>
+      </form>
+      <form class="stack card" method="post" action="/signatures/new" enctype="multipart/form-data">
+        <CsrfField page={page} />
+        <input type="hidden" name="template" value={chosen?.id ?? ""} />
+        <label>
+          {t("sig_title")}
+          <input name="title" required value={values.title ?? (chosen ? pick(locale, chosen.title) : "")} />
+        </label>
+        {chosen ? (
+          <fieldset>
+            <legend>
+              {t("sig_fields")} — {pick(locale, chosen.title)}
+            </legend>
+            {chosen.fields.map((f) => (
+              <label>
+                {pick(locale, f.label)}
+                {f.required ? " *" : ""}
+                {f.type === "textarea" ? (
+                  <textarea name={`field.${f.name}`} rows={3}>
+                    {values[`field.${f.name}`] ?? ""}
+                  </textarea>
+                ) : (
+                  <input
+                    name={`field.${f.name}`}
+                    type={f.type === "date" ? "date" : f.type === "number" ? "number" : "text"}
+                    required={f.required}
+                    value={values[`field.${f.name}`] ?? ""}
+                  />
+                )}
+              </label>
+            ))}
+          </fieldset>
+        ) : (
+          <label>
+            {t("sig_upload")}
+            <input name="file" type="file" accept="application/pdf" required />
+          </label>
+        )}
+        <label>
+          {t("sig_classification")}
+          <select name="classification">
+            {CLASSIFICATIONS.map((c) => (
+              <option value={c} selected={(values.classification ?? "internal") === c}>
+                {pick(locale, classificationLabels[c])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("sig_due")}
+          <input name="dueAt" type="date" value={values.dueAt ?? ""} />
+        </label>
+        <fieldset>
+          <legend>{t("sig_signers")}</legend>
+          {signerRows.map((i) => (
+            <div class="grid">
+              <label>
+                {t("sig_signer")} {i + 1}
+                <select name={`signer.${i}.userId`}>
+                  <option value="">—</option>
+                  {users.map((u) => (
+                    <option value={u.id} selected={values[`signer.${i}.userId`] === u.id}>
+                      {u.displayName} ({u.username})
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t("sig_meaning")}
+                <select name={`signer.${i}.meaning`}>
+                  {(Object.keys(MEANINGS) as Meaning[]).map((m) => (
+                    <option value={m} selected={(values[`signer.${i}.meaning`] ?? "signed") === m}>
+                      {MEANINGS[m].zh} {MEANINGS[m].en}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label class="inline">
+                <input type="checkbox" name={`signer.${i}.visibleStamp`} value="1" checked={values[`signer.${i}.visibleStamp`] !== "0"} />
+                {t("sig_visibleStamp")}
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        <button type="submit">{t("sig_create")}</button>
+      </form>
+    </Layout>
+  );
+};
+
+/** One request: signers and their status, downloads allowed to the caller, requester actions. */
+export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureRequestViewData; isRequester: boolean; flash?: Flash }> = ({
+  page,
+  request,
+  isRequester,
+  flash,
+}) => {
+  const { t, locale } = page;
+  const mine = request.signers.find((s) => s.id === request.mySignerId);
+  return (
+    <Layout page={page} title={request.title} flash={flash}>
+      <h1>{request.title}</h1>
+      <p>
+        <StatusTag page={page} status={request.status} /> {request.overdue && <span class="tag bad">{t("sig_overdue")}</span>}{" "}
+        <span class="muted">
+          {pick(locale, classificationLabels[request.classification as keyof typeof classificationLabels])} · {request.id}
+          {request.source.templateId ? ` · ${t("sig_template")} ${request.source.templateId} ${request.source.templateRevision}` : ""}
+        </span>
+      </p>
+      <table data-testid="signers">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{t("sig_signer")}</th>
+            <th>{t("sig_meaning")}</th>
+            <th>{t("sig_status")}</th>
+            <th>{t("actions")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {request.signers.map((s) => (
+            <tr>
+              <td>{s.position}</td>
+              <td>{s.user.displayName}</td>
+              <td>{pick(locale, MEANINGS[s.meaning as Meaning])}</td>
+              <td>
+                {t(`sig_signer_${s.status}` as MessageKey)} {s.signedAt ? fmt(s.signedAt) : ""}
+                {s.declineReason ? ` — ${s.declineReason}` : ""}
+                {s.reminderCount > 0 && <span class="tag">{t("sig_reminders", { n: s.reminderCount })}</span>}
+              </td>
+              <td>
+                {isRequester && request.status === "pending" && (s.status === "ready" || s.status === "waiting") && (
+                  <form method="post" action={`/signatures/${request.id}/signers/${s.id}/link`}>
+                    <CsrfField page={page} />
+                    <button type="submit" class="secondary">
+                      {t("sig_link")}
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        {request.myTurn && (
+          <a class="button" href={`/signatures/${request.id}/sign`}>
+            {t("sig_signNow")}
+          </a>
+        )}{" "}
+        {request.status === "completed" && <a href={`/api/v1/signature-requests/${request.id}/document?version=final`}>{t("sig_download_final")}</a>}{" "}
+        {mine?.status === "signed" && request.status !== "completed" && (
+          <a href={`/api/v1/signature-requests/${request.id}/document?version=my-copy`}>{t("sig_download_mine")}</a>
+        )}{" "}
+        {isRequester && <a href={`/api/v1/signature-requests/${request.id}/document?version=original`}>{t("sig_download_original")}</a>}
+      </p>
+      {isRequester && request.status === "pending" && (
+        <form class="stack card" method="post" action={`/signatures/${request.id}/cancel`}>
+          <CsrfField page={page} />
+          <label>
+            {t("sig_cancelReason")}
+            <input name="reason" required />
+          </label>
+          <button type="submit" class="secondary">
+            {t("sig_cancel")}
+          </button>
+        </form>
+      )}
+    </Layout>
+  );
+};
+
+/** The signing ceremony: read → consent → re-authenticate → sign; or decline with a reason. */
+export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestViewData; viewedAt: Date | null; flash?: Flash }> = ({
+  page,
+  request,
+  viewedAt,
+  flash,
+}) => {
+  const { t, locale } = page;
+  const mine = request.signers.find((s) => s.id === request.mySignerId)!;
+  const docUrl = `/api/v1/signature-requests/${request.id}/document?version=current`;
+  return (
+    <Layout page={page} title={t("sig_ceremony")} flash={flash}>
+      <h1>
+        {t("sig_ceremony")}: {request.title}
+      </h1>
+      <p>
+        {t("sig_meaning")}: <strong>{pick(locale, MEANINGS[mine.meaning as Meaning])}</strong>
+      </p>
+      <section class="card">
+        <h2>{t("sig_step1")}</h2>
+        <p class="muted">{t("sig_step1_help")}</p>
+        <p>
+          <a href={docUrl} target="_blank" rel="noopener" data-testid="open-document">
+            {t("sig_openDocument")}
+          </a>
+        </p>
+        {viewedAt ? <p class="tag ok">{t("sig_viewedAt", { at: fmt(viewedAt) })}</p> : null}
+        <iframe src={docUrl} title={request.title} style="width:100%;height:32rem;border:1px solid #d9dee5" />
+      </section>
+      <form class="stack card" method="post" action={`/signatures/${request.id}/sign`}>
+        <CsrfField page={page} />
+        <h2>{t("sig_step2")}</h2>
+        <label class="inline">
+          <input type="checkbox" name="consent" value="1" required />
+          {t("sig_consent")}
+        </label>
+        <h2>{t("sig_step3")}</h2>
+        <label>
+          {t("password")}
+          <input name="password" type="password" autocomplete="current-password" required />
+        </label>
+        <button type="submit">{t("sig_sign")}</button>
+      </form>
+      <form class="stack card" method="post" action={`/signatures/${request.id}/decline`}>
+        <CsrfField page={page} />
+        <label>
+          {t("sig_declineReason")}
+          <textarea name="reason" rows={2} required />
+        </label>
+        <button type="submit" class="secondary">
+          {t("sig_decline")}
+        </button>
+      </form>
+    </Layout>
+  );
+};
+
+type VerifyResult = { sha256: string; ok: boolean; signatures: SignatureReport[]; held: { held: boolean; as: string | null; requestId: string | null } };
+
+/** Upload a PDF; see a report per signature. */
+export const VerifyPage: FC<{ page: PageContext; result?: VerifyResult; flash?: Flash }> = ({ page, result, flash }) => {
+  const { t } = page;
+  const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? "—" : v ? "✓" : "✗");
+  return (
+    <Layout page={page} title={t("verify_title")} flash={flash}>
+      <h1>{t("verify_title")}</h1>
+      <p class="muted">{t("verify_help")}</p>
+      <form class="stack card" method="post" action="/signatures/verify" enctype="multipart/form-data">
+        <CsrfField page={page} />
+        <label>
+          {t("verify_file")}
+          <input name="file" type="file" accept="application/pdf" required />
+        </label>
+        <button type="submit">{t("verify_submit")}</button>
+      </form>
+      {result && (
+        <section data-testid="verify-result">
+          <div class={`flash ${result.ok ? "ok" : "error"}`}>{result.ok ? t("verify_ok") : t("verify_bad")}</div>
+          <p>
+            SHA-256 <code>{result.sha256}</code> — {result.held.held ? t("verify_held") : t("verify_notHeld")}
+            {result.held.requestId && (
+              <>
+                {" "}
+                <a href={`/signatures/${result.held.requestId}`}>{result.held.requestId}</a>
+              </>
+            )}
+          </p>
+          {result.signatures.map((s) => (
+            <div class="card">
+              <h2>
+                {s.index + 1}. {s.signerName ?? "?"} {s.reason ? `· ${s.reason}` : ""} <span class={`tag ${s.ok ? "ok" : "bad"}`}>{s.ok ? "✓" : "✗"}</span>
+              </h2>
+              <table>
+                <tbody>
+                  <tr>
+                    <th>{t("verify_integrity")}</th>
+                    <td>
+                      digest {yesNo(s.integrity.digestMatches)} · signature {yesNo(s.integrity.signatureValid)}
+                    </td>
+                  </tr>
+                  <tr>
+                    <th>{t("verify_chain")}</th>
+                    <td>
+                      {s.chain} — {s.certificate.subject} (serial {s.certificate.serialNumber})
+                    </td>
+                  </tr>
+                  <tr>
+                    <th>{t("verify_revocation")}</th>
+                    <td>
+                      {s.revocation.status}
+                      {s.revocation.revokedAt ? ` ${s.revocation.revokedAt} (${s.revocation.reason})` : ""}
+                    </td>
+                  </tr>
+                  <tr>
+                    <th>{t("verify_binding")}</th>
+                    <td>{s.signingCertificateBinding}</td>
+                  </tr>
+                  <tr>
+                    <th>{t("verify_timestamp")}</th>
+                    <td>{s.timestamp ? `${yesNo(s.timestamp.valid)} ${s.timestamp.genTime ?? ""} ${s.timestamp.tsa ?? ""}` : "—"}</td>
+                  </tr>
+                  <tr>
+                    <th>{t("verify_coverage")}</th>
+                    <td>
+                      {s.coverage.wellFormed ? "✓" : "✗"} {s.coverage.coversWholeFile ? "whole file" : "revision only"} {s.coverage.anomalies.join(", ")}
+                    </td>
+                  </tr>
+                  <tr>
+                    <th>{t("verify_changes")}</th>
+                    <td>
+                      {s.changesAfter.kind}
+                      {s.changesAfter.details.length > 0 && (
+                        <ul>
+                          {s.changesAfter.details.map((d) => (
+                            <li>{d}</li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                </tbody>
+              </table>
+              {s.problems.length > 0 && (
+                <ul>
+                  {s.problems.map((p) => (
+                    <li>
+                      <code>{p.code}</code> {p.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          ))}
+        </section>
+      )}
+    </Layout>
+  );
+};

@@ -1,0 +1,179 @@
+import { Hono } from "hono";
+import { hasRole } from "../core/auth/permissions";
+import { requirePrincipal } from "../core/auth/guard";
+import { DomainError } from "../core/errors";
+import { uploadFile } from "../core/files/service";
+import { getSignatureRequest, listMySignatureRequests, loadVisibleRequest } from "../core/signatures/requests/access";
+import { createSignatureRequest, REQUESTER_ROLES } from "../core/signatures/requests/create";
+import { createSigningLink, openSigningLink } from "../core/signatures/requests/links";
+import { cancelSignatureRequest, declineAsSigner, signAsSigner } from "../core/signatures/requests/sign";
+import { CreateSignatureRequestInput } from "../core/signatures/schemas";
+import { verifyUploadedPdf } from "../core/signatures/verify";
+import { getTemplate, listTemplates } from "../core/templates/index";
+import { listDirectory } from "../core/users/service";
+import { ctxOf, type AppContext, type AppEnv } from "../http/env";
+import { validationError } from "../http/errors";
+import type { Flash } from "./layout";
+import { errorStatusOf, errorText, field, pageContext } from "./page";
+import { CeremonyPage, NewSignatureRequestPage, SignatureInboxPage, SignatureRequestPage, VerifyPage, type TemplateOption } from "./pages/signatures";
+
+async function templateOptions(): Promise<TemplateOption[]> {
+  return (await listTemplates()).map(({ latest: t }) => ({
+    id: t.id,
+    revision: t.revision,
+    title: t.title,
+    fields: t.fields.map((f) => ({ name: f.name, label: f.label, type: f.type, required: !!f.required })),
+  }));
+}
+
+/** Pages of the signature area: inbox, new request, request, ceremony, links, verification. */
+export function signaturePages() {
+  const app = new Hono<AppEnv>();
+
+  const inbox = async (c: AppContext, flash?: Flash) => {
+    const ctx = ctxOf(c);
+    const p = requirePrincipal(ctx);
+    return c.html(
+      <SignatureInboxPage page={pageContext(c)} inbox={await listMySignatureRequests(ctx)} canRequest={hasRole(p, ...REQUESTER_ROLES)} flash={flash} />,
+    );
+  };
+  app.get("/signatures", (c) => inbox(c));
+
+  const newPage = async (c: AppContext, templateId: string | undefined, extra: { values?: Record<string, string>; flash?: Flash } = {}, status = 200) => {
+    const ctx = ctxOf(c);
+    const templates = await templateOptions();
+    const chosen = templateId ? (templates.find((t) => t.id === templateId) ?? null) : null;
+    return c.html(
+      <NewSignatureRequestPage page={pageContext(c)} templates={templates} chosen={chosen} users={await listDirectory(ctx)} {...extra} />,
+      status as 200,
+    );
+  };
+  app.get("/signatures/new", (c) => newPage(c, c.req.query("template") || undefined));
+
+  app.post("/signatures/new", async (c) => {
+    const ctx = ctxOf(c);
+    const body = await c.req.parseBody();
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(body)) if (typeof v === "string" && k !== "_csrf") values[k] = v;
+    const templateId = values.template || undefined;
+    try {
+      let source: CreateSignatureRequestInput["source"];
+      if (templateId) {
+        const tpl = await getTemplate(templateId);
+        const fieldValues: Record<string, unknown> = {};
+        for (const f of tpl.fields) {
+          const v = values[`field.${f.name}`];
+          if (v !== undefined && v !== "") fieldValues[f.name] = f.type === "number" ? Number(v) : v;
+        }
+        source = { kind: "template", templateId, values: fieldValues };
+      } else {
+        const file = body.file;
+        if (!(file instanceof File) || file.size === 0) throw new DomainError("VALIDATION_FAILED", "Choose a PDF file to upload.");
+        const stored = await uploadFile(ctx, {
+          body: file.stream() as unknown as AsyncIterable<Uint8Array>,
+          filename: file.name || "document.pdf",
+          mediaType: file.type || "application/pdf",
+          classification: (values.classification as "internal") || "internal",
+        });
+        source = { kind: "file", fileId: stored.id };
+      }
+      const signers = [0, 1, 2, 3]
+        .filter((i) => values[`signer.${i}.userId`])
+        .map((i) => ({ userId: values[`signer.${i}.userId`]!, meaning: values[`signer.${i}.meaning`], visibleStamp: values[`signer.${i}.visibleStamp`] === "1" }));
+      const parsed = CreateSignatureRequestInput.safeParse({
+        title: values.title,
+        classification: values.classification,
+        dueAt: values.dueAt ? new Date(`${values.dueAt}T23:59:59+08:00`).toISOString() : undefined,
+        source,
+        signers,
+      });
+      if (!parsed.success) throw validationError(parsed.error);
+      const created = await createSignatureRequest(ctx, parsed.data);
+      return c.redirect(`/signatures/${created.id}?msg=created`, 303);
+    } catch (err) {
+      return newPage(c, templateId, { values, flash: { kind: "error", text: errorText(err) } }, errorStatusOf(err));
+    }
+  });
+
+  app.get("/signatures/verify", (c) => c.html(<VerifyPage page={pageContext(c)} />));
+
+  app.post("/signatures/verify", async (c) => {
+    const ctx = ctxOf(c);
+    requirePrincipal(ctx);
+    const body = await c.req.parseBody();
+    const file = body.file;
+    try {
+      if (!(file instanceof File) || file.size === 0) throw new DomainError("VALIDATION_FAILED", "Choose a PDF file to verify.");
+      const result = await verifyUploadedPdf(ctx, new Uint8Array(await file.arrayBuffer()));
+      return c.html(<VerifyPage page={pageContext(c)} result={result} />);
+    } catch (err) {
+      return c.html(<VerifyPage page={pageContext(c)} flash={{ kind: "error", text: errorText(err) }} />, errorStatusOf(err) as 400);
+    }
+  });
+
+  const requestPage = async (c: AppContext, flash?: Flash, status = 200) => {
+    const ctx = ctxOf(c);
+    const id = c.req.param("id")!;
+    const { rel } = await loadVisibleRequest(ctx, id);
+    const page = pageContext(c);
+    const f = flash ?? (c.req.query("msg") === "created" ? { kind: "ok" as const, text: page.t("sig_created") } : c.req.query("msg") === "signed" ? { kind: "ok" as const, text: page.t("sig_signed") } : undefined);
+    return c.html(<SignatureRequestPage page={page} request={await getSignatureRequest(ctx, id)} isRequester={rel.isRequester} flash={f} />, status as 200);
+  };
+  app.get("/signatures/:id", (c) => requestPage(c));
+
+  const ceremony = async (c: AppContext, flash?: Flash, status = 200) => {
+    const ctx = ctxOf(c);
+    const id = c.req.param("id")!;
+    const { rel } = await loadVisibleRequest(ctx, id);
+    const request = await getSignatureRequest(ctx, id);
+    if (!request.myTurn) return c.redirect(`/signatures/${id}`, 303);
+    return c.html(<CeremonyPage page={pageContext(c)} request={request} viewedAt={rel.signer?.viewedAt ?? null} flash={flash} />, status as 200);
+  };
+  app.get("/signatures/:id/sign", (c) => ceremony(c));
+
+  app.post("/signatures/:id/sign", async (c) => {
+    const ctx = ctxOf(c);
+    const body = await c.req.parseBody();
+    try {
+      if (body.consent !== "1") throw new DomainError("VALIDATION_FAILED", pageContext(c).t("sig_step2"));
+      await signAsSigner(ctx, c.req.param("id"), { password: typeof body.password === "string" ? body.password : "", consent: true });
+      return c.redirect(`/signatures/${c.req.param("id")}?msg=signed`, 303);
+    } catch (err) {
+      return ceremony(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+    }
+  });
+
+  app.post("/signatures/:id/decline", async (c) => {
+    const body = await c.req.parseBody();
+    try {
+      await declineAsSigner(ctxOf(c), c.req.param("id"), field(body as Record<string, string>, "reason").trim());
+      return c.redirect(`/signatures/${c.req.param("id")}`, 303);
+    } catch (err) {
+      return ceremony(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+    }
+  });
+
+  app.post("/signatures/:id/cancel", async (c) => {
+    const body = await c.req.parseBody();
+    try {
+      await cancelSignatureRequest(ctxOf(c), c.req.param("id"), field(body as Record<string, string>, "reason").trim() || "-");
+      return c.redirect(`/signatures/${c.req.param("id")}`, 303);
+    } catch (err) {
+      return requestPage(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+    }
+  });
+
+  app.post("/signatures/:id/signers/:signerId/link", async (c) => {
+    const link = await createSigningLink(ctxOf(c), c.req.param("id"), c.req.param("signerId"));
+    const page = pageContext(c);
+    const origin = new URL(c.req.url).origin;
+    return requestPage(c, { kind: "ok", text: `${page.t("sig_linkCreated")} ${link.signer.displayName}`, secret: `${origin}${link.path}` });
+  });
+
+  app.get("/sign/:token", async (c) => {
+    const { requestId } = await openSigningLink(ctxOf(c), c.req.param("token"));
+    return c.redirect(`/signatures/${requestId}/sign`, 303);
+  });
+
+  return app;
+}

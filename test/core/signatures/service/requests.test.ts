@@ -1,0 +1,229 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { auditEvents } from "../../../../src/db/schema/audit";
+import { signatures } from "../../../../src/db/schema/signatures";
+import { certificatePemToDer } from "../../../../src/core/signatures/pki/index";
+import { errorCode, startHarness, type Client, type TestUser } from "../../../support/app";
+import { createBasePdf } from "../support/base-pdf";
+import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../support/validators";
+
+const h = await startHarness();
+const tmp = makeTempDir("custos-requests-");
+afterAll(() => tmp.cleanup());
+
+const ipManager = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "confidential" });
+const employee = await h.user({ roles: ["employee"], displayName: "张伟" });
+const legal = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "confidential" });
+const requester = await h.signIn(ipManager);
+const employeeClient = await h.signIn(employee);
+const legalClient = await h.signIn(legal);
+
+async function uploadPdf(client: Client, pdf: Uint8Array, classification = "internal"): Promise<string> {
+  const res = await client.request(`/api/v1/files?filename=declaration.pdf&classification=${classification}`, {
+    method: "POST",
+    headers: { "content-type": "application/pdf" },
+    body: new Uint8Array(pdf),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function createRequest(signers: { user: TestUser; meaning: string }[], extra: Record<string, unknown> = {}) {
+  const fileId = await uploadPdf(requester, await createBasePdf({ pages: 2 }));
+  const res = await requester.post("/api/v1/signature-requests", {
+    title: "知识产权声明 — 张伟",
+    source: { kind: "file", fileId },
+    signers: signers.map((s) => ({ userId: s.user.id, meaning: s.meaning })),
+    ...extra,
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; signers: { id: string; status: string }[] };
+}
+
+async function read(client: Client, id: string) {
+  return client.get(`/api/v1/signature-requests/${id}/document?version=current`);
+}
+
+async function sign(client: Client, id: string, password: string) {
+  return client.post(`/api/v1/signature-requests/${id}/sign`, { password, consent: true });
+}
+
+describe("signature requests", () => {
+  it("runs the ceremony in order and produces a PDF every validator accepts", async () => {
+    const request = await createRequest([
+      { user: employee, meaning: "signed" },
+      { user: ipManager, meaning: "approved" },
+    ]);
+    expect(request.signers.map((s) => s.status)).toEqual(["ready", "waiting"]);
+
+    // the second signer cannot go first, nor can anyone sign before reading
+    expect(await errorCode(await sign(requester, request.id, ipManager.password))).toBe("NOT_YOUR_TURN");
+    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("DOCUMENT_NOT_READ");
+    // the IP manager (requester) cannot read the half-way document meant for the employee
+    expect(await errorCode(await read(requester, request.id))).toBe("NOT_YOUR_TURN");
+
+    expect((await read(employeeClient, request.id)).status).toBe(200);
+    const wrong = await sign(employeeClient, request.id, "not my password");
+    expect(wrong.status).toBe(401);
+    expect(await errorCode(wrong)).toBe("REAUTH_FAILED");
+    const first = await sign(employeeClient, request.id, employee.password);
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { completed: boolean }).completed).toBe(false);
+    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("CONFLICT");
+
+    // half-signed: only the next signer and the signer's own copy
+    expect(await errorCode(await legalClient.get(`/api/v1/signature-requests/${request.id}`))).toBe("NOT_FOUND");
+    expect(await errorCode(await requester.get(`/api/v1/signature-requests/${request.id}/document?version=final`))).toBe("INVALID_STATE");
+    expect((await employeeClient.get(`/api/v1/signature-requests/${request.id}/document?version=my-copy`)).status).toBe(200);
+
+    expect((await read(requester, request.id)).status).toBe(200);
+    const second = await sign(requester, request.id, ipManager.password);
+    expect(((await second.json()) as { completed: boolean }).completed).toBe(true);
+
+    const final = await employeeClient.get(`/api/v1/signature-requests/${request.id}/document?version=final`);
+    expect(final.status).toBe(200);
+    const pdf = new Uint8Array(await final.arrayBuffer());
+
+    const ca = await h.app.request("/pki/ca.pem");
+    const root = certificatePemToDer(await ca.text());
+    const nss = createNssDb(tmp.dir, root);
+    const verdicts = runPdfsig(pdf, nss, tmp.dir);
+    expect(verdicts).toHaveLength(2);
+    for (const v of verdicts) {
+      expect(v.signatureValid).toBe(true);
+      expect(v.certificateTrusted).toBe(true);
+    }
+    expect(verdicts.map((v) => v.commonName)).toEqual(["张伟", "王芳"]);
+    const text = pdfToText(pdf, tmp.dir);
+    expect(text).toContain("签署完成证明");
+    expect(text).toContain("张伟");
+    expect(text).toMatch(/批准/);
+
+    const rows = await h.deps.db.select().from(signatures).where(eq(signatures.requestId, request.id));
+    expect(rows).toHaveLength(2);
+    const actions = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, request.id))).map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "signature_request.created",
+        "signature.document_viewed",
+        "signature.sign_refused",
+        "signature.signed",
+        "signature_request.completed",
+      ]),
+    );
+  });
+
+  it("verifies the result: trusted, not revoked, held by Custos; flags a revoked signer", async () => {
+    const request = await createRequest([{ user: legal, meaning: "signed" }]);
+    await read(legalClient, request.id);
+    await sign(legalClient, request.id, legal.password);
+    const pdf = new Uint8Array(await (await legalClient.get(`/api/v1/signature-requests/${request.id}/document?version=final`)).arrayBuffer());
+    const verify = async () => {
+      const res = await legalClient.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(pdf) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { ok: boolean; held: { held: boolean; as: string }; signatures: { chain: string; revocation: { status: string }; signingCertificateBinding: string; timestamp: { valid: boolean } }[] };
+    };
+    const report = await verify();
+    expect(report.ok).toBe(true);
+    expect(report.held).toMatchObject({ held: true, as: "signed-result" });
+    expect(report.signatures[0]).toMatchObject({ chain: "trusted", revocation: { status: "good" }, signingCertificateBinding: "match", timestamp: { valid: true } });
+
+    // an admin resets the signer's password: the certificate is revoked and listed on the CRL
+    const admin = await h.signIn(await h.user({ roles: ["admin"], clearance: "top-secret" }));
+    await admin.post(`/api/v1/users/${legal.id}/reset-password`);
+    const after = await verify().catch(() => undefined);
+    // the legal user's session ended with the reset; verify as the admin instead
+    const res = await admin.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(pdf) });
+    const revoked = (await res.json()) as { signatures: { revocation: { status: string; beforeSigning: boolean } }[] };
+    expect(after).toBeUndefined();
+    expect(revoked.signatures[0]!.revocation).toMatchObject({ status: "revoked", beforeSigning: false });
+    const crl = await h.app.request("/pki/crl?format=pem");
+    expect(await crl.text()).toContain("BEGIN X509 CRL");
+  });
+
+  it("refuses unsigned, corrupt and encrypted PDFs with clear codes", async () => {
+    const post = (body: Uint8Array) =>
+      employeeClient.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(body) });
+    expect(await errorCode(await post(await createBasePdf()))).toBe("NO_SIGNATURES");
+    expect(await errorCode(await post(new TextEncoder().encode("not a pdf at all")))).toBe("NOT_A_PDF");
+    const { readFile } = await import("node:fs/promises");
+    const encrypted = await readFile(new URL("../../../../../shared/corpus/pdf/pyhanko-minimal-aes256.pdf", import.meta.url));
+    expect(await errorCode(await post(new Uint8Array(encrypted)))).toBe("PDF_ENCRYPTED");
+  });
+
+  it("lets a signer decline with a reason, which ends the request", async () => {
+    const request = await createRequest([
+      { user: employee, meaning: "signed" },
+      { user: legal, meaning: "reviewed" },
+    ]);
+    const res = await employeeClient.post(`/api/v1/signature-requests/${request.id}/decline`, { reason: "第3条的期限不对" });
+    expect(res.status).toBe(200);
+    const view = (await (await requester.get(`/api/v1/signature-requests/${request.id}`)).json()) as { status: string; signers: { status: string; declineReason: string | null }[] };
+    expect(view.status).toBe("declined");
+    expect(view.signers.map((s) => s.status)).toEqual(["declined", "cancelled"]);
+    expect(view.signers[0]!.declineReason).toBe("第3条的期限不对");
+    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("INVALID_STATE");
+  });
+
+  it("binds single-use links to their signer and lets them expire", async () => {
+    const request = await createRequest([{ user: employee, meaning: "acknowledged" }]);
+    const signerId = request.signers[0]!.id;
+    const link = (await (await requester.post(`/api/v1/signature-requests/${request.id}/signers/${signerId}/link`)).json()) as { token: string };
+    // the requester cannot use the employee's link
+    expect(await errorCode(await requester.post(`/api/v1/signing-links/${link.token}/open`))).toBe("NOT_FOUND");
+    const opened = await employeeClient.post(`/api/v1/signing-links/${link.token}/open`);
+    expect(((await opened.json()) as { requestId: string }).requestId).toBe(request.id);
+    const again = await employeeClient.post(`/api/v1/signing-links/${link.token}/open`);
+    expect(again.status).toBe(410);
+    expect(await errorCode(again)).toBe("LINK_USED");
+    const second = (await (await requester.post(`/api/v1/signature-requests/${request.id}/signers/${signerId}/link`)).json()) as { token: string };
+    h.clock.advance(8 * 86_400_000);
+    expect(await errorCode(await employeeClient.post(`/api/v1/signing-links/${second.token}/open`))).toBe("LINK_EXPIRED");
+    h.clock.advance(-8 * 86_400_000);
+  });
+
+  it("reminds overdue signers once a day", async () => {
+    const due = new Date(h.clock.now().getTime() + 86_400_000).toISOString();
+    const request = await createRequest([{ user: employee, meaning: "signed" }], { dueAt: due });
+    const admin = await h.signIn(await h.user({ roles: ["admin"] }));
+    expect(((await (await admin.post("/api/v1/signature-requests/remind")).json()) as { reminded: number }).reminded).toBe(0);
+    h.clock.advance(2 * 86_400_000);
+    expect(((await (await admin.post("/api/v1/signature-requests/remind")).json()) as { reminded: number }).reminded).toBe(1);
+    expect(((await (await admin.post("/api/v1/signature-requests/remind")).json()) as { reminded: number }).reminded).toBe(0);
+    const inbox = (await (await employeeClient.get("/api/v1/signature-requests")).json()) as { toSign: { id: string; overdue: boolean; signers: { reminderCount: number }[] }[] };
+    const mine = inbox.toSign.find((r) => r.id === request.id)!;
+    expect(mine.overdue).toBe(true);
+    expect(mine.signers[0]!.reminderCount).toBe(1);
+    h.clock.advance(-2 * 86_400_000);
+  });
+
+  it("keeps requests within roles and clearance", async () => {
+    expect(await errorCode(await employeeClient.post("/api/v1/signature-requests", { title: "x", source: { kind: "file", fileId: "fil_x" }, signers: [{ userId: employee.id, meaning: "signed" }] }))).toBe("FORBIDDEN");
+    const fileId = await uploadPdf(requester, await createBasePdf(), "confidential");
+    const res = await requester.post("/api/v1/signature-requests", {
+      title: "机密协议",
+      classification: "confidential",
+      source: { kind: "file", fileId },
+      signers: [{ userId: employee.id, meaning: "signed" }],
+    });
+    expect(await errorCode(res)).toBe("VALIDATION_FAILED");
+    const notPdf = await requester.request("/api/v1/files?filename=a.txt", { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" });
+    const { id } = (await notPdf.json()) as { id: string };
+    const bad = await requester.post("/api/v1/signature-requests", { title: "x", source: { kind: "file", fileId: id }, signers: [{ userId: employee.id, meaning: "signed" }] });
+    expect(await errorCode(bad)).toBe("NOT_A_PDF");
+  });
+
+  it("re-wraps the signing key when the signer changes their password", async () => {
+    const person = await h.user({ displayName: "赵敏" });
+    const client = await h.signIn(person);
+    const first = await createRequest([{ user: person, meaning: "acknowledged" }]);
+    await read(client, first.id);
+    const r1 = (await (await sign(client, first.id, person.password)).json()) as { certificateSerial: string };
+    expect((await client.post("/api/v1/me/password", { currentPassword: person.password, newPassword: "赵敏的新密码很长" })).status).toBe(200);
+    const second = await createRequest([{ user: person, meaning: "acknowledged" }]);
+    await read(client, second.id);
+    expect(await errorCode(await sign(client, second.id, person.password))).toBe("REAUTH_FAILED");
+    const r2 = (await (await sign(client, second.id, "赵敏的新密码很长")).json()) as { certificateSerial: string };
+    expect(r2.certificateSerial).toBe(r1.certificateSerial);
+  });
+});
