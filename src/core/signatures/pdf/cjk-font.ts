@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import fontkit from "@pdf-lib/fontkit";
 import subsetFont from "subset-font";
-import { CustomFontEmbedder, type PDFDocument, type PDFFont } from "pdf-lib";
+import { CustomFontEmbedder, type PDFContext, type PDFDocument, type PDFFont, type PDFRef } from "pdf-lib";
 
 /**
  * Chinese text in PDFs: Noto Sans SC (OFL, from `@embedpdf/fonts-sc`) cut to the
@@ -56,7 +56,27 @@ export async function subsetCjkFont(text: string, weight: CjkFontWeight = "Regul
  */
 export async function embedCjkFont(doc: PDFDocument, text: string, weight: CjkFontWeight = "Regular"): Promise<PDFFont> {
   doc.registerFontkit(fontkit);
-  return doc.embedFont(await subsetCjkFont(text, weight), { subset: false, features: NO_LIGATURES });
+  const font = await doc.embedFont(await subsetCjkFont(text, weight), { subset: false, features: NO_LIGATURES });
+  asOpenTypeCff((font as unknown as { embedder: CustomFontEmbedder }).embedder);
+  return font;
+}
+
+/**
+ * pdf-lib decides "CFF or TrueType" from `font.cff`, which @pdf-lib/fontkit never sets (it names
+ * the table `font["CFF "]`), so a CFF-flavoured OpenType font would be written as a TrueType
+ * (/CIDFontType2 + /FontFile2) and strict readers complain ("Mismatch between font type and
+ * embedded font file"). Noto Sans SC is CFF: declare it as /CIDFontType0 with the whole OpenType
+ * program in /FontFile3 /Subtype /OpenType (PDF 1.6), which is what it is.
+ */
+function asOpenTypeCff(embedder: CustomFontEmbedder): CustomFontEmbedder {
+  const e = embedder as unknown as {
+    isCFF(): boolean;
+    serializeFont(): Promise<Uint8Array>;
+    embedFontStream(context: PDFContext): Promise<PDFRef>;
+  };
+  e.isCFF = () => true;
+  e.embedFontStream = async (context) => context.register(context.flateStream(await e.serializeFont(), { Subtype: "OpenType" }));
+  return embedder;
 }
 
 /**
@@ -65,5 +85,5 @@ export async function embedCjkFont(doc: PDFDocument, text: string, weight: CjkFo
  * ToUnicode map covers the glyphs encoded so far.
  */
 export async function createCjkFontEmbedder(text: string, weight: CjkFontWeight = "Regular"): Promise<CustomFontEmbedder> {
-  return CustomFontEmbedder.for(fontkit, await subsetCjkFont(text, weight), undefined, NO_LIGATURES);
+  return asOpenTypeCff(await CustomFontEmbedder.for(fontkit, await subsetCjkFont(text, weight), undefined, NO_LIGATURES));
 }

@@ -130,6 +130,7 @@ describe("signature requests", () => {
 
     // an admin resets the signer's password: the certificate is revoked and listed on the CRL
     const admin = await h.signIn(await h.user({ roles: ["admin"], clearance: "top-secret" }));
+    h.clock.advance(3_600_000);
     await admin.post(`/api/v1/users/${legal.id}/reset-password`);
     const after = await verify().catch(() => undefined);
     // the legal user's session ended with the reset; verify as the admin instead
@@ -219,11 +220,11 @@ describe("signature requests", () => {
     const first = await createRequest([{ user: person, meaning: "acknowledged" }]);
     await read(client, first.id);
     const r1 = (await (await sign(client, first.id, person.password)).json()) as { certificateSerial: string };
-    expect((await client.post("/api/v1/me/password", { currentPassword: person.password, newPassword: "赵敏的新密码很长" })).status).toBe(200);
+    expect((await client.post("/api/v1/me/password", { currentPassword: person.password, newPassword: "赵敏的新密码足够长了吧" })).status).toBe(200);
     const second = await createRequest([{ user: person, meaning: "acknowledged" }]);
     await read(client, second.id);
     expect(await errorCode(await sign(client, second.id, person.password))).toBe("REAUTH_FAILED");
-    const r2 = (await (await sign(client, second.id, "赵敏的新密码很长")).json()) as { certificateSerial: string };
+    const r2 = (await (await sign(client, second.id, "赵敏的新密码足够长了吧")).json()) as { certificateSerial: string };
     expect(r2.certificateSerial).toBe(r1.certificateSerial);
   });
 });
