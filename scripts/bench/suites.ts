@@ -1,0 +1,92 @@
+/**
+ * The benchmark suites `npm run bench` knows. Each suite measures, checks that what it measured
+ * actually works, and returns its figures; the entry prints and saves them. A suite loads its
+ * code only when it runs, so adding one costs the others nothing.
+ */
+import type { Timing } from "./measure";
+
+/** One measured variant of a suite. */
+export interface ResultRow {
+  /** Stable identifier used in the JSON output and in ratios, e.g. "custos-bb". */
+  key: string;
+  /** What a person reads in the table. */
+  label: string;
+  timing: Timing;
+  /** Work per second at the median, when it means something (events/s, MB/s). */
+  throughput?: { value: number; unit: string };
+}
+
+/** A ratio between two rows of the same run, compared with its target. */
+export interface RatioResult {
+  key: string;
+  label: string;
+  /** How the value is computed, e.g. "median(custos-bb) / median(openssl)". */
+  formula: string;
+  value: number;
+  target: { op: "<=" | ">="; value: number };
+  pass: boolean;
+}
+
+/** Everything a suite reports. */
+export interface SuiteResult {
+  name: string;
+  description: string;
+  /** What was measured on what: sizes, counts, database, run counts. */
+  parameters: Record<string, string | number | boolean>;
+  rows: ResultRow[];
+  ratios: RatioResult[];
+  /** Observations worth printing under the table (where the time goes, caveats). */
+  notes: string[];
+}
+
+/** What the entry hands a suite. */
+export interface SuiteContext {
+  /** `--name value` options from the command line that this suite declared. */
+  options: ReadonlyMap<string, string>;
+  /** Progress output (stderr), kept apart from the report. */
+  log(line: string): void;
+}
+
+/** A benchmark suite. */
+export interface Suite {
+  name: string;
+  description: string;
+  /** Command-line options the suite reads, name → help text. */
+  options: Record<string, string>;
+  run(ctx: SuiteContext): Promise<SuiteResult>;
+}
+
+/** Builds a {@link RatioResult}, deciding PASS/MISS from the target. */
+export function ratio(key: string, label: string, formula: string, value: number, op: "<=" | ">=", target: number): RatioResult {
+  const pass = Number.isFinite(value) && (op === "<=" ? value <= target : value >= target);
+  return { key, label, formula, value, target: { op, value: target }, pass };
+}
+
+/** Reads a positive integer option (underscores allowed: 1_000_000), or the default. */
+export function intOption(ctx: SuiteContext, name: string, fallback: number): number {
+  const raw = ctx.options.get(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw.replaceAll("_", ""));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+/** Every suite, in the order `npm run bench` runs them. */
+export const suites: readonly Suite[] = [
+  {
+    name: "signing",
+    description: "PAdES signing of a 1 MB PDF: Custos signPdf vs openssl cms -sign vs @signpdf/signpdf + signer-p12",
+    options: { runs: "timed runs per variant (default 30)", warmup: "untimed runs per variant first (default 5)" },
+    run: async (ctx) => (await import("./signing")).runSigningBench(ctx),
+  },
+  {
+    name: "audit-chain",
+    description: "Audit-chain verification (verifyAuditChain) vs SHA-256 over the same canonical bytes",
+    options: {
+      events: "events in the chain (default 100000; the issue's target size is 1000000)",
+      runs: "timed runs per variant (default 5)",
+      warmup: "untimed runs per variant first (default 1)",
+    },
+    run: async (ctx) => (await import("./audit-chain")).runAuditChainBench(ctx),
+  },
+];
