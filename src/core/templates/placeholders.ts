@@ -1,6 +1,7 @@
 /**
  * `{{name}}` placeholders in template text: a declared field, `organisation.name` or
- * `organisation.nameEn`.
+ * `organisation.nameEn`. In Chinese text both organisation placeholders read as the
+ * Chinese name, in English text as the English name (the Chinese one when there is none).
  */
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)?)\s*\}\}/g;
