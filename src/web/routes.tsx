@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { verifyAuditChain } from "../core/audit/service";
 import { queryEvents } from "../core/audit/repo";
 import { requirePrincipal, requireRole } from "../core/auth/guard";
-import { hasRole } from "../core/auth/permissions";
 import { createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "../core/auth/service";
 import { DomainError } from "../core/errors";
 import { findDepartment } from "../core/organisation/repo";
@@ -16,6 +15,7 @@ import { validationError } from "../http/errors";
 import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
+import { dashboardCards } from "./cards/index";
 import { AccountPage } from "./pages/account";
 import { AuditPage } from "./pages/audit";
 import { DashboardPage } from "./pages/dashboard";
@@ -96,9 +96,9 @@ export function webRoutes() {
     const ctx = ctxOf(c);
     const p = requirePrincipal(ctx);
     const department = p.departmentId ? await findDepartment(ctx.db, p.departmentId) : undefined;
-    const chain = hasRole(p, "admin", "auditor") ? await verifyAuditChain(ctx.db) : null;
     const page = pageContext(c);
-    return c.html(<DashboardPage page={page} departmentName={department?.name ?? null} chain={chain} flash={flashFrom(c, page.t)} />);
+    const cards = (await Promise.all(dashboardCards.map((card) => card(ctx, page)))).filter((card) => card !== null);
+    return c.html(<DashboardPage page={page} departmentName={department?.name ?? null} cards={cards} flash={flashFrom(c, page.t)} />);
   });
 
   const accountPage = async (c: AppContext, flash?: Flash, status = 200) => {

@@ -1,19 +1,18 @@
-import type { FC } from "hono/jsx";
+import type { Child, FC } from "hono/jsx";
 import { classificationLabels, roleLabels, type Classification, type Role } from "../../core/auth/permissions";
-import type { ChainReport } from "../../core/audit/service";
 import { pick } from "../i18n";
 import { Layout, type Flash, type PageContext } from "../layout";
 
 /**
- * The signed-in home page. It shows only real data: who you are and, for admins and auditors, the
- * state of the audit chain. Later areas add their own cards (due reviews, signature inbox …).
+ * The signed-in home page: who you are, then one card per area with real work for you (signature
+ * inbox, due reviews, incidents …). Areas contribute cards in src/web/cards/; there are no fake widgets.
  */
-export const DashboardPage: FC<{
-  page: PageContext;
-  departmentName: string | null;
-  chain: ChainReport | null;
-  flash?: Flash;
-}> = ({ page, departmentName, chain, flash }) => {
+export const DashboardPage: FC<{ page: PageContext; departmentName: string | null; cards: Child[]; flash?: Flash }> = ({
+  page,
+  departmentName,
+  cards,
+  flash,
+}) => {
   const { t, principal, locale } = page;
   if (!principal) return null;
   return (
@@ -33,25 +32,7 @@ export const DashboardPage: FC<{
             {t("dashboard_department")}: {departmentName ?? t("users_none")}
           </p>
         </section>
-        {chain && (
-          <section class="card" data-testid="audit-chain">
-            <h2>{t("dashboard_audit")}</h2>
-            {chain.ok ? (
-              <p>
-                <span class="tag ok">{t("dashboard_audit_ok", { n: chain.checked })}</span>
-              </p>
-            ) : (
-              <p>
-                <span class="tag bad">
-                  {t("dashboard_audit_broken", { seq: chain.firstBroken?.seq ?? "?", message: chain.firstBroken?.message ?? "" })}
-                </span>
-              </p>
-            )}
-            <p class="muted">
-              <a href="/audit">{t("nav_audit")}</a>
-            </p>
-          </section>
-        )}
+        {cards}
       </div>
     </Layout>
   );
