@@ -13,6 +13,7 @@ import { formatSigningTime, MEANINGS, signPdf, type Meaning } from "../sign-pdf"
 import { openSigningIdentity } from "../signer-keys";
 import * as repo from "../repo";
 import { loadVisibleRequest, resolveDocument } from "./access";
+import { afterRequestCompleted } from "./completion";
 
 /** Custos serves Chinese enterprises: stamps and /M are written in China Standard Time (UTC+8). */
 export const SIGNING_TIME_ZONE_OFFSET = 480;
@@ -172,7 +173,9 @@ export async function signAsSigner(
           objectId: requestId,
           data: { finalSha256: put.sha256 },
         });
-        await hooks.onCompleted?.(t, { ...request, status: "completed", finalSha256: put.sha256, completedAt: now, currentSha256: put.sha256 });
+        const completed = { ...request, status: "completed", finalSha256: put.sha256, completedAt: now, currentSha256: put.sha256 };
+        await afterRequestCompleted(t, completed);
+        await hooks.onCompleted?.(t, completed);
       }
       return { requestId, signatureId, sha256: put.sha256, completed: isLast, certificateSerial: identity.serialNumber };
     });
