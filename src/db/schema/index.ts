@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./files";
 export * from "./pki";
 export * from "./signatures";
+export * from "./documents";

@@ -50,6 +50,8 @@ export const signatureRequestSigners = pgTable(
       .notNull()
       .references(() => signatureRequests.id),
     position: integer("position").notNull(),
+    /** Signers of the same step sign in parallel (any order); the next step starts when a step is done. */
+    step: integer("step").notNull().default(0),
     userId: text("user_id")
       .notNull()
       .references(() => users.id),
