@@ -14,6 +14,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     roles: text("roles").array().notNull(),
     departmentId: text("department_id").references(() => departments.id),
+    /** Job title (岗位), filled into agreements and acknowledgements. */
+    position: text("position"),
     clearance: text("clearance").notNull(),
     locale: text("locale").notNull().default("zh-CN"),
     active: boolean("active").notNull().default(true),
