@@ -5,3 +5,6 @@ export * from "./files";
 export * from "./pki";
 export * from "./signatures";
 export * from "./documents";
+export * from "./records";
+export * from "./contracts";
+export * from "./jobs";
