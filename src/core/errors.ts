@@ -17,11 +17,16 @@ export const errorStatus = {
   CONFLICT: 409,
   ALREADY_EXISTS: 409,
   INVALID_STATE: 409,
+  UNDER_LEGAL_HOLD: 409,
+  NOT_DUE: 409,
+  IP_REVIEW_REQUIRED: 409,
+  IN_USE: 409,
   INTEGRITY_FAILURE: 409,
   NOT_YOUR_TURN: 409,
   DOCUMENT_NOT_READ: 409,
   LINK_EXPIRED: 410,
   LINK_USED: 410,
+  CONTENT_DESTROYED: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   DIGEST_MISMATCH: 422,
@@ -31,6 +36,9 @@ export const errorStatus = {
   PDF_ENCRYPTED: 422,
   PDF_DAMAGED: 422,
   NO_SIGNATURES: 422,
+  UNREADABLE_CONTENT: 422,
+  BAD_ENCODING: 422,
+  MISSING_COLUMNS: 422,
   TOO_MANY_ATTEMPTS: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
@@ -63,6 +71,10 @@ export function notFound(what: string): DomainError {
 const uniqueMessages: Record<string, string> = {
   users_username_unique: "This username is already taken; choose another.",
   departments_code_unique: "A department with this code already exists.",
+  record_classes_code_unique: "A record class with this code already exists; choose another code.",
+  record_classes_template_id_unique: "Another record class already receives this template's signed documents.",
+  contracts_number_unique: "A contract with this number is already in the register.",
+  case_files_number_unique: "A case file with this number already exists.",
 };
 
 /**
