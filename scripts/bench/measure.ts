@@ -1,26 +1,8 @@
 /**
- * Timing and statistics for the benchmarks. Variants that are compared with each other are run
- * interleaved (one run of each per round, in a rotating order), so that a slow phase of a noisy
- * machine falls on all of them alike and the ratios stay meaningful.
+ * Timing and statistics for the benchmarks. Variants that are compared with each other are
+ * measured in the same process and in alternating rounds, so that a slow phase of a noisy machine
+ * falls on all of them alike and the ratios stay meaningful.
  */
-
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-
-let gcFunction: (() => void) | undefined;
-
-/**
- * A full garbage collection, run before each timed run (outside the timing) so that a variant
- * that leaves much garbage behind does not make its neighbour in the rotation pay for it. The
- * flag is set at run time because `npm run bench` starts node without --expose-gc.
- */
-export function collectGarbage(): void {
-  if (!gcFunction) {
-    setFlagsFromString("--expose-gc");
-    gcFunction = runInNewContext("gc") as () => void;
-  }
-  gcFunction();
-}
 
 /** Summary of one measured variant, in milliseconds. */
 export interface Timing {
@@ -44,8 +26,16 @@ export interface MeasureOptions {
   warmup: number;
   /** Timed runs of each variant. */
   runs: number;
-  /** Collect garbage before each timed run (default true). */
-  gcBetweenRuns?: boolean;
+  /**
+   * How many blocks the timed runs are split into (default: one block per run). Each round runs
+   * every variant for one block of consecutive runs.
+   */
+  rounds?: number;
+  /**
+   * Untimed runs at the start of every block (default 0), so that a variant is timed in its own
+   * steady state and not in the wake of the previous one (see {@link measureInterleaved}).
+   */
+  settle?: number;
   /** Called after each round, e.g. to print progress. */
   onRound?: (round: number) => void;
 }
@@ -78,20 +68,31 @@ export function summarise(samples: readonly number[]): Timing {
 }
 
 /**
- * Times each variant `runs` times after `warmup` untimed runs, interleaving the variants round by
- * round with a rotating start so that none always runs first (or right after the same neighbour),
- * with a full garbage collection before each timed run.
+ * Times each variant `runs` times after `warmup` untimed runs. The timed runs are split into
+ * `rounds` blocks; each round runs every variant for one block of consecutive runs, starting
+ * with a different variant each round. Consecutive runs keep a variant's JIT and allocator state
+ * as steady as in a server doing the same work repeatedly; the rounds spread slow phases of a
+ * noisy machine over all variants alike.
+ *
+ * Why blocks and settle runs: spawning a process forks this one, which write-protects all of its
+ * memory; for the next ~15 runs an in-process variant takes hundreds of minor page faults per run
+ * (≈ 20 µs each on this VM), 5× its steady time. Forcing a full GC between runs was tried too and
+ * dropped: it made the in-process variants several times slower than their steady state.
  */
 export async function measureInterleaved(variants: readonly Variant[], options: MeasureOptions): Promise<Map<string, Timing>> {
   for (let w = 0; w < options.warmup; w++) for (const v of variants) await v.run();
+  const rounds = Math.max(1, Math.min(options.rounds ?? options.runs, options.runs));
   const samples = new Map<string, number[]>(variants.map((v) => [v.key, []]));
-  for (let round = 0; round < options.runs; round++) {
+  for (let round = 0; round < rounds; round++) {
+    const block = Math.floor((options.runs * (round + 1)) / rounds) - Math.floor((options.runs * round) / rounds);
     for (let i = 0; i < variants.length; i++) {
       const v = variants[(round + i) % variants.length]!;
-      if (options.gcBetweenRuns ?? true) collectGarbage();
-      const t0 = performance.now();
-      await v.run();
-      samples.get(v.key)!.push(performance.now() - t0);
+      for (let n = 0; n < (options.settle ?? 0); n++) await v.run();
+      for (let n = 0; n < block; n++) {
+        const t0 = performance.now();
+        await v.run();
+        samples.get(v.key)!.push(performance.now() - t0);
+      }
     }
     options.onRound?.(round + 1);
   }

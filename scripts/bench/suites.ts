@@ -76,7 +76,12 @@ export const suites: readonly Suite[] = [
   {
     name: "signing",
     description: "PAdES signing of a 1 MB PDF: Custos signPdf vs openssl cms -sign vs @signpdf/signpdf + signer-p12",
-    options: { runs: "timed runs per variant (default 30)", warmup: "untimed runs per variant first (default 5)" },
+    options: {
+      runs: "timed runs per variant (default 30)",
+      warmup: "untimed runs per variant first (default 20)",
+      rounds: "blocks the timed runs are split into, variants alternating (default 3)",
+      settle: "untimed runs at the start of each block (default 20)",
+    },
     run: async (ctx) => (await import("./signing")).runSigningBench(ctx),
   },
   {
