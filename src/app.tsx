@@ -9,6 +9,7 @@ import type { AppDeps } from "./core/context";
 import { DomainError } from "./core/errors";
 import { fileRoutes } from "./core/files/routes";
 import { organisationRoutes } from "./core/organisation/routes";
+import { documentRoutes } from "./core/documents/routes";
 import { pkiRoutes, signatureRoutes } from "./core/signatures/routes";
 import { templateRoutes } from "./core/templates/routes";
 import { userRoutes } from "./core/users/routes";
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps) {
   api.route("/", auditRoutes());
   api.route("/", signatureRoutes());
   api.route("/", templateRoutes());
+  api.route("/", documentRoutes());
   app.route("/api/v1", api);
 
   app.doc31("/api/openapi.json", OPENAPI_INFO);

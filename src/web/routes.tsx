@@ -43,6 +43,7 @@ function userFormValues(form: Record<string, string | string[]>): UserFormValues
     email: field(form, "email"),
     roles: fields(form, "roles"),
     departmentId: field(form, "departmentId"),
+    position: field(form, "position"),
     clearance: field(form, "clearance"),
     locale: field(form, "locale"),
     active: field(form, "active") === "1",
@@ -165,6 +166,7 @@ export function webRoutes() {
       password: field(form, "password") || undefined,
       roles: values.roles,
       departmentId: values.departmentId || undefined,
+      position: values.position || undefined,
       clearance: values.clearance || undefined,
       locale: values.locale || undefined,
     });
@@ -205,6 +207,7 @@ export function webRoutes() {
       email: values.email || null,
       roles: values.roles,
       departmentId: values.departmentId || null,
+      position: values.position || null,
       clearance: values.clearance,
       locale: values.locale,
       active: values.active,

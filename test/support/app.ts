@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll } from "vitest";
 import { createApp, type App } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
-import { silentLogger, systemContext, type AppDeps } from "../../src/core/context";
+import { jsonLogger, silentLogger, systemContext, type AppDeps } from "../../src/core/context";
 import { LocalBlobStore } from "../../src/core/storage/local";
 import type { BlobStore } from "../../src/core/storage/blob-store";
 import type { Role, Classification } from "../../src/core/auth/permissions";
@@ -59,7 +59,8 @@ export async function startHarness(options: { storage?: (dataDir: string) => Blo
     db: database.db,
     storage: options.storage ? options.storage(dataDir) : new LocalBlobStore(dataDir),
     clock,
-    logger: silentLogger,
+    // CUSTOS_TEST_LOG=1 shows the server's log (e.g. the stack of an unexpected 500)
+    logger: process.env.CUSTOS_TEST_LOG ? jsonLogger : silentLogger,
     config,
     masterKey: randomBytes(32),
   };

@@ -10,6 +10,7 @@ export const SignerInput = z.object({
   userId: z.string().min(1),
   meaning: MeaningSchema,
   visibleStamp: z.boolean().default(true),
+  step: z.number().int().min(1).max(20).optional().openapi({ description: "Signers with the same step sign in parallel; default: one after another" }),
 });
 
 export const CreateSignatureRequestInput = z
@@ -44,6 +45,7 @@ export const DeclineInput = z.object({ reason: z.string().trim().min(1, "say why
 export const SignerView = z.object({
   id: z.string(),
   position: z.number(),
+  step: z.number(),
   user: z.object({ id: z.string(), displayName: z.string() }),
   meaning: MeaningSchema,
   status: z.enum(["waiting", "ready", "signed", "declined", "cancelled"]),

@@ -20,6 +20,7 @@ export const CreateUserInput = z
     password: z.string().optional().openapi({ description: "Leave out to generate one (returned once)." }),
     roles: z.array(RoleSchema).min(1, "at least one role").max(ROLES.length),
     departmentId: z.string().optional(),
+    position: z.string().trim().max(100).optional().openapi({ description: "job title (岗位)" }),
     clearance: ClassificationSchema.default("internal"),
     locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
   })
@@ -32,6 +33,7 @@ export const UpdateUserInput = z
     email: z.email().nullable().optional(),
     roles: z.array(RoleSchema).min(1).max(ROLES.length).optional(),
     departmentId: z.string().nullable().optional(),
+    position: z.string().trim().max(100).nullable().optional(),
     clearance: ClassificationSchema.optional(),
     locale: z.enum(["zh-CN", "en"]).optional(),
     active: z.boolean().optional(),
@@ -47,6 +49,7 @@ export const User = z
     email: z.string().nullable(),
     roles: z.array(RoleSchema),
     departmentId: z.string().nullable(),
+    position: z.string().nullable(),
     clearance: ClassificationSchema,
     locale: z.string(),
     active: z.boolean(),

@@ -37,6 +37,7 @@ async function insertNewUser(ctx: ServiceContext, input: CreateUserInput, mustCh
     passwordHash: await hashPassword(password),
     roles: [...new Set(input.roles)],
     departmentId: input.departmentId ?? null,
+    position: input.position ?? null,
     clearance: input.clearance,
     locale: input.locale,
     active: true,
@@ -135,7 +136,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
     const patch: Partial<UserRow> = { updatedAt: ctx.clock.now() };
     const changedBefore: Record<string, unknown> = {};
     const changedAfter: Record<string, unknown> = {};
-    for (const key of ["displayName", "email", "roles", "departmentId", "clearance", "locale", "active"] as const) {
+    for (const key of ["displayName", "email", "roles", "departmentId", "position", "clearance", "locale", "active"] as const) {
       const value = input[key];
       if (value === undefined) continue;
       const next = key === "roles" ? [...new Set(value as string[])] : value;
@@ -208,5 +209,5 @@ export async function listDirectory(ctx: ServiceContext) {
   requirePrincipal(ctx);
   return (await repo.listUsers(ctx.db))
     .filter((u) => u.active)
-    .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId }));
+    .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId, position: u.position }));
 }

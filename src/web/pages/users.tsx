@@ -12,6 +12,7 @@ export interface UserFormValues {
   email?: string;
   roles?: string[];
   departmentId?: string;
+  position?: string;
   clearance?: string;
   locale?: string;
   active?: boolean;
@@ -65,6 +66,10 @@ const UserFields: FC<{ page: PageContext; values: UserFormValues; departments: D
             </option>
           ))}
         </select>
+      </label>
+      <label>
+        {t("users_position")}
+        <input name="position" value={values.position ?? ""} />
       </label>
       <label>
         {t("users_clearance")}
@@ -160,6 +165,7 @@ export const UserEditPage: FC<{
     email: user.email ?? "",
     roles: user.roles,
     departmentId: user.departmentId ?? "",
+    position: user.position ?? "",
     clearance: user.clearance,
     locale: user.locale,
     active: user.active,

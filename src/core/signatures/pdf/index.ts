@@ -14,3 +14,4 @@ export { verifyPdfSignatures, type PdfVerification, type VerifiedPdfSignature } 
 export type { ByteRangeCoverage, CoverageAnomaly } from "./byte-range-check";
 export type { ChangesAfterSignature, ChangeKind } from "./revision-changes";
 export type { PdfRevision } from "./pdf-revisions";
+export { markEveryPage, type PageMarks } from "./page-marks";

@@ -46,7 +46,8 @@ export interface NewRequest {
   template?: { id: string; revision: string; values: Record<string, unknown> };
   subjectUserId?: string | null;
   dueAt?: Date | null;
-  signers: { userId: string; meaning: Meaning; visibleStamp: boolean }[];
+  /** In signing order; signers sharing a `step` sign in parallel (default: one step each). */
+  signers: { userId: string; meaning: Meaning; visibleStamp: boolean; step?: number }[];
 }
 
 /**
@@ -92,14 +93,19 @@ export async function openSignatureRequest(t: TxContext, input: NewRequest): Pro
     completedAt: null,
     closedReason: null,
   };
+  const steps = input.signers.map((s, i) => s.step ?? i + 1);
+  if (steps.some((step, i) => i > 0 && step < steps[i - 1]!)) {
+    throw new DomainError("VALIDATION_FAILED", "Signers must be listed in the order of their steps.", { field: "signers" });
+  }
   const signers: SignatureRequestSignerRow[] = input.signers.map((s, i) => ({
     id: newId("sgn"),
     requestId: request.id,
     position: i + 1,
+    step: steps[i]!,
     userId: s.userId,
     meaning: s.meaning,
     visibleStamp: s.visibleStamp,
-    status: i === 0 ? "ready" : "waiting",
+    status: steps[i] === steps[0] ? "ready" : "waiting",
     viewedAt: null,
     signedAt: null,
     declinedAt: null,

@@ -13,7 +13,7 @@ import { formatSigningTime, MEANINGS, signPdf, type Meaning } from "../sign-pdf"
 import { openSigningIdentity } from "../signer-keys";
 import * as repo from "../repo";
 import { loadVisibleRequest, resolveDocument } from "./access";
-import { afterRequestCompleted } from "./completion";
+import { afterRequestClosed, afterRequestCompleted, afterSignature } from "./completion";
 
 /** Custos serves Chinese enterprises: stamps and /M are written in China Standard Time (UTC+8). */
 export const SIGNING_TIME_ZONE_OFFSET = 480;
@@ -78,7 +78,11 @@ export async function signAsSigner(
   ctx: ServiceContext,
   requestId: string,
   input: { password: string; consent: true },
-  hooks: { onCompleted?: (t: TxContext, request: SignatureRequestRow) => Promise<void> } = {},
+  hooks: {
+    /** Runs in the signing transaction after this signature (e.g. to keep the signer's comments with it). */
+    onSigned?: (t: TxContext, request: SignatureRequestRow) => Promise<void>;
+    onCompleted?: (t: TxContext, request: SignatureRequestRow) => Promise<void>;
+  } = {},
 ): Promise<SignOutcome> {
   await loadVisibleRequest(ctx, requestId);
   return auditRefusal(ctx, requestId, "signature.sign", async () => {
@@ -147,8 +151,13 @@ export async function signAsSigner(
         cmsSha256: createHash("sha256").update(signed.cms).digest("hex"),
       });
       await repo.updateSigner(t.db, me.signer.id, { status: "signed", signedAt: now });
-      const next = signers.find((s) => s.signer.position > me.signer.position && s.signer.status === "waiting");
-      if (next) await repo.updateSigner(t.db, next.signer.id, { status: "ready" });
+      const stepDone = signers.every((s) => s.signer.step !== me.signer.step || s.signer.id === me.signer.id || s.signer.status === "signed");
+      if (stepDone) {
+        const nextStep = Math.min(...signers.filter((s) => s.signer.status === "waiting").map((s) => s.signer.step));
+        for (const s of signers) {
+          if (s.signer.status === "waiting" && s.signer.step === nextStep) await repo.updateSigner(t.db, s.signer.id, { status: "ready" });
+        }
+      }
       await repo.updateRequest(t.db, requestId, {
         currentSha256: put.sha256,
         ...(isLast ? { status: "completed", finalSha256: put.sha256, completedAt: now } : {}),
@@ -166,6 +175,9 @@ export async function signAsSigner(
           sha256After: put.sha256,
         },
       });
+      const updated = { ...request, currentSha256: put.sha256 };
+      await hooks.onSigned?.(t, updated);
+      await afterSignature(t, updated, stepDone);
       if (isLast) {
         await appendAuditEvent(t.db, t, {
           action: "signature_request.completed",
@@ -241,6 +253,7 @@ export async function declineAsSigner(ctx: ServiceContext, requestId: string, re
         objectId: requestId,
         data: { signerId: me.signer.id, reason },
       });
+      await afterRequestClosed(t, { ...request, status: "declined", closedReason: reason });
     }),
   );
 }
@@ -257,5 +270,6 @@ export async function cancelSignatureRequest(ctx: ServiceContext, requestId: str
     }
     await repo.updateRequest(t.db, requestId, { status: "cancelled", closedReason: reason });
     await appendAuditEvent(t.db, t, { action: "signature_request.cancelled", objectType: "signature_request", objectId: requestId, data: { reason } });
+    await afterRequestClosed(t, { ...request, status: "cancelled", closedReason: reason });
   });
 }

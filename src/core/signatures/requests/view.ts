@@ -55,6 +55,7 @@ export function toView(request: SignatureRequestRow, signers: SignerWithName[], 
     signers: signers.map(({ signer, user }) => ({
       id: signer.id,
       position: signer.position,
+      step: signer.step,
       user,
       meaning: signer.meaning,
       status: signer.status,

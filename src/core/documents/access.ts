@@ -1,0 +1,46 @@
+import type { DocumentCategoryRow, DocumentRow } from "../../db/schema/documents";
+import { requirePrincipal } from "../auth/guard";
+import { clearedFor, hasRole, visibleClassifications, type Classification, type Principal, type Role } from "../auth/permissions";
+import type { ServiceContext } from "../context";
+import { DomainError, notFound } from "../errors";
+import * as repo from "./repo";
+
+/** May `p` see this document: within clearance, or granted it by name. */
+export async function maySeeDocument(ctx: Pick<ServiceContext, "db">, p: Principal, doc: DocumentRow): Promise<boolean> {
+  return clearedFor(p.clearance, doc.classification as Classification) || (await repo.hasGrant(ctx.db, doc.id, p.id));
+}
+
+/** The document if the caller may see it; otherwise it does not exist for them (NOT_FOUND). */
+export async function loadVisibleDocument(ctx: ServiceContext, id: string, lock = false): Promise<{ p: Principal; doc: DocumentRow }> {
+  const p = requirePrincipal(ctx);
+  const doc = await repo.findDocument(ctx.db, id, lock);
+  if (!doc || !(await maySeeDocument(ctx, p, doc))) throw notFound("The document");
+  return { p, doc };
+}
+
+/** The SQL filter of documents the caller may see. */
+export function visibleFilter(p: Principal) {
+  return repo.visibleTo(p.id, visibleClassifications(p.clearance));
+}
+
+export type CategoryAction = "draft" | "review" | "approve";
+
+/** Whether the person holds one of the roles the category names for this action. */
+export function mayAct(p: Pick<Principal, "roles">, category: DocumentCategoryRow, action: CategoryAction): boolean {
+  const roles = (action === "draft" ? category.draftRoles : action === "review" ? category.reviewRoles : category.approveRoles) as Role[];
+  return hasRole(p, ...roles);
+}
+
+/** FORBIDDEN unless the person may do this in the category, naming the roles that may. */
+export function requireCategoryRole(p: Principal, category: DocumentCategoryRow, action: CategoryAction): void {
+  if (!mayAct(p, category, action)) {
+    const roles = action === "draft" ? category.draftRoles : action === "review" ? category.reviewRoles : category.approveRoles;
+    throw new DomainError("FORBIDDEN", `In category “${category.name}”, only ${roles.join(", ")} may ${action} documents.`, { roles });
+  }
+}
+
+export async function loadCategory(ctx: Pick<ServiceContext, "db">, id: string): Promise<DocumentCategoryRow> {
+  const category = await repo.findCategory(ctx.db, id);
+  if (!category) throw new DomainError("INVALID_REFERENCE", `There is no document category “${id}”.`, { field: "categoryId" });
+  return category;
+}

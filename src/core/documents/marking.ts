@@ -1,0 +1,84 @@
+import { appendAuditEvent } from "../audit/service";
+import { inTransaction, type ServiceContext } from "../context";
+import { DomainError, notFound } from "../errors";
+import { formatSigningTime } from "../signatures/sign-pdf";
+import { markEveryPage, PdfStructureError, type PageMarks } from "../signatures/pdf/index";
+import { loadVisibleDocument } from "./access";
+import { effectiveDateOf } from "./numbering";
+import * as repo from "./repo";
+
+const RED: [number, number, number] = [0.75, 0.1, 0.1];
+const GREY: [number, number, number] = [0.45, 0.45, 0.45];
+
+/**
+ * A copy of a revision for reading or printing, marked on every page according to its state at
+ * this moment: 草稿 DRAFT, 已批准待生效, 已替代 SUPERSEDED (when and by which revision), 已作废
+ * OBSOLETE; an effective copy carries the 受控副本 CONTROLLED COPY footer with number, revision,
+ * effective date and who downloaded it when. The stored original is never altered; the marks are
+ * an incremental update, so the embedded signatures still verify. Every copy issued is audited.
+ */
+export async function issueMarkedCopy(ctx: ServiceContext, revisionId: string) {
+  const revision = await repo.findRevision(ctx.db, revisionId);
+  if (!revision) throw notFound("The revision");
+  const { p, doc } = await loadVisibleDocument(ctx, revision.documentId);
+  const sha256 = revision.signedSha256 ?? revision.releaseSha256;
+  if (!sha256) throw new DomainError("INVALID_STATE", `Revision ${revision.label} has no PDF yet.`);
+  const now = ctx.clock.now();
+  const when = formatSigningTime(now, 480);
+  const id = `${doc.number} ${revision.label}版 / rev. ${revision.label}`;
+  const issued = `下载 Issued to ${p.displayName} · ${when}`;
+  let marks: PageMarks;
+  switch (revision.state) {
+    case "effective":
+      marks = { footer: [`受控副本 CONTROLLED COPY · ${id} · 生效 Effective ${effectiveDateOf(revision)} · ${issued}`] };
+      break;
+    case "superseded": {
+      const by = revision.supersededByRevisionId ? await repo.findRevision(ctx.db, revision.supersededByRevisionId) : undefined;
+      const date = formatSigningTime(revision.supersededAt!, 480).slice(0, 10);
+      marks = {
+        watermark: { lines: ["已替代 SUPERSEDED", `${date} 由 ${by?.label ?? "?"} 版替代`], color: RED },
+        header: { lines: [`已替代 SUPERSEDED · ${id} · 于 ${date} 由 ${by?.label ?? "?"} 版替代 Superseded on ${date} by revision ${by?.label ?? "?"} · 仅供参考，不得使用 For reference only`], color: RED },
+        footer: [`非受控副本 UNCONTROLLED COPY · ${issued}`],
+      };
+      break;
+    }
+    case "obsolete": {
+      const date = formatSigningTime(revision.obsoletedAt!, 480).slice(0, 10);
+      marks = {
+        watermark: { lines: ["已作废 OBSOLETE", date], color: RED },
+        header: { lines: [`已作废 OBSOLETE · ${id} · 于 ${date} 作废 Withdrawn on ${date}${revision.obsoleteReason ? ` · ${revision.obsoleteReason}` : ""} · 不得使用 Do not use`], color: RED },
+        footer: [`非受控副本 UNCONTROLLED COPY · ${issued}`],
+      };
+      break;
+    }
+    case "approved":
+      marks = {
+        watermark: { lines: ["已批准 待生效", "APPROVED – NOT YET EFFECTIVE"], color: GREY },
+        header: { lines: [`已批准，${revision.effectiveDate} 生效 Approved, effective ${revision.effectiveDate} · ${id}`], color: GREY },
+        footer: [`非受控副本 UNCONTROLLED COPY · ${issued}`],
+      };
+      break;
+    default:
+      marks = {
+        watermark: { lines: ["草稿 DRAFT", "未经批准 NOT APPROVED"], color: GREY },
+        header: { lines: [`草稿 DRAFT · ${id} · 未经批准，不得使用 Not approved – do not use`], color: GREY },
+        footer: [`非受控副本 UNCONTROLLED COPY · ${issued}`],
+      };
+  }
+  let marked: Uint8Array;
+  try {
+    marked = await markEveryPage(await ctx.storage.getBytes(sha256), marks);
+  } catch (err) {
+    if (err instanceof PdfStructureError) throw new DomainError("PDF_DAMAGED", "The stored PDF cannot be marked; contact the IP manager.");
+    throw err;
+  }
+  await inTransaction(ctx, (t) =>
+    appendAuditEvent(t.db, t, {
+      action: "document.copy_issued",
+      objectType: "document",
+      objectId: doc.id,
+      data: { revisionId, label: revision.label, state: revision.state, sha256 },
+    }),
+  );
+  return { bytes: marked, filename: `${doc.number}-${revision.label}-${revision.state}.pdf`, document: doc, revision };
+}

@@ -1,0 +1,400 @@
+import type { DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
+import type { SignatureRequestRow } from "../../db/schema/signatures";
+import { newId } from "../../lib/ids";
+import { appendAuditEvent } from "../audit/service";
+import { clearedFor, hasRole, type Classification, type Role } from "../auth/permissions";
+import { inTransaction, type ServiceContext, type TxContext } from "../context";
+import { DomainError, notFound } from "../errors";
+import { ensureBlob } from "../files/repo";
+import { listSigners } from "../signatures/repo";
+import { openSignatureRequest, signablePageCount } from "../signatures/requests/create";
+import { declineAsSigner, openDocumentForSigning, signAsSigner } from "../signatures/requests/sign";
+import type { BlobBody } from "../storage/blob-store";
+import { findUser } from "../users/repo";
+import { loadCategory, loadVisibleDocument, mayAct, requireCategoryRole } from "./access";
+import { CONVERTIBLE, convertToPdf } from "./convert";
+import { addMonths, localDate, nextLabel } from "./numbering";
+import { buildSearchText, newDraftRow } from "./register";
+import * as repo from "./repo";
+import type { DecisionInput, SubmitForReviewInput, UpdateDraftInput } from "./schemas";
+import { extractPdfText } from "./text";
+
+/** A revision with its document, visible to the caller. */
+async function loadRevision(ctx: ServiceContext, revisionId: string, lock = false) {
+  const revision = await repo.findRevision(ctx.db, revisionId, lock);
+  if (!revision) throw notFound("The revision");
+  const { p, doc } = await loadVisibleDocument(ctx, revision.documentId);
+  return { p, doc, revision };
+}
+
+function requireDraft(revision: DocumentRevisionRow): void {
+  if (revision.state !== "draft") {
+    throw new DomainError(
+      "INVALID_STATE",
+      `Revision ${revision.label} is ${revision.state.replace("_", " ")}: its content can no longer change. Start a new revision instead.`,
+    );
+  }
+}
+
+/** Starts the next revision (a new draft) of a document; only one revision may be open at a time. */
+export async function createRevision(ctx: ServiceContext, documentId: string, input: { major: boolean }): Promise<DocumentRevisionRow> {
+  return inTransaction(ctx, async (t) => {
+    const { p, doc } = await loadVisibleDocument(t, documentId, true);
+    const category = await loadCategory(t, doc.categoryId);
+    requireCategoryRole(p, category, "draft");
+    if (doc.status !== "active") throw new DomainError("INVALID_STATE", "The document was withdrawn; it cannot be revised.");
+    const revisions = await repo.listRevisions(t.db, documentId);
+    const open = revisions.find((r) => ["draft", "in_review", "in_approval", "approved"].includes(r.state));
+    if (open) throw new DomainError("INVALID_STATE", `Revision ${open.label} is still ${open.state.replace("_", " ")}; finish it first.`);
+    const last = revisions[revisions.length - 1]!;
+    const row = newDraftRow(documentId, last.seq + 1, nextLabel(category.labelScheme, last.label, input.major), p.id, t.clock.now());
+    await repo.insertRevision(t.db, row);
+    await appendAuditEvent(t.db, t, { action: "document.revision_started", objectType: "document", objectId: documentId, data: { revisionId: row.id, label: row.label } });
+    return row;
+  });
+}
+
+/** Edits a draft's change summary or effective date. */
+export async function updateDraft(ctx: ServiceContext, revisionId: string, input: UpdateDraftInput): Promise<void> {
+  await inTransaction(ctx, async (t) => {
+    const { p, doc, revision } = await loadRevision(t, revisionId, true);
+    requireCategoryRole(p, await loadCategory(t, doc.categoryId), "draft");
+    requireDraft(revision);
+    const patch: Partial<DocumentRevisionRow> = { updatedAt: t.clock.now() };
+    if (input.changeSummary !== undefined) patch.changeSummary = input.changeSummary;
+    if (input.effectiveDate !== undefined) patch.effectiveDate = input.effectiveDate;
+    await repo.updateRevision(t.db, revisionId, patch);
+    await appendAuditEvent(t.db, t, {
+      action: "document.draft_updated",
+      objectType: "document",
+      objectId: doc.id,
+      data: { revisionId, before: { changeSummary: revision.changeSummary, effectiveDate: revision.effectiveDate }, after: input },
+    });
+  });
+}
+
+/** A file to attach to a draft: the source (DOCX or other) or the release PDF. */
+export interface AttachInput {
+  kind: "source" | "release";
+  body: BlobBody;
+  filename: string;
+  mediaType: string;
+}
+
+/**
+ * Attaches a file to a draft, content-addressed. The release must be a PDF (checked: it parses,
+ * is not encrypted). A DOCX source with no release yet is converted to the release PDF with
+ * LibreOffice when the server has it; otherwise the source is kept and the response says that
+ * the PDF must be uploaded.
+ */
+export async function attachRevisionFile(ctx: ServiceContext, revisionId: string, input: AttachInput) {
+  const { p, doc, revision } = await loadRevision(ctx, revisionId);
+  requireCategoryRole(p, await loadCategory(ctx, doc.categoryId), "draft");
+  requireDraft(revision);
+  const put = await ctx.storage.put(input.body, { maxBytes: ctx.config.maxUploadBytes });
+  let release: { sha256: string; filename: string; text: string } | undefined;
+  let conversion: "converted" | "unavailable" | "not-needed" = "not-needed";
+  if (input.kind === "release") {
+    const bytes = await ctx.storage.getBytes(put.sha256);
+    signablePageCount(bytes);
+    release = { sha256: put.sha256, filename: input.filename, text: await extractPdfText(bytes) };
+  } else if (CONVERTIBLE.has(input.mediaType) || /\.(docx|doc|odt)$/i.test(input.filename)) {
+    try {
+      const pdf = await convertToPdf(await ctx.storage.getBytes(put.sha256), input.filename);
+      const stored = await ctx.storage.put(pdf);
+      release = { sha256: stored.sha256, filename: input.filename.replace(/\.[^.]+$/, "") + ".pdf", text: await extractPdfText(pdf) };
+      await ensureBlob(ctx.db, stored.sha256, stored.size, ctx.clock.now());
+      conversion = "converted";
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== "CONVERSION_UNAVAILABLE") throw err;
+      conversion = "unavailable";
+    }
+  }
+  await inTransaction(ctx, async (t) => {
+    const current = await repo.findRevision(t.db, revisionId, true);
+    if (!current) throw notFound("The revision");
+    requireDraft(current);
+    await ensureBlob(t.db, put.sha256, put.size, t.clock.now());
+    const patch: Partial<DocumentRevisionRow> = { updatedAt: t.clock.now() };
+    if (input.kind === "source") Object.assign(patch, { sourceSha256: put.sha256, sourceFilename: input.filename, sourceMediaType: input.mediaType });
+    if (release) Object.assign(patch, { releaseSha256: release.sha256, releaseFilename: release.filename, textContent: release.text });
+    await repo.updateRevision(t.db, revisionId, patch);
+    await appendAuditEvent(t.db, t, {
+      action: "document.file_attached",
+      objectType: "document",
+      objectId: doc.id,
+      data: { revisionId, kind: input.kind, filename: input.filename, sha256: put.sha256, releaseSha256: release?.sha256, conversion },
+    });
+  });
+  return {
+    kind: input.kind,
+    sha256: put.sha256,
+    releaseSha256: release?.sha256 ?? revision.releaseSha256,
+    conversion,
+    ...(conversion === "unavailable"
+      ? { message: "The source was kept, but this server cannot convert DOCX to PDF (LibreOffice is not installed). Upload the release PDF too." }
+      : {}),
+  };
+}
+
+/** A draft nobody wants any more is removed (the first draft of a document cannot be). */
+export async function discardDraft(ctx: ServiceContext, revisionId: string): Promise<void> {
+  await inTransaction(ctx, async (t) => {
+    const { p, doc, revision } = await loadRevision(t, revisionId, true);
+    requireCategoryRole(p, await loadCategory(t, doc.categoryId), "draft");
+    requireDraft(revision);
+    if (revision.seq === 1) throw new DomainError("INVALID_STATE", "The first revision cannot be discarded; withdraw the document instead.");
+    await repo.deleteDraftRevision(t.db, revisionId);
+    await appendAuditEvent(t.db, t, { action: "document.draft_discarded", objectType: "document", objectId: doc.id, data: { revisionId, label: revision.label } });
+  });
+}
+
+/**
+ * Sends a draft for review and approval: reviewers sign in parallel (meaning 审核 reviewed), then
+ * the approver (批准 approved), each an electronic signature embedded in the release PDF. Checks
+ * the change summary (required after the first revision), the release PDF, the people's roles and
+ * clearance, and that the author does not approve their own draft unless the category allows it.
+ */
+export async function submitForReview(ctx: ServiceContext, revisionId: string, input: SubmitForReviewInput) {
+  return inTransaction(ctx, async (t) => {
+    const { p, doc, revision } = await loadRevision(t, revisionId, true);
+    const category = await loadCategory(t, doc.categoryId);
+    requireCategoryRole(p, category, "draft");
+    requireDraft(revision);
+    const changeSummary = input.changeSummary ?? revision.changeSummary;
+    if (revision.seq > 1 && !changeSummary?.trim()) {
+      throw new DomainError("VALIDATION_FAILED", "Say what changed in this revision (change summary).", { field: "changeSummary" });
+    }
+    if (!revision.releaseSha256) throw new DomainError("INVALID_STATE", "Attach the release PDF before sending the revision for review.");
+    const effectiveDate = input.effectiveDate ?? revision.effectiveDate;
+    const reviewers = [...new Set(input.reviewerIds)];
+    if (reviewers.includes(input.approverId)) throw new DomainError("VALIDATION_FAILED", "The approver cannot also be a reviewer.", { field: "approverId" });
+    for (const [i, id] of reviewers.entries()) await requirePerson(t, id, category.reviewRoles as Role[], doc, `reviewerIds.${i}`, "review");
+    await requirePerson(t, input.approverId, category.approveRoles as Role[], doc, "approverId", "approve");
+    if (!category.allowSelfApproval && input.approverId === revision.draftedBy) {
+      throw new DomainError("FORBIDDEN", `In category “${category.name}” the author may not approve their own draft; choose another approver.`, {
+        field: "approverId",
+      });
+    }
+    const pdf = await t.storage.getBytes(revision.releaseSha256);
+    const now = t.clock.now();
+    const request = await openSignatureRequest(t, {
+      title: `${doc.number} ${doc.title} — ${revision.label}`,
+      classification: doc.classification as Classification,
+      pdfSha256: revision.releaseSha256,
+      pageCount: signablePageCount(pdf),
+      sourceKind: "document-revision",
+      sourceId: revision.id,
+      signers: [
+        ...reviewers.map((userId) => ({ userId, meaning: "reviewed" as const, visibleStamp: true, step: 1 })),
+        { userId: input.approverId, meaning: "approved" as const, visibleStamp: true, step: 2 },
+      ],
+    });
+    await repo.updateRevision(t.db, revision.id, {
+      state: "in_review",
+      changeSummary: changeSummary ?? null,
+      effectiveDate: effectiveDate ?? null,
+      reviewerIds: reviewers,
+      approverId: input.approverId,
+      signatureRequestId: request.id,
+      rejection: null,
+      submittedAt: now,
+      updatedAt: now,
+    });
+    await appendAuditEvent(t.db, t, {
+      action: "document.submitted_for_review",
+      objectType: "document",
+      objectId: doc.id,
+      data: { revisionId, label: revision.label, reviewers, approverId: input.approverId, signatureRequestId: request.id, effectiveDate },
+    });
+    return { signatureRequestId: request.id };
+  });
+}
+
+async function requirePerson(t: TxContext, userId: string, roles: Role[], doc: DocumentRow, field: string, what: string) {
+  const user = await findUser(t.db, userId);
+  if (!user || !user.active) throw new DomainError("INVALID_REFERENCE", "That person is not an active user.", { field });
+  if (!hasRole({ roles: user.roles as Role[] }, ...roles)) {
+    throw new DomainError("VALIDATION_FAILED", `${user.displayName} may not ${what} in this category (needs ${roles.join(", ")}).`, { field });
+  }
+  if (!clearedFor(user.clearance as Classification, doc.classification as Classification) && !(await repo.hasGrant(t.db, doc.id, user.id))) {
+    throw new DomainError("VALIDATION_FAILED", `${user.displayName} is not cleared to read this ${doc.classification} document.`, { field });
+  }
+}
+
+/** The release PDF as the reviewer or approver is about to sign it (recorded as read). */
+export async function openForDecision(ctx: ServiceContext, revisionId: string) {
+  const { revision } = await loadRevision(ctx, revisionId);
+  if (!revision.signatureRequestId || !["in_review", "in_approval"].includes(revision.state)) {
+    throw new DomainError("INVALID_STATE", "This revision is not waiting for review or approval.");
+  }
+  return openDocumentForSigning(ctx, revision.signatureRequestId);
+}
+
+/**
+ * A reviewer's or the approver's decision. Approving is an electronic signature (consent and
+ * re-authentication with their own password) embedded in the release PDF; rejecting returns the
+ * revision to draft with the reasons. Comments are kept either way. Exactly one of two
+ * simultaneous decisions by the same person wins (the request row is locked while signing).
+ */
+export async function decideRevision(ctx: ServiceContext, revisionId: string, input: DecisionInput) {
+  const { p, doc, revision } = await loadRevision(ctx, revisionId);
+  const category = await loadCategory(ctx, doc.categoryId);
+  if (!revision.signatureRequestId || !["in_review", "in_approval"].includes(revision.state)) {
+    throw new DomainError("INVALID_STATE", `Revision ${revision.label} is ${revision.state.replace("_", " ")}; there is nothing to decide.`);
+  }
+  const role = revision.approverId === p.id && revision.state === "in_approval" ? "approver" : revision.reviewerIds.includes(p.id) ? "reviewer" : null;
+  if (!role) {
+    if (revision.approverId === p.id) throw new DomainError("NOT_YOUR_TURN", "The reviewers have not all reviewed yet; approval comes after review.");
+    throw new DomainError("FORBIDDEN", "You are not a reviewer or the approver of this revision.");
+  }
+  if (!mayAct(p, category, role === "approver" ? "approve" : "review")) {
+    throw new DomainError("FORBIDDEN", "Your roles no longer allow this decision in this category.");
+  }
+  if (role === "approver" && !category.allowSelfApproval && revision.draftedBy === p.id) {
+    throw new DomainError("FORBIDDEN", "You may not approve your own draft in this category.");
+  }
+  const requestId = revision.signatureRequestId;
+  if (input.decision === "reject") {
+    const reason = input.comments?.trim();
+    if (!reason) throw new DomainError("VALIDATION_FAILED", "Say why you reject the revision; the author needs the reasons.", { field: "comments" });
+    await declineAsSigner(ctx, requestId, reason);
+    return { decision: "reject" as const, state: "draft" };
+  }
+  if (!input.password) throw new DomainError("VALIDATION_FAILED", "Enter your password: approving is an electronic signature.", { field: "password" });
+  if (input.consent === false) throw new DomainError("VALIDATION_FAILED", "You must agree to sign electronically.", { field: "consent" });
+  const outcome = await signAsSigner(ctx, requestId, { password: input.password, consent: true }, {
+    onSigned: async (t) => {
+      await repo.insertReviewComment(t.db, {
+        id: newId("cmt"),
+        revisionId,
+        userId: p.id,
+        role,
+        outcome: "approved",
+        comments: input.comments?.trim() || null,
+        createdAt: t.clock.now(),
+      });
+    },
+  });
+  const after = await repo.findRevision(ctx.db, revisionId);
+  return { decision: "approve" as const, state: after!.state, signature: outcome };
+}
+
+/** Called when a step of the review request completes: all reviewers signed → waiting for approval. */
+export async function onReviewSigned(t: TxContext, request: SignatureRequestRow, stepDone: boolean): Promise<void> {
+  const revision = await repo.findRevisionBySignatureRequest(t.db, request.id);
+  if (!revision || revision.state !== "in_review" || !stepDone) return;
+  const signers = await listSigners(t.db, request.id);
+  const reviewersDone = signers.filter((s) => s.signer.step === 1).every((s) => s.signer.status === "signed");
+  if (!reviewersDone) return;
+  await repo.updateRevision(t.db, revision.id, { state: "in_approval", updatedAt: t.clock.now() });
+  await appendAuditEvent(t.db, t, { action: "document.reviewed", objectType: "document", objectId: revision.documentId, data: { revisionId: revision.id, label: revision.label } });
+}
+
+/** The approval signature completed the request: the revision is approved, and effective if its date has come. */
+export async function onRevisionApproved(t: TxContext, request: SignatureRequestRow): Promise<void> {
+  const revision = await repo.findRevisionBySignatureRequest(t.db, request.id);
+  if (!revision) return;
+  const now = t.clock.now();
+  await repo.updateRevision(t.db, revision.id, { state: "approved", signedSha256: request.finalSha256, approvedAt: now, updatedAt: now });
+  await appendAuditEvent(t.db, t, {
+    action: "document.approved",
+    objectType: "document",
+    objectId: revision.documentId,
+    data: { revisionId: revision.id, label: revision.label, signedSha256: request.finalSha256, effectiveDate: revision.effectiveDate },
+  });
+  if (!revision.effectiveDate || revision.effectiveDate <= localDate(now)) {
+    await makeEffective(t, { ...revision, state: "approved", signedSha256: request.finalSha256 ?? null });
+  }
+}
+
+/** A reviewer or the approver declined (or the request was withdrawn): the revision goes back to draft with the reasons. */
+export async function onReviewClosed(t: TxContext, request: SignatureRequestRow): Promise<void> {
+  const revision = await repo.findRevisionBySignatureRequest(t.db, request.id);
+  if (!revision || !["in_review", "in_approval"].includes(revision.state)) return;
+  const now = t.clock.now();
+  const rejection = { by: t.actor.userId, byName: t.actor.label, reason: request.closedReason, at: now.toISOString(), status: request.status };
+  await repo.updateRevision(t.db, revision.id, { state: "draft", signatureRequestId: null, rejection, updatedAt: now });
+  await repo.insertReviewComment(t.db, {
+    id: newId("cmt"),
+    revisionId: revision.id,
+    userId: t.actor.userId!,
+    role: revision.approverId === t.actor.userId ? "approver" : "reviewer",
+    outcome: "rejected",
+    comments: request.closedReason,
+    createdAt: now,
+  });
+  await appendAuditEvent(t.db, t, {
+    action: "document.rejected",
+    objectType: "document",
+    objectId: revision.documentId,
+    data: { revisionId: revision.id, label: revision.label, reason: request.closedReason },
+  });
+}
+
+/**
+ * Puts an approved revision in force: the previous effective revision becomes superseded (by this
+ * one, now), the register points at this revision, search sees its text, and the periodic review
+ * is due one interval later.
+ */
+export async function makeEffective(t: TxContext, revision: DocumentRevisionRow): Promise<void> {
+  const doc = (await repo.findDocument(t.db, revision.documentId, true))!;
+  const now = t.clock.now();
+  const today = localDate(now);
+  if (doc.effectiveRevisionId && doc.effectiveRevisionId !== revision.id) {
+    await repo.updateRevision(t.db, doc.effectiveRevisionId, { state: "superseded", supersededAt: now, supersededByRevisionId: revision.id, updatedAt: now });
+  }
+  // a revision approved without a date takes effect on approval; its effective date is then the day of effective_at
+  await repo.updateRevision(t.db, revision.id, { state: "effective", effectiveAt: now, updatedAt: now });
+  const nextReviewDue = addMonths(revision.effectiveDate ?? today, doc.reviewIntervalMonths);
+  await repo.updateDocument(t.db, doc.id, {
+    effectiveRevisionId: revision.id,
+    nextReviewDue,
+    searchText: buildSearchText(doc, revision.textContent),
+    updatedAt: now,
+  });
+  await appendAuditEvent(t.db, t, {
+    action: "document.effective",
+    objectType: "document",
+    objectId: doc.id,
+    data: { revisionId: revision.id, label: revision.label, supersededRevisionId: doc.effectiveRevisionId, nextReviewDue },
+  });
+}
+
+/** Puts in force every approved revision whose effective date has come (run hourly and at start). */
+export async function activateDueRevisions(t: ServiceContext): Promise<number> {
+  const due = await repo.listDueApprovedRevisions(t.db, localDate(t.clock.now()));
+  for (const revision of due) {
+    await inTransaction(t, async (tx) => {
+      const current = await repo.findRevision(tx.db, revision.id, true);
+      if (current?.state === "approved") await makeEffective(tx, current);
+    });
+  }
+  return due.length;
+}
+
+/**
+ * Withdraws a document: its effective revision becomes obsolete (kept, and marked 已作废 on every
+ * copy), open revisions are abandoned, and it no longer has a revision in force.
+ */
+export async function withdrawDocument(ctx: ServiceContext, documentId: string, reason: string): Promise<void> {
+  await inTransaction(ctx, async (t) => withdrawInTransaction(t, documentId, reason));
+}
+
+/** {@link withdrawDocument} inside an existing transaction (periodic review outcome "withdraw"). */
+export async function withdrawInTransaction(t: TxContext, documentId: string, reason: string): Promise<void> {
+  const { p, doc } = await loadVisibleDocument(t, documentId, true);
+  requireCategoryRole(p, await loadCategory(t, doc.categoryId), "approve");
+  if (doc.status === "withdrawn") throw new DomainError("INVALID_STATE", "The document is already withdrawn.");
+  const now = t.clock.now();
+  for (const r of await repo.listRevisions(t.db, documentId)) {
+    if (r.state === "effective") await repo.updateRevision(t.db, r.id, { state: "obsolete", obsoletedAt: now, obsoleteReason: reason, updatedAt: now });
+    if (r.state === "draft" && r.seq > 1) await repo.deleteDraftRevision(t.db, r.id);
+    if (["in_review", "in_approval"].includes(r.state) && r.signatureRequestId) {
+      throw new DomainError("INVALID_STATE", `Revision ${r.label} is in review; withdraw that request first.`);
+    }
+  }
+  await repo.updateDocument(t.db, documentId, { status: "withdrawn", effectiveRevisionId: null, nextReviewDue: null, updatedAt: now });
+  await appendAuditEvent(t.db, t, { action: "document.withdrawn", objectType: "document", objectId: documentId, data: { reason, effectiveRevisionId: doc.effectiveRevisionId } });
+}
+

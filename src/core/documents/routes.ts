@@ -1,0 +1,148 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ctxOf } from "../../http/env";
+import { errors, json, jsonBody, Ok } from "../../http/openapi";
+import { createRouter } from "../../http/router";
+import { DomainError } from "../errors";
+import { contentDisposition } from "../files/routes";
+import { acknowledgementStatus, requireAcknowledgement } from "./acknowledgements";
+import { generateIpManual } from "./ip-manual";
+import { issueMarkedCopy } from "./marking";
+import { recordPeriodicReview, reviewsDue } from "./periodic-review";
+import { createCategory, createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments, updateDocument } from "./register";
+import { attachRevisionFile, createRevision, decideRevision, discardDraft, openForDecision, submitForReview, updateDraft, withdrawDocument } from "./revisions";
+import {
+  AcknowledgementInput,
+  CreateCategoryInput,
+  CreateDocumentInput,
+  DecisionInput,
+  GrantInput,
+  HandoverInput,
+  NewRevisionInput,
+  PeriodicReviewInput,
+  SearchQuery,
+  SubmitForReviewInput,
+  UpdateDocumentInput,
+  UpdateDraftInput,
+  WithdrawInput,
+} from "./schemas";
+
+const Id = z.object({ id: z.string() });
+const pdfResponse = { description: "PDF", content: { "application/pdf": { schema: z.any() } } };
+const conflict = json(z.any(), "Not possible in this state (INVALID_STATE, NOT_YOUR_TURN, CONFLICT)");
+
+/** The controlled-documents API (clause 4.3.2.1): register, revisions, review and approval, copies, periodic review, distribution. */
+export function documentRoutes() {
+  const app = createRouter();
+  const ok = { ok: true as const };
+
+  app.openapi(createRoute({ method: "get", path: "/document-categories", tags: ["documents"], summary: "Document categories with numbering, label scheme and roles", responses: { 200: json(z.any(), "Categories"), 401: errors[401] } }), async (c) =>
+    c.json({ categories: await listCategories(ctxOf(c)) } as never, 200),
+  );
+  app.openapi(createRoute({ method: "post", path: "/document-categories", tags: ["documents"], summary: "Add a category (admins)", request: { body: jsonBody(CreateCategoryInput) }, responses: { 201: json(z.any(), "Created"), 400: errors[400], 403: errors[403], 409: conflict } }), async (c) =>
+    c.json((await createCategory(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+
+  app.openapi(createRoute({ method: "get", path: "/documents", tags: ["documents"], summary: "Search the register: number, title, keywords and the effective text (Chinese substrings too); filters", request: { query: SearchQuery }, responses: { 200: json(z.any(), "Results (only what you may see, counted the same way)"), 401: errors[401] } }), async (c) =>
+    c.json((await searchDocuments(ctxOf(c), c.req.valid("query"))) as never, 200),
+  );
+  app.openapi(createRoute({ method: "post", path: "/documents", tags: ["documents"], summary: "Register a document (its number is generated) with a first draft revision", request: { body: jsonBody(CreateDocumentInput) }, responses: { 201: json(z.any(), "Created"), 400: errors[400], 403: errors[403], 422: json(z.any(), "INVALID_REFERENCE") } }), async (c) =>
+    c.json((await createDocument(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(createRoute({ method: "get", path: "/documents/reviews-due", tags: ["documents"], summary: "Documents whose periodic review is due within 30 days or overdue", responses: { 200: json(z.any(), "Due"), 401: errors[401] } }), async (c) =>
+    c.json({ documents: await reviewsDue(ctxOf(c)) } as never, 200),
+  );
+  app.openapi(createRoute({ method: "get", path: "/documents/by-number/{number}/current", tags: ["documents"], summary: "The revision in force for a document number", request: { params: z.object({ number: z.string() }) }, responses: { 200: json(z.any(), "Current revision"), 404: errors[404] } }), async (c) =>
+    c.json((await getCurrentByNumber(ctxOf(c), c.req.valid("param").number)) as never, 200),
+  );
+  app.openapi(createRoute({ method: "get", path: "/documents/by-number/{number}/current/pdf", tags: ["documents"], summary: "A controlled copy of the revision in force", request: { params: z.object({ number: z.string() }) }, responses: { 200: pdfResponse, 404: errors[404] } }), async (c) => {
+    const ctx = ctxOf(c);
+    const current = await getCurrentByNumber(ctx, c.req.valid("param").number);
+    const copy = await issueMarkedCopy(ctx, current.revision.id);
+    return c.body(new Uint8Array(copy.bytes), 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", copy.filename) }) as never;
+  });
+  app.openapi(createRoute({ method: "get", path: "/documents/{id}", tags: ["documents"], summary: "A document with its revisions, comments and periodic reviews", request: { params: Id }, responses: { 200: json(z.any(), "Document"), 404: errors[404] } }), async (c) =>
+    c.json((await getDocumentDetail(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+  app.openapi(createRoute({ method: "patch", path: "/documents/{id}", tags: ["documents"], summary: "Change the register entry", request: { params: Id, body: jsonBody(UpdateDocumentInput) }, responses: { 200: json(z.any(), "Updated"), 400: errors[400], 403: errors[403], 404: errors[404] } }), async (c) =>
+    c.json((await updateDocument(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+  );
+  app.openapi(createRoute({ method: "post", path: "/documents/{id}/revisions", tags: ["documents"], summary: "Start the next revision (a draft)", request: { params: Id, body: jsonBody(NewRevisionInput) }, responses: { 201: json(z.any(), "Draft"), 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
+    c.json((await createRevision(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(createRoute({ method: "post", path: "/documents/{id}/withdraw", tags: ["documents"], summary: "Withdraw the document: its effective revision becomes obsolete", request: { params: Id, body: jsonBody(WithdrawInput) }, responses: { 200: json(Ok, "Withdrawn"), 403: errors[403], 404: errors[404], 409: conflict } }), async (c) => {
+    await withdrawDocument(ctxOf(c), c.req.valid("param").id, c.req.valid("json").reason);
+    return c.json(ok, 200);
+  });
+  app.openapi(createRoute({ method: "post", path: "/documents/{id}/periodic-review", tags: ["documents"], summary: "Record a periodic review (signed record; resets the due date)", request: { params: Id, body: jsonBody(PeriodicReviewInput) }, responses: { 201: json(z.any(), "Recorded"), 401: errors[401], 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
+    c.json((await recordPeriodicReview(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(createRoute({ method: "post", path: "/documents/{id}/acknowledgements", tags: ["documents"], summary: "Require departments to acknowledge the effective revision (a 确认 signature each)", request: { params: Id, body: jsonBody(AcknowledgementInput) }, responses: { 201: json(z.any(), "Requested"), 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
+    c.json((await requireAcknowledgement(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(createRoute({ method: "get", path: "/documents/{id}/acknowledgements", tags: ["documents"], summary: "Who has and has not acknowledged the effective revision", request: { params: Id }, responses: { 200: json(z.any(), "Status"), 404: errors[404] } }), async (c) =>
+    c.json((await acknowledgementStatus(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+  app.openapi(createRoute({ method: "post", path: "/documents/{id}/grants", tags: ["documents"], summary: "Grant one person access above their clearance, by name", request: { params: Id, body: jsonBody(GrantInput) }, responses: { 200: json(Ok, "Granted"), 403: errors[403], 404: errors[404] } }), async (c) => {
+    await grantDocumentAccess(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+    return c.json(ok, 200);
+  });
+  app.openapi(createRoute({ method: "post", path: "/documents/{id}/handovers", tags: ["documents"], summary: "Record that this procedure hands over to another", request: { params: Id, body: jsonBody(HandoverInput) }, responses: { 200: json(Ok, "Recorded"), 403: errors[403], 404: errors[404] } }), async (c) => {
+    await recordHandover(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+    return c.json(ok, 200);
+  });
+  app.openapi(createRoute({ method: "post", path: "/documents/{id}/ip-manual", tags: ["documents"], summary: "Generate the IP manual draft (DOCX) from live data; it becomes the manual's draft revision", request: { params: Id }, responses: { 200: { description: "DOCX", content: { "application/vnd.openxmlformats-officedocument.wordprocessingml.document": { schema: z.any() } } }, 403: errors[403], 404: errors[404], 409: conflict } }), async (c) => {
+    const result = await generateIpManual(ctxOf(c), c.req.valid("param").id);
+    return c.body(new Uint8Array(result.docx), 200, {
+      "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      "content-disposition": contentDisposition("attachment", result.filename),
+      "x-revision-id": result.revisionId,
+      "x-conversion": result.conversion,
+    }) as never;
+  });
+
+  app.openapi(createRoute({ method: "patch", path: "/revisions/{id}", tags: ["documents"], summary: "Edit a draft (change summary, effective date)", request: { params: Id, body: jsonBody(UpdateDraftInput) }, responses: { 200: json(Ok, "Saved"), 403: errors[403], 404: errors[404], 409: conflict } }), async (c) => {
+    await updateDraft(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+    return c.json(ok, 200);
+  });
+  app.openapi(createRoute({ method: "delete", path: "/revisions/{id}", tags: ["documents"], summary: "Discard a draft (not the first revision)", request: { params: Id }, responses: { 200: json(Ok, "Discarded"), 403: errors[403], 404: errors[404], 409: conflict } }), async (c) => {
+    await discardDraft(ctxOf(c), c.req.valid("param").id);
+    return c.json(ok, 200);
+  });
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/revisions/{id}/files/{kind}",
+      tags: ["documents"],
+      summary: "Attach the source (DOCX …) or the release PDF to a draft; the body is the file (streamed)",
+      request: { params: z.object({ id: z.string(), kind: z.enum(["source", "release"]) }), query: z.object({ filename: z.string().trim().min(1).max(255).regex(/^[^\x00-\x1f\x7f/\\]+$/) }), body: { content: { "application/octet-stream": { schema: z.any() } } } },
+      responses: { 200: json(z.any(), "Attached (conversion: converted | unavailable | not-needed)"), 403: errors[403], 404: errors[404], 409: conflict, 422: json(z.any(), "NOT_A_PDF, PDF_ENCRYPTED …") },
+    }),
+    async (c) => {
+      const { id, kind } = c.req.valid("param");
+      if (!c.req.raw.body) throw new DomainError("VALIDATION_FAILED", "Send the file as the request body.");
+      const result = await attachRevisionFile(ctxOf(c), id, {
+        kind,
+        body: c.req.raw.body as unknown as AsyncIterable<Uint8Array>,
+        filename: c.req.valid("query").filename,
+        mediaType: (c.req.header("content-type") ?? "application/octet-stream").split(";")[0]!.trim(),
+      });
+      return c.json(result as never, 200);
+    },
+  );
+  app.openapi(createRoute({ method: "post", path: "/revisions/{id}/submit", tags: ["documents"], summary: "Send a draft for review (reviewers in parallel) and approval", request: { params: Id, body: jsonBody(SubmitForReviewInput) }, responses: { 200: json(z.any(), "In review"), 400: errors[400], 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
+    c.json((await submitForReview(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+  );
+  app.openapi(createRoute({ method: "get", path: "/revisions/{id}/review-copy", tags: ["documents"], summary: "The PDF exactly as you are about to sign it (reviewers, approver); recorded as read", request: { params: Id }, responses: { 200: pdfResponse, 404: errors[404], 409: conflict } }), async (c) => {
+    const doc = await openForDecision(ctxOf(c), c.req.valid("param").id);
+    return c.body(doc.stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", `${doc.request.title}.pdf`) }) as never;
+  });
+  app.openapi(createRoute({ method: "post", path: "/revisions/{id}/decision", tags: ["documents"], summary: "Review or approve (an electronic signature: password) or reject with reasons", request: { params: Id, body: jsonBody(DecisionInput) }, responses: { 200: json(z.any(), "Decided"), 400: errors[400], 401: json(z.any(), "REAUTH_FAILED"), 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
+    c.json((await decideRevision(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+  );
+  app.openapi(createRoute({ method: "get", path: "/revisions/{id}/pdf", tags: ["documents"], summary: "A copy of the revision, marked on every page by its state now", request: { params: Id }, responses: { 200: pdfResponse, 404: errors[404], 409: conflict } }), async (c) => {
+    const copy = await issueMarkedCopy(ctxOf(c), c.req.valid("param").id);
+    return c.body(new Uint8Array(copy.bytes), 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", copy.filename) }) as never;
+  });
+
+  return app;
+}
