@@ -53,6 +53,7 @@ export const envSchema = z.object({
     (v) => v === undefined || /^https?:\/\//.test(v),
     "must be an http:// or https:// URL",
   ),
+  CUSTOS_SOFFICE: optionalString,
   CUSTOS_MAX_UPLOAD_MB: z.coerce
     .number({ message: "must be a number of megabytes" })
     .int("must be a whole number")
@@ -81,6 +82,8 @@ export interface Config {
   tsaUrl?: string;
   publicUrl?: string;
   maxUploadBytes: number;
+  /** LibreOffice binary for DOCX → PDF ("none" disables conversion; unset: soffice or libreoffice on PATH). */
+  soffice?: string;
 }
 
 /** Start-up refused because a variable has a wrong value; the message names the variable. */
@@ -146,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tsaUrl: e.CUSTOS_TSA_URL,
     publicUrl: e.CUSTOS_PUBLIC_URL,
     maxUploadBytes: e.CUSTOS_MAX_UPLOAD_MB * 1024 * 1024,
+    soffice: e.CUSTOS_SOFFICE,
   };
 }
 

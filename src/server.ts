@@ -2,6 +2,8 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { openRuntime } from "./boot";
 import { ConfigError, loadConfig } from "./config";
+import { systemContext } from "./core/context";
+import { activateDueRevisions } from "./core/documents/revisions";
 import { ensurePki } from "./core/signatures/authority";
 import { remindOverdueSigners } from "./core/signatures/requests/reminders";
 import { ensureInitialAdmin } from "./core/users/service";
@@ -38,10 +40,14 @@ async function main(): Promise<void> {
       );
     }
   });
-  // overdue signature requests: remind hourly (each signer at most once a day; safe with several instances)
-  const reminders = setInterval(() => {
-    remindOverdueSigners(deps).catch((err) => deps.logger.error("reminders failed", { error: String(err) }));
-  }, 3_600_000);
+  // hourly: remind signers of overdue requests (each at most once a day) and put approved revisions
+  // in force on their effective date; both are safe to run from several instances at once
+  const hourly = async () => {
+    await remindOverdueSigners(deps).catch((err) => deps.logger.error("reminders failed", { error: String(err) }));
+    await activateDueRevisions(systemContext(deps)).catch((err) => deps.logger.error("activation failed", { error: String(err) }));
+  };
+  await hourly();
+  const reminders = setInterval(() => void hourly(), 3_600_000);
   reminders.unref();
   let stopping = false;
   const stop = async (signal: string) => {

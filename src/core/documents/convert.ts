@@ -14,31 +14,36 @@ export const CONVERTIBLE = new Set([
   "application/vnd.oasis.opendocument.text",
 ]);
 
-let sofficePath: Promise<string | null> | undefined;
+const found = new Map<string, Promise<string | null>>();
 
-/** The LibreOffice binary on this server (CUSTOS_SOFFICE, or soffice/libreoffice on PATH), or null. */
-export function findSoffice(): Promise<string | null> {
-  sofficePath ??= (async () => {
-    const candidates = [process.env.CUSTOS_SOFFICE, "soffice", "libreoffice"].filter((c): c is string => !!c);
-    for (const candidate of candidates) {
-      try {
-        await run(candidate, ["--version"], { timeout: 30_000 });
-        return candidate;
-      } catch {
-        continue;
+/** The LibreOffice binary (CUSTOS_SOFFICE, else soffice or libreoffice on PATH), or null; "none" disables it. */
+export function findSoffice(configured?: string): Promise<string | null> {
+  const key = configured ?? "";
+  let result = found.get(key);
+  if (!result) {
+    result = (async () => {
+      if (configured === "none") return null;
+      for (const candidate of configured ? [configured] : ["soffice", "libreoffice"]) {
+        try {
+          await run(candidate, ["--version"], { timeout: 30_000 });
+          return candidate;
+        } catch {
+          continue;
+        }
       }
-    }
-    return null;
-  })();
-  return sofficePath;
+      return null;
+    })();
+    found.set(key, result);
+  }
+  return result;
 }
 
 /**
  * Converts a DOCX to PDF with LibreOffice headless, in a private profile and temp dir. When
  * LibreOffice is not installed, says so and asks for the PDF instead (422 CONVERSION_UNAVAILABLE).
  */
-export async function convertToPdf(bytes: Uint8Array, filename: string): Promise<Uint8Array> {
-  const soffice = await findSoffice();
+export async function convertToPdf(bytes: Uint8Array, filename: string, configured?: string): Promise<Uint8Array> {
+  const soffice = await findSoffice(configured);
   if (!soffice) {
     throw new DomainError(
       "CONVERSION_UNAVAILABLE",

@@ -100,7 +100,7 @@ export async function attachRevisionFile(ctx: ServiceContext, revisionId: string
     release = { sha256: put.sha256, filename: input.filename, text: await extractPdfText(bytes) };
   } else if (CONVERTIBLE.has(input.mediaType) || /\.(docx|doc|odt)$/i.test(input.filename)) {
     try {
-      const pdf = await convertToPdf(await ctx.storage.getBytes(put.sha256), input.filename);
+      const pdf = await convertToPdf(await ctx.storage.getBytes(put.sha256), input.filename, ctx.config.soffice);
       const stored = await ctx.storage.put(pdf);
       release = { sha256: stored.sha256, filename: input.filename.replace(/\.[^.]+$/, "") + ".pdf", text: await extractPdfText(pdf) };
       await ensureBlob(ctx.db, stored.sha256, stored.size, ctx.clock.now());

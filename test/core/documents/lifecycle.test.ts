@@ -1,0 +1,170 @@
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { findSoffice } from "../../../src/core/documents/convert";
+import { errorCode, startHarness, type Client, type TestUser } from "../../support/app";
+import { makeTempDir, pdfToText } from "../signatures/support/validators";
+import { procedurePdf } from "./fixtures";
+
+const h = await startHarness();
+const noOffice = await startHarness({ config: { soffice: "none" } });
+const tmp = makeTempDir("custos-doclife-");
+afterAll(() => tmp.cleanup());
+
+const admin = await h.signIn(await h.user({ roles: ["admin"], clearance: "top-secret" }));
+const ipo = (await (await admin.post("/api/v1/departments", { code: "IPO", name: "知识产权办公室", ipDuties: "统筹知识产权管理体系" })).json()) as { id: string };
+const rnd = (await (await admin.post("/api/v1/departments", { code: "RND", name: "研发中心", ipDuties: "提交发明披露" })).json()) as { id: string };
+const rndSub = (await (await admin.post("/api/v1/departments", { code: "RND-1", name: "研发一部", parentId: rnd.id })).json()) as { id: string };
+const manager = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "confidential", departmentId: ipo.id });
+const top = await h.user({ roles: ["top-manager"], displayName: "周总", clearance: "top-secret", departmentId: ipo.id });
+const staff = await h.user({ roles: ["ip-staff"], displayName: "赵强", clearance: "confidential", departmentId: ipo.id });
+const engineer1 = await h.user({ roles: ["employee"], displayName: "张伟", departmentId: rnd.id });
+const engineer2 = await h.user({ roles: ["employee"], displayName: "刘洋", departmentId: rndSub.id });
+const m = await h.signIn(manager);
+const tm = await h.signIn(top);
+const st = await h.signIn(staff);
+
+async function effectiveDoc(client: Client, category: string, title: string, reviewer: TestUser, approverUser: TestUser, approverClient: Client, reviewerClient: Client) {
+  const created = (await (await client.post("/api/v1/documents", { categoryId: category, title })).json()) as { document: { id: string; number: string }; revision: { id: string } };
+  await client.request(`/api/v1/revisions/${created.revision.id}/files/release?filename=p.pdf`, { method: "PUT", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await procedurePdf(title, "正文")) });
+  await client.post(`/api/v1/revisions/${created.revision.id}/submit`, { reviewerIds: [reviewer.id], approverId: approverUser.id });
+  await reviewerClient.get(`/api/v1/revisions/${created.revision.id}/review-copy`);
+  await reviewerClient.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: reviewer.password });
+  await approverClient.get(`/api/v1/revisions/${created.revision.id}/review-copy`);
+  const res = await approverClient.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: approverUser.password });
+  expect(((await res.json()) as { state: string }).state).toBe("effective");
+  return created;
+}
+
+describe("periodic review", () => {
+  it("lists documents falling due and records a signed review that resets the due date", async () => {
+    const doc = await effectiveDoc(st, "procedure", "专利申请程序", manager, top, tm, m);
+    h.clock.advance(350 * 86_400_000);
+    const due = (await (await m.get("/api/v1/documents/reviews-due")).json()) as { documents: { id: string; overdue: boolean }[] };
+    expect(due.documents.find((d) => d.id === doc.document.id)).toMatchObject({ overdue: false });
+    h.clock.advance(30 * 86_400_000);
+    const overdue = (await (await m.get("/api/v1/documents/reviews-due")).json()) as { documents: { id: string; overdue: boolean }[] };
+    expect(overdue.documents.find((d) => d.id === doc.document.id)).toMatchObject({ overdue: true });
+
+    expect(await errorCode(await m.post(`/api/v1/documents/${doc.document.id}/periodic-review`, { outcome: "no-change", comments: "仍适用", password: "wrong" }))).toBe("REAUTH_FAILED");
+    const res = await m.post(`/api/v1/documents/${doc.document.id}/periodic-review`, { outcome: "no-change", comments: "经评审，程序仍适用，无需修改。", password: manager.password });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { nextReviewDue: string; signatureRequestId: string };
+    expect(body.nextReviewDue > "2027-03-01").toBe(true);
+    const record = await m.get(`/api/v1/signature-requests/${body.signatureRequestId}/document?version=final`);
+    const text = pdfToText(new Uint8Array(await record.arrayBuffer()), tmp.dir);
+    expect(text).toContain("文件定期评审记录");
+    expect(text).toContain("经评审，程序仍适用");
+    const after = (await (await m.get("/api/v1/documents/reviews-due")).json()) as { documents: { id: string }[] };
+    expect(after.documents.map((d) => d.id)).not.toContain(doc.document.id);
+    h.clock.set("2026-03-02T01:00:00.000Z");
+  });
+
+  it("opens a new draft when the outcome is 'revise', and withdraws on 'withdraw'", async () => {
+    const revise = await effectiveDoc(st, "procedure", "商标使用程序", manager, top, tm, m);
+    await m.post(`/api/v1/documents/${revise.document.id}/periodic-review`, { outcome: "revise", comments: "需要增加境外商标。", password: manager.password });
+    const detail = (await (await m.get(`/api/v1/documents/${revise.document.id}`)).json()) as { revisions: { label: string; state: string }[] };
+    expect(detail.revisions.map((r) => [r.label, r.state])).toEqual([["A", "effective"], ["B", "draft"]]);
+    const withdraw = await effectiveDoc(st, "procedure", "旧程序", manager, top, tm, m);
+    expect(await errorCode(await st.post(`/api/v1/documents/${withdraw.document.id}/periodic-review`, { outcome: "withdraw", comments: "x", password: staff.password }))).toBe("FORBIDDEN");
+    await m.post(`/api/v1/documents/${withdraw.document.id}/periodic-review`, { outcome: "withdraw", comments: "已被新程序取代。", password: manager.password });
+    const gone = (await (await m.get(`/api/v1/documents/${withdraw.document.id}`)).json()) as { document: { status: string }; revisions: { state: string }[] };
+    expect(gone.document.status).toBe("withdrawn");
+    expect(gone.revisions[0]!.state).toBe("obsolete");
+  });
+});
+
+describe("acknowledgement", () => {
+  it("asks every person of the named departments (and sub-departments) to acknowledge, and shows who has", async () => {
+    const policy = await effectiveDoc(m, "policy", "知识产权方针", staff, top, tm, st);
+    expect(await errorCode(await st.post(`/api/v1/documents/${policy.document.id}/acknowledgements`, { departmentIds: [rnd.id] }))).toBe("FORBIDDEN");
+    const res = await m.post(`/api/v1/documents/${policy.document.id}/acknowledgements`, { departmentIds: [rnd.id] });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { requested: number }).requested).toBe(2);
+    const again = (await (await m.post(`/api/v1/documents/${policy.document.id}/acknowledgements`, { departmentIds: [rnd.id] })).json()) as { requested: number };
+    expect(again.requested).toBe(0);
+
+    const e1 = await h.signIn(engineer1);
+    const inbox = (await (await e1.get("/api/v1/signature-requests")).json()) as { toSign: { id: string; title: string }[] };
+    const mine = inbox.toSign.find((r) => r.title.includes(policy.document.number))!;
+    const doc = await e1.get(`/api/v1/signature-requests/${mine.id}/document?version=current`);
+    expect(pdfToText(new Uint8Array(await doc.arrayBuffer()), tmp.dir)).toContain("知识产权方针");
+    expect((await e1.post(`/api/v1/signature-requests/${mine.id}/sign`, { password: engineer1.password, consent: true })).status).toBe(200);
+
+    const status = (await (await m.get(`/api/v1/documents/${policy.document.id}/acknowledgements`)).json()) as { acknowledged: { displayName: string }[]; pending: { displayName: string }[] };
+    expect(status.acknowledged.map((x) => x.displayName)).toEqual(["张伟"]);
+    expect(status.pending.map((x) => x.displayName)).toEqual(["刘洋"]);
+    void engineer2;
+  });
+});
+
+describe("IP manual", () => {
+  it("generates the manual from live data as a DOCX draft revision that LibreOffice renders in Chinese", async () => {
+    const proc = await effectiveDoc(st, "procedure", "发明披露程序", manager, top, tm, m);
+    const proc2 = await effectiveDoc(st, "procedure", "专利申请程序", manager, top, tm, m);
+    await m.post(`/api/v1/documents/${proc.document.id}/handovers`, { toDocumentId: proc2.document.id, description: "评估通过的发明披露转入专利申请" });
+    const manual = (await (await m.post("/api/v1/documents", { categoryId: "manual", title: "知识产权管理手册" })).json()) as { document: { id: string; number: string } };
+    expect(await errorCode(await m.post(`/api/v1/documents/${proc.document.id}/ip-manual`))).toBe("VALIDATION_FAILED");
+    const res = await m.post(`/api/v1/documents/${manual.document.id}/ip-manual`);
+    expect(res.status).toBe(200);
+    const docx = Buffer.from(await res.arrayBuffer());
+    const file = join(tmp.dir, "manual.docx");
+    writeFileSync(file, docx);
+    const xml = execFileSync("unzip", ["-p", file, "word/document.xml"], { encoding: "utf8" });
+    for (const expected of ["知识产权管理手册", "知识产权办公室", "统筹知识产权管理体系", proc.document.number, "发明披露程序", "评估通过的发明披露转入专利申请"]) {
+      expect(xml).toContain(expected);
+    }
+    const detail = (await (await m.get(`/api/v1/documents/${manual.document.id}`)).json()) as { revisions: { state: string; sourceSha256: string | null; releaseSha256: string | null }[] };
+    expect(detail.revisions[0]).toMatchObject({ state: "draft" });
+    expect(detail.revisions[0]!.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
+    if (await findSoffice()) {
+      expect(res.headers.get("x-conversion")).toBe("converted");
+      expect(detail.revisions[0]!.releaseSha256).toMatch(/^[0-9a-f]{64}$/);
+      const pdf = await m.get(`/api/v1/revisions/${res.headers.get("x-revision-id")}/pdf`);
+      const text = pdfToText(new Uint8Array(await pdf.arrayBuffer()), tmp.dir);
+      expect(text).toContain("知识产权管理手册");
+      expect(text).toContain("草稿 DRAFT");
+    } else {
+      expect(res.headers.get("x-conversion")).toBe("unavailable");
+    }
+  });
+
+  it("asks for the PDF when the server cannot convert DOCX", async () => {
+    const user = await noOffice.user({ roles: ["ip-staff"] });
+    const client = await noOffice.signIn(user);
+    const created = (await (await client.post("/api/v1/documents", { categoryId: "procedure", title: "无转换" })).json()) as { revision: { id: string } };
+    const res = await client.request(`/api/v1/revisions/${created.revision.id}/files/source?filename=p.docx`, {
+      method: "PUT",
+      headers: { "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+      body: new Uint8Array([0x50, 0x4b, 0x03, 0x04]),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { conversion: string; message: string };
+    expect(body.conversion).toBe("unavailable");
+    expect(body.message).toMatch(/LibreOffice/);
+    expect(await errorCode(await client.post(`/api/v1/revisions/${created.revision.id}/submit`, { reviewerIds: [user.id], approverId: user.id }))).toBe("INVALID_STATE");
+  });
+});
+
+describe("categories", () => {
+  it("lets admins add a category with its own numbering and roles, and nobody else", async () => {
+    const input = {
+      id: "patent-rules",
+      name: "专利管理制度",
+      nameEn: "Patent rules",
+      numberPattern: "IPM-PT-{year}-{seq:2}",
+      labelScheme: "numeric",
+      clauses: ["6.2"],
+      draftRoles: ["ip-staff"],
+      reviewRoles: ["legal"],
+      approveRoles: ["top-manager"],
+    };
+    expect(await errorCode(await m.post("/api/v1/document-categories", input))).toBe("FORBIDDEN");
+    expect((await admin.post("/api/v1/document-categories", input)).status).toBe(201);
+    expect(await errorCode(await admin.post("/api/v1/document-categories", input))).toBe("ALREADY_EXISTS");
+    const created = (await (await st.post("/api/v1/documents", { categoryId: "patent-rules", title: "专利管理办法" })).json()) as { document: { number: string }; revision: { label: string } };
+    expect(created.document.number).toBe("IPM-PT-2026-01");
+    expect(created.revision.label).toBe("1.0");
+  });
+});
