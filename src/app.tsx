@@ -19,6 +19,7 @@ import { authenticate, chooseLocale, csrfProtection, passwordChangeGate } from "
 import { pageContext } from "./web/page";
 import { ApiDocsPage } from "./web/pages/api-docs";
 import { webRoutes } from "./web/routes";
+import { documentPages } from "./web/document-routes";
 import { signaturePages } from "./web/signature-routes";
 
 /** JSON and form bodies are small; files stream through their own routes with CUSTOS_MAX_UPLOAD_MB. */
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps) {
   app.route("/pki", pkiRoutes());
   app.route("/", webRoutes());
   app.route("/", signaturePages());
+  app.route("/", documentPages());
 
   app.notFound((c) => renderError(new DomainError("NOT_FOUND", "There is nothing at this address."), c));
   app.onError(renderError);

@@ -52,6 +52,9 @@ export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; child
                 <NavLink href="/" path={path}>
                   {t("nav_dashboard")}
                 </NavLink>
+                <NavLink href="/documents" path={path}>
+                  {t("nav_documents")}
+                </NavLink>
                 <NavLink href="/signatures" path={path}>
                   {t("nav_signatures")}
                 </NavLink>

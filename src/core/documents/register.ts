@@ -6,6 +6,7 @@ import { clearedFor, hasRole, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import { findDepartment } from "../organisation/repo";
+import { listSigners } from "../signatures/repo";
 import { findUser } from "../users/repo";
 import { loadCategory, loadVisibleDocument, mayAct, requireCategoryRole, visibleFilter } from "./access";
 import { firstLabel, formatDocumentNumber, localDate } from "./numbering";
@@ -162,6 +163,7 @@ export async function getDocumentDetail(ctx: ServiceContext, id: string) {
   const comments = await repo.listReviewComments(ctx.db, revisions.map((r) => r.id));
   const effective = revisions.find((r) => r.id === doc.effectiveRevisionId) ?? null;
   const open = revisions.find((r) => ["draft", "in_review", "in_approval", "approved"].includes(r.state)) ?? null;
+  const reviewSigners = open?.signatureRequestId && ["in_review", "in_approval"].includes(open.state) ? await listSigners(ctx.db, open.signatureRequestId) : [];
   return {
     document: doc,
     category,
@@ -169,6 +171,14 @@ export async function getDocumentDetail(ctx: ServiceContext, id: string) {
     comments: comments.map((c) => ({ ...c.comment, displayName: c.displayName })),
     effective: effective ? { ...effective, textContent: undefined } : null,
     open: open ? { ...open, textContent: undefined } : null,
+    /** Who reviews and approves the revision in progress, and where each stands (anyone who may see the document may see this). */
+    reviewSigners: reviewSigners.map((s) => ({
+      displayName: s.user.displayName,
+      meaning: s.signer.meaning,
+      status: s.signer.status,
+      signedAt: s.signer.signedAt,
+      isMe: s.signer.userId === p.id,
+    })),
     grants: hasRole(p, "admin", "ip-manager") ? await repo.listGrants(ctx.db, id) : [],
     periodicReviews: await repo.listPeriodicReviews(ctx.db, id),
     may: {

@@ -1,0 +1,250 @@
+import { Hono } from "hono";
+import { queryEvents } from "../core/audit/repo";
+import { requirePrincipal } from "../core/auth/guard";
+import { hasRole } from "../core/auth/permissions";
+import { acknowledgementStatus, requireAcknowledgement } from "../core/documents/acknowledgements";
+import { mayAct } from "../core/documents/access";
+import { generateIpManual } from "../core/documents/ip-manual";
+import { recordPeriodicReview } from "../core/documents/periodic-review";
+import { createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments } from "../core/documents/register";
+import { attachRevisionFile, createRevision, decideRevision, discardDraft, submitForReview, updateDraft, withdrawDocument } from "../core/documents/revisions";
+import { CreateDocumentInput, PeriodicReviewInput, SearchQuery, SubmitForReviewInput } from "../core/documents/schemas";
+import * as docRepo from "../core/documents/repo";
+import { DomainError } from "../core/errors";
+import { contentDisposition } from "../core/files/routes";
+import { listDepartments } from "../core/organisation/service";
+import { listDirectory } from "../core/users/service";
+import { ctxOf, type AppContext, type AppEnv } from "../http/env";
+import { validationError } from "../http/errors";
+import type { Flash } from "./layout";
+import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
+import { DocumentPage, DocumentRegisterPage, NewDocumentPage, RevisionReviewPage } from "./pages/documents";
+
+/** Pages of the controlled-documents area. */
+export function documentPages() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/documents", async (c) => {
+    const ctx = ctxOf(c);
+    const p = requirePrincipal(ctx);
+    const raw = c.req.query();
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (v) query[k] = v;
+    const parsed = SearchQuery.safeParse(query);
+    const result = await searchDocuments(ctx, parsed.success ? parsed.data : SearchQuery.parse({}));
+    const categories = await listCategories(ctx);
+    return c.html(
+      <DocumentRegisterPage
+        page={pageContext(c)}
+        query={query}
+        result={result}
+        categories={categories}
+        departments={await listDepartments(ctx)}
+        canCreate={categories.some((cat) => mayAct(p, cat, "draft"))}
+      />,
+    );
+  });
+
+  app.get("/documents/number/:number", async (c) => {
+    const current = await getCurrentByNumber(ctxOf(c), c.req.param("number"));
+    return c.redirect(`/api/v1/revisions/${current.revision.id}/pdf`, 303);
+  });
+
+  const newPage = async (c: AppContext, values?: Record<string, string>, flash?: Flash, status = 200) => {
+    const ctx = ctxOf(c);
+    const p = requirePrincipal(ctx);
+    const categories = (await listCategories(ctx)).filter((cat) => mayAct(p, cat, "draft"));
+    return c.html(<NewDocumentPage page={pageContext(c)} categories={categories} departments={await listDepartments(ctx)} values={values} flash={flash} />, status as 200);
+  };
+  app.get("/documents/new", (c) => newPage(c));
+  app.post("/documents/new", async (c) => {
+    const form = await readForm(c);
+    const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
+    const parsed = CreateDocumentInput.safeParse({
+      categoryId: values.categoryId,
+      title: values.title,
+      titleEn: values.titleEn || undefined,
+      ownerDepartmentId: values.ownerDepartmentId || undefined,
+      classification: values.classification || undefined,
+      reviewIntervalMonths: values.reviewIntervalMonths ? Number(values.reviewIntervalMonths) : undefined,
+      keywords: (values.keywords ?? "").split(/[,，、]/).map((k) => k.trim()).filter(Boolean),
+    });
+    try {
+      if (!parsed.success) throw validationError(parsed.error);
+      const created = await createDocument(ctxOf(c), parsed.data);
+      return c.redirect(`/documents/${created.document.id}`, 303);
+    } catch (err) {
+      return newPage(c, values, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+    }
+  });
+
+  const documentPage = async (c: AppContext, id: string, flash?: Flash, status = 200) => {
+    const ctx = ctxOf(c);
+    const p = requirePrincipal(ctx);
+    const data = await getDocumentDetail(ctx, id);
+    const all = await searchDocuments(ctx, SearchQuery.parse({ limit: 200 }));
+    return c.html(
+      <DocumentPage
+        page={pageContext(c)}
+        data={data}
+        people={await listDirectory(ctx)}
+        departments={await listDepartments(ctx)}
+        documents={all.rows.map((r) => ({ id: r.document.id, number: r.document.number, title: r.document.title }))}
+        acknowledgements={await acknowledgementStatus(ctx, id)}
+        history={await queryEvents(ctx.db, { objectType: "document", objectId: id, limit: 100 })}
+        isIpManager={hasRole(p, "ip-manager", "admin")}
+        flash={flash ?? flashFor(c)}
+      />,
+      status as 200,
+    );
+  };
+  const flashFor = (c: AppContext): Flash | undefined => {
+    const t = pageContext(c).t;
+    switch (c.req.query("msg")) {
+      case "converted":
+        return { kind: "ok", text: t("doc_converted") };
+      case "unavailable":
+        return { kind: "error", text: t("doc_conversionUnavailable") };
+      case "saved":
+        return { kind: "ok", text: t("users_saved") };
+      default:
+        return undefined;
+    }
+  };
+  app.get("/documents/:id", (c) => documentPage(c, c.req.param("id")));
+
+  /**
+   * Runs a form action on a document (route param :id is a document or revision id) and returns to
+   * the document's page; on failure the page shows what went wrong with its 4xx status.
+   */
+  const action = (run: (c: AppContext, form: Record<string, string | string[]>) => Promise<string | void>) => async (c: AppContext) => {
+    const id = c.req.param("id")!;
+    const documentId = id.startsWith("rev_") ? await documentOfRevision(c, id) : id;
+    const form = await readForm(c);
+    try {
+      const msg = await run(c, form);
+      return c.redirect(`/documents/${documentId}${msg ? `?msg=${msg}` : ""}`, 303);
+    } catch (err) {
+      return documentPage(c, documentId, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+    }
+  };
+  const documentOfRevision = async (c: AppContext, revisionId: string) => {
+    const revision = await docRepo.findRevision(ctxOf(c).db, revisionId);
+    if (!revision) throw new DomainError("NOT_FOUND", "The revision was not found.");
+    return revision.documentId;
+  };
+
+  app.post(
+    "/documents/:id/revisions",
+    action(async (c, form) => {
+      await createRevision(ctxOf(c), c.req.param("id")!, { major: field(form, "major") === "1" });
+    }),
+  );
+  app.post(
+    "/documents/:id/withdraw",
+    action(async (c, form) => withdrawDocument(ctxOf(c), c.req.param("id")!, field(form, "reason").trim())),
+  );
+  app.post(
+    "/documents/:id/periodic-review",
+    action(async (c, form) => {
+      const parsed = PeriodicReviewInput.safeParse({ outcome: field(form, "outcome"), comments: field(form, "comments").trim(), password: field(form, "password") });
+      if (!parsed.success) throw validationError(parsed.error);
+      await recordPeriodicReview(ctxOf(c), c.req.param("id")!, parsed.data);
+    }),
+  );
+  app.post(
+    "/documents/:id/acknowledgements",
+    action(async (c, form) => {
+      const departmentIds = fields(form, "departmentIds");
+      if (departmentIds.length === 0) throw new DomainError("VALIDATION_FAILED", "Choose at least one department.");
+      await requireAcknowledgement(ctxOf(c), c.req.param("id")!, { departmentIds });
+    }),
+  );
+  app.post(
+    "/documents/:id/grants",
+    action(async (c, form) => grantDocumentAccess(ctxOf(c), c.req.param("id")!, { userId: field(form, "userId"), reason: field(form, "reason").trim() })),
+  );
+  app.post(
+    "/documents/:id/handovers",
+    action(async (c, form) => recordHandover(ctxOf(c), c.req.param("id")!, { toDocumentId: field(form, "toDocumentId"), description: field(form, "description").trim() })),
+  );
+  app.post("/documents/:id/ip-manual", async (c) => {
+    const result = await generateIpManual(ctxOf(c), c.req.param("id"));
+    return c.body(new Uint8Array(result.docx), 200, {
+      "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      "content-disposition": contentDisposition("attachment", result.filename),
+    });
+  });
+
+  app.post("/revisions/:id/files", async (c) => {
+    const ctx = ctxOf(c);
+    const body = await c.req.parseBody();
+    const revisionId = c.req.param("id");
+    const back = await documentOfRevision(c, revisionId);
+    try {
+      let msg = "saved";
+      for (const kind of ["release", "source"] as const) {
+        const file = body[kind];
+        if (!(file instanceof File) || file.size === 0) continue;
+        const result = await attachRevisionFile(ctx, revisionId, {
+          kind,
+          body: file.stream() as unknown as AsyncIterable<Uint8Array>,
+          filename: file.name,
+          mediaType: file.type || "application/octet-stream",
+        });
+        if (result.conversion !== "not-needed") msg = result.conversion;
+      }
+      return c.redirect(`/documents/${back}?msg=${msg}`, 303);
+    } catch (err) {
+      return documentPage(c, back, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+    }
+  });
+  app.post(
+    "/revisions/:id/draft",
+    action(async (c, form) => {
+      await updateDraft(ctxOf(c), c.req.param("id")!, {
+        changeSummary: field(form, "changeSummary").trim() || null,
+        effectiveDate: field(form, "effectiveDate") || null,
+      });
+      return "saved";
+    }),
+  );
+  app.post(
+    "/revisions/:id/submit",
+    action(async (c, form) => {
+      const parsed = SubmitForReviewInput.safeParse({ reviewerIds: fields(form, "reviewerIds"), approverId: field(form, "approverId") });
+      if (!parsed.success) throw validationError(parsed.error);
+      await submitForReview(ctxOf(c), c.req.param("id")!, parsed.data);
+    }),
+  );
+  app.post(
+    "/revisions/:id/discard",
+    action(async (c) => discardDraft(ctxOf(c), c.req.param("id")!)),
+  );
+
+  const reviewPage = async (c: AppContext, flash?: Flash, status = 200) => {
+    const ctx = ctxOf(c);
+    const revisionId = c.req.param("id")!;
+    const documentId = await documentOfRevision(c, revisionId);
+    const data = await getDocumentDetail(ctx, documentId);
+    const revision = data.revisions.find((r) => r.id === revisionId)!;
+    const me = data.reviewSigners.find((s) => s.isMe && s.status === "ready");
+    if (!me || data.open?.id !== revisionId) return c.redirect(`/documents/${documentId}`, 303);
+    return c.html(<RevisionReviewPage page={pageContext(c)} doc={data.document} revision={revision} meaning={me.meaning} flash={flash} />, status as 200);
+  };
+  app.get("/revisions/:id/review", (c) => reviewPage(c));
+  app.post("/revisions/:id/decision", async (c) => {
+    const form = await readForm(c);
+    const revisionId = c.req.param("id");
+    try {
+      const decision = field(form, "decision") === "reject" ? "reject" : "approve";
+      if (decision === "approve" && field(form, "consent") !== "1") throw new DomainError("VALIDATION_FAILED", pageContext(c).t("sig_step2"));
+      await decideRevision(ctxOf(c), revisionId, { decision, comments: field(form, "comments").trim() || undefined, password: field(form, "password") || undefined });
+      return c.redirect(`/documents/${await documentOfRevision(c, revisionId)}`, 303);
+    } catch (err) {
+      return reviewPage(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+    }
+  });
+
+  return app;
+}
