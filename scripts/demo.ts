@@ -14,6 +14,7 @@ import { loadConfig } from "../src/config";
 import { silentLogger } from "../src/core/context";
 import { ensureInitialAdmin } from "../src/core/users/service";
 import { DemoClient } from "./demo/http-client";
+import { documentDemo } from "./demo/documents";
 import { signatureDemo } from "./demo/signatures";
 
 /** Demo users' passwords (documented in demo.json so a person can sign in and look around). */
@@ -121,6 +122,10 @@ async function main(): Promise<void> {
       signatureDemo(baseUrl, outDir, demo),
     );
     demo.signatures = signed;
+
+    demo.documents = await step("controlled documents: a procedure drafted, reviewed, approved, revised (B supersedes A); IP manual generated", () =>
+      documentDemo(baseUrl, outDir, demo),
+    );
 
     const chain = await step("verify the audit chain over HTTP (as the auditor)", async () => {
       const auditor = new DemoClient(baseUrl);
