@@ -14,7 +14,8 @@ export const contractNumberSeq = pgSequence("contract_number_seq", { startWith: 
  * The contract register (4.3.3). Status: draft → ip-review → approved → signed → in-force →
  * expired | terminated. Signing (e-signature or a wet-signed scan) is refused until a signed IP
  * review approved the contract; the signed contract becomes a record whose retention starts at
- * the contract's end.
+ * the contract's end. Contracts imported from an existing register that were signed before Custos
+ * (signing method `legacy`) are filed with a record of their paper original instead of a signed file.
  */
 export const contracts = pgTable(
   "contracts",
@@ -61,11 +62,11 @@ export const contracts = pgTable(
     ),
     check("contracts_status", sql`${t.status} in ('draft','ip-review','approved','signed','in-force','expired','terminated')`),
     check("contracts_classification", sql`${t.classification} in ('public','internal','secret','confidential','top-secret')`),
-    check("contracts_signing_method", sql`${t.signingMethod} is null or ${t.signingMethod} in ('e-sign','wet-ink')`),
+    check("contracts_signing_method_known", sql`${t.signingMethod} is null or ${t.signingMethod} in ('e-sign','wet-ink','legacy')`),
     check("contracts_dates", sql`${t.endOn} is null or ${t.effectiveOn} is null or ${t.endOn} >= ${t.effectiveOn}`),
     check(
-      "contracts_signed_has_content",
-      sql`${t.status} in ('draft','ip-review','approved') or (${t.signedSha256} is not null and ${t.signedRecordId} is not null)`,
+      "contracts_signed_is_filed",
+      sql`${t.status} in ('draft','ip-review','approved') or (${t.signedRecordId} is not null and (${t.signedSha256} is not null or ${t.signingMethod} = 'legacy'))`,
     ),
     index("contracts_status_idx").on(t.status),
     index("contracts_search_trgm").using("gin", sql`${t.searchText} gin_trgm_ops`),

@@ -140,6 +140,9 @@ export const recordLinks = pgTable(
   ],
 );
 
+/** Case numbers generated when none is given (CASE2026-001 …). */
+export const caseNumberSeq = pgSequence("case_number_seq", { startWith: 1 });
+
 /**
  * Dispute case files (10.2): judicial, administrative, arbitration, mediation or negotiation.
  * While a case is open, a legal hold covers every record linked to it.

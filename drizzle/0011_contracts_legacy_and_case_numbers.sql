@@ -1,0 +1,5 @@
+CREATE SEQUENCE "public"."case_number_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+ALTER TABLE "contracts" DROP CONSTRAINT "contracts_signing_method";--> statement-breakpoint
+ALTER TABLE "contracts" DROP CONSTRAINT "contracts_signed_has_content";--> statement-breakpoint
+ALTER TABLE "contracts" ADD CONSTRAINT "contracts_signing_method_known" CHECK ("contracts"."signing_method" is null or "contracts"."signing_method" in ('e-sign','wet-ink','legacy'));--> statement-breakpoint
+ALTER TABLE "contracts" ADD CONSTRAINT "contracts_signed_is_filed" CHECK ("contracts"."status" in ('draft','ip-review','approved') or ("contracts"."signed_record_id" is not null and ("contracts"."signed_sha256" is not null or "contracts"."signing_method" = 'legacy')));
