@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { verifyAuditChain } from "../core/audit/service";
-import { queryEvents } from "../core/audit/repo";
+import { listAuditEvents } from "../core/audit/access";
 import { requirePrincipal, requireRole } from "../core/auth/guard";
 import { createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "../core/auth/service";
 import { DomainError } from "../core/errors";
@@ -269,7 +269,7 @@ export function webRoutes() {
     const ctx = ctxOf(c);
     requireRole(ctx, "admin");
     const before = Number(c.req.query("before")) || undefined;
-    const events = await queryEvents(ctx.db, { beforeSeq: before, limit: 100 });
+    const events = await listAuditEvents(ctx, { beforeSeq: before, limit: 100 });
     const chain = c.req.query("verify") ? await verifyAuditChain(ctx.db) : null;
     const last = events[events.length - 1];
     const olderHref = events.length === 100 && last ? `/audit?before=${last.seq}` : null;

@@ -1,6 +1,7 @@
 import { requireRole } from "../auth/guard";
+import { visibleClassifications } from "../auth/permissions";
 import type { ServiceContext } from "../context";
-import { queryEvents, type AuditQuery } from "./repo";
+import { eventVisibleTo, queryEvents, type AuditQuery } from "./repo";
 import { verifyAuditChain } from "./service";
 
 /**
@@ -13,10 +14,10 @@ export async function verifyAuditChainFor(ctx: ServiceContext) {
 }
 
 /**
- * The raw trail names every object, whatever its classification, so only admins list it here;
- * object histories filtered by clearance come with the areas that own the objects.
+ * The trail for admins, without events about objects above their clearance (unless granted by
+ * name): classification holds in audit listings too.
  */
 export async function listAuditEvents(ctx: ServiceContext, query: AuditQuery) {
-  requireRole(ctx, "admin");
-  return queryEvents(ctx.db, query);
+  const p = requireRole(ctx, "admin");
+  return queryEvents(ctx.db, query, eventVisibleTo(p.id, visibleClassifications(p.clearance)));
 }

@@ -35,9 +35,22 @@ export interface AuditQuery {
   limit: number;
 }
 
-/** Newest first, filtered; for the trail viewer. */
-export async function queryEvents(db: Db, q: AuditQuery): Promise<AuditEventRow[]> {
-  const where: SQL[] = [];
+/**
+ * Only events about objects the reader may see: objects without a classification, objects within
+ * their clearance, and documents granted to them by name (see the audit_object_classification view).
+ */
+export function eventVisibleTo(userId: string, levels: string[]): SQL {
+  return sql`not exists (
+    select 1 from audit_object_classification v
+    where v.object_type = ${auditEvents.objectType} and v.object_id = ${auditEvents.objectId}
+      and not (v.classification = any(${sql.raw(`array[${levels.map((l) => `'${l}'`).join(",")}]`)}::text[]))
+      and not exists (select 1 from document_grants g where v.object_type = 'document' and g.document_id = v.object_id and g.user_id = ${userId})
+  )`;
+}
+
+/** Newest first, filtered; for the trail viewer. `visible` restricts to what the reader may see. */
+export async function queryEvents(db: Db, q: AuditQuery, visible?: SQL): Promise<AuditEventRow[]> {
+  const where: SQL[] = visible ? [visible] : [];
   if (q.objectType) where.push(eq(auditEvents.objectType, q.objectType));
   if (q.objectId) where.push(eq(auditEvents.objectId, q.objectId));
   if (q.actorId) where.push(eq(auditEvents.actorId, q.actorId));

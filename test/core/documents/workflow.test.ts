@@ -160,6 +160,12 @@ describe("controlled documents", () => {
     const search = (await (await rd.get(`/api/v1/documents?q=${encodeURIComponent("技术秘密清单")}`)).json()) as { total: number };
     expect(search.total).toBe(0);
     expect(await errorCode(await rd.get(`/api/v1/documents/by-number/${document.number}/current`))).toBe("NOT_FOUND");
+    const lowAdmin = await h.signIn(await h.user({ roles: ["admin"], clearance: "internal" }));
+    const events = (await (await lowAdmin.get(`/api/v1/audit/events?objectId=${document.id}`)).json()) as { events: unknown[] };
+    expect(events.events).toEqual([]);
+    const highAdmin = await h.signIn(await h.user({ roles: ["admin"], clearance: "secret" }));
+    const seen = (await (await highAdmin.get(`/api/v1/audit/events?objectId=${document.id}`)).json()) as { events: { action: string }[] };
+    expect(seen.events.map((e) => e.action)).toContain("document.created");
     const manager = await h.signIn(await h.user({ roles: ["ip-manager"], clearance: "secret" }));
     expect((await manager.post(`/api/v1/documents/${document.id}/grants`, { userId: reader.id, reason: "参与项目" })).status).toBe(200);
     expect((await rd.get(`/api/v1/documents/${document.id}`)).status).toBe(200);
