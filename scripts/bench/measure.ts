@@ -12,6 +12,8 @@ export interface Timing {
   minMs: number;
   maxMs: number;
   meanMs: number;
+  /** Every timed run, in the order they ran. */
+  samplesMs: number[];
 }
 
 /** One function under test. `run` does the whole operation once; `check` may inspect the last result. */
@@ -64,6 +66,7 @@ export function summarise(samples: readonly number[]): Timing {
     minMs: sorted[0] ?? Number.NaN,
     maxMs: sorted[sorted.length - 1] ?? Number.NaN,
     meanMs: sorted.reduce((s, x) => s + x, 0) / (sorted.length || 1),
+    samplesMs: [...samples],
   };
 }
 
