@@ -74,7 +74,7 @@ export function documentPages() {
       const created = await createDocument(ctxOf(c), parsed.data);
       return c.redirect(`/documents/${created.document.id}`, 303);
     } catch (err) {
-      return newPage(c, values, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+      return newPage(c, values, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   });
 
@@ -125,7 +125,7 @@ export function documentPages() {
       const msg = await run(c, form);
       return c.redirect(`/documents/${documentId}${msg ? `?msg=${msg}` : ""}`, 303);
     } catch (err) {
-      return documentPage(c, documentId, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+      return documentPage(c, documentId, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   };
   const documentOfRevision = async (c: AppContext, revisionId: string) => {
@@ -196,7 +196,7 @@ export function documentPages() {
       }
       return c.redirect(`/documents/${back}?msg=${msg}`, 303);
     } catch (err) {
-      return documentPage(c, back, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+      return documentPage(c, back, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   });
   app.post(
@@ -242,7 +242,7 @@ export function documentPages() {
       await decideRevision(ctxOf(c), revisionId, { decision, comments: field(form, "comments").trim() || undefined, password: field(form, "password") || undefined });
       return c.redirect(`/documents/${await documentOfRevision(c, revisionId)}`, 303);
     } catch (err) {
-      return reviewPage(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+      return reviewPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   });
 

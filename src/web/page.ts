@@ -3,7 +3,8 @@ import { csrfTokenFor } from "../core/auth/tokens";
 import { DomainError, mapDatabaseError } from "../core/errors";
 import type { AppContext } from "../http/env";
 import type { PageContext } from "./layout";
-import { translator } from "./i18n";
+import { translator, type Locale } from "./i18n";
+import { errorsZh } from "./messages/errors";
 
 /** Everything a page component needs from the request, computed once. */
 export function pageContext(c: AppContext): PageContext {
@@ -49,12 +50,16 @@ function asDomainError(err: unknown): DomainError {
   throw err;
 }
 
-/** The message to show a person for an error thrown by a service. */
-export function errorText(err: unknown): string {
+/**
+ * The message to show a person for an error thrown by a service: on Chinese pages the meaning of
+ * the error code in Chinese first, then the service's detail.
+ */
+export function errorText(err: unknown, locale: Locale = "zh-CN"): string {
   const e = asDomainError(err);
   const issues = e.details?.issues as { path: string; message: string }[] | undefined;
-  if (issues?.length) return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
-  return e.message;
+  const detail = issues?.length ? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ") : e.message;
+  const zh = locale === "zh-CN" ? errorsZh[e.code] : undefined;
+  return zh ? `${zh}。${detail}` : detail;
 }
 
 /** The HTTP status of a failure shown inside a form. */

@@ -121,7 +121,7 @@ export function webRoutes() {
     try {
       await changeOwnPassword(ctxOf(c), { currentPassword: field(form, "currentPassword"), newPassword: field(form, "newPassword") });
     } catch (err) {
-      return accountPage(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+      return accountPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
     return c.redirect("/?msg=password", 303);
   });
@@ -133,7 +133,7 @@ export function webRoutes() {
       const token = await createApiToken(ctxOf(c), { name: field(form, "name").trim() || "token" });
       return accountPage(c, { kind: "ok", text: page.t("account_tokenCreated"), secret: token.token });
     } catch (err) {
-      return accountPage(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+      return accountPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   });
 
@@ -181,7 +181,7 @@ export function webRoutes() {
         },
       });
     } catch (err) {
-      return usersPage(c, { flash: { kind: "error", text: errorText(err) }, values }, errorStatusOf(err));
+      return usersPage(c, { flash: { kind: "error", text: errorText(err, c.get("locale")) }, values }, errorStatusOf(err));
     }
   });
 
@@ -217,7 +217,7 @@ export function webRoutes() {
       await updateUser(ctx, c.req.param("id"), parsed.data);
       return c.redirect(`/admin/users/${c.req.param("id")}?msg=saved`, 303);
     } catch (err) {
-      return userEditPage(c, { flash: { kind: "error", text: errorText(err) }, values }, errorStatusOf(err));
+      return userEditPage(c, { flash: { kind: "error", text: errorText(err, c.get("locale")) }, values }, errorStatusOf(err));
     }
   });
 
@@ -261,7 +261,7 @@ export function webRoutes() {
       await createDepartment(ctxOf(c), parsed.data);
       return c.redirect("/admin/departments", 303);
     } catch (err) {
-      return departmentsPage(c, { flash: { kind: "error", text: errorText(err) }, values }, errorStatusOf(err));
+      return departmentsPage(c, { flash: { kind: "error", text: errorText(err, c.get("locale")) }, values }, errorStatusOf(err));
     }
   });
 

@@ -91,7 +91,7 @@ export function signaturePages() {
       const created = await createSignatureRequest(ctx, parsed.data);
       return c.redirect(`/signatures/${created.id}?msg=created`, 303);
     } catch (err) {
-      return newPage(c, templateId, { values, flash: { kind: "error", text: errorText(err) } }, errorStatusOf(err));
+      return newPage(c, templateId, { values, flash: { kind: "error", text: errorText(err, c.get("locale")) } }, errorStatusOf(err));
     }
   });
 
@@ -107,7 +107,7 @@ export function signaturePages() {
       const result = await verifyUploadedPdf(ctx, new Uint8Array(await file.arrayBuffer()));
       return c.html(<VerifyPage page={pageContext(c)} result={result} />);
     } catch (err) {
-      return c.html(<VerifyPage page={pageContext(c)} flash={{ kind: "error", text: errorText(err) }} />, errorStatusOf(err) as 400);
+      return c.html(<VerifyPage page={pageContext(c)} flash={{ kind: "error", text: errorText(err, c.get("locale")) }} />, errorStatusOf(err) as 400);
     }
   });
 
@@ -139,7 +139,7 @@ export function signaturePages() {
       await signAsSigner(ctx, c.req.param("id"), { password: typeof body.password === "string" ? body.password : "", consent: true });
       return c.redirect(`/signatures/${c.req.param("id")}?msg=signed`, 303);
     } catch (err) {
-      return ceremony(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+      return ceremony(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   });
 
@@ -149,7 +149,7 @@ export function signaturePages() {
       await declineAsSigner(ctxOf(c), c.req.param("id"), field(body as Record<string, string>, "reason").trim());
       return c.redirect(`/signatures/${c.req.param("id")}`, 303);
     } catch (err) {
-      return ceremony(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+      return ceremony(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   });
 
@@ -159,7 +159,7 @@ export function signaturePages() {
       await cancelSignatureRequest(ctxOf(c), c.req.param("id"), field(body as Record<string, string>, "reason").trim() || "-");
       return c.redirect(`/signatures/${c.req.param("id")}`, 303);
     } catch (err) {
-      return requestPage(c, { kind: "error", text: errorText(err) }, errorStatusOf(err));
+      return requestPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   });
 
