@@ -8,3 +8,4 @@ export * from "./documents";
 export * from "./records";
 export * from "./contracts";
 export * from "./jobs";
+export * from "./evidence";
