@@ -9,3 +9,4 @@ export * from "./records";
 export * from "./contracts";
 export * from "./jobs";
 export * from "./evidence";
+export * from "./audit-packages";
