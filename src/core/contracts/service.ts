@@ -1,0 +1,265 @@
+import { and, eq, inArray, type SQL } from "drizzle-orm";
+import { contracts, type ContractRow } from "../../db/schema/contracts";
+import { signatureRequests } from "../../db/schema/signatures";
+import { newId } from "../../lib/ids";
+import { queryEvents } from "../audit/repo";
+import { appendAuditEvent } from "../audit/service";
+import { requirePrincipal, requireRole } from "../auth/guard";
+import { clearedFor, hasRole, visibleClassifications, type Classification, type Principal } from "../auth/permissions";
+import { inTransaction, type ServiceContext, type TxContext } from "../context";
+import { DomainError, notFound } from "../errors";
+import { getFile } from "../files/service";
+import { findDepartment } from "../organisation/repo";
+import { today } from "../records/dates";
+import { applyRetentionEvent } from "../records/retention";
+import { findUser } from "../users/repo";
+import * as repo from "./repo";
+import type { ContractQuery, CreateContractInput, StatusChangeInput, UpdateContractInput } from "./schemas";
+import { CONTRACT_READ_ROLES, CONTRACT_WRITE_ROLES, IP_TERMS, REVIEWER_ROLES, checklistForType, type ContractType } from "./vocabulary";
+
+/** Number, title, counterparties and type: what contract search looks in. */
+function searchTextOf(c: Pick<ContractRow, "number" | "title" | "counterparties" | "notes">): string {
+  const names = (c.counterparties as { name: string }[]).map((x) => x.name);
+  return [c.number, c.title, ...names, c.notes].filter(Boolean).join(" ");
+}
+
+function cleanTerms(terms: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(IP_TERMS.filter((k) => terms[k]).map((k) => [k, terms[k]!]));
+}
+
+/** Contract visibility: register roles within clearance; the owner within clearance. */
+export function contractVisibility(p: Principal): SQL[] {
+  const within = inArray(contracts.classification, visibleClassifications(p.clearance));
+  return hasRole(p, ...CONTRACT_READ_ROLES) ? [within] : [and(within, eq(contracts.ownerId, p.id))!];
+}
+
+export async function loadVisibleContract(ctx: ServiceContext, id: string): Promise<{ p: Principal; contract: ContractRow }> {
+  const p = requirePrincipal(ctx);
+  const contract = await repo.findContract(ctx.db, id);
+  if (!contract || !clearedFor(p.clearance, contract.classification as Classification)) throw notFound("The contract");
+  if (!hasRole(p, ...CONTRACT_READ_ROLES) && contract.ownerId !== p.id) throw notFound("The contract");
+  return { p, contract };
+}
+
+async function checkRefs(ctx: ServiceContext, input: { ownerId?: string; departmentId?: string; effectiveOn?: string; endOn?: string }): Promise<void> {
+  if (input.ownerId) {
+    const owner = await findUser(ctx.db, input.ownerId);
+    if (!owner || !owner.active) throw new DomainError("INVALID_REFERENCE", "The contract owner is not an active user.", { field: "ownerId" });
+  }
+  if (input.departmentId && !(await findDepartment(ctx.db, input.departmentId))) {
+    throw new DomainError("INVALID_REFERENCE", "The department does not exist.", { field: "departmentId" });
+  }
+  if (input.effectiveOn && input.endOn && input.endOn < input.effectiveOn) {
+    throw new DomainError("VALIDATION_FAILED", "The end date cannot be before the effective date.", { field: "endOn" });
+  }
+}
+
+/** Builds a register row (in draft) from validated input; used by the API and the CSV import. */
+export function newContractRow(p: Pick<Principal, "id">, input: CreateContractInput & { number: string }, now: Date): ContractRow {
+  const row: ContractRow = {
+    id: newId("ctr"),
+    number: input.number,
+    title: input.title,
+    type: input.type,
+    counterparties: input.counterparties,
+    departmentId: input.departmentId ?? null,
+    ownerId: input.ownerId ?? p.id,
+    classification: input.classification,
+    valueAmount: input.valueAmount ?? null,
+    currency: input.currency,
+    effectiveOn: input.effectiveOn ?? null,
+    endOn: input.endOn ?? null,
+    signedOn: null,
+    ipTerms: cleanTerms(input.ipTerms),
+    notes: input.notes ?? null,
+    status: "draft",
+    draftSha256: null,
+    draftFilename: null,
+    draftMediaType: null,
+    signingMethod: null,
+    signatureRequestId: null,
+    signedSha256: null,
+    signedRecordId: null,
+    terminatedOn: null,
+    terminationReason: null,
+    searchText: "",
+    createdBy: p.id,
+    createdAt: now,
+    updatedAt: now,
+  };
+  row.searchText = searchTextOf(row);
+  return row;
+}
+
+/** Enters a contract in the register, in draft (legal, IP manager, IP staff). */
+export async function createContract(ctx: ServiceContext, input: CreateContractInput): Promise<ContractRow> {
+  const p = requireRole(ctx, ...CONTRACT_WRITE_ROLES);
+  if (!clearedFor(p.clearance, input.classification)) throw notFound("A classification level you may use");
+  await checkRefs(ctx, input);
+  return inTransaction(ctx, async (t) => {
+    const number = input.number ?? `HT${today(t.clock).slice(0, 4)}-${String(await repo.nextContractSeq(t.db)).padStart(4, "0")}`;
+    const row = newContractRow(p, { ...input, number }, t.clock.now());
+    await repo.insertContract(t.db, row);
+    const { searchText: _s, ...after } = row;
+    await appendAuditEvent(t.db, t, { action: "contract.created", objectType: "contract", objectId: row.id, data: { after } });
+    return row;
+  });
+}
+
+const TERMS_FIELDS = ["title", "type", "counterparties", "departmentId", "ownerId", "classification", "valueAmount", "currency", "ipTerms", "notes"] as const;
+const DATE_FIELDS = ["effectiveOn", "endOn"] as const;
+
+/**
+ * Edits a register entry. Terms (parties, type, IP terms …) change only in draft: once reviewed,
+ * a change would bypass the IP review. Dates may be corrected until the contract has ended. Old and
+ * new values go into the audit event.
+ */
+export async function updateContract(ctx: ServiceContext, id: string, input: UpdateContractInput): Promise<ContractRow> {
+  const p = requireRole(ctx, ...CONTRACT_WRITE_ROLES);
+  await loadVisibleContract(ctx, id);
+  if (input.classification && !clearedFor(p.clearance, input.classification)) throw notFound("A classification level you may use");
+  await checkRefs(ctx, input);
+  return inTransaction(ctx, async (t) => {
+    const c = (await repo.findContract(t.db, id, true))!;
+    const patch: Partial<ContractRow> = {};
+    const before: Record<string, unknown> = {};
+    for (const key of [...TERMS_FIELDS, ...DATE_FIELDS]) {
+      let value = (input as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      if (key === "ipTerms") value = cleanTerms(value as Record<string, string>);
+      if (JSON.stringify(value) === JSON.stringify(c[key])) continue;
+      if ((TERMS_FIELDS as readonly string[]).includes(key) && c.status !== "draft") {
+        throw new DomainError("INVALID_STATE", `The contract is ${c.status}; its terms change only in draft (a change must go through IP review again).`, { field: key });
+      }
+      if (c.status === "expired" || c.status === "terminated") throw new DomainError("INVALID_STATE", `The contract is ${c.status}; its register entry is closed.`);
+      before[key] = c[key];
+      (patch as Record<string, unknown>)[key] = value;
+    }
+    if (Object.keys(patch).length === 0) throw new DomainError("VALIDATION_FAILED", "Nothing changes; edit at least one field.");
+    const merged = { ...c, ...patch };
+    if (merged.effectiveOn && merged.endOn && merged.endOn < merged.effectiveOn) {
+      throw new DomainError("VALIDATION_FAILED", "The end date cannot be before the effective date.", { field: "endOn" });
+    }
+    await repo.updateContract(t.db, id, { ...patch, searchText: searchTextOf(merged), updatedAt: t.clock.now() });
+    await appendAuditEvent(t.db, t, { action: "contract.updated", objectType: "contract", objectId: id, data: { reason: input.reason, before, after: patch } });
+    return (await repo.findContract(t.db, id))!;
+  });
+}
+
+/** Attaches the contract text under negotiation (a file you uploaded); in draft only. */
+export async function attachContractDraft(ctx: ServiceContext, id: string, fileId: string): Promise<ContractRow> {
+  requireRole(ctx, ...CONTRACT_WRITE_ROLES);
+  await loadVisibleContract(ctx, id);
+  const file = await getFile(ctx, fileId);
+  return inTransaction(ctx, async (t) => {
+    const c = (await repo.findContract(t.db, id, true))!;
+    if (c.status !== "draft") throw new DomainError("INVALID_STATE", `The contract is ${c.status}; its text changes only in draft.`);
+    await repo.updateContract(t.db, id, { draftSha256: file.sha256, draftFilename: file.filename, draftMediaType: file.mediaType, updatedAt: t.clock.now() });
+    await appendAuditEvent(t.db, t, {
+      action: "contract.draft_attached",
+      objectType: "contract",
+      objectId: id,
+      data: { before: c.draftSha256, after: { sha256: file.sha256, filename: file.filename, fileId } },
+    });
+    return (await repo.findContract(t.db, id))!;
+  });
+}
+
+/** Sends a draft to IP review (draft → ip-review); the contract text must be attached. */
+export async function submitForIpReview(ctx: ServiceContext, id: string): Promise<void> {
+  requireRole(ctx, ...CONTRACT_WRITE_ROLES);
+  await loadVisibleContract(ctx, id);
+  await inTransaction(ctx, async (t) => {
+    const c = (await repo.findContract(t.db, id, true))!;
+    if (c.status !== "draft") throw new DomainError("INVALID_STATE", `The contract is ${c.status}; only a draft goes to IP review.`);
+    if (!c.draftSha256) throw new DomainError("VALIDATION_FAILED", "Attach the contract text before sending it to IP review.", { field: "draft" });
+    await repo.updateContract(t.db, id, { status: "ip-review", updatedAt: t.clock.now() });
+    await appendAuditEvent(t.db, t, { action: "contract.submitted_for_review", objectType: "contract", objectId: id, data: { before: { status: c.status }, after: { status: "ip-review" } } });
+  });
+}
+
+/** Moves a contract along after signing: in force, expired, terminated (with a reason). The end starts the retention of its records. */
+export async function changeContractStatus(ctx: ServiceContext, id: string, input: StatusChangeInput): Promise<ContractRow> {
+  requireRole(ctx, ...CONTRACT_WRITE_ROLES);
+  await loadVisibleContract(ctx, id);
+  if (input.on > today(ctx.clock)) throw new DomainError("VALIDATION_FAILED", "The date cannot be in the future.", { field: "on" });
+  if (input.status === "terminated" && !input.reason) throw new DomainError("VALIDATION_FAILED", "Say why the contract was terminated.", { field: "reason" });
+  return inTransaction(ctx, async (t) => {
+    const c = (await repo.findContract(t.db, id, true))!;
+    await moveStatus(t, c, input.status, input.on, input.reason ?? null);
+    return (await repo.findContract(t.db, id))!;
+  });
+}
+
+const NEXT: Record<string, string[]> = { signed: ["in-force", "expired", "terminated"], "in-force": ["expired", "terminated"] };
+
+async function moveStatus(t: TxContext, c: ContractRow, status: "in-force" | "expired" | "terminated", on: string, reason: string | null): Promise<void> {
+  if (c.status === "draft" || c.status === "ip-review" || c.status === "approved") {
+    throw new DomainError("INVALID_STATE", `The contract is ${c.status}; it is not signed yet.`);
+  }
+  if (!NEXT[c.status]?.includes(status)) throw new DomainError("INVALID_STATE", `A contract that is ${c.status} cannot become ${status}.`);
+  const patch: Partial<ContractRow> = { status, updatedAt: t.clock.now() };
+  if (status === "terminated") Object.assign(patch, { terminatedOn: on, terminationReason: reason });
+  if (status === "expired" && !c.endOn) patch.endOn = on;
+  await repo.updateContract(t.db, c.id, patch);
+  await appendAuditEvent(t.db, t, { action: `contract.${status === "in-force" ? "in_force" : status}`, objectType: "contract", objectId: c.id, data: { before: { status: c.status }, after: { status, on, reason } } });
+  if (status !== "in-force") await applyRetentionEvent(t, { trigger: "contract-end", subjectId: c.id, occurredOn: status === "expired" ? (c.endOn ?? on) : on, note: reason });
+}
+
+/**
+ * Daily: signed contracts whose effective date has come are in force; contracts in force whose
+ * end date has passed have expired (and the retention of their records starts).
+ */
+export async function advanceContracts(ctx: ServiceContext): Promise<{ inForce: string[]; expired: string[] }> {
+  const day = today(ctx.clock);
+  const out = { inForce: [] as string[], expired: [] as string[] };
+  for (const c of await repo.listContractsToAdvance(ctx.db, day)) {
+    await inTransaction(ctx, async (t) => {
+      const locked = (await repo.findContract(t.db, c.id, true))!;
+      if (locked.status === "signed" && locked.effectiveOn && locked.effectiveOn <= day) {
+        await moveStatus(t, locked, "in-force", locked.effectiveOn, null);
+        out.inForce.push(locked.number);
+        locked.status = "in-force";
+      }
+      if (locked.status === "in-force" && locked.endOn && locked.endOn < day) {
+        await moveStatus(t, locked, "expired", locked.endOn, null);
+        out.expired.push(locked.number);
+      }
+    });
+  }
+  return out;
+}
+
+export async function listContracts(ctx: ServiceContext, q: ContractQuery) {
+  const p = requirePrincipal(ctx);
+  return repo.searchContracts(ctx.db, q, contractVisibility(p));
+}
+
+/** A contract with its reviews, signing request, history, and what the caller may do next. */
+export async function getContractView(ctx: ServiceContext, id: string) {
+  const { p, contract } = await loadVisibleContract(ctx, id);
+  const reviews = await repo.listReviews(ctx.db, id);
+  const owner = await findUser(ctx.db, contract.ownerId);
+  const [signing] = contract.signatureRequestId
+    ? await ctx.db.select({ id: signatureRequests.id, status: signatureRequests.status }).from(signatureRequests).where(eq(signatureRequests.id, contract.signatureRequestId))
+    : [];
+  const history = await queryEvents(ctx.db, { objectType: "contract", objectId: id, limit: 300 });
+  const writer = hasRole(p, ...CONTRACT_WRITE_ROLES);
+  const pendingReview = reviews.find((r) => r.status === "awaiting-signature");
+  return {
+    contract,
+    ownerName: owner?.displayName ?? contract.ownerId,
+    checklist: checklistForType[contract.type as ContractType],
+    reviews,
+    signing: signing ?? null,
+    history: history.map((e) => ({ seq: e.seq, at: e.occurredAt, actor: e.actorLabel, action: e.action, data: e.data })),
+    may: {
+      edit: writer && contract.status === "draft",
+      submit: writer && contract.status === "draft" && !!contract.draftSha256,
+      review: hasRole(p, ...REVIEWER_ROLES) && contract.status === "ip-review" && !pendingReview,
+      sign: writer && contract.status === "approved" && signing?.status !== "pending",
+      advance: writer && (contract.status === "signed" || contract.status === "in-force"),
+    },
+    pendingReview: pendingReview ?? null,
+  };
+}

@@ -1,0 +1,50 @@
+import { and, eq, exists, inArray, or, sql, type SQL } from "drizzle-orm";
+import { recordLinks, records, type RecordRow } from "../../db/schema/records";
+import { requirePrincipal } from "../auth/guard";
+import { clearedFor, hasRole, visibleClassifications, type Classification, type Principal } from "../auth/permissions";
+import type { ServiceContext } from "../context";
+import { notFound } from "../errors";
+import * as repo from "./repo";
+import { RECORD_READ_ROLES } from "./vocabulary";
+
+/**
+ * Who sees a record: people in records roles (IP manager and staff, legal, auditors, top
+ * management, admins) see every record within their clearance; anyone else sees the records
+ * linked to them or declared by them, within their clearance. Nothing else is listed, counted or
+ * found (NOT_FOUND).
+ */
+export function recordVisibility(p: Principal): SQL[] {
+  const within = inArray(records.classification, visibleClassifications(p.clearance));
+  if (hasRole(p, ...RECORD_READ_ROLES)) return [within];
+  const mine = or(
+    eq(records.declaredBy, p.id),
+    exists(
+      sql`(select 1 from ${recordLinks} where ${recordLinks.recordId} = ${records.id} and ${recordLinks.kind} = 'user' and ${recordLinks.targetId} = ${p.id})`,
+    ),
+  )!;
+  return [and(within, mine)!];
+}
+
+/** The record if the caller may see it, else NOT_FOUND. */
+export async function loadVisibleRecord(ctx: ServiceContext, id: string): Promise<{ p: Principal; record: RecordRow }> {
+  const p = requirePrincipal(ctx);
+  const record = await repo.findRecord(ctx.db, id);
+  if (!record || !clearedFor(p.clearance, record.classification as Classification)) throw notFound("The record");
+  if (!hasRole(p, ...RECORD_READ_ROLES) && record.declaredBy !== p.id) {
+    const links = await repo.listLinks(ctx.db, [id]);
+    if (!links.some((l) => l.kind === "user" && l.targetId === p.id)) throw notFound("The record");
+  }
+  return { p, record };
+}
+
+/** Throws NOT_FOUND unless every id names a record the caller may see (lists and holds by list). */
+export async function requireVisibleRecords(ctx: ServiceContext, ids: string[]): Promise<RecordRow[]> {
+  const p = requirePrincipal(ctx);
+  const unique = [...new Set(ids)];
+  const visible = await repo.filterRecordIds(ctx.db, recordVisibility(p), unique);
+  if (visible.length !== unique.length) {
+    const missing = unique.filter((id) => !visible.includes(id));
+    throw notFound(`Record ${missing[0]}`);
+  }
+  return repo.findRecordsByIds(ctx.db, unique);
+}

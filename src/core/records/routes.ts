@@ -1,0 +1,403 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ctxOf } from "../../http/env";
+import { errors, json, jsonBody, Ok } from "../../http/openapi";
+import { createRouter } from "../../http/router";
+import { requireRole } from "../auth/guard";
+import { CLASSIFICATIONS } from "../auth/permissions";
+import { DomainError } from "../errors";
+import { contentDisposition } from "../files/routes";
+import { jobRunnerFor } from "../jobs/index";
+import { closeCaseFile, getCaseFile, listCaseFiles, openCaseFile } from "./cases";
+import { addRecordLink, correctRecord, removeRecordLink, retainRecord } from "./correct";
+import { declareExternalDocument, declareRecord } from "./declare";
+import { cancelDisposal, decideDisposal, disposalCertificateRecordId, getDisposal, listDisposals, listDueRecords, openTransferPackage, proposeDisposal } from "./disposal";
+import { createRecordClass, deleteRecordClass, getRecordClass, listFilePlan, updateRecordClass } from "./file-plan";
+import { listOpenIncidents, resolveIncident, runFixityCheck } from "./fixity";
+import { addRecordsToHold, getHoldReport, listLegalHolds, placeLegalHold, releaseLegalHold } from "./holds";
+import { getImportBatch, importReportCsv, startImport } from "./import/service";
+import { recordRetentionEvent } from "./retention";
+import { getRecordView, openRecordContent, searchRecordList } from "./retrieve";
+import {
+  CaseInput,
+  CloseCaseInput,
+  CorrectRecordInput,
+  DecideDisposalInput,
+  DeclareRecordInput,
+  ExternalDocumentInput,
+  HoldInput,
+  LinkInput,
+  Paging,
+  ProposeDisposalInput,
+  RecordClassInput,
+  RecordClassPatch,
+  RecordQuery,
+  ReleaseHoldInput,
+  RetainInput,
+  RetentionEventInput,
+} from "./schemas";
+import { runRetentionSweep } from "./sweep";
+
+const IdParam = z.object({ id: z.string() });
+const Reason = z.object({ reason: z.string().trim().min(1, "say why").max(4000) });
+
+const RecordClass = z
+  .looseObject({
+    id: z.string(),
+    code: z.string(),
+    name: z.string(),
+    nameEn: z.string(),
+    clause: z.string(),
+    retentionAmount: z.number().nullable(),
+    retentionUnit: z.enum(["months", "years", "permanent"]),
+    trigger: z.string(),
+    disposition: z.string(),
+    defaultClassification: z.enum(CLASSIFICATIONS),
+    templateId: z.string().nullable(),
+  })
+  .openapi("RecordClass");
+
+const RecordRow = z
+  .looseObject({
+    id: z.string(),
+    number: z.string(),
+    classId: z.string(),
+    title: z.string(),
+    recordDate: z.string(),
+    author: z.string(),
+    classification: z.enum(CLASSIFICATIONS),
+    contentSha256: z.string().nullable(),
+    status: z.enum(["active", "destroyed", "transferred"]),
+    triggerDate: z.string().nullable(),
+    dueOn: z.string().nullable(),
+    natures: z.looseObject({}),
+  })
+  .openapi("Record");
+
+const RecordView = z
+  .looseObject({ record: RecordRow, recordClass: RecordClass, links: z.array(z.looseObject({})), external: z.looseObject({}).nullable(), underHold: z.boolean(), history: z.array(z.looseObject({})) })
+  .openapi("RecordView");
+
+const Hold = z.looseObject({ id: z.string(), matter: z.string(), reason: z.string(), status: z.enum(["active", "released"]), scopeKind: z.enum(["list", "query"]) }).openapi("LegalHold");
+const Disposal = z.looseObject({ disposal: z.looseObject({ id: z.string(), number: z.string(), status: z.string(), action: z.string() }) }).openapi("Disposal");
+const ImportBatch = z
+  .looseObject({
+    batch: z.looseObject({ id: z.string(), status: z.string(), totalRows: z.number(), processedRows: z.number(), importedRows: z.number(), failedRows: z.number() }),
+    failedRows: z.array(z.object({ line: z.number(), error: z.string().nullable() })),
+    percent: z.number(),
+  })
+  .openapi("ImportBatch");
+
+/** Records, file plan, external documents, case files, legal holds, disposal, imports and fixity. */
+export function recordRoutes() {
+  const app = createRouter();
+
+  // ── file plan ──
+  app.openapi(
+    createRoute({ method: "get", path: "/record-classes", tags: ["file plan"], summary: "The file plan: record classes by clause, with how many records use each", responses: { 200: json(z.array(RecordClass), "Classes"), 401: errors[401] } }),
+    async (c) => c.json((await listFilePlan(ctxOf(c))) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/record-classes", tags: ["file plan"], summary: "Add a record class (IP manager)", request: { body: jsonBody(RecordClassInput) }, responses: { 201: json(RecordClass, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 409: json(z.any(), "ALREADY_EXISTS") } }),
+    async (c) => c.json((await createRecordClass(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/record-classes/{id}", tags: ["file plan"], summary: "One record class", request: { params: IdParam }, responses: { 200: json(RecordClass, "Class"), 401: errors[401], 404: errors[404] } }),
+    async (c) => c.json((await getRecordClass(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/record-classes/{id}",
+      tags: ["file plan"],
+      summary: "Change a class (IP manager); a new period or trigger recomputes the due dates of its records, audited with old and new values",
+      request: { params: IdParam, body: jsonBody(RecordClassPatch) },
+      responses: { 200: json(z.object({ recordClass: RecordClass, recomputed: z.number() }), "Changed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    async (c) => c.json((await updateRecordClass(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "delete", path: "/record-classes/{id}", tags: ["file plan"], summary: "Delete an unused class (IP manager); a class in use answers IN_USE", request: { params: IdParam }, responses: { 200: json(Ok, "Deleted"), 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "IN_USE") } }),
+    async (c) => {
+      await deleteRecordClass(ctxOf(c), c.req.valid("param").id);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  // ── records ──
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/records",
+      tags: ["records"],
+      summary: "Declare a record from an uploaded file (POST /files first) or a paper original; the four natures are checked and kept",
+      request: { body: jsonBody(DeclareRecordInput) },
+      responses: { 201: json(RecordRow, "Declared"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: json(z.any(), "UNREADABLE_CONTENT, INVALID_REFERENCE") },
+    }),
+    async (c) => c.json((await declareRecord(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/records",
+      tags: ["records"],
+      summary: "Retrieve records by text, class, clause, status, person, contract, case, document, record date, trigger date or due date",
+      request: { query: RecordQuery.extend(Paging.shape) },
+      responses: { 200: json(z.object({ total: z.number(), items: z.array(z.looseObject({ record: RecordRow })) }), "Records"), 400: errors[400], 401: errors[401] },
+    }),
+    async (c) => {
+      const { limit, offset, ...query } = c.req.valid("query");
+      return c.json((await searchRecordList(ctxOf(c), query, { limit, offset })) as never, 200);
+    },
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/records/{id}", tags: ["records"], summary: "A record with class, custody, links, four natures, source, holds and history", request: { params: IdParam }, responses: { 200: json(RecordView, "Record"), 401: errors[401], 404: errors[404] } }),
+    async (c) => c.json((await getRecordView(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/records/{id}",
+      tags: ["records"],
+      summary: "Correct metadata (never content); old and new values and the reason are kept in the history",
+      request: { params: IdParam, body: jsonBody(CorrectRecordInput) },
+      responses: { 200: json(RecordRow, "Corrected"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") },
+    }),
+    async (c) => c.json((await correctRecord(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/records/{id}/content",
+      tags: ["records"],
+      summary: "Download the record's content (re-hashed first)",
+      request: { params: IdParam },
+      responses: { 200: { description: "The bytes", content: { "application/octet-stream": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INTEGRITY_FAILURE"), 410: json(z.any(), "CONTENT_DESTROYED") },
+    }),
+    async (c) => {
+      const { record, stream } = await openRecordContent(ctxOf(c), c.req.valid("param").id);
+      return c.body(stream, 200, {
+        "content-type": record.contentMediaType ?? "application/octet-stream",
+        "content-disposition": contentDisposition("attachment", record.contentFilename ?? `${record.number}`),
+        "x-content-sha256": record.contentSha256!,
+      }) as never;
+    },
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/records/{id}/links", tags: ["records"], summary: "Link the record to a person, document, contract, case, IP asset or record", request: { params: IdParam, body: jsonBody(LinkInput) }, responses: { 201: json(z.looseObject({ id: z.string() }), "Linked"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: json(z.any(), "INVALID_REFERENCE") } }),
+    async (c) => c.json((await addRecordLink(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/records/{id}/links/{linkId}/remove", tags: ["records"], summary: "Remove a link, with a reason", request: { params: z.object({ id: z.string(), linkId: z.string() }), body: jsonBody(Reason) }, responses: { 200: json(Ok, "Removed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    async (c) => {
+      const { id, linkId } = c.req.valid("param");
+      await removeRecordLink(ctxOf(c), id, linkId, c.req.valid("json").reason);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/records/{id}/retain", tags: ["retention"], summary: "Review outcome: keep a record until a later date (IP manager)", request: { params: IdParam, body: jsonBody(RetainInput) }, responses: { 200: json(Ok, "Kept longer"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    async (c) => {
+      await retainRecord(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/retention-events", tags: ["retention"], summary: "Record that a person's employment ended: their records' retention starts (IP manager)", request: { body: jsonBody(RetentionEventInput) }, responses: { 200: json(z.object({ recomputed: z.number() }), "Recorded"), 400: errors[400], 401: errors[401], 403: errors[403] } }),
+    async (c) => c.json(await recordRetentionEvent(ctxOf(c), c.req.valid("json")), 200),
+  );
+
+  // ── external documents and cases ──
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/external-documents",
+      tags: ["external documents"],
+      summary: "File an external document (行政决定, 司法判决, 律师函 …) with issuer, reference number, date issued, date obtained, arrival and matter",
+      request: { body: jsonBody(ExternalDocumentInput) },
+      responses: { 201: json(RecordRow, "Filed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: json(z.any(), "UNREADABLE_CONTENT") },
+    }),
+    async (c) => c.json((await declareExternalDocument(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/cases", tags: ["cases"], summary: "Open a case file; a legal hold covers its records while it is open", request: { body: jsonBody(CaseInput) }, responses: { 201: json(z.looseObject({ id: z.string(), number: z.string() }), "Opened"), 400: errors[400], 401: errors[401], 403: errors[403] } }),
+    async (c) => c.json((await openCaseFile(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/cases", tags: ["cases"], summary: "Case files you may see", responses: { 200: json(z.array(z.looseObject({ id: z.string() })), "Cases"), 401: errors[401], 403: errors[403] } }),
+    async (c) => c.json((await listCaseFiles(ctxOf(c))) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/cases/{id}", tags: ["cases"], summary: "A case with its hold and records", request: { params: IdParam }, responses: { 200: json(z.looseObject({}), "Case"), 401: errors[401], 404: errors[404] } }),
+    async (c) => c.json((await getCaseFile(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/cases/{id}/close", tags: ["cases"], summary: "Close a case: its hold is released and its records' retention starts", request: { params: IdParam, body: jsonBody(CloseCaseInput) }, responses: { 200: json(Ok, "Closed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
+    async (c) => {
+      await closeCaseFile(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  // ── legal holds ──
+  app.openapi(
+    createRoute({ method: "post", path: "/legal-holds", tags: ["legal holds"], summary: "Place a legal hold on records chosen by list or by query", request: { body: jsonBody(HoldInput) }, responses: { 201: json(Hold, "Placed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    async (c) => c.json((await placeLegalHold(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/legal-holds", tags: ["legal holds"], summary: "Every legal hold", responses: { 200: json(z.array(Hold), "Holds"), 401: errors[401], 403: errors[403] } }),
+    async (c) => c.json((await listLegalHolds(ctxOf(c))) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/legal-holds/{id}", tags: ["legal holds"], summary: "Hold report: the hold and the records it covers that you may see", request: { params: IdParam }, responses: { 200: json(z.looseObject({ hold: Hold, records: z.array(z.looseObject({})) }), "Report"), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    async (c) => c.json((await getHoldReport(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/legal-holds/{id}/records", tags: ["legal holds"], summary: "Add records to a list hold", request: { params: IdParam, body: jsonBody(z.object({ recordIds: z.array(z.string()).min(1).max(5000) })) }, responses: { 200: json(Ok, "Added"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    async (c) => {
+      await addRecordsToHold(ctxOf(c), c.req.valid("param").id, c.req.valid("json").recordIds);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/legal-holds/{id}/release", tags: ["legal holds"], summary: "Release a hold; the reason is required", request: { params: IdParam, body: jsonBody(ReleaseHoldInput) }, responses: { 200: json(Ok, "Released"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
+    async (c) => {
+      await releaseLegalHold(ctxOf(c), c.req.valid("param").id, c.req.valid("json").reason);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  // ── retention and disposal ──
+  app.openapi(
+    createRoute({ method: "get", path: "/disposal/due", tags: ["disposal"], summary: "The disposal list: records whose due date has come, with holds", responses: { 200: json(z.array(z.looseObject({ record: RecordRow })), "Due records"), 401: errors[401], 403: errors[403] } }),
+    async (c) => c.json((await listDueRecords(ctxOf(c))) as never, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/disposals",
+      tags: ["disposal"],
+      summary: "Propose destroying or transferring due records (IP manager)",
+      request: { body: jsonBody(ProposeDisposalInput) },
+      responses: { 201: json(z.looseObject({ id: z.string(), number: z.string() }), "Proposed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "NOT_DUE, UNDER_LEGAL_HOLD, IN_USE, CONFLICT") },
+    }),
+    async (c) => c.json((await proposeDisposal(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/disposals", tags: ["disposal"], summary: "Disposals", responses: { 200: json(z.array(z.looseObject({ id: z.string() })), "Disposals"), 401: errors[401], 403: errors[403] } }),
+    async (c) => c.json((await listDisposals(ctxOf(c))) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/disposals/{id}", tags: ["disposal"], summary: "A disposal with records, approvals, destruction records and deletions", request: { params: IdParam }, responses: { 200: json(Disposal, "Disposal"), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    async (c) => c.json((await getDisposal(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/disposals/{id}/decision",
+      tags: ["disposal"],
+      summary: "Approve or reject as IP manager or legal (with your password); the second approval destroys the bytes and makes the certificate",
+      request: { params: IdParam, body: jsonBody(DecideDisposalInput) },
+      responses: { 200: json(Disposal, "Decided"), 400: errors[400], 401: json(z.any(), "REAUTH_FAILED"), 403: errors[403], 404: errors[404], 409: json(z.any(), "CONFLICT, UNDER_LEGAL_HOLD, NOT_DUE") },
+    }),
+    async (c) => c.json((await decideDisposal(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/disposals/{id}/cancel", tags: ["disposal"], summary: "Cancel a pending disposal, with a reason", request: { params: IdParam, body: jsonBody(Reason) }, responses: { 200: json(Ok, "Cancelled"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
+    async (c) => {
+      await cancelDisposal(ctxOf(c), c.req.valid("param").id, c.req.valid("json").reason);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/disposals/{id}/certificate", tags: ["disposal"], summary: "destruction-certificate.pdf (or the transfer list) of a completed disposal", request: { params: IdParam }, responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const { record, stream } = await openRecordContent(ctx, await disposalCertificateRecordId(ctx, c.req.valid("param").id));
+      return c.body(stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("attachment", record.contentFilename ?? "certificate.pdf"), "x-content-sha256": record.contentSha256! }) as never;
+    },
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/disposals/{id}/package", tags: ["disposal"], summary: "The transfer package (zip: content, metadata, list, manifest)", request: { params: IdParam }, responses: { 200: { description: "zip", content: { "application/zip": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
+    async (c) => {
+      const { disposal, stream } = await openTransferPackage(ctxOf(c), c.req.valid("param").id);
+      return c.body(stream, 200, { "content-type": "application/zip", "content-disposition": contentDisposition("attachment", `${disposal.number}-transfer.zip`), "x-content-sha256": disposal.exportSha256! }) as never;
+    },
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/retention/sweep", tags: ["retention"], summary: "Run the daily retention sweep now (IP manager, admin)", responses: { 200: json(z.looseObject({ due: z.number() }), "Report"), 401: errors[401], 403: errors[403] } }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      requireRole(ctx, "ip-manager", "admin");
+      return c.json((await runRetentionSweep(ctx, null)) as never, 200);
+    },
+  );
+
+  // ── fixity ──
+  app.openapi(
+    createRoute({ method: "post", path: "/fixity/run", tags: ["fixity"], summary: "Re-hash stored blobs now (admin); mismatches open incidents", responses: { 200: json(z.looseObject({ checked: z.number() }), "Report"), 401: errors[401], 403: errors[403] } }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      requireRole(ctx, "admin");
+      return c.json((await runFixityCheck(ctx)) as never, 200);
+    },
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/integrity-incidents", tags: ["fixity"], summary: "Open integrity incidents", responses: { 200: json(z.array(z.looseObject({ id: z.string(), sha256: z.string() })), "Incidents"), 401: errors[401], 403: errors[403] } }),
+    async (c) => c.json((await listOpenIncidents(ctxOf(c))) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "post", path: "/integrity-incidents/{id}/resolve", tags: ["fixity"], summary: "Resolve an incident with what was done (admin)", request: { params: IdParam, body: jsonBody(z.object({ resolution: z.string().trim().min(1).max(4000) })) }, responses: { 200: json(Ok, "Resolved"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    async (c) => {
+      await resolveIncident(ctxOf(c), c.req.valid("param").id, c.req.valid("json").resolution);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  // ── CSV import ──
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/imports",
+      tags: ["import"],
+      summary: "Import contracts or paper records from CSV (raw body, UTF-8, Chinese or English headers); checked up front, imported in the background",
+      request: {
+        query: z.object({
+          kind: z.enum(["contracts", "records"]),
+          mode: z.enum(["valid-rows", "all-or-nothing"]).default("valid-rows"),
+          filename: z.string().trim().min(1).max(255).default("import.csv"),
+        }),
+        body: { content: { "text/csv": { schema: z.any().openapi({ type: "string", format: "binary" }) } } },
+      },
+      responses: {
+        202: json(z.looseObject({ batch: z.looseObject({ id: z.string(), status: z.string() }), ignoredColumns: z.array(z.string()) }), "Checked; importing (poll GET /imports/{id})"),
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+        413: json(z.any(), "PAYLOAD_TOO_LARGE"),
+        422: json(z.any(), "BAD_ENCODING, MISSING_COLUMNS"),
+      },
+    }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const body = c.req.raw.body;
+      if (!body) throw new DomainError("VALIDATION_FAILED", "Send the CSV file as the request body.");
+      const q = c.req.valid("query");
+      const started = await startImport(ctx, { ...q, body: body as unknown as AsyncIterable<Uint8Array> });
+      if (started.queued) jobRunnerFor(c.get("deps")).kick();
+      return c.json(started as never, 202);
+    },
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/imports/{id}", tags: ["import"], summary: "An import's progress and its failed rows with reasons", request: { params: IdParam }, responses: { 200: json(ImportBatch, "Import"), 401: errors[401], 404: errors[404] } }),
+    async (c) => c.json((await getImportBatch(ctxOf(c), c.req.valid("param").id)) as never, 200),
+  );
+  app.openapi(
+    createRoute({ method: "get", path: "/imports/{id}/report.csv", tags: ["import"], summary: "Every row's outcome as CSV", request: { params: IdParam }, responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.any() } } }, 401: errors[401], 404: errors[404] } }),
+    async (c) => {
+      const { filename, csv } = await importReportCsv(ctxOf(c), c.req.valid("param").id);
+      return c.body(csv, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": contentDisposition("attachment", filename) }) as never;
+    },
+  );
+
+  return app;
+}
