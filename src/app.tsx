@@ -10,6 +10,8 @@ import { DomainError } from "./core/errors";
 import { fileRoutes } from "./core/files/routes";
 import { organisationRoutes } from "./core/organisation/routes";
 import { documentRoutes } from "./core/documents/routes";
+import { contractRoutes } from "./core/contracts/routes";
+import { recordRoutes } from "./core/records/routes";
 import { pkiRoutes, signatureRoutes } from "./core/signatures/routes";
 import { templateRoutes } from "./core/templates/routes";
 import { userRoutes } from "./core/users/routes";
@@ -101,6 +103,8 @@ export function createApp(deps: AppDeps) {
   api.route("/", signatureRoutes());
   api.route("/", templateRoutes());
   api.route("/", documentRoutes());
+  api.route("/", recordRoutes());
+  api.route("/", contractRoutes());
   app.route("/api/v1", api);
 
   app.doc31("/api/openapi.json", OPENAPI_INFO);
