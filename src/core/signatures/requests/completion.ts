@@ -2,6 +2,8 @@ import type { SignatureRequestRow } from "../../../db/schema/signatures";
 import type { TxContext } from "../../context";
 import { onReviewClosed, onReviewSigned, onRevisionApproved } from "../../documents/revisions";
 import { onAcknowledged } from "../../documents/acknowledgements";
+import { onContractReviewClosed, onContractReviewSigned, onContractSigned } from "../../contracts/signing";
+import { declareSignedTemplate } from "../../records/completion";
 
 /**
  * Where the module a request came from takes over, inside the signing transaction: after each
@@ -25,6 +27,12 @@ export async function afterRequestCompleted(t: TxContext, request: SignatureRequ
       return onRevisionApproved(t, request);
     case "document-acknowledgement":
       return onAcknowledged(t, request);
+    case "template":
+      return declareSignedTemplate(t, request);
+    case "contract":
+      return onContractSigned(t, request);
+    case "contract-review":
+      return onContractReviewSigned(t, request);
     default:
       return;
   }
@@ -35,6 +43,8 @@ export async function afterRequestClosed(t: TxContext, request: SignatureRequest
   switch (request.sourceKind) {
     case "document-revision":
       return onReviewClosed(t, request);
+    case "contract-review":
+      return onContractReviewClosed(t, request);
     default:
       return;
   }
