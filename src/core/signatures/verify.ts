@@ -5,28 +5,11 @@ import type { ServiceContext } from "../context";
 import { DomainError } from "../errors";
 import { ensurePki } from "./authority";
 import { verifyPdfSignatures } from "./pdf/index";
+import { signatureReportOf, type SignatureReport } from "./signature-report";
 import * as repo from "./repo";
 import { loadVisibleRequest } from "./requests/access";
 
-/** One signature as the verification report presents it. */
-export interface SignatureReport {
-  index: number;
-  fieldName: string | null;
-  subFilter: string | null;
-  signerName: string | null;
-  reason: string | null;
-  signingTime: string | null;
-  ok: boolean;
-  integrity: { digestMatches: boolean; signatureValid: boolean };
-  certificate: { subject: string | null; serialNumber: string | null; issuer: string | null; notBefore: string | null; notAfter: string | null };
-  chain: "trusted" | "unknown" | "broken";
-  revocation: { status: "good" | "revoked" | "unknown"; revokedAt: string | null; reason: string | null; beforeSigning: boolean | null };
-  signingCertificateBinding: "match" | "mismatch" | "absent" | "unknown";
-  timestamp: { present: boolean; valid: boolean | null; genTime: string | null; tsa: string | null; trusted: boolean | null } | null;
-  coverage: { wellFormed: boolean; coversWholeFile: boolean; coversRevision: boolean; anomalies: string[] };
-  changesAfter: { kind: string; details: string[] };
-  problems: { code: string; severity: string; message: string }[];
-}
+export type { SignatureReport } from "./signature-report";
 
 /** Whether the bytes are something Custos produced or holds. */
 export interface HeldMatch {
@@ -60,55 +43,9 @@ export async function verifyUploadedPdf(ctx: ServiceContext, bytes: Uint8Array) 
   }
   const signatures: SignatureReport[] = [];
   for (const s of verification.signatures) {
-    const cms = s.cms;
-    const serial = cms?.signer?.serialNumber ?? null;
-    const ours = cms?.chain.status === "trusted" && serial ? await repo.findCertificateBySerial(ctx.db, serial) : undefined;
-    const signedAt = cms?.timestamp?.genTime ?? s.signingTime ?? null;
-    const revokedAt = ours?.revokedAt ?? null;
-    signatures.push({
-      index: s.index,
-      fieldName: s.fieldName ?? null,
-      subFilter: s.subFilter ?? null,
-      signerName: s.name ?? cms?.signer?.subject.commonName ?? null,
-      reason: s.reason ?? null,
-      signingTime: s.signingTime?.toISOString() ?? null,
-      ok: s.ok && !(revokedAt && signedAt && revokedAt <= signedAt),
-      integrity: { digestMatches: cms?.messageDigestMatches ?? false, signatureValid: cms?.signatureValid ?? false },
-      certificate: {
-        subject: cms?.signer?.subject.text ?? null,
-        serialNumber: serial,
-        issuer: cms?.signer?.issuer.text ?? null,
-        notBefore: cms?.signer?.notBefore?.toISOString() ?? null,
-        notAfter: cms?.signer?.notAfter?.toISOString() ?? null,
-      },
-      chain: cms?.chain.status === "trusted" ? "trusted" : cms?.chain.status === "broken" ? "broken" : "unknown",
-      revocation: ours
-        ? {
-            status: revokedAt ? "revoked" : "good",
-            revokedAt: revokedAt?.toISOString() ?? null,
-            reason: ours.revocationReason,
-            beforeSigning: revokedAt && signedAt ? revokedAt <= signedAt : null,
-          }
-        : { status: "unknown", revokedAt: null, reason: null, beforeSigning: null },
-      signingCertificateBinding: cms?.signingCertificate ?? "unknown",
-      timestamp: cms?.timestamp
-        ? {
-            present: true,
-            valid: cms.timestamp.ok,
-            genTime: cms.timestamp.genTime?.toISOString() ?? null,
-            tsa: cms.timestamp.tsa?.subject.text ?? null,
-            trusted: cms.timestamp.chain.status === "trusted",
-          }
-        : null,
-      coverage: {
-        wellFormed: s.coverage.wellFormed,
-        coversWholeFile: s.coverage.coversWholeFile,
-        coversRevision: s.coverage.coversRevision,
-        anomalies: s.coverage.anomalies.map((a) => a.code),
-      },
-      changesAfter: { kind: s.changesAfter.kind, details: s.changesAfter.details },
-      problems: (cms?.problems ?? []).map((p) => ({ code: p.code, severity: p.severity, message: p.message })),
-    });
+    const serial = s.cms?.signer?.serialNumber ?? null;
+    const ours = s.cms?.chain.status === "trusted" && serial ? await repo.findCertificateBySerial(ctx.db, serial) : undefined;
+    signatures.push(signatureReportOf(s, ours));
   }
   if (signatures.length === 0) {
     await audit({ outcome: "no-signatures" });
