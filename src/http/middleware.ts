@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { csrfKey, validateApiToken, validateSessionToken } from "../core/auth/service";
 import { csrfTokenMatches } from "../core/auth/tokens";
 import { DomainError } from "../core/errors";
+import { withAuditScope } from "../core/evidence/grants";
 import { clearSessionCookie, LOCALE_COOKIE, readSessionCookie, setSessionCookie } from "./cookies";
 import type { AppEnv } from "./env";
 
@@ -23,7 +24,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     if (!principal) {
       throw new DomainError("UNAUTHENTICATED", "The API token is not valid (wrong, expired or revoked).");
     }
-    c.set("principal", principal);
+    c.set("principal", await withAuditScope(deps.db, principal, deps.clock.now()));
     c.set("authVia", "token");
     return next();
   }
@@ -31,7 +32,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (token) {
     const session = await validateSessionToken(deps, token);
     if (session) {
-      c.set("principal", session.principal);
+      c.set("principal", await withAuditScope(deps.db, session.principal, deps.clock.now()));
       c.set("sessionId", session.sessionId);
       c.set("authVia", "cookie");
       if (session.refreshed) setSessionCookie(c, token, session.expiresAt);

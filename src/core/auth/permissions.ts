@@ -39,6 +39,20 @@ export function clearedFor(clearance: Classification, level: Classification): bo
   return classificationRank(clearance) >= classificationRank(level);
 }
 
+/**
+ * What an auditor may see while their grant runs: clause rows and document categories (empty =
+ * all), a period, and a classification ceiling (never above their clearance).
+ */
+export interface AuditScope {
+  grantId: string;
+  clauseIds: string[];
+  categoryIds: string[];
+  periodFrom: string | null;
+  periodTo: string | null;
+  maxClassification: Classification;
+  endsAt: Date;
+}
+
 /** The signed-in person as every permission check sees them. */
 export interface Principal {
   id: string;
@@ -49,6 +63,28 @@ export interface Principal {
   clearance: Classification;
   locale: string;
   mustChangePassword: boolean;
+  /**
+   * Set for people who hold the auditor role and no role of the IP management system itself: they
+   * read evidence only through an active grant (null when they have none).
+   */
+  auditScope?: AuditScope | null;
+}
+
+/** Roles that see the management system's content in their own right (an auditor with one of them is not limited to grants). */
+const CONTENT_ROLES: Role[] = ["admin", "top-manager", "ip-manager", "ip-staff", "legal"];
+
+/** True for an auditor who holds none of the content roles: their reading is limited to their grant. */
+export function isGrantBoundAuditor(p: Pick<Principal, "roles">): boolean {
+  return p.roles.includes("auditor") && !p.roles.some((r) => CONTENT_ROLES.includes(r));
+}
+
+/** The classification levels `p` may read: their clearance, and for a grant-bound auditor also the grant's ceiling. */
+export function readableClassifications(p: Pick<Principal, "clearance" | "auditScope">): Classification[] {
+  const own = visibleClassifications(p.clearance);
+  if (p.auditScope === undefined) return own;
+  if (p.auditScope === null) return [];
+  const ceiling = visibleClassifications(p.auditScope.maxClassification);
+  return own.filter((c) => ceiling.includes(c));
 }
 
 export function hasRole(p: Pick<Principal, "roles">, ...roles: Role[]): boolean {

@@ -1,12 +1,22 @@
 import type { DocumentCategoryRow, DocumentRow } from "../../db/schema/documents";
 import { requirePrincipal } from "../auth/guard";
-import { clearedFor, hasRole, visibleClassifications, type Classification, type Principal, type Role } from "../auth/permissions";
+import { and, inArray, sql, type SQL } from "drizzle-orm";
+import { documents } from "../../db/schema/documents";
+import { clearedFor, hasRole, readableClassifications, visibleClassifications, type Classification, type Principal, type Role } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import * as repo from "./repo";
 
-/** May `p` see this document: within clearance, or granted it by name. */
+/**
+ * May `p` see this document: within clearance, or granted it by name. A grant-bound auditor sees
+ * only documents of the categories and classifications their grant covers.
+ */
 export async function maySeeDocument(ctx: Pick<ServiceContext, "db">, p: Principal, doc: DocumentRow): Promise<boolean> {
+  if (p.auditScope !== undefined) {
+    const scope = p.auditScope;
+    if (!scope || !readableClassifications(p).includes(doc.classification as Classification)) return false;
+    return scope.categoryIds.length === 0 || scope.categoryIds.includes(doc.categoryId);
+  }
   return clearedFor(p.clearance, doc.classification as Classification) || (await repo.hasGrant(ctx.db, doc.id, p.id));
 }
 
@@ -18,8 +28,14 @@ export async function loadVisibleDocument(ctx: ServiceContext, id: string, lock 
   return { p, doc };
 }
 
-/** The SQL filter of documents the caller may see. */
-export function visibleFilter(p: Principal) {
+/** The SQL filter of documents the caller may see (the same rule as {@link maySeeDocument}). */
+export function visibleFilter(p: Principal): SQL {
+  if (p.auditScope !== undefined) {
+    const levels = readableClassifications(p);
+    if (!p.auditScope || levels.length === 0) return sql`false`;
+    const byLevel = inArray(documents.classification, levels);
+    return p.auditScope.categoryIds.length ? and(byLevel, inArray(documents.categoryId, p.auditScope.categoryIds))! : byLevel;
+  }
   return repo.visibleTo(p.id, visibleClassifications(p.clearance));
 }
 

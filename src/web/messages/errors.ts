@@ -14,6 +14,8 @@ export const errorsZh: Partial<Record<ErrorCode, string>> = {
   CSRF_FAILED: "表单已过期，请刷新页面后重试",
   FORBIDDEN: "您没有执行此操作的权限",
   PASSWORD_CHANGE_REQUIRED: "请先修改密码",
+  AUDIT_GRANT_REQUIRED: "您没有有效的审核授权（可能已过期），请联系知识产权管理者",
+  OUTSIDE_GRANT: "超出您的审核授权范围",
   NOT_FOUND: "对象不存在，或您无权查看",
   CONFLICT: "操作冲突（可能已被处理），请刷新后查看",
   ALREADY_EXISTS: "已存在相同的对象",
