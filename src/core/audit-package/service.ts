@@ -1,0 +1,245 @@
+import type { AuditPackageRow } from "../../db/schema/audit-packages";
+import { newId } from "../../lib/ids";
+import { GENESIS_HASH } from "../audit/chain";
+import { eventVisibleTo, findHead } from "../audit/repo";
+import { appendAuditEvent } from "../audit/service";
+import { requirePrincipal } from "../auth/guard";
+import { clearedFor, hasRole, isGrantBoundAuditor, readableClassifications, type Classification, type Principal } from "../auth/permissions";
+import { inTransaction, type RequestMeta, type ServiceContext } from "../context";
+import { DomainError, mapDatabaseError, notFound } from "../errors";
+import { findActiveGrant, withAuditScope } from "../evidence/grants";
+import { resolveEvidence } from "../evidence/resolve";
+import type { EvidenceSelection } from "../evidence/types";
+import { ensureBlob } from "../files/repo";
+import { enqueueJob } from "../jobs/queue";
+import type { JobContext } from "../jobs/runner";
+import { buildAuditPackage } from "./build";
+import * as repo from "./repo";
+
+/** The job kind that builds a package. */
+export const AUDIT_PACKAGE_JOB = "audit-package";
+
+/**
+ * Who may export an audit package at all (what goes in is then limited by what they may see):
+ * administrators, IP managers, and auditors while an audit grant is in force.
+ */
+async function assertMayExport(ctx: ServiceContext): Promise<{ p: Principal; grantId: string | null }> {
+  const p = requirePrincipal(ctx);
+  if (isGrantBoundAuditor(p)) {
+    if (!p.auditScope) {
+      throw new DomainError("AUDIT_GRANT_REQUIRED", "You have no audit grant in force (it may have ended), so you cannot export an audit package. Ask the IP manager for one.");
+    }
+    return { p, grantId: p.auditScope.grantId };
+  }
+  if (hasRole(p, "admin", "ip-manager")) return { p, grantId: null };
+  if (hasRole(p, "auditor")) {
+    const grant = await findActiveGrant(ctx.db, p.id, ctx.clock.now());
+    if (grant) return { p, grantId: grant.id };
+    throw new DomainError("AUDIT_GRANT_REQUIRED", "You have no audit grant in force, so you cannot export an audit package. Ask the IP manager for one.");
+  }
+  throw new DomainError("FORBIDDEN", "Audit packages are exported by administrators, IP managers and auditors with an audit grant.", {
+    roles: ["admin", "ip-manager", "auditor"],
+  });
+}
+
+/** The selection without empty parts, so what is stored and audited says exactly what was asked. */
+function normaliseSelection(s: EvidenceSelection): EvidenceSelection {
+  const out: EvidenceSelection = {};
+  if (s.refs?.length) out.refs = s.refs.map((r) => ({ kind: r.kind, id: r.id }));
+  const clauses = [...new Set((s.clauses ?? []).map((c) => c.trim()).filter(Boolean))];
+  if (clauses.length) out.clauses = clauses;
+  if (s.from) out.from = s.from;
+  if (s.to) out.to = s.to;
+  return out;
+}
+
+/**
+ * Asks for an audit package: checks the caller may export, resolves the selection as they may see
+ * it (an empty selection, or one that matches nothing, is VALIDATION_FAILED; a chosen item they may
+ * not see is NOT_FOUND; outside an auditor's grant is OUTSIDE_GRANT), then records the request and
+ * enqueues the job that builds it, with an audit event, in one transaction. The caller kicks the
+ * job runner after commit.
+ */
+export async function requestAuditPackage(ctx: ServiceContext, input: EvidenceSelection): Promise<AuditPackageRow> {
+  const { p, grantId } = await assertMayExport(ctx);
+  const selection = normaliseSelection(input);
+  if (!selection.refs && !selection.clauses && !selection.from && !selection.to) {
+    throw new DomainError("VALIDATION_FAILED", "The selection is empty: choose evidence items, or clauses and a period, to export.");
+  }
+  if (selection.from && selection.to && selection.from > selection.to) {
+    throw new DomainError("VALIDATION_FAILED", "The period ends before it starts.", { field: "to" });
+  }
+  const items = await resolveEvidence(ctx, selection);
+  const now = ctx.clock.now();
+  const row: AuditPackageRow = {
+    id: newId("apk"),
+    requestedBy: p.id,
+    selection,
+    request: ctx.request,
+    status: "queued",
+    itemsTotal: items.length,
+    itemsDone: 0,
+    filesTotal: null,
+    filesDone: 0,
+    bytesTotal: null,
+    bytesDone: 0,
+    classification: null,
+    packageSha256: null,
+    packageSize: null,
+    manifestSha256: null,
+    chainHeadSeq: null,
+    chainHeadHash: null,
+    errorCode: null,
+    error: null,
+    createdAt: now,
+    startedAt: null,
+    updatedAt: now,
+    finishedAt: null,
+  };
+  await inTransaction(ctx, async (t) => {
+    await repo.insertPackage(t.db, row);
+    await enqueueJob(t.db, { kind: AUDIT_PACKAGE_JOB, payload: { packageId: row.id }, runAt: now, dedupeKey: `${AUDIT_PACKAGE_JOB}:${row.id}`, maxAttempts: 3 }, now);
+    await appendAuditEvent(t.db, t, {
+      action: "audit_package.requested",
+      objectType: "audit_package",
+      objectId: row.id,
+      data: { selection, items: items.length, grantId },
+    });
+  });
+  return row;
+}
+
+/**
+ * The job that builds a package, on behalf of its requester: their permissions (and an auditor's
+ * grant) are checked again when it runs, the selection is resolved as they may see it, and the
+ * package streams into storage with its progress recorded. A domain failure (grant ended, stored
+ * bytes no longer matching their hash …) fails the package for good, with an audit event; anything
+ * else is retried by the job runner.
+ */
+export async function runAuditPackageJob({ ctx: system, job, heartbeat }: JobContext): Promise<Record<string, unknown>> {
+  const packageId = (job.payload as { packageId: string }).packageId;
+  const row = await repo.findPackage(system.db, packageId);
+  if (!row) return { packageId, skipped: "no such package" };
+  if (row.status === "done" || row.status === "failed") return { packageId, skipped: row.status };
+  const requester = await repo.loadActivePrincipal(system.db, row.requestedBy);
+  const ctx: ServiceContext = {
+    ...system,
+    principal: requester ? await withAuditScope(system.db, requester, system.clock.now()) : null,
+    actor: { userId: row.requestedBy, label: requester?.username ?? row.requestedBy },
+    request: row.request as RequestMeta,
+  };
+
+  const fail = async (err: DomainError) => {
+    await inTransaction(ctx, async (t) => {
+      await repo.updatePackage(t.db, packageId, { status: "failed", errorCode: err.code, error: err.message, finishedAt: t.clock.now(), updatedAt: t.clock.now() });
+      await appendAuditEvent(t.db, t, { action: "audit_package.failed", objectType: "audit_package", objectId: packageId, data: { code: err.code, message: err.message } });
+    });
+    return { packageId, failed: err.code };
+  };
+
+  try {
+    if (!ctx.principal) throw new DomainError("FORBIDDEN", "The person who asked for this package is no longer an active user.");
+    const { p, grantId } = await assertMayExport(ctx);
+    await repo.updatePackage(ctx.db, packageId, { status: "running", startedAt: ctx.clock.now(), updatedAt: ctx.clock.now(), error: null, errorCode: null });
+    const selection = row.selection as EvidenceSelection;
+    const items = await resolveEvidence(ctx, selection);
+    const head = (await findHead(ctx.db)) ?? { seq: 0, hash: GENESIS_HASH };
+    const built = await buildAuditPackage(ctx, {
+      packageId,
+      createdAt: ctx.clock.now(),
+      requestedBy: { id: p.id, username: p.username, displayName: p.displayName, roles: p.roles, grantId },
+      selection,
+      items,
+      chainHead: { seq: head.seq, hash: head.hash },
+      visibleEvents: eventVisibleTo(p.id, readableClassifications(p)),
+      onProgress: async (progress) => {
+        await repo.updatePackage(ctx.db, packageId, { ...progress, updatedAt: ctx.clock.now() });
+        await heartbeat();
+      },
+    });
+    await inTransaction(ctx, async (t) => {
+      const now = t.clock.now();
+      await ensureBlob(t.db, built.sha256, built.size, now);
+      await repo.updatePackage(t.db, packageId, {
+        status: "done",
+        packageSha256: built.sha256,
+        packageSize: built.size,
+        manifestSha256: built.manifestSha256,
+        classification: built.classification,
+        chainHeadSeq: head.seq,
+        chainHeadHash: head.hash,
+        finishedAt: now,
+        updatedAt: now,
+      });
+      await appendAuditEvent(t.db, t, {
+        action: "audit_package.exported",
+        objectType: "audit_package",
+        objectId: packageId,
+        data: {
+          selection,
+          grantId,
+          items: built.totals.items,
+          files: built.totals.evidenceFiles,
+          bytes: built.totals.evidenceBytes,
+          signedPdfs: built.totals.signedPdfs,
+          auditEvents: built.auditEvents,
+          classification: built.classification,
+          packageSha256: built.sha256,
+          packageSize: built.size,
+          manifestSha256: built.manifestSha256,
+          chainHead: { seq: head.seq, hash: head.hash },
+        },
+      });
+    });
+    return { packageId, sha256: built.sha256, size: built.size, items: built.totals.items };
+  } catch (err) {
+    const mapped = mapDatabaseError(err);
+    if (mapped instanceof DomainError) return fail(mapped);
+    const message = err instanceof Error ? err.message : String(err);
+    if (job.attempts >= job.maxAttempts) {
+      await fail(new DomainError("INTERNAL", `The package could not be made: ${message}`));
+    } else {
+      await repo.updatePackage(system.db, packageId, { status: "queued", error: message, updatedAt: system.clock.now() });
+    }
+    throw err;
+  }
+}
+
+/** A package the caller may look at: their own, or any for an administrator cleared for its classification. */
+export async function getAuditPackage(ctx: ServiceContext, id: string): Promise<AuditPackageRow> {
+  const p = requirePrincipal(ctx);
+  const row = await repo.findPackage(ctx.db, id);
+  if (!row) throw notFound("The audit package");
+  const own = row.requestedBy === p.id;
+  const adminMaySee = hasRole(p, "admin") && (!row.classification || clearedFor(p.clearance, row.classification as Classification));
+  if (!own && !adminMaySee) throw notFound("The audit package");
+  return row;
+}
+
+/** The caller's packages (an administrator's list shows everyone's), newest first. */
+export async function listAuditPackages(ctx: ServiceContext, limit = 50) {
+  const p = requirePrincipal(ctx);
+  const rows = await repo.listPackages(ctx.db, hasRole(p, "admin") ? null : p.id, limit);
+  return rows.filter((r) => r.requestedBy === p.id || !r.classification || clearedFor(p.clearance, r.classification as Classification));
+}
+
+/**
+ * Opens a finished package for download: only by the person who exported it, while they still
+ * may export (an auditor's grant must still be in force) and are cleared for its classification.
+ * Every download is an audit event.
+ */
+export async function openAuditPackage(ctx: ServiceContext, id: string) {
+  const p = requirePrincipal(ctx);
+  const row = await repo.findPackage(ctx.db, id);
+  if (!row || row.requestedBy !== p.id) throw notFound("The audit package");
+  await assertMayExport(ctx);
+  if (row.classification && !clearedFor(p.clearance, row.classification as Classification)) throw notFound("The audit package");
+  if (row.status !== "done" || !row.packageSha256) {
+    throw new DomainError("INVALID_STATE", row.status === "failed" ? "The package could not be made; see its error." : "The package is not ready yet.", { status: row.status });
+  }
+  const stream = await ctx.storage.get(row.packageSha256);
+  await inTransaction(ctx, (t) =>
+    appendAuditEvent(t.db, t, { action: "audit_package.downloaded", objectType: "audit_package", objectId: row.id, data: { packageSha256: row.packageSha256 } }),
+  );
+  return { row, stream, filename: `audit-package-${row.id}.zip` };
+}
