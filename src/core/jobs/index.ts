@@ -1,3 +1,4 @@
+import { AUDIT_PACKAGE_JOB, runAuditPackageJob } from "../audit-package/service";
 import type { AppDeps } from "../context";
 import { advanceContracts } from "../contracts/service";
 import { completeDisposal } from "../records/disposal";
@@ -27,6 +28,7 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
     return {};
   },
   "csv-import": async ({ ctx, job, heartbeat }) => processImport(ctx, (job.payload as { batchId: string }).batchId, heartbeat),
+  [AUDIT_PACKAGE_JOB]: runAuditPackageJob,
 };
 
 const runners = new WeakMap<AppDeps, JobRunner>();
