@@ -1,4 +1,5 @@
 import * as documents from "./messages/documents";
+import * as records from "./messages/records";
 import * as signatures from "./messages/signatures";
 
 /** UI text in Chinese (default) and English: the platform's own text; areas add theirs below. */
@@ -187,8 +188,8 @@ const coreEn: Record<keyof typeof core, string> = {
  * Each area keeps its text in src/web/messages/<area>.ts ({ zh, en } with the same keys); they are
  * merged here. A key missing in English fails to compile.
  */
-const zh = { ...core, ...signatures.zh, ...documents.zh };
-const en = { ...coreEn, ...signatures.en, ...documents.en };
+const zh = { ...core, ...signatures.zh, ...documents.zh, ...records.zh };
+const en = { ...coreEn, ...signatures.en, ...documents.en, ...records.en };
 
 export type MessageKey = keyof typeof zh;
 
