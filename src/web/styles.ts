@@ -43,5 +43,12 @@ button.secondary { background: #fff; color: var(--brand); border: 1px solid var(
 .center { max-width: 24rem; margin: 4rem auto; }
 pre.json { white-space: pre-wrap; word-break: break-all; font-size: .8rem; margin: 0; }
 progress { width: 100%; height: 1rem; }
+nav.subnav { display: flex; gap: 1rem; flex-wrap: wrap; margin: -.25rem 0 1rem; padding-bottom: .5rem; border-bottom: 1px solid var(--line); }
+nav.subnav a[aria-current="page"] { font-weight: 600; color: var(--ink); text-decoration: none; }
+dl.facts { display: grid; grid-template-columns: minmax(7rem, max-content) 1fr; gap: .3rem .9rem; margin: 0; }
+dl.facts dt { color: var(--muted); font-size: .9rem; }
+dl.facts dd { margin: 0; word-break: break-word; }
+form.inline { display: inline; margin: 0; }
+details.card > summary { cursor: pointer; font-weight: 600; }
 @media print { header.top { display: none; } }
 `;
