@@ -38,4 +38,12 @@ export const errorsZh: Partial<Record<ErrorCode, string>> = {
   TOO_MANY_ATTEMPTS: "尝试次数过多，请稍后再试",
   INTERNAL: "服务器内部错误",
   UNAVAILABLE: "服务暂不可用",
+  UNDER_LEGAL_HOLD: "记录处于法律保全中，保全解除前不能处置",
+  NOT_DUE: "保管期限未满，不能处置",
+  IP_REVIEW_REQUIRED: "合同尚未通过知识产权审查，不能签署",
+  IN_USE: "正在使用中，不能删除",
+  CONTENT_DESTROYED: "该记录的电子内容已按批准销毁，元数据仍保留",
+  UNREADABLE_CONTENT: "文件未通过归档检测（四性），不能登记为记录",
+  BAD_ENCODING: "文件不是 UTF-8 编码，请另存为“CSV UTF-8（逗号分隔）”后重新导入",
+  MISSING_COLUMNS: "CSV 文件缺少必需的列",
 };
