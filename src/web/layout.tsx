@@ -25,10 +25,11 @@ const NavLink: FC<{ href: string; path: string; children: Child }> = ({ href, pa
 );
 
 /** The page frame: top bar with navigation, who is signed in, language switch and sign-out. */
-export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; children?: Child }> = ({
+export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; refreshSeconds?: number; children?: Child }> = ({
   page,
   title,
   flash,
+  refreshSeconds,
   children,
 }) => {
   const { t, principal, path } = page;
@@ -40,6 +41,7 @@ export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; child
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t("appShort")}`}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
       </head>
       <body>
         <header class="top">
@@ -57,6 +59,12 @@ export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; child
                 </NavLink>
                 <NavLink href="/signatures" path={path}>
                   {t("nav_signatures")}
+                </NavLink>
+                <NavLink href="/records" path={path}>
+                  {t("nav_records")}
+                </NavLink>
+                <NavLink href="/contracts" path={path}>
+                  {t("nav_contracts")}
                 </NavLink>
                 {isAdmin && (
                   <>
