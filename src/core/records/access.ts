@@ -48,3 +48,14 @@ export async function requireVisibleRecords(ctx: ServiceContext, ids: string[]):
   }
   return repo.findRecordsByIds(ctx.db, unique);
 }
+
+/** The ids of records given by their numbers (R2026-000012 …), each visible to the caller, else NOT_FOUND naming it. */
+export async function resolveRecordNumbers(ctx: ServiceContext, numbers: string[]): Promise<string[]> {
+  const p = requirePrincipal(ctx);
+  const wanted = [...new Set(numbers.map((n) => n.trim()).filter(Boolean))];
+  if (wanted.length === 0) return [];
+  const rows = await ctx.db.select({ id: records.id, number: records.number }).from(records).where(and(inArray(records.number, wanted), ...recordVisibility(p)));
+  const missing = wanted.find((n) => !rows.some((r) => r.number === n));
+  if (missing) throw notFound(`Record ${missing}`);
+  return rows.map((r) => r.id);
+}
