@@ -22,6 +22,8 @@ import { pageContext } from "./web/page";
 import { ApiDocsPage } from "./web/pages/api-docs";
 import { webRoutes } from "./web/routes";
 import { documentPages } from "./web/document-routes";
+import { contractPages } from "./web/contract-routes";
+import { recordPages } from "./web/records-routes";
 import { signaturePages } from "./web/signature-routes";
 
 /** JSON and form bodies are small; files stream through their own routes with CUSTOS_MAX_UPLOAD_MB. */
@@ -120,6 +122,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", webRoutes());
   app.route("/", signaturePages());
   app.route("/", documentPages());
+  app.route("/", recordPages());
+  app.route("/", contractPages());
 
   app.notFound((c) => renderError(new DomainError("NOT_FOUND", "There is nothing at this address."), c));
   app.onError(renderError);
