@@ -3,10 +3,11 @@ import type { ServiceContext } from "../../core/context";
 import type { PageContext } from "../layout";
 import { auditCard } from "./audit";
 import { documentReviewsCard } from "./documents";
+import { contractsCard, recordsCard } from "./records";
 import { signatureCard } from "./signatures";
 
 /** A dashboard card: null when the area has nothing for this person. */
 export type DashboardCardProvider = (ctx: ServiceContext, page: PageContext) => Promise<Child | null>;
 
 /** The cards of the dashboard, in order. Each area adds its provider here. */
-export const dashboardCards: DashboardCardProvider[] = [signatureCard, documentReviewsCard, auditCard];
+export const dashboardCards: DashboardCardProvider[] = [signatureCard, documentReviewsCard, recordsCard, contractsCard, auditCard];
