@@ -4,6 +4,7 @@ import { openRuntime } from "./boot";
 import { ConfigError, loadConfig } from "./config";
 import { systemContext } from "./core/context";
 import { activateDueRevisions } from "./core/documents/revisions";
+import { jobRunnerFor } from "./core/jobs/index";
 import { ensurePki } from "./core/signatures/authority";
 import { remindOverdueSigners } from "./core/signatures/requests/reminders";
 import { ensureInitialAdmin } from "./core/users/service";
@@ -49,12 +50,17 @@ async function main(): Promise<void> {
   await hourly();
   const reminders = setInterval(() => void hourly(), 3_600_000);
   reminders.unref();
+  // background jobs (daily retention sweep and fixity check, CSV imports, finishing disposals): a
+  // Postgres-backed queue polled every 30 s; several instances share it, each job runs once
+  const jobs = jobRunnerFor(deps);
+  jobs.start(30_000);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     deps.logger.info("custos stopping", { signal });
     clearInterval(reminders);
+    await jobs.stop();
     server.close();
     await runtime.close();
     process.exit(0);
