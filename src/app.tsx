@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { sql } from "drizzle-orm";
 import { auditRoutes } from "./core/audit/routes";
+import { auditPackageRoutes } from "./core/audit-package/routes";
 import { authRoutes } from "./core/auth/routes";
 import type { AppDeps } from "./core/context";
 import { DomainError } from "./core/errors";
@@ -25,6 +26,7 @@ import { documentPages } from "./web/document-routes";
 import { contractPages } from "./web/contract-routes";
 import { recordPages } from "./web/records-routes";
 import { signaturePages } from "./web/signature-routes";
+import { auditPackagePages } from "./web/audit-package-routes";
 
 /** JSON and form bodies are small; files stream through their own routes with CUSTOS_MAX_UPLOAD_MB. */
 const SMALL_BODY_LIMIT = 1024 * 1024;
@@ -102,6 +104,7 @@ export function createApp(deps: AppDeps) {
   api.route("/", organisationRoutes());
   api.route("/", fileRoutes());
   api.route("/", auditRoutes());
+  api.route("/", auditPackageRoutes());
   api.route("/", signatureRoutes());
   api.route("/", templateRoutes());
   api.route("/", documentRoutes());
@@ -121,6 +124,7 @@ export function createApp(deps: AppDeps) {
   app.route("/pki", pkiRoutes());
   app.route("/", webRoutes());
   app.route("/", signaturePages());
+  app.route("/", auditPackagePages());
   app.route("/", documentPages());
   app.route("/", recordPages());
   app.route("/", contractPages());
