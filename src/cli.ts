@@ -1,18 +1,16 @@
 import { parseArgs } from "node:util";
-import { openRuntime, type Runtime } from "./boot";
-import { ConfigError, loadConfig } from "./config";
-import { verifyAuditChain } from "./core/audit/service";
-import { silentLogger } from "./core/context";
-import { DomainError } from "./core/errors";
-import { CreateUserInput } from "./core/users/schemas";
-import { createUserAsSystem } from "./core/users/service";
-import { listDepartments } from "./core/organisation/repo";
-import { DatabaseUnsuitableError } from "./db/migrate";
+import type { Runtime } from "./boot";
+
+// Modules are imported by the command that needs them: verify-package runs on an auditor's
+// machine without a database or configuration, and loads none of that.
 
 const USAGE = `Usage: npm run custos -- <command> [options]
 
 Commands:
   migrate                      apply database migrations
+  verify-package FILE.zip      check an audit package offline (no server or database needed);
+      --root-fingerprint FP    the root certificate fingerprint obtained independently
+      --json                   print the result as JSON
   verify-audit                 recompute the audit hash chain; exit 1 if it is broken
   create-user                  create a user
       --username NAME          (required)
@@ -26,6 +24,9 @@ Commands:
 Configuration comes from the same environment variables as the server (see README).`;
 
 async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const { openRuntime } = await import("./boot");
+  const { loadConfig } = await import("./config");
+  const { silentLogger } = await import("./core/context");
   const runtime = await openRuntime(loadConfig(process.env), { logger: silentLogger });
   try {
     return await fn(runtime);
@@ -37,11 +38,16 @@ async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case "verify-package": {
+      const { runVerifyPackage } = await import("./core/audit-package/verify-cli");
+      return runVerifyPackage(rest);
+    }
     case "migrate":
       await withRuntime(async () => undefined);
       console.log("Migrations applied.");
       return 0;
     case "verify-audit": {
+      const { verifyAuditChain } = await import("./core/audit/service");
       const report = await withRuntime((rt) => verifyAuditChain(rt.deps.db));
       if (report.ok) {
         console.log(`Audit chain intact: ${report.checked} events verified in ${report.durationMs} ms; head ${report.headHash}`);
@@ -66,6 +72,10 @@ async function main(argv: string[]): Promise<number> {
           locale: { type: "string", default: "zh-CN" },
         },
       });
+      const { DomainError } = await import("./core/errors");
+      const { CreateUserInput } = await import("./core/users/schemas");
+      const { createUserAsSystem } = await import("./core/users/service");
+      const { listDepartments } = await import("./core/organisation/repo");
       return withRuntime(async (rt) => {
         let departmentId: string | undefined;
         if (values.department) {
@@ -101,7 +111,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    if (err instanceof ConfigError || err instanceof DatabaseUnsuitableError || err instanceof DomainError) {
+    // by name: the classes live in modules this command may not have loaded
+    const name = (err as { name?: string; constructor?: { name?: string } })?.constructor?.name;
+    if (name === "ConfigError" || name === "DatabaseUnsuitableError" || name === "DomainError") {
       console.error(err.message);
     } else {
       console.error(err);
