@@ -11,6 +11,7 @@ import { DomainError } from "./core/errors";
 import { fileRoutes } from "./core/files/routes";
 import { organisationRoutes } from "./core/organisation/routes";
 import { documentRoutes } from "./core/documents/routes";
+import { evidenceRoutes } from "./core/evidence/routes";
 import { contractRoutes } from "./core/contracts/routes";
 import { recordRoutes } from "./core/records/routes";
 import { pkiRoutes, signatureRoutes } from "./core/signatures/routes";
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps) {
   api.route("/", signatureRoutes());
   api.route("/", templateRoutes());
   api.route("/", documentRoutes());
+  api.route("/", evidenceRoutes());
   api.route("/", recordRoutes());
   api.route("/", contractRoutes());
   app.route("/api/v1", api);

@@ -51,6 +51,8 @@ export interface AuditScope {
   periodTo: string | null;
   maxClassification: Classification;
   endsAt: Date;
+  /** The document categories the grant reaches: those named, narrowed to those whose clauses it covers. */
+  documentCategoryIds: string[];
 }
 
 /** The signed-in person as every permission check sees them. */

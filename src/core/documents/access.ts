@@ -9,13 +9,13 @@ import * as repo from "./repo";
 
 /**
  * May `p` see this document: within clearance, or granted it by name. A grant-bound auditor sees
- * only documents of the categories and classifications their grant covers.
+ * only documents of the categories (and clauses) and classifications their grant covers.
  */
 export async function maySeeDocument(ctx: Pick<ServiceContext, "db">, p: Principal, doc: DocumentRow): Promise<boolean> {
   if (p.auditScope !== undefined) {
     const scope = p.auditScope;
     if (!scope || !readableClassifications(p).includes(doc.classification as Classification)) return false;
-    return scope.categoryIds.length === 0 || scope.categoryIds.includes(doc.categoryId);
+    return scope.documentCategoryIds.includes(doc.categoryId);
   }
   return clearedFor(p.clearance, doc.classification as Classification) || (await repo.hasGrant(ctx.db, doc.id, p.id));
 }
@@ -33,8 +33,8 @@ export function visibleFilter(p: Principal): SQL {
   if (p.auditScope !== undefined) {
     const levels = readableClassifications(p);
     if (!p.auditScope || levels.length === 0) return sql`false`;
-    const byLevel = inArray(documents.classification, levels);
-    return p.auditScope.categoryIds.length ? and(byLevel, inArray(documents.categoryId, p.auditScope.categoryIds))! : byLevel;
+    if (p.auditScope.documentCategoryIds.length === 0) return sql`false`;
+    return and(inArray(documents.classification, levels), inArray(documents.categoryId, p.auditScope.documentCategoryIds))!;
   }
   return repo.visibleTo(p.id, visibleClassifications(p.clearance));
 }

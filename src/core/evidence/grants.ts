@@ -8,6 +8,7 @@ import { appendAuditEvent } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { clearedFor, isGrantBoundAuditor, type AuditScope, type Classification, type Principal, type Role } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
+import { clauseInRow } from "./clauses";
 import { DomainError, notFound } from "../errors";
 
 /** The grant in force for an auditor at `now`, or undefined. */
@@ -28,8 +29,17 @@ export async function findActiveGrant(db: Db, auditorId: string, now: Date): Pro
 export async function withAuditScope(db: Db, p: Principal, now: Date): Promise<Principal> {
   if (!isGrantBoundAuditor(p)) return p;
   const grant = await findActiveGrant(db, p.id, now);
+  let documentCategoryIds: string[] = [];
+  if (grant) {
+    const categories = await db.select({ id: documentCategories.id, clauses: documentCategories.clauses }).from(documentCategories);
+    documentCategoryIds = categories
+      .filter((c) => !grant.categoryIds.length || grant.categoryIds.includes(c.id))
+      .filter((c) => !grant.clauseIds.length || c.clauses.some((n) => grant.clauseIds.some((row) => clauseInRow(row, n))))
+      .map((c) => c.id);
+  }
   const auditScope: AuditScope | null = grant
     ? {
+        documentCategoryIds,
         grantId: grant.id,
         clauseIds: grant.clauseIds,
         categoryIds: grant.categoryIds,

@@ -13,6 +13,8 @@ export interface EvidenceAccess {
   /** Grant-bound auditor: the clause numbers their grant covers (null: no grant, nothing visible). */
   auditorClauses?: string[] | null;
   auditorPeriod?: { from: string | null; to: string | null };
+  /** Grant-bound auditor: the document categories the grant reaches. */
+  auditorCategories?: string[];
 }
 
 export function evidenceAccess(p: Principal, allowedClauses: (rowIds: string[]) => string[]): EvidenceAccess {
@@ -24,6 +26,7 @@ export function evidenceAccess(p: Principal, allowedClauses: (rowIds: string[]) 
     levels,
     auditorClauses: allowedClauses(p.auditScope.clauseIds),
     auditorPeriod: { from: p.auditScope.periodFrom, to: p.auditScope.periodTo },
+    auditorCategories: p.auditScope.documentCategoryIds,
   };
 }
 
@@ -43,7 +46,9 @@ const isAuditor = (a: EvidenceAccess) => a.auditorClauses !== undefined;
 /**
  * Every piece of evidence the reader may see, as one relation with the same columns per kind:
  * approved document revisions, records, external documents, contracts and signature requests
- * (and, for admins who ask, audit events). Each branch applies its area's own visibility rule (or the
+ * (and, for admins who ask, audit events). Each thing is counted once: a signed template declared
+ * as a record is the record; signatures of revisions and contracts belong to those; a contract's
+ * own records (signed copy, IP review) belong to the contract. Each branch applies its area's own visibility rule (or the
  * auditor's grant), so what is not visible is neither listed nor counted.
  */
 export function evidenceRelation(a: EvidenceAccess, templateClauses: [string, string][], includeAuditEvents: boolean): SQL {
@@ -54,7 +59,7 @@ export function evidenceRelation(a: EvidenceAccess, templateClauses: [string, st
 
   const docDate = sql`coalesce(r.effective_date, (r.effective_at at time zone 'Asia/Shanghai')::date, (r.approved_at at time zone 'Asia/Shanghai')::date)`;
   const docVisible = isAuditor(a)
-    ? auditorRule(a, sql`d.classification`, sql`c.clauses`, docDate)
+    ? sql`${auditorRule(a, sql`d.classification`, sql`c.clauses`, docDate)} and d.category_id = any(${arr(a.auditorCategories ?? [])})`
     : sql`(d.classification = any(${arr(a.levels)}) or exists (select 1 from document_grants g where g.document_id = d.id and g.user_id = ${p.id}))`;
   const documents = sql`
     select 'document-revision'::text as kind, r.id, d.number || ' ' || r.label as reference, d.title, c.clauses,
@@ -75,7 +80,7 @@ export function evidenceRelation(a: EvidenceAccess, templateClauses: [string, st
       array_remove(array[records.declared_by, x.received_by] || coalesce((select array_agg(l.target_id) from record_links l where l.record_id = records.id and l.kind = 'user'), '{}'), null) as person_ids,
       records.search_text
     from records join record_classes cl on cl.id = records.class_id left join external_documents x on x.record_id = records.id
-    where ${recordVisible}`;
+    where records.source_kind not in ('contract','contract-review') and ${recordVisible}`;
 
   const contractDate = sql`coalesce(contracts.signed_on, contracts.effective_on, (contracts.created_at at time zone 'Asia/Shanghai')::date)`;
   const contractVisible = isAuditor(a)
@@ -100,7 +105,9 @@ export function evidenceRelation(a: EvidenceAccess, templateClauses: [string, st
       array_remove(array[sr.requested_by, sr.subject_user_id] || coalesce((select array_agg(s.user_id) from signature_request_signers s where s.request_id = sr.id), '{}'), null) as person_ids,
       sr.title as search_text
     from signature_requests sr left join ${templateMap} on tc.template_id = sr.template_id
-    where ${srVisible}`;
+    where sr.source_kind not in ('document-revision','contract','contract-review')
+      and not exists (select 1 from records dr where dr.source_kind = 'signature-request' and dr.source_id = sr.id)
+      and ${srVisible}`;
 
   const branches = [documents, recordsBranch, contractsBranch, signatureBranch];
   if (includeAuditEvents && !isAuditor(a) && p.roles.includes("admin")) {

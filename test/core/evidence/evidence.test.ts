@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { errorCode, startHarness, type Client } from "../../support/app";
+import { createBasePdf } from "../signatures/support/base-pdf";
+import { makeTempDir, pdfToText } from "../signatures/support/validators";
+import { procedurePdf } from "../documents/fixtures";
+
+const h = await startHarness();
+const tmp = makeTempDir("custos-evidence-");
+
+const admin = await h.signIn(await h.user({ roles: ["admin"], clearance: "top-secret" }));
+const rnd = (await (await admin.post("/api/v1/departments", { code: "RND", name: "研发中心" })).json()) as { id: string };
+const managerUser = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "secret" });
+const topUser = await h.user({ roles: ["top-manager"], displayName: "周总", clearance: "top-secret" });
+const legalUser = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "secret" });
+const employee = await h.user({ roles: ["employee"], displayName: "张伟", departmentId: rnd.id });
+const auditorUser = await h.user({ roles: ["auditor"], displayName: "刘审核", clearance: "secret" });
+const manager = await h.signIn(managerUser);
+const top = await h.signIn(topUser);
+const legal = await h.signIn(legalUser);
+const emp = await h.signIn(employee);
+const auditor = await h.signIn(auditorUser);
+
+async function upload(client: Client, bytes: Uint8Array, name = "file.pdf", classification = "internal") {
+  const res = await client.request(`/api/v1/files?filename=${encodeURIComponent(name)}&classification=${classification}`, { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(bytes) });
+  return ((await res.json()) as { id: string }).id;
+}
+
+// evidence for 4.3.2.1: an effective procedure
+const procedure = (await (await manager.post("/api/v1/documents", { categoryId: "procedure", title: "合同知识产权审查程序" })).json()) as { document: { id: string; number: string }; revision: { id: string } };
+await manager.request(`/api/v1/revisions/${procedure.revision.id}/files/release?filename=p.pdf`, { method: "PUT", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await procedurePdf("合同知识产权审查程序", "合同签订前由法务进行知识产权审查。")) });
+await manager.post(`/api/v1/revisions/${procedure.revision.id}/submit`, { reviewerIds: [legalUser.id], approverId: topUser.id });
+await legal.get(`/api/v1/revisions/${procedure.revision.id}/review-copy`);
+await legal.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: legalUser.password });
+await top.get(`/api/v1/revisions/${procedure.revision.id}/review-copy`);
+await top.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: topUser.password });
+
+// evidence for 7.3.2.4: a signed IP declaration
+const declaration = (await (await manager.post("/api/v1/signature-requests", {
+  title: "知识产权声明 — 张伟",
+  subjectUserId: employee.id,
+  source: { kind: "template", templateId: "ip-declaration", values: { employeeName: "张伟", idNumber: "11010519491231002X", department: "研发中心", position: "工程师", startDate: "2026-03-01" } },
+  signers: [{ userId: employee.id, meaning: "signed" }],
+})).json()) as { id: string };
+await emp.get(`/api/v1/signature-requests/${declaration.id}/document?version=current`);
+await emp.post(`/api/v1/signature-requests/${declaration.id}/sign`, { password: employee.password, consent: true });
+
+// evidence for 4.3.2.2: a court judgment (secret)
+const judgmentFile = await upload(legal, await createBasePdf(), "判决书.pdf", "secret");
+const judgmentRes = await legal.post("/api/v1/external-documents", {
+  fileId: judgmentFile,
+  docType: "court-judgment",
+  title: "（2026）京73民初123号 民事判决书",
+  issuer: "北京知识产权法院",
+  referenceNumber: "（2026）京73民初123号",
+  issuedOn: "2026-02-20",
+  obtainedOn: "2026-02-25",
+  arrivalMethod: "post",
+  classification: "secret",
+});
+const judgment = (await judgmentRes.json()) as { id: string };
+
+// a signed template is declared as a record of its clause: that record is the evidence
+const declarationRecord = async () =>
+  ((await (await manager.get("/api/v1/evidence/search?kind=record&clause=7.3.2.4")).json()) as { hits: { id: string }[] }).hits[0]!.id;
+
+describe("search across everything", () => {
+  it("finds every kind of evidence, by Chinese substring, clause, kind and period", async () => {
+    const search = async (client: Client, query: string) =>
+      (await (await client.get(`/api/v1/evidence/search?${query}`)).json()) as { total: number; hits: { kind: string; id: string; clauses: string[] }[] };
+    expect(judgmentRes.status).toBe(201);
+    const all = await search(manager, "limit=200");
+    expect(new Set(all.hits.map((x) => x.kind))).toEqual(new Set(["document-revision", "record", "external-document"]));
+    expect((await search(manager, `q=${encodeURIComponent("京73民初")}`)).hits.map((x) => x.id)).toEqual([judgment.id]);
+    expect((await search(manager, `q=${encodeURIComponent("知识产权审查")}`)).hits.map((x) => x.kind)).toEqual(["document-revision"]);
+    const onboarding = await search(manager, "clause=7.3.2.4");
+    expect(onboarding.hits.map((x) => x.id)).toEqual([await declarationRecord()]);
+    expect((await search(manager, "kind=external-document&from=2026-02-01&to=2026-02-28")).total).toBe(1);
+    expect((await search(manager, "kind=external-document&from=2026-03-01")).total).toBe(0);
+    expect((await search(manager, `person=${employee.id}`)).hits.map((x) => x.id)).toContain(await declarationRecord());
+  });
+
+  it("neither shows nor counts what the reader may not see", async () => {
+    const low = await h.signIn(await h.user({ roles: ["ip-staff"], clearance: "internal" }));
+    const res = (await (await low.get(`/api/v1/evidence/search?q=${encodeURIComponent("判决书")}`)).json()) as { total: number };
+    expect(res.total).toBe(0);
+    const staffSees = (await (await low.get("/api/v1/evidence/search?limit=200")).json()) as { hits: { id: string }[] };
+    expect(staffSees.hits.map((x) => x.id)).not.toContain(judgment.id);
+    expect(await errorCode(await low.post("/api/v1/evidence/resolve", { refs: [{ kind: "external-document", id: judgment.id }] }))).toBe("NOT_FOUND");
+  });
+
+  it("refuses an empty selection", async () => {
+    expect(await errorCode(await manager.post("/api/v1/evidence/resolve", {}))).toBe("VALIDATION_FAILED");
+    expect(await errorCode(await manager.post("/api/v1/evidence/resolve", { clauses: ["9.3.1"], from: "2026-01-01", to: "2026-12-31" }))).toBe("VALIDATION_FAILED");
+  });
+});
+
+describe("auditor access", () => {
+  it("gives an auditor nothing without a grant, exactly the grant's scope with one, and nothing once it ends", async () => {
+    expect(await errorCode(await auditor.get("/api/v1/evidence/search"))).toBe("AUDIT_GRANT_REQUIRED");
+    expect(await errorCode(await auditor.post("/api/v1/audit/grants", { auditorId: auditorUser.id, purpose: "x", endsAt: "2026-04-01T00:00:00Z", maxClassification: "secret" }))).toBe("FORBIDDEN");
+    const tooHigh = await manager.post("/api/v1/audit/grants", { auditorId: auditorUser.id, purpose: "年度审核", endsAt: "2026-04-01T00:00:00Z", maxClassification: "top-secret" });
+    expect(await errorCode(tooHigh)).toBe("VALIDATION_FAILED");
+    const grant = await manager.post("/api/v1/audit/grants", {
+      auditorId: auditorUser.id,
+      purpose: "2026 年内部审核：入职与记录管理",
+      endsAt: "2026-03-09T00:00:00Z",
+      clauseIds: ["7.3.2.4", "4.3.2.2"],
+      periodFrom: "2026-01-01",
+      periodTo: "2026-12-31",
+      maxClassification: "secret",
+    });
+    expect(grant.status).toBe(201);
+    const hits = (await (await auditor.get("/api/v1/evidence/search?limit=200")).json()) as { hits: { id: string; kind: string }[] };
+    const record = await declarationRecord();
+    expect(hits.hits.map((x) => x.id).sort()).toEqual([record, judgment.id].sort());
+    expect(await errorCode(await auditor.get("/api/v1/evidence/search?clause=4.3.2.1"))).toBe("OUTSIDE_GRANT");
+    expect(await errorCode(await auditor.get("/api/v1/evidence/search?from=2025-01-01"))).toBe("OUTSIDE_GRANT");
+    expect(await errorCode(await auditor.get(`/api/v1/documents/${procedure.document.id}`))).toBe("NOT_FOUND");
+    const item = await auditor.get(`/api/v1/evidence/record/${record}`);
+    expect(item.status).toBe(200);
+    const body = (await item.json()) as { item: { files: { sha256: string }[] }; events: { action: string }[] };
+    expect(body.events.map((e) => e.action)).toContain("record.declared");
+    const file = await auditor.get(`/api/v1/evidence/record/${record}/files/${body.item.files[0]!.sha256}`);
+    expect(file.status).toBe(200);
+    expect(pdfToText(new Uint8Array(await file.arrayBuffer()), tmp.dir)).toContain("知识产权声明");
+    // everything the auditor opened is in the trail
+    const trail = (await (await admin.get("/api/v1/audit/events?limit=500")).json()) as { events: { action: string; actorId: string }[] };
+    const mine = trail.events.filter((e) => e.actorId === auditorUser.id).map((e) => e.action);
+    expect(mine).toEqual(expect.arrayContaining(["evidence.searched", "evidence.opened", "evidence.file_downloaded"]));
+    // the grant ends by itself
+    h.clock.set("2026-03-10T00:00:00Z");
+    expect(await errorCode(await auditor.get("/api/v1/evidence/search"))).toBe("AUDIT_GRANT_REQUIRED");
+    h.clock.set("2026-03-02T01:00:00.000Z");
+  });
+});
+
+describe("evidence matrix", () => {
+  it("counts evidence per clause, names the gaps, and renders a Chinese PDF", async () => {
+    const matrix = (await (await manager.get("/api/v1/evidence/matrix?from=2026-01-01&to=2026-12-31")).json()) as {
+      rows: { clause: string; count: number; byKind: Record<string, number>; gaps: { kind: string }[] }[];
+      summary: { clauses: number; covered: number };
+    };
+    expect(matrix.summary.clauses).toBe(30);
+    const row = (id: string) => matrix.rows.find((r) => r.clause === id)!;
+    expect(row("7.3.2.4")).toMatchObject({ count: 1, byKind: { record: 1 } });
+    expect(row("4.3.2.2").byKind["external-document"]).toBe(1);
+    expect(row("4.3.2.1").byKind["document-revision"]).toBe(1);
+    expect(row("9.3.1").gaps.map((g) => g.kind)).toEqual(["no-evidence"]);
+    const pdf = await manager.get("/api/v1/evidence/matrix?from=2026-01-01&to=2026-12-31&format=pdf");
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    const text = pdfToText(new Uint8Array(await pdf.arrayBuffer()), tmp.dir);
+    expect(text).toContain("知识产权管理体系证据矩阵");
+    expect(text).toContain("入职");
+    expect(text).toContain("没有证据");
+  });
+
+  it("shows an overdue periodic review as a gap", async () => {
+    h.clock.set("2027-06-01T00:00:00Z");
+    const matrix = (await (await manager.get("/api/v1/evidence/matrix")).json()) as { rows: { clause: string; gaps: { kind: string; message: string }[] }[] };
+    const gaps = matrix.rows.find((r) => r.clause === "4.3.2.1")!.gaps;
+    expect(gaps.map((g) => g.kind)).toContain("review-overdue");
+    expect(gaps.find((g) => g.kind === "review-overdue")!.message).toContain(procedure.document.number);
+    h.clock.set("2026-03-02T01:00:00.000Z");
+  });
+});
