@@ -24,6 +24,7 @@ import { pageContext } from "./web/page";
 import { ApiDocsPage } from "./web/pages/api-docs";
 import { webRoutes } from "./web/routes";
 import { documentPages } from "./web/document-routes";
+import { evidencePages } from "./web/evidence-routes";
 import { contractPages } from "./web/contract-routes";
 import { recordPages } from "./web/records-routes";
 import { signaturePages } from "./web/signature-routes";
@@ -128,6 +129,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", signaturePages());
   app.route("/", auditPackagePages());
   app.route("/", documentPages());
+  app.route("/", evidencePages());
   app.route("/", recordPages());
   app.route("/", contractPages());
 
