@@ -15,7 +15,7 @@ import { findUser } from "../users/repo";
 import { today } from "./dates";
 import { checkContentNatures, formatMediaType, paperNatures, type FourNatures } from "./natures";
 import * as repo from "./repo";
-import { recomputeRetention } from "./retention";
+import { retentionFor } from "./retention";
 import type { DeclareRecordInput, ExternalDocumentInput, LinkInput } from "./schemas";
 import { externalTypeClass, LEGAL_ROLES, RECORD_WRITE_ROLES } from "./vocabulary";
 
@@ -126,13 +126,13 @@ export async function insertDeclaredRecord(t: TxContext, input: NewRecord): Prom
   if (!row.contentSha256 && !paperLocation(paper)) {
     throw new DomainError("VALIDATION_FAILED", "A record needs electronic content (a file) or a paper location (archive room, cabinet or box).");
   }
+  Object.assign(row, await retentionFor(t.db, row, cls, links));
   await repo.insertRecord(t.db, row);
   await repo.insertLinks(
     t.db,
     links.map((l) => ({ id: newId("rln"), recordId: row.id, kind: l.kind, targetId: l.targetId, label: l.label ?? null, createdBy: declaredBy, createdAt: now })),
   );
-  const [retention] = await recomputeRetention(t.db, [row.id], now);
-  const declared = { ...row, ...(retention?.after ?? {}) };
+  const declared = row;
   await appendAuditEvent(t.db, t, {
     action: "record.declared",
     objectType: "record",

@@ -47,6 +47,23 @@ export function deriveRetention(
   return { triggerDate, dueOn: record.retainUntil && cls.retentionUnit !== "permanent" ? record.retainUntil : computed };
 }
 
+/** The retention of one record about to be written: looks up events only when its class waits for one. */
+export async function retentionFor(
+  db: Db,
+  record: RetentionRecord,
+  cls: RetentionClass,
+  links: Pick<RecordLinkRow, "kind" | "targetId">[],
+): Promise<Retention> {
+  const events = new Map<string, string>();
+  const trigger = cls.trigger as RetentionTrigger;
+  if (trigger !== "creation" && trigger !== "record-date") {
+    const kind = triggerLinkKind[trigger as EventTrigger];
+    const subjects = links.filter((l) => l.kind === kind).map((l) => l.targetId);
+    for (const e of await repo.findRetentionEvents(db, trigger, subjects)) events.set(`${trigger}:${e.subjectId}`, e.occurredOn);
+  }
+  return deriveRetention(record, cls, links, events);
+}
+
 /**
  * Recomputes trigger date and due date of the given records (in the caller's transaction) and
  * writes those that changed. Returns what changed, for the audit event of the change that caused it.

@@ -317,6 +317,46 @@ async function importOne(t: TxContext, kind: ImportKind, data: Record<string, un
   return row.id;
 }
 
+/** Imports one chunk of rows and records each row's outcome and the batch's counters, in one transaction. */
+async function importChunk(ctx: ServiceContext, batch: ImportBatchRow, rows: ImportRowRow[], isolate: boolean): Promise<{ ok: number; bad: number }> {
+  return inTransaction(ctx, async (t) => {
+    const outcomes: { line: number; status: "imported" | "failed"; objectId: string | null; error: string | null }[] = [];
+    for (const row of rows) {
+      const run = (tx: TxContext) => importOne(tx, batch.kind as ImportKind, row.data as Record<string, unknown>, row.line, batch.filename);
+      if (!isolate) {
+        outcomes.push({ line: row.line, status: "imported", objectId: await run(t), error: null });
+        continue;
+      }
+      try {
+        const objectId = await t.db.transaction((sp) => run({ ...t, db: sp }));
+        outcomes.push({ line: row.line, status: "imported", objectId, error: null });
+      } catch (err) {
+        const mapped = mapDatabaseError(err);
+        outcomes.push({ line: row.line, status: "failed", objectId: null, error: mapped instanceof DomainError ? mapped.message : err instanceof Error ? err.message : String(err) });
+      }
+    }
+    const values = sql.join(
+      outcomes.map((o) => sql`(${o.line}::integer, ${o.status}, ${o.objectId}, ${o.error})`),
+      sql`, `,
+    );
+    await t.db.execute(sql`
+      update ${importRows} set status = v.status, object_id = v.object_id, error = v.error
+      from (values ${values}) as v(line, status, object_id, error)
+      where ${importRows.batchId} = ${batch.id} and ${importRows.line} = v.line`);
+    const ok = outcomes.filter((o) => o.status === "imported").length;
+    const bad = outcomes.length - ok;
+    await t.db
+      .update(importBatches)
+      .set({
+        processedRows: sql`${importBatches.processedRows} + ${ok + bad}`,
+        importedRows: sql`${importBatches.importedRows} + ${ok}`,
+        failedRows: sql`${importBatches.failedRows} + ${bad}`,
+      })
+      .where(eq(importBatches.id, batch.id));
+    return { ok, bad };
+  });
+}
+
 /**
  * Imports the pending rows of a batch in chunks (the queue's csv-import job). Each row has its own
  * savepoint: a row that fails now (say its contract number was taken meanwhile) is marked failed
@@ -339,33 +379,13 @@ export async function processImport(deps: AppDeps, batchId: string, heartbeat: (
       .orderBy(asc(importRows.line))
       .limit(CHUNK);
     if (pending.length === 0) break;
-    await inTransaction(ctx, async (t) => {
-      let ok = 0;
-      let bad = 0;
-      for (const row of pending) {
-        try {
-          const objectId = await t.db.transaction((sp) => importOne({ ...t, db: sp }, batch.kind as ImportKind, row.data as Record<string, unknown>, row.line, batch.filename));
-          await t.db.update(importRows).set({ status: "imported", objectId }).where(and(eq(importRows.batchId, batchId), eq(importRows.line, row.line)));
-          ok++;
-        } catch (err) {
-          const mapped = mapDatabaseError(err);
-          const message = mapped instanceof DomainError ? mapped.message : err instanceof Error ? err.message : String(err);
-          await t.db.update(importRows).set({ status: "failed", error: message }).where(and(eq(importRows.batchId, batchId), eq(importRows.line, row.line)));
-          bad++;
-        }
-      }
-      await t.db
-        .update(importBatches)
-        .set({
-          processedRows: sql`${importBatches.processedRows} + ${ok + bad}`,
-          importedRows: sql`${importBatches.importedRows} + ${ok}`,
-          failedRows: sql`${importBatches.failedRows} + ${bad}`,
-        })
-        .where(eq(importBatches.id, batchId));
-      imported += ok;
-      failed += bad;
-    });
+    // fast path: the whole chunk in one transaction; if any row fails, redo the chunk with a savepoint per row
+    const outcome = await importChunk(ctx, batch, pending, false).catch(() => importChunk(ctx, batch, pending, true));
+    imported += outcome.ok;
+    failed += outcome.bad;
     await heartbeat();
+    // let requests (progress polls above all) in between chunks: the embedded database runs one query at a time
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
   await inTransaction(ctx, async (t) => {
     const [done] = await t.db.update(importBatches).set({ status: "completed", finishedAt: t.clock.now() }).where(eq(importBatches.id, batchId)).returning();
