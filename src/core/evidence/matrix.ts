@@ -15,6 +15,16 @@ export interface EvidenceGap {
   refs: { type: string; id: string; label: string }[];
 }
 
+/** The people an evidence item concerns, by kind (used per row of the matrix). */
+const peopleOf = sql`
+  select unnest(array_remove(array[r.drafted_by, r.approver_id] || r.reviewer_ids, null)) as person from document_revisions r where ev.kind = 'document-revision' and r.id = ev.id
+  union all select declared_by from records where ev.kind in ('record','external-document') and records.id = ev.id
+  union all select target_id from record_links where ev.kind in ('record','external-document') and record_links.record_id = ev.id and record_links.kind = 'user'
+  union all select received_by from external_documents where ev.kind = 'external-document' and external_documents.record_id = ev.id
+  union all select owner_id from contracts where ev.kind = 'contract' and contracts.id = ev.id
+  union all select user_id from signature_request_signers where ev.kind = 'signature-request' and signature_request_signers.request_id = ev.id
+  union all select subject_user_id from signature_requests where ev.kind = 'signature-request' and signature_requests.id = ev.id`;
+
 /** One row of the evidence matrix. */
 export interface MatrixRow {
   clause: string;
@@ -39,21 +49,16 @@ export async function evidenceMatrix(ctx: ServiceContext, period: { from?: strin
   const reader = await requireEvidenceReader(ctx);
   reader.assertWithinGrant(period);
   if (period.from && period.to && period.from > period.to) throw new DomainError("VALIDATION_FAILED", "The period ends before it starts.");
-  const relation = evidenceRelation(reader.access, reader.templateClauses, false);
-  const where = [
-    ...(period.from ? [sql`ev.item_date >= ${period.from}::date`] : []),
-    ...(period.to ? [sql`ev.item_date <= ${period.to}::date`] : []),
-  ];
-  const condition = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  const relation = evidenceRelation(reader.access, reader.templateClauses, false, { from: period.from, to: period.to });
   const perClause = rowsOf<{ clause: string; kind: string; n: number; latest: string | null; people: string[] | null; departments: string[] | null }>(
     await ctx.db.execute(sql`
+      with ev as (select * from ${relation} ev)
       select c.clause, ev.kind, count(distinct ev.id)::int as n, max(ev.item_date)::text as latest,
-        array_agg(distinct p.person) filter (where p.person is not null) as people,
+        array_agg(distinct pp.person) filter (where pp.person is not null) as people,
         array_agg(distinct ev.department_id) filter (where ev.department_id is not null) as departments
-      from ${relation} ev
+      from ev
       cross join lateral unnest(ev.clauses) as c(clause)
-      left join lateral unnest(ev.person_ids) as p(person) on true
-      ${condition}
+      left join lateral (${peopleOf}) pp on true
       group by c.clause, ev.kind`),
   );
   const registry = (await listClauses(ctx.db)).filter((r) => !reader.p.auditScope || !reader.p.auditScope.clauseIds.length || reader.p.auditScope.clauseIds.includes(r.id));

@@ -11,7 +11,6 @@ import type { Classification } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import { requireEvidenceReader, type EvidenceReader } from "./access";
-import { evidenceFilters } from "./search";
 import { evidenceRelation } from "./sources";
 import { EVIDENCE_KINDS, type EvidenceItem, type EvidenceKind, type EvidenceRef, type EvidenceSelection } from "./types";
 
@@ -58,10 +57,9 @@ async function selectRefs(ctx: ServiceContext, reader: EvidenceReader, selection
   reader.assertWithinGrant({ from: selection.from, to: selection.to });
   const numbers = selection.clauses?.length ? reader.clauseNumbersOf(selection.clauses) : undefined;
   if (selection.clauses?.length && numbers === undefined) throw new DomainError("VALIDATION_FAILED", "A clause of the selection is not in the registry.");
-  const where = evidenceFilters({ from: selection.from, to: selection.to }, numbers);
-  const condition = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  const filtered = evidenceRelation(reader.access, reader.templateClauses, false, { from: selection.from, to: selection.to, clauseNumbers: numbers });
   const rows = rowsOf<{ kind: EvidenceKind; id: string }>(
-    await ctx.db.execute(sql`select ev.kind, ev.id from ${relation} ev ${condition} order by ev.item_date, ev.id limit ${MAX_ITEMS + 1}`),
+    await ctx.db.execute(sql`select ev.kind, ev.id from ${filtered} ev order by ev.item_date, ev.id limit ${MAX_ITEMS + 1}`),
   );
   if (rows.length > MAX_ITEMS) throw new DomainError("VALIDATION_FAILED", `More than ${MAX_ITEMS} items match; narrow the clauses or the period.`);
   return rows;

@@ -49,7 +49,7 @@ export function evidenceRoutes() {
     return c.json({ clauses: await listClauses(ctx.db) } as never, 200);
   });
 
-  app.openapi(createRoute({ method: "get", path: "/evidence/search", tags: ["audit retrieval"], summary: "Search everything you may see: documents, records, external documents, contracts, signature requests (audit events for admins)", request: { query: EvidenceSearchQuery }, responses: { 200: json(z.any(), "Hits (total capped at 10 000)"), 401: errors[401], 403: json(z.any(), "AUDIT_GRANT_REQUIRED, OUTSIDE_GRANT") } }), async (c) =>
+  app.openapi(createRoute({ method: "get", path: "/evidence/search", tags: ["audit retrieval"], summary: "Search everything you may see: documents, records, external documents, contracts, signature requests (audit events for admins)", request: { query: EvidenceSearchQuery }, responses: { 200: json(z.any(), "Hits (total capped at 1 000)"), 401: errors[401], 403: json(z.any(), "AUDIT_GRANT_REQUIRED, OUTSIDE_GRANT") } }), async (c) =>
     c.json((await searchEvidence(ctxOf(c), c.req.valid("query"))) as never, 200),
   );
 

@@ -5,7 +5,7 @@ import { recordVisibility } from "../records/access";
 
 /**
  * Who is reading, with what they may read: the classification levels, and for a grant-bound
- * auditor the leaf clause numbers and the period their grant allows.
+ * auditor the leaf clause numbers, the period and the document categories their grant allows.
  */
 export interface EvidenceAccess {
   principal: Principal;
@@ -30,94 +30,222 @@ export function evidenceAccess(p: Principal, allowedClauses: (rowIds: string[]) 
   };
 }
 
-const arr = (values: string[]) => sql`${sql.raw(`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(",")}]`)}::text[]`;
-
-/** Per-branch rule for a grant-bound auditor: readable level, clauses in the grant, date in its period. */
-function auditorRule(a: EvidenceAccess, classification: SQL, clauses: SQL, date: SQL): SQL {
-  if (a.auditorClauses === null || a.levels.length === 0) return sql`false`;
-  const parts: SQL[] = [sql`${classification} = any(${arr(a.levels)})`, sql`${clauses} && ${arr(a.auditorClauses!)}`];
-  if (a.auditorPeriod?.from) parts.push(sql`${date} >= ${a.auditorPeriod.from}::date`);
-  if (a.auditorPeriod?.to) parts.push(sql`${date} <= ${a.auditorPeriod.to}::date`);
-  return sql.join(parts, sql` and `);
+/** Conditions applied inside every branch, so each can use its own indexes. */
+export interface EvidenceFilter {
+  q?: string;
+  kind?: string;
+  /** Leaf clause numbers (already expanded from registry rows). */
+  clauseNumbers?: string[];
+  from?: string;
+  to?: string;
+  person?: string;
+  department?: string;
+  state?: string;
+  classification?: string;
 }
 
+const arr = (values: string[]) => sql`${sql.raw(`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(",")}]`)}::text[]`;
 const isAuditor = (a: EvidenceAccess) => a.auditorClauses !== undefined;
 
+/** One kind of evidence as a SELECT with the relation's columns. */
+interface Branch {
+  kind: SQL;
+  kinds: string[];
+  from: SQL;
+  id: SQL;
+  reference: SQL;
+  title: SQL;
+  clauses: SQL;
+  classification: SQL;
+  /** A plain indexed column where possible, so "newest first" reads an index backwards. */
+  date: SQL;
+  state: SQL;
+  department: SQL;
+  search: SQL;
+  /** The person is involved (author, signer, subject, owner …). */
+  involves: (person: string) => SQL;
+  /** Visibility for people who are not grant-bound auditors. */
+  visible: SQL;
+  /** Extra condition for grant-bound auditors on top of the generic grant rule. */
+  auditorExtra?: SQL;
+}
+
+function conditions(b: Branch, a: EvidenceAccess, f: EvidenceFilter): SQL[] {
+  const where: SQL[] = [];
+  if (isAuditor(a)) {
+    if (a.auditorClauses === null || a.levels.length === 0) return [sql`false`];
+    where.push(sql`${b.classification} = any(${arr(a.levels)})`, sql`${b.clauses} && ${arr(a.auditorClauses!)}`);
+    if (a.auditorPeriod?.from) where.push(sql`${b.date} >= ${a.auditorPeriod.from}::date`);
+    if (a.auditorPeriod?.to) where.push(sql`${b.date} <= ${a.auditorPeriod.to}::date`);
+    if (b.auditorExtra) where.push(b.auditorExtra);
+  } else {
+    where.push(b.visible);
+  }
+  if (f.q) where.push(sql`${b.search} ilike ${`%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`);
+  if (f.clauseNumbers) where.push(f.clauseNumbers.length ? sql`${b.clauses} && ${arr(f.clauseNumbers)}` : sql`false`);
+  if (f.from) where.push(sql`${b.date} >= ${f.from}::date`);
+  if (f.to) where.push(sql`${b.date} <= ${f.to}::date`);
+  if (f.person) where.push(b.involves(f.person));
+  if (f.department) where.push(sql`${b.department} = ${f.department}`);
+  if (f.state) where.push(sql`${b.state} = ${f.state}`);
+  if (f.classification) where.push(sql`${b.classification} = ${f.classification}`);
+  return where;
+}
+
+function select(b: Branch, a: EvidenceAccess, f: EvidenceFilter, topK?: number): SQL {
+  const where = conditions(b, a, f);
+  // with topK each branch returns only its newest k rows, so it can read its date index backwards
+  // (or its trigram index, whichever the planner finds cheaper) instead of sorting every match
+  const top = topK === undefined ? sql`` : sql` order by ${b.date} desc, ${b.id} desc limit ${topK}`;
+  return sql`(select ${b.kind} as kind, ${b.id} as id, ${b.reference} as reference, ${b.title} as title, ${b.clauses} as clauses,
+    ${b.classification} as classification, ${b.date} as item_date, ${b.state} as state, ${b.department} as department_id
+    from ${b.from} where ${sql.join(where, sql` and `)}${top})`;
+}
+
 /**
- * Every piece of evidence the reader may see, as one relation with the same columns per kind:
- * approved document revisions, records, external documents, contracts and signature requests
- * (and, for admins who ask, audit events). Each thing is counted once: a signed template declared
- * as a record is the record; signatures of revisions and contracts belong to those; a contract's
- * own records (signed copy, IP review) belong to the contract. Each branch applies its area's own visibility rule (or the
- * auditor's grant), so what is not visible is neither listed nor counted.
+ * Every piece of evidence the reader may see, as one relation (kind, id, reference, title,
+ * clauses, classification, item_date, state, department_id): approved document revisions, records,
+ * external documents, contracts and signature requests (and, for admins who ask, audit events).
+ * Filters are applied inside each branch together with that area's own visibility rule (or the
+ * auditor's grant), so what is not visible is neither listed nor counted, and each branch can use
+ * its indexes (trigram on the search text, the date index for "newest first").
+ *
+ * Each thing is counted once: a signed template declared as a record is the record; signatures of
+ * revisions and contracts belong to those; a contract's own records (signed copy, IP review)
+ * belong to the contract.
  */
-export function evidenceRelation(a: EvidenceAccess, templateClauses: [string, string][], includeAuditEvents: boolean): SQL {
+export function evidenceRelation(
+  a: EvidenceAccess,
+  templateClauses: [string, string][],
+  includeAuditEvents: boolean,
+  f: EvidenceFilter = {},
+  /** Only the newest k rows of each kind are needed (a page of results newest first). */
+  topK?: number,
+): SQL {
   const p = a.principal;
   const templateMap = templateClauses.length
     ? sql`(values ${sql.join(templateClauses.map(([id, clause]) => sql`(${id}, ${clause})`), sql`, `)}) as tc(template_id, clause)`
     : sql`(select null::text as template_id, null::text as clause where false) as tc`;
 
+  const branches: Branch[] = [];
   const docDate = sql`coalesce(r.effective_date, (r.effective_at at time zone 'Asia/Shanghai')::date, (r.approved_at at time zone 'Asia/Shanghai')::date)`;
-  const docVisible = isAuditor(a)
-    ? sql`${auditorRule(a, sql`d.classification`, sql`c.clauses`, docDate)} and d.category_id = any(${arr(a.auditorCategories ?? [])})`
-    : sql`(d.classification = any(${arr(a.levels)}) or exists (select 1 from document_grants g where g.document_id = d.id and g.user_id = ${p.id}))`;
-  const documents = sql`
-    select 'document-revision'::text as kind, r.id, d.number || ' ' || r.label as reference, d.title, c.clauses,
-      d.classification, ${docDate} as item_date, r.state, d.owner_department_id as department_id,
-      array_remove(array[r.drafted_by, r.approver_id] || r.reviewer_ids, null) as person_ids,
-      d.number || ' ' || d.title || ' ' || coalesce(d.title_en, '') || ' ' || array_to_string(d.keywords, ' ') || ' ' || coalesce(r.text_content, '') as search_text
-    from document_revisions r join documents d on d.id = r.document_id join document_categories c on c.id = d.category_id
-    where r.state in ('approved','effective','superseded','obsolete') and ${docVisible}`;
+  branches.push({
+    kind: sql`'document-revision'::text`,
+    kinds: ["document-revision"],
+    from: sql`document_revisions r join documents d on d.id = r.document_id join document_categories c on c.id = d.category_id`,
+    id: sql`r.id`,
+    reference: sql`d.number || ' ' || r.label`,
+    title: sql`d.title`,
+    clauses: sql`c.clauses`,
+    classification: sql`d.classification`,
+    date: docDate,
+    state: sql`r.state`,
+    department: sql`d.owner_department_id`,
+    search: sql`(d.number || ' ' || d.title || ' ' || coalesce(d.title_en, '') || ' ' || array_to_string(d.keywords, ' ') || ' ' || coalesce(r.text_content, ''))`,
+    involves: (person) => sql`(r.drafted_by = ${person} or r.approver_id = ${person} or ${person} = any(r.reviewer_ids))`,
+    visible: sql`r.state in ('approved','effective','superseded','obsolete') and (d.classification = any(${arr(a.levels)}) or exists (select 1 from document_grants g where g.document_id = d.id and g.user_id = ${p.id}))`,
+    auditorExtra: sql`r.state in ('approved','effective','superseded','obsolete') and d.category_id = any(${arr(a.auditorCategories ?? [])})`,
+  });
 
-  const recordDate = sql`coalesce(x.obtained_on, records.record_date)`;
-  const recordVisible = isAuditor(a)
-    ? auditorRule(a, sql`records.classification`, sql`array[cl.clause]`, recordDate)
-    : sql.join(recordVisibility(p), sql` and `);
-  const recordsBranch = sql`
-    select case when x.record_id is null then 'record' else 'external-document' end::text as kind, records.id, records.number as reference,
-      records.title, array[cl.clause] as clauses, records.classification, ${recordDate} as item_date, records.status as state,
-      records.department_id,
-      array_remove(array[records.declared_by, x.received_by] || coalesce((select array_agg(l.target_id) from record_links l where l.record_id = records.id and l.kind = 'user'), '{}'), null) as person_ids,
-      records.search_text
-    from records join record_classes cl on cl.id = records.class_id left join external_documents x on x.record_id = records.id
-    where records.source_kind not in ('contract','contract-review') and ${recordVisible}`;
+  const recordVisible = sql.join(recordVisibility(p), sql` and `);
+  const recordInvolves = (person: string) =>
+    sql`(records.declared_by = ${person} or exists (select 1 from record_links l where l.record_id = records.id and l.kind = 'user' and l.target_id = ${person}))`;
+  const notContractRecord = sql`records.source_kind not in ('contract','contract-review')`;
+  branches.push({
+    kind: sql`'record'::text`,
+    kinds: ["record"],
+    from: sql`records join record_classes cl on cl.id = records.class_id`,
+    id: sql`records.id`,
+    reference: sql`records.number`,
+    title: sql`records.title`,
+    clauses: sql`array[cl.clause]`,
+    classification: sql`records.classification`,
+    date: sql`records.record_date`,
+    state: sql`records.status`,
+    department: sql`records.department_id`,
+    search: sql`records.search_text`,
+    involves: recordInvolves,
+    visible: sql`${notContractRecord} and not exists (select 1 from external_documents x where x.record_id = records.id) and ${recordVisible}`,
+    auditorExtra: sql`${notContractRecord} and not exists (select 1 from external_documents x where x.record_id = records.id)`,
+  });
+  branches.push({
+    kind: sql`'external-document'::text`,
+    kinds: ["external-document"],
+    from: sql`external_documents x join records on records.id = x.record_id join record_classes cl on cl.id = records.class_id`,
+    id: sql`records.id`,
+    reference: sql`records.number`,
+    title: sql`records.title`,
+    clauses: sql`array[cl.clause]`,
+    classification: sql`records.classification`,
+    date: sql`x.obtained_on`,
+    state: sql`records.status`,
+    department: sql`records.department_id`,
+    search: sql`records.search_text`,
+    involves: (person) => sql`(x.received_by = ${person} or ${recordInvolves(person)})`,
+    visible: recordVisible,
+  });
 
-  const contractDate = sql`coalesce(contracts.signed_on, contracts.effective_on, (contracts.created_at at time zone 'Asia/Shanghai')::date)`;
-  const contractVisible = isAuditor(a)
-    ? auditorRule(a, sql`contracts.classification`, sql`array['4.3.3']`, contractDate)
-    : sql.join(contractVisibility(p), sql` and `);
-  const contractsBranch = sql`
-    select 'contract'::text as kind, contracts.id, contracts.number as reference, contracts.title, array['4.3.3']::text[] as clauses,
-      contracts.classification, ${contractDate} as item_date, contracts.status as state, contracts.department_id,
-      array[contracts.owner_id] as person_ids, contracts.search_text
-    from contracts where ${contractVisible}`;
+  const contractVisible = sql.join(contractVisibility(p), sql` and `);
+  branches.push({
+    kind: sql`'contract'::text`,
+    kinds: ["contract"],
+    from: sql`contracts`,
+    id: sql`contracts.id`,
+    reference: sql`contracts.number`,
+    title: sql`contracts.title`,
+    clauses: sql`array['4.3.3']::text[]`,
+    classification: sql`contracts.classification`,
+    date: sql`coalesce(contracts.signed_on, contracts.effective_on, (contracts.created_at at time zone 'Asia/Shanghai')::date)`,
+    state: sql`contracts.status`,
+    department: sql`contracts.department_id`,
+    search: sql`contracts.search_text`,
+    involves: (person) => sql`contracts.owner_id = ${person}`,
+    visible: contractVisible,
+  });
 
   const srClauses = sql`(case when tc.clause is not null then array[tc.clause]
       when sr.source_kind like 'document-%' then array['4.3.2.1'] when sr.source_kind = 'contract' then array['4.3.3'] else '{}'::text[] end)`;
-  const srDate = sql`(coalesce(sr.completed_at, sr.created_at) at time zone 'Asia/Shanghai')::date`;
-  const srVisible = isAuditor(a)
-    ? sql`sr.status = 'completed' and ${auditorRule(a, sql`sr.classification`, srClauses, srDate)}`
-    : sql`sr.classification = any(${arr(a.levels)}) and (sr.requested_by = ${p.id} or ${p.roles.includes("admin")}
-        or exists (select 1 from signature_request_signers s where s.request_id = sr.id and s.user_id = ${p.id}))`;
-  const signatureBranch = sql`
-    select 'signature-request'::text as kind, sr.id, null::text as reference, sr.title, ${srClauses} as clauses, sr.classification,
-      ${srDate} as item_date, sr.status as state, null::text as department_id,
-      array_remove(array[sr.requested_by, sr.subject_user_id] || coalesce((select array_agg(s.user_id) from signature_request_signers s where s.request_id = sr.id), '{}'), null) as person_ids,
-      sr.title as search_text
-    from signature_requests sr left join ${templateMap} on tc.template_id = sr.template_id
-    where sr.source_kind not in ('document-revision','contract','contract-review')
-      and not exists (select 1 from records dr where dr.source_kind = 'signature-request' and dr.source_id = sr.id)
-      and ${srVisible}`;
+  const ownRequest = sql`sr.source_kind not in ('document-revision','contract','contract-review')
+      and not exists (select 1 from records dr where dr.source_kind = 'signature-request' and dr.source_id = sr.id)`;
+  branches.push({
+    kind: sql`'signature-request'::text`,
+    kinds: ["signature-request"],
+    from: sql`signature_requests sr left join ${templateMap} on tc.template_id = sr.template_id`,
+    id: sql`sr.id`,
+    reference: sql`null::text`,
+    title: sql`sr.title`,
+    clauses: srClauses,
+    classification: sql`sr.classification`,
+    date: sql`(coalesce(sr.completed_at, sr.created_at) at time zone 'Asia/Shanghai')::date`,
+    state: sql`sr.status`,
+    department: sql`null::text`,
+    search: sql`sr.title`,
+    involves: (person) =>
+      sql`(sr.requested_by = ${person} or sr.subject_user_id = ${person} or exists (select 1 from signature_request_signers s where s.request_id = sr.id and s.user_id = ${person}))`,
+    visible: sql`${ownRequest} and sr.classification = any(${arr(a.levels)}) and (sr.requested_by = ${p.id} or ${p.roles.includes("admin")}
+        or exists (select 1 from signature_request_signers s where s.request_id = sr.id and s.user_id = ${p.id}))`,
+    auditorExtra: sql`${ownRequest} and sr.status = 'completed'`,
+  });
 
-  const branches = [documents, recordsBranch, contractsBranch, signatureBranch];
   if (includeAuditEvents && !isAuditor(a) && p.roles.includes("admin")) {
-    branches.push(sql`
-      select 'audit-event'::text as kind, e.seq::text as id, e.action as reference, e.object_type || ' ' || e.object_id as title,
-        '{}'::text[] as clauses, coalesce(v.classification, 'public') as classification, (e.occurred_at at time zone 'Asia/Shanghai')::date as item_date,
-        e.action as state, null::text as department_id, array_remove(array[e.actor_id], null) as person_ids,
-        e.action || ' ' || e.actor_label || ' ' || e.object_type || ' ' || e.object_id || ' ' || e.data::text as search_text
-      from audit_events e left join audit_object_classification v on v.object_type = e.object_type and v.object_id = e.object_id
-      where (v.classification is null or v.classification = any(${arr(a.levels)}))`);
+    branches.push({
+      kind: sql`'audit-event'::text`,
+      kinds: ["audit-event"],
+      from: sql`audit_events e left join audit_object_classification v on v.object_type = e.object_type and v.object_id = e.object_id`,
+      id: sql`e.seq::text`,
+      reference: sql`e.action`,
+      title: sql`e.object_type || ' ' || e.object_id`,
+      clauses: sql`'{}'::text[]`,
+      classification: sql`coalesce(v.classification, 'public')`,
+      date: sql`(e.occurred_at at time zone 'Asia/Shanghai')::date`,
+      state: sql`e.action`,
+      department: sql`null::text`,
+      search: sql`(e.action || ' ' || e.actor_label || ' ' || e.object_type || ' ' || e.object_id || ' ' || e.data::text)`,
+      involves: (person) => sql`e.actor_id = ${person}`,
+      visible: sql`(v.classification is null or v.classification = any(${arr(a.levels)}))`,
+    });
   }
-  return sql`(${sql.join(branches, sql` union all `)})`;
+  const chosen = f.kind ? branches.filter((b) => b.kinds.includes(f.kind!)) : branches;
+  if (chosen.length === 0) return sql`(select null::text as kind, null::text as id, null::text as reference, null::text as title, '{}'::text[] as clauses, null::text as classification, null::date as item_date, null::text as state, null::text as department_id where false)`;
+  return sql`(${sql.join(chosen.map((b) => select(b, a, f, topK)), sql` union all `)})`;
 }
