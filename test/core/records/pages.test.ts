@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { createBasePdf } from "../signatures/support/base-pdf";
+import { startHarness, type Client } from "../../support/app";
+import { declare, expectJson } from "./support";
+
+const h = await startHarness();
+const ipManager = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "confidential" });
+const legal = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "confidential" });
+const ipm = await h.signIn(ipManager);
+const legalClient = await h.signIn(legal);
+const employeeClient = await h.signIn(await h.user({ roles: ["employee"], displayName: "张伟" }));
+
+async function html(res: Response, status = 200): Promise<string> {
+  const text = await res.text();
+  expect(res.status, text.slice(0, 2000)).toBe(status);
+  expect(res.headers.get("content-type")).toContain("text/html");
+  return text;
+}
+
+/** Posts a multipart form as a browser does (with the CSRF field). */
+function multipart(client: Client, path: string, fields: Record<string, string>, file?: { name: string; bytes: Uint8Array; type?: string }) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (file) form.append("file", new File([new Uint8Array(file.bytes)], file.name, { type: file.type ?? "application/pdf" }));
+  form.append("_csrf", client.csrfToken!);
+  return client.request(path, { method: "POST", body: form, headers: { accept: "text/html", "x-csrf-token": "" } });
+}
+
+describe("records pages", () => {
+  it("shows every page of the area in Chinese, and in English on request", async () => {
+    for (const [path, text] of [
+      ["/records", "档案记录"],
+      ["/records/new", "登记记录"],
+      ["/records/plan", "分类方案"],
+      ["/records/external", "外来文件"],
+      ["/records/external/new", "取得时间"],
+      ["/records/cases", "新建案件"],
+      ["/records/holds", "新建法律保全"],
+      ["/records/disposal", "到期处置"],
+      ["/records/import", "CSV 导入"],
+      ["/contracts", "合同台账"],
+      ["/contracts/new", "知识产权条款"],
+    ] as const) {
+      expect(await html(await ipm.get(path, { accept: "text/html" })), path).toContain(text);
+    }
+    const english = await html(await ipm.get("/records/plan?lang=en", { accept: "text/html" }));
+    expect(english).toContain("File plan (record classes and retention)");
+    await ipm.get("/records?lang=zh-CN", { accept: "text/html" });
+    const anonymous = await h.anonymous().get("/records", { accept: "text/html" });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get("location")).toBe("/sign-in?next=%2Frecords");
+  });
+
+  it("declares a record from the form with its file, shows the four natures, and corrects it keeping the old value", async () => {
+    const res = await multipart(
+      ipm,
+      "/records/new",
+      { classId: "rcl_13_2_01", title: "2025 年度内部审核报告", recordDate: "2025-12-20", author: "内审组", classification: "internal", personId: "" },
+      { name: "内审报告.pdf", bytes: await createBasePdf({ pages: 2 }) },
+    );
+    expect(res.status).toBe(303);
+    const location = res.headers.get("location")!;
+    expect(location).toMatch(/^\/records\/rec_[a-z0-9]+\?msg=declared$/);
+    const page = await html(await ipm.get(location, { accept: "text/html" }));
+    expect(page).toMatch(/已登记为记录 R2026-\d{6}/);
+    expect(page).toContain("四性检测");
+    expect(page).toContain("真实性");
+    expect(page).toContain("PDF opens: 2 page(s).");
+
+    const id = location.split("/")[2]!.split("?")[0]!;
+    const noReason = await ipm.form(`/records/${id}/correct`, { title: "新题名", reason: "" });
+    expect(await html(noReason, 400)).toContain("输入有误");
+    const ok = await ipm.form(`/records/${id}/correct`, { title: "2025 年度知识产权内部审核报告", recordDate: "2025-12-20", author: "内审组", classId: "rcl_13_2_01", classification: "internal", paperRoom: "", paperCabinet: "", paperBox: "", reason: "题名不完整" });
+    expect(ok.status).toBe(303);
+    const after = await html(await ipm.get(`/records/${id}?msg=corrected`, { accept: "text/html" }));
+    expect(after).toContain("已更正，原值保留在历史中。");
+    expect(after).toContain("题名不完整");
+    expect(after).toContain("2025 年度内部审核报告");
+    // a file the four natures refuse keeps the form and says why, in Chinese first
+    const refused = await multipart(ipm, "/records/new", { classId: "rcl_13_2_01", title: "加密文件", recordDate: "2025-12-20", author: "x" }, { name: "x.bin", bytes: new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) });
+    const refusedPage = await html(refused, 422);
+    expect(refusedPage).toContain("文件未通过归档检测（四性）");
+    expect(refusedPage).toContain('value="加密文件"');
+  });
+
+  it("files an external document into a case from the form and shows the hold", async () => {
+    const caseRes = await legalClient.form("/records/cases", { title: "商标异议案", kind: "administrative", openedOn: "2026-02-01", classification: "internal", number: "" });
+    expect(caseRes.status).toBe(303);
+    const caseId = caseRes.headers.get("location")!.split("/").pop()!;
+    const res = await multipart(
+      legalClient,
+      "/records/external/new",
+      {
+        docType: "administrative-decision",
+        title: "商标异议决定书",
+        issuer: "国家知识产权局",
+        referenceNumber: "（2026）商标异字第 0001 号",
+        issuedOn: "2026-02-10",
+        obtainedOn: "2026-02-14",
+        arrivalMethod: "post",
+        arrivalDetail: "EMS 1234",
+        receivedBy: legal.id,
+        caseId,
+        classification: "internal",
+      },
+      { name: "异议决定书.pdf", bytes: await createBasePdf({ pages: 1 }) },
+    );
+    expect(res.status).toBe(303);
+    const page = await html(await legalClient.get(res.headers.get("location")!, { accept: "text/html" }));
+    expect(page).toContain("国家知识产权局");
+    expect(page).toContain("2026-02-14");
+    expect(page).toContain('data-testid="hold-tag"');
+    const casePage = await html(await legalClient.get(`/records/cases/${caseId}`, { accept: "text/html" }));
+    expect(casePage).toContain("商标异议决定书");
+    expect(casePage).toContain("案件进行期间，其全部记录处于法律保全中。");
+  });
+
+  it("places a hold by record numbers, shows the report, and refuses a release without a reason", async () => {
+    const r = await declare(ipm, { classId: "rcl_13_2_01", title: "需要保全的记录", classification: "internal" });
+    const placed = await legalClient.form("/records/holds", { matter: "员工仲裁", reason: "仲裁期间保全", scopeKind: "list", numbers: `${r.number}\n` });
+    expect(placed.status).toBe(303);
+    const holdPath = placed.headers.get("location")!;
+    const report = await html(await legalClient.get(holdPath, { accept: "text/html" }));
+    expect(report).toContain("覆盖 1 条记录");
+    expect(report).toContain(r.number);
+    expect(await html(await legalClient.form(`${holdPath}/release`, { reason: "" }), 400)).toContain("Say why");
+    const unknown = await legalClient.form("/records/holds", { matter: "x", reason: "y", scopeKind: "list", numbers: "R2026-999999" });
+    expect(await html(unknown, 404)).toContain("R2026-999999");
+  });
+
+  it("edits a class period from the file plan page (IP manager only) and records an employee's leaving", async () => {
+    const res = await ipm.form("/records/plan/rcl_7_4_1_01", { name: "信息资源与发布审批记录", nameEn: "Information", clause: "7.4.1", retentionAmount: "8", retentionUnit: "years", trigger: "record-date", disposition: "destroy", defaultClassification: "internal", reason: "按新制度调整" });
+    expect(res.status).toBe(303);
+    expect(await html(await ipm.get(res.headers.get("location")!, { accept: "text/html" }))).toContain("已保存");
+    const forbidden = await legalClient.form("/records/plan/rcl_7_4_1_01", { name: "x", nameEn: "x", clause: "7.4.1", retentionAmount: "1", retentionUnit: "years", trigger: "record-date", disposition: "destroy", reason: "x" });
+    expect(await html(forbidden, 403)).toContain("您没有执行此操作的权限");
+    const leaver = await h.user({ displayName: "离职者" });
+    const left = await ipm.form("/records/plan/employment-end", { subjectId: leaver.id, occurredOn: "2026-01-15" });
+    expect(left.status).toBe(303);
+    expect(await html(await ipm.get(left.headers.get("location")!, { accept: "text/html" }))).toContain("已记录");
+  });
+
+  it("proposes a disposal from the due list and approves it with a password on the disposal page", async () => {
+    const old = await declare(ipm, { classId: "rcl_13_4_01", title: "2012 年纠正措施（纸质）", recordDate: "2012-05-01", classification: "internal" });
+    const due = await html(await ipm.get("/records/disposal", { accept: "text/html" }));
+    expect(due).toContain(old.number);
+    const proposed = await ipm.form("/records/disposals", { recordIds: [old.id], action: "destroy", reason: "期满", recipient: "" });
+    expect(proposed.status).toBe(303);
+    const path = proposed.headers.get("location")!.split("?")[0]!;
+    const wrong = await ipm.form(`${path}/decision`, { decision: "approved", password: "wrong password!" });
+    expect(await html(wrong, 401)).toContain("密码不正确");
+    expect((await ipm.form(`${path}/decision`, { decision: "approved", password: ipManager.password, comment: "同意" })).status).toBe(303);
+    expect((await legalClient.form(`${path}/decision`, { decision: "approved", password: legal.password })).status).toBe(303);
+    const done = await html(await ipm.get(path, { accept: "text/html" }));
+    expect(done).toContain("已完成");
+    expect(done).toContain("下载销毁证明（PDF）");
+    const none = await ipm.form("/records/disposals", { action: "destroy", reason: "x" });
+    expect(await html(none, 400)).toContain("choose at least one due record");
+  });
+
+  it("imports a CSV from the form and shows a progress bar that refreshes until done", async () => {
+    const csv = new TextEncoder().encode("类别代码,题名,日期,责任者,库房\nR-13.2-01,导入的记录,2020-01-01,内审组,档案室 A\nR-13.2-01,坏日期,2020-13-01,内审组,档案室 A\n");
+    const res = await multipart(ipm, "/records/import", { kind: "records", mode: "valid-rows" }, { name: "records.csv", bytes: csv, type: "text/csv" });
+    expect(res.status).toBe(303);
+    const path = res.headers.get("location")!;
+    let page = "";
+    for (let i = 0; i < 200; i++) {
+      page = await html(await ipm.get(path, { accept: "text/html" }));
+      if (!page.includes('http-equiv="refresh"')) break;
+      expect(page).toContain("<progress");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(page).toContain("已完成");
+    expect(page).toContain('<progress max="2" value="2"');
+    expect(page).toContain("共 2 行：已导入 1 行，出错 1 行");
+    expect(page).toContain("2020-13-01");
+    const gbk = await multipart(ipm, "/records/import", { kind: "records", mode: "valid-rows" }, { name: "gbk.csv", bytes: new Uint8Array([0xc0, 0xe0, 0xb1, 0xf0, 0x0a]), type: "text/csv" });
+    expect(await html(gbk, 422)).toContain("文件不是 UTF-8 编码");
+  });
+
+  it("refuses forms without the CSRF field, and pages of others' objects answer 404", async () => {
+    const res = await ipm.form("/records/holds", { matter: "x", reason: "y", numbers: "" }, { csrf: false });
+    expect(res.status).toBe(403);
+    const secret = await declare(ipm, { classId: "rcl_9_3_1_01", title: "机密", classification: "secret" });
+    expect(await html(await employeeClient.get(`/records/${secret.id}`, { accept: "text/html" }), 404)).toContain("页面不存在");
+    expect((await expectJson<{ total: number }>(await employeeClient.get("/api/v1/records"), 200)).total).toBe(0);
+  });
+});
