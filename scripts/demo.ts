@@ -14,7 +14,9 @@ import { loadConfig } from "../src/config";
 import { silentLogger } from "../src/core/context";
 import { ensureInitialAdmin } from "../src/core/users/service";
 import { DemoClient } from "./demo/http-client";
+import { auditPackageDemo } from "./demo/audit";
 import { documentDemo } from "./demo/documents";
+import { evidenceMatrixDemo } from "./demo/evidence";
 import { signatureDemo } from "./demo/signatures";
 
 /** Demo users' passwords (documented in demo.json so a person can sign in and look around). */
@@ -125,6 +127,14 @@ async function main(): Promise<void> {
 
     demo.documents = await step("controlled documents: a procedure drafted, reviewed, approved, revised (B supersedes A); IP manual generated", () =>
       documentDemo(baseUrl, outDir, demo),
+    );
+
+    demo.evidenceMatrix = await step("evidence matrix for the year: every clause with its evidence and gaps (evidence-matrix.pdf)", () =>
+      evidenceMatrixDemo(baseUrl, outDir, demo),
+    );
+
+    demo.auditPackage = await step("audit package: the auditor, under a grant, exports clauses 7.3.2.4 and 4.3.2.2; the offline verifier checks it", () =>
+      auditPackageDemo(baseUrl, outDir, demo),
     );
 
     const chain = await step("verify the audit chain over HTTP (as the auditor)", async () => {
