@@ -1,3 +1,4 @@
+import { classificationLabels, type Classification } from "../auth/permissions";
 import { PACKAGE_PATHS, type Manifest } from "./manifest";
 
 /** What the README states about the package (everything but the manifest's file list). */
@@ -19,6 +20,7 @@ function selectionText(s: ReadmeFacts["selection"], locale: "zh" | "en"): string
 export function readmeText(f: ReadmeFacts): string {
   const root = f.certificates.root;
   const p = PACKAGE_PATHS;
+  const level = classificationLabels[f.classification as Classification] ?? { zh: f.classification, en: f.classification };
   const zh = `审核包说明
 ==========
 
@@ -30,7 +32,7 @@ export function readmeText(f: ReadmeFacts): string {
   选取范围：      ${selectionText(f.selection, "zh")}
   证据项：        ${f.totals.items} 项，文件 ${f.totals.evidenceFiles} 个，共 ${f.totals.evidenceBytes} 字节；其中已签名 PDF ${f.totals.signedPdfs} 个
   审计事件：      ${f.auditTrail.events} 条（审计链头：第 ${f.auditTrail.chainHead.seq} 条，哈希 ${f.auditTrail.chainHead.hash}）
-  密级：          ${f.classification}（本包按其中最高密级保管）
+  密级：          ${level.zh}（本包按其中最高密级保管）
 
 根证书 SHA-256 指纹（请与通过其他途径独立获得的指纹逐字比对，例如机构公布的 /pki/ca.pem 或书面确认）：
 
@@ -83,7 +85,7 @@ This archive is an audit evidence package of ${f.organisation.nameEn ?? f.organi
   Selection:      ${selectionText(f.selection, "en")}
   Evidence:       ${f.totals.items} item(s), ${f.totals.evidenceFiles} file(s), ${f.totals.evidenceBytes} bytes; ${f.totals.signedPdfs} signed PDF(s)
   Audit events:   ${f.auditTrail.events} (chain head at export: event ${f.auditTrail.chainHead.seq}, hash ${f.auditTrail.chainHead.hash})
-  Classification: ${f.classification} (keep the package at its highest classification)
+  Classification: ${level.en} (keep the package at its highest classification)
 
 SHA-256 fingerprint of the root certificate. Compare it character by character with a fingerprint
 you obtained independently (the organisation's published /pki/ca.pem, or a written confirmation):

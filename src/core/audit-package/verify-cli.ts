@@ -29,6 +29,11 @@ function formatLine(c: CheckLine): string {
  * Chinese and English. Returns the exit code: 0 all good, 1 something does not match, 2 usage.
  */
 export async function runVerifyPackage(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  // piped into head or less and closed early: stop quietly, as other command-line tools do
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(1);
+    throw err;
+  });
   let values: { "root-fingerprint"?: string; json?: boolean; help?: boolean };
   let positionals: string[];
   try {

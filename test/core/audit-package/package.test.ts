@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { requestAuditPackage } from "../../../src/core/audit-package/service";
 import { verifyAuditPackage } from "../../../src/core/audit-package/verify-package";
 import { revokeAuditorGrant } from "../../../src/core/evidence/grants";
-import { hashEvent } from "../../../src/core/audit/chain";
+import { hashEvent, type AuditEventContent } from "../../../src/core/audit/chain";
 import { queryEvents } from "../../../src/core/audit/repo";
 import type { Manifest } from "../../../src/core/audit-package/manifest";
 import type { PdfSignatureReportFile } from "../../../src/core/audit-package/reports";
@@ -126,7 +126,7 @@ describe("export", () => {
     const events = lines.map((l) => JSON.parse(l) as { seq: number; objectType: string; objectId: string; prevHash: string; hash: string; occurredAt: string });
     expect(events.length).toBe(manifest.auditTrail.events);
     expect(events.some((e) => e.objectType === "record" && e.objectId === f.judgmentId)).toBe(true);
-    for (const e of events) expect(hashEvent(e.prevHash, { ...(e as never), occurredAt: new Date(e.occurredAt) })).toBe(e.hash);
+    for (const e of events) expect(hashEvent(e.prevHash, { ...(e as unknown as AuditEventContent), occurredAt: new Date(e.occurredAt) })).toBe(e.hash);
     const objects = new Set(manifest.items.flatMap((i) => i.auditObjects.map((o) => `${o.type}:${o.id}`)));
     for (const e of events) expect(objects.has(`${e.objectType}:${e.objectId}`)).toBe(true);
     expect(manifest.auditTrail.chainHead).toEqual(finished.chainHead);
