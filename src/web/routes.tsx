@@ -269,11 +269,19 @@ export function webRoutes() {
     const ctx = ctxOf(c);
     requireRole(ctx, "admin");
     const before = Number(c.req.query("before")) || undefined;
-    const events = await listAuditEvents(ctx, { beforeSeq: before, limit: 100 });
+    const filter = {
+      objectType: c.req.query("objectType") || undefined,
+      objectId: c.req.query("objectId") || undefined,
+      actorId: c.req.query("actorId") || undefined,
+      action: c.req.query("action") || undefined,
+    };
+    const events = await listAuditEvents(ctx, { ...filter, beforeSeq: before, limit: 100 });
     const chain = c.req.query("verify") ? await verifyAuditChain(ctx.db) : null;
     const last = events[events.length - 1];
-    const olderHref = events.length === 100 && last ? `/audit?before=${last.seq}` : null;
-    return c.html(<AuditPage page={pageContext(c)} events={events} chain={chain} olderHref={olderHref} />);
+    const keep = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
+    if (last) keep.set("before", String(last.seq));
+    const olderHref = events.length === 100 && last ? `/audit?${keep}` : null;
+    return c.html(<AuditPage page={pageContext(c)} events={events} chain={chain} olderHref={olderHref} filter={filter} />);
   });
 
   return app;

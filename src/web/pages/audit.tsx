@@ -4,12 +4,13 @@ import type { ChainReport } from "../../core/audit/service";
 import { Layout, type PageContext } from "../layout";
 
 /** The audit trail, newest first, with the chain verification result when asked for. */
-export const AuditPage: FC<{ page: PageContext; events: AuditEventRow[]; chain: ChainReport | null; olderHref: string | null }> = ({
-  page,
-  events,
-  chain,
-  olderHref,
-}) => {
+export const AuditPage: FC<{
+  page: PageContext;
+  events: AuditEventRow[];
+  chain: ChainReport | null;
+  olderHref: string | null;
+  filter: { objectType?: string; objectId?: string; actorId?: string; action?: string };
+}> = ({ page, events, chain, olderHref, filter }) => {
   const { t } = page;
   return (
     <Layout page={page} title={t("audit_title")}>
@@ -19,6 +20,27 @@ export const AuditPage: FC<{ page: PageContext; events: AuditEventRow[]; chain: 
           {t("audit_verify")}
         </a>
       </p>
+      <form class="card grid" method="get" action="/audit">
+        <label>
+          {t("audit_object")} (type)
+          <input name="objectType" value={filter.objectType ?? ""} />
+        </label>
+        <label>
+          {t("audit_object")} (id)
+          <input name="objectId" value={filter.objectId ?? ""} />
+        </label>
+        <label>
+          {t("audit_who")} (user id)
+          <input name="actorId" value={filter.actorId ?? ""} />
+        </label>
+        <label>
+          {t("audit_action")}
+          <input name="action" value={filter.action ?? ""} />
+        </label>
+        <div>
+          <button type="submit">{t("ev_search")}</button>
+        </div>
+      </form>
       {chain && (
         <div class={`flash ${chain.ok ? "ok" : "error"}`} data-testid="chain-report">
           {chain.ok
@@ -49,7 +71,9 @@ export const AuditPage: FC<{ page: PageContext; events: AuditEventRow[]; chain: 
                 <code>{e.action}</code>
               </td>
               <td>
-                {e.objectType} <span class="muted">{e.objectId}</span>
+                <a href={`/audit?objectType=${encodeURIComponent(e.objectType)}&objectId=${encodeURIComponent(e.objectId)}`}>
+                  {e.objectType} <span class="muted">{e.objectId}</span>
+                </a>
               </td>
               <td class="muted">{e.ip ?? ""}</td>
               <td>
