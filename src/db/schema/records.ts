@@ -112,6 +112,8 @@ export const records = pgTable(
     index("records_due_idx").on(t.dueOn),
     index("records_trigger_idx").on(t.triggerDate),
     index("records_date_idx").on(t.recordDate),
+    // evidence search by clause within a period: the classes of the clause, then the date range
+    index("records_class_date_idx").on(t.classId, t.recordDate),
     index("records_content_idx").on(t.contentSha256),
     index("records_source_idx").on(t.sourceKind, t.sourceId),
     index("records_search_trgm").using("gin", sql`${t.searchText} gin_trgm_ops`),
@@ -213,6 +215,7 @@ export const externalDocuments = pgTable(
     ),
     check("external_documents_obtained", sql`${t.obtainedOn} >= ${t.issuedOn}`),
     index("external_documents_case_idx").on(t.caseId),
+    index("external_documents_obtained_idx").on(t.obtainedOn),
   ],
 );
 

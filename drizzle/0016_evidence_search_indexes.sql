@@ -1,0 +1,2 @@
+CREATE INDEX "external_documents_obtained_idx" ON "external_documents" USING btree ("obtained_on");--> statement-breakpoint
+CREATE INDEX "records_class_date_idx" ON "records" USING btree ("class_id","record_date");
