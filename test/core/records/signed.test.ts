@@ -46,8 +46,8 @@ describe("records from the signing service", () => {
     const record = found.items[0]!;
     expect(record.classCode).toBe("R-7.3.2.4-02");
     expect(record.record).toMatchObject({ sourceKind: "signature-request", sourceId: request.id, dueOn: null });
-    expect(record.record.natures.authenticity.status).toBe("pass");
-    expect(record.record.natures.authenticity.detail).toMatch(/2 signature\(s\) verified/);
+    expect(record.record.natures.authenticity!.status).toBe("pass");
+    expect(record.record.natures.authenticity!.detail).toMatch(/2 signature\(s\) verified/);
     const [req] = await h.deps.db.select().from(signatureRequests).where(eq(signatureRequests.id, request.id));
     expect(record.record.contentSha256).toBe(req!.finalSha256);
     // the employee sees their own declaration among the records
