@@ -16,6 +16,7 @@ import { ensureInitialAdmin } from "../src/core/users/service";
 import { DemoClient } from "./demo/http-client";
 import { auditPackageDemo } from "./demo/audit";
 import { documentDemo } from "./demo/documents";
+import { recordsDemo } from "./demo/records";
 import { evidenceMatrixDemo } from "./demo/evidence";
 import { signatureDemo } from "./demo/signatures";
 
@@ -127,6 +128,10 @@ async function main(): Promise<void> {
 
     demo.documents = await step("controlled documents: a procedure drafted, reviewed, approved, revised (B supersedes A); IP manual generated", () =>
       documentDemo(baseUrl, outDir, demo),
+    );
+
+    demo.records = await step("records: a court judgment filed into its case under legal hold; an approved destruction with its certificate; a contract through IP review to e-signing", () =>
+      recordsDemo(baseUrl, outDir, demo),
     );
 
     demo.evidenceMatrix = await step("evidence matrix for the year: every clause with its evidence and gaps (evidence-matrix.pdf)", () =>
