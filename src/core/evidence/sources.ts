@@ -66,6 +66,11 @@ interface Branch {
   involves: (person: string) => SQL;
   /** Visibility for people who are not grant-bound auditors. */
   visible: SQL;
+  /**
+   * The clause filter in a form an index can serve (e.g. the record's class id among the classes of
+   * those clauses), used besides the generic `clauses && …` test.
+   */
+  byClauses?: (clauseNumbers: SQL) => SQL;
   /** Extra condition for grant-bound auditors on top of the generic grant rule. */
   auditorExtra?: SQL;
 }
@@ -82,7 +87,10 @@ function conditions(b: Branch, a: EvidenceAccess, f: EvidenceFilter): SQL[] {
     where.push(b.visible);
   }
   if (f.q) where.push(sql`${b.search} ilike ${`%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`);
-  if (f.clauseNumbers) where.push(f.clauseNumbers.length ? sql`${b.clauses} && ${arr(f.clauseNumbers)}` : sql`false`);
+  if (f.clauseNumbers) {
+    if (!f.clauseNumbers.length) where.push(sql`false`);
+    else where.push(b.byClauses ? b.byClauses(arr(f.clauseNumbers)) : sql`${b.clauses} && ${arr(f.clauseNumbers)}`);
+  }
   if (f.from) where.push(sql`${b.date} >= ${f.from}::date`);
   if (f.to) where.push(sql`${b.date} <= ${f.to}::date`);
   if (f.person) where.push(b.involves(f.person));
@@ -165,6 +173,7 @@ export function evidenceRelation(
     department: sql`records.department_id`,
     search: sql`records.search_text`,
     involves: recordInvolves,
+    byClauses: (numbers) => sql`records.class_id = any(array(select id from record_classes where clause = any(${numbers})))`,
     visible: sql`${notContractRecord} and not exists (select 1 from external_documents x where x.record_id = records.id) and ${recordVisible}`,
     auditorExtra: sql`${notContractRecord} and not exists (select 1 from external_documents x where x.record_id = records.id)`,
   });
@@ -182,6 +191,7 @@ export function evidenceRelation(
     department: sql`records.department_id`,
     search: sql`records.search_text`,
     involves: (person) => sql`(x.received_by = ${person} or ${recordInvolves(person)})`,
+    byClauses: (numbers) => sql`records.class_id = any(array(select id from record_classes where clause = any(${numbers})))`,
     visible: recordVisible,
   });
 
