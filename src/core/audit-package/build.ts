@@ -27,6 +27,7 @@ import {
   type ManifestItemFile,
   type PackageFileKind,
 } from "./manifest";
+import { readAhead } from "./read-ahead";
 import { readmeText } from "./readme";
 import { signatureReportText, type PdfSignatureReportFile } from "./reports";
 import { ensurePackageSeal, sealContent } from "./seal";
@@ -38,6 +39,10 @@ import { zipStream, type ZipEntry } from "./zip/writer";
  * export needs bounded by this figure whatever the package's size.
  */
 export const PDF_VERIFY_LIMIT = 256 * 1024 * 1024;
+
+/** How far reading stored files may run ahead of writing the package. */
+const READ_AHEAD_BYTES = 16 * 1024 * 1024;
+const BYTE_RANGE = Buffer.from("/ByteRange", "latin1");
 
 /** How often progress is written while bytes stream. */
 const PROGRESS_INTERVAL_MS = 500;
@@ -196,50 +201,90 @@ export async function buildAuditPackage(ctx: ServiceContext, input: BuildPackage
     return { name: path, data: bytes };
   };
 
-  /** Streams one stored blob, checking its SHA-256 and size, holding it when it is a PDF to verify. */
-  const streamBlob = (item: EvidenceItem, file: ManifestItemFile, held: { pdf: Uint8Array[] | null }) =>
-    async function* (): AsyncGenerator<Uint8Array> {
+  // the distinct blobs in the order they go into the package, read ahead of the writer
+  const distinct = planned.flatMap(({ item, files }) => files.filter((f) => f.first).map(({ file }) => ({ item, file })));
+  async function* blobChunks(): AsyncGenerator<{ index: number; chunk: Uint8Array | null }> {
+    for (let index = 0; index < distinct.length; index++) {
+      const { item, file } = distinct[index]!;
       const stream = await deps.storage.get(file.sha256).catch((err: unknown) => {
         if (err instanceof DomainError && err.code === "NOT_FOUND") throw missingFile(item, file.filename, file.sha256);
         throw err;
       });
-      const hash = createHash("sha256");
-      let size = 0;
-      let first = true;
-      for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-        if (first) {
-          first = false;
-          const isPdf = Buffer.from(chunk.subarray(0, 5)).toString("latin1") === "%PDF-";
-          held.pdf = isPdf && file.size <= PDF_VERIFY_LIMIT ? [] : null;
-          if (isPdf && file.size > PDF_VERIFY_LIMIT) {
-            file.signatureReport = { skipped: `PDF larger than ${PDF_VERIFY_LIMIT / 1024 / 1024} MiB: verify it with pdfsig or Acrobat` };
-          }
+      for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) yield { index, chunk };
+      yield { index, chunk: null };
+    }
+  }
+  const chunks = readAhead(blobChunks(), (c) => c.chunk?.byteLength ?? 0, READ_AHEAD_BYTES);
+
+  /**
+   * Streams the `index`-th distinct blob, checking its SHA-256 and size; a PDF that carries a
+   * signature (a /ByteRange) is handed to `held` for verification once it has streamed.
+   */
+  async function* streamBlob(index: number, held: { pdf: Buffer | null }): AsyncGenerator<Uint8Array> {
+    const { file } = distinct[index]!;
+    const hash = createHash("sha256");
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let isPdf = false;
+    let signed = false;
+    let tail = Buffer.alloc(0);
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done || next.value.index !== index) throw new Error(`the stored bytes of ${file.sha256} ended out of order`);
+      const chunk = next.value.chunk;
+      if (chunk === null) break;
+      if (size === 0) {
+        isPdf = Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(5, chunk.byteLength)).toString("latin1") === "%PDF-";
+        if (isPdf && file.size > PDF_VERIFY_LIMIT) {
+          file.signatureReport = { skipped: `PDF larger than ${PDF_VERIFY_LIMIT / 1024 / 1024} MiB: verify it with pdfsig or Acrobat` };
         }
-        hash.update(chunk);
-        size += chunk.byteLength;
-        if (held.pdf) held.pdf.push(chunk);
-        progress.bytesDone += chunk.byteLength;
-        yield chunk;
-        await report();
       }
-      const actual = hash.digest("hex");
-      if (actual !== file.sha256 || size !== file.size) {
-        await recordIntegrityIncident(ctx, file.sha256, "hash-mismatch", actual);
-        throw integrityFailure(file.sha256, actual);
+      hash.update(chunk);
+      size += chunk.byteLength;
+      if (isPdf && file.size <= PDF_VERIFY_LIMIT) {
+        // the chunks are kept by reference (no copy) until the end shows whether they are needed
+        parts.push(chunk);
+        if (!signed) {
+          const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          signed = view.includes(BYTE_RANGE) || Buffer.concat([tail, view.subarray(0, BYTE_RANGE.length - 1)]).includes(BYTE_RANGE);
+          tail = Buffer.from(view.subarray(Math.max(0, view.length - (BYTE_RANGE.length - 1))));
+        }
       }
-    };
+      progress.bytesDone += chunk.byteLength;
+      yield chunk;
+      await report();
+    }
+    const actual = hash.digest("hex");
+    if (actual !== file.sha256 || size !== file.size) {
+      await recordIntegrityIncident(ctx, file.sha256, "hash-mismatch", actual);
+      throw integrityFailure(file.sha256, actual);
+    }
+    // signatures are found by their /ByteRange in the raw bytes (as the PDF inspector finds them):
+    // a PDF without one has none and is not parsed at all
+    held.pdf = signed ? Buffer.concat(parts) : null;
+  }
 
   async function* entries(): AsyncGenerator<ZipEntry> {
+    try {
+      yield* packageEntries();
+    } finally {
+      // stops reading ahead when the package fails half-way
+      await chunks.return(undefined);
+    }
+  }
+
+  async function* packageEntries(): AsyncGenerator<ZipEntry> {
+    let index = 0;
     for (const { item, files } of planned) {
       for (const { file, first } of files) {
         if (!first) continue;
-        const held: { pdf: Uint8Array[] | null } = { pdf: null };
-        yield { name: file.path, data: streamBlob(item, file, held)(), size: file.size };
+        const held: { pdf: Buffer | null } = { pdf: null };
+        yield { name: file.path, data: streamBlob(index++, held), size: file.size };
         manifestFiles.push({ path: file.path, kind: "evidence", sha256: file.sha256, size: file.size, mediaType: file.mediaType });
         progress.filesDone++;
-        if (held.pdf) {
-          const bytes = Buffer.concat(held.pdf);
-          held.pdf = null;
+        const bytes = held.pdf;
+        held.pdf = null;
+        if (bytes) {
           const verification = verifyPdfSignatures(bytes, { trustAnchors: [pki.root.certificate] });
           if (verification.isPdf && !verification.encrypted && verification.signatures.length > 0) {
             const signatures = [];

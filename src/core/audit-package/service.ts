@@ -9,7 +9,7 @@ import { inTransaction, type RequestMeta, type ServiceContext } from "../context
 import { DomainError, mapDatabaseError, notFound } from "../errors";
 import { findActiveGrant, withAuditScope } from "../evidence/grants";
 import { resolveEvidence } from "../evidence/resolve";
-import type { EvidenceSelection } from "../evidence/types";
+import type { EvidenceItem, EvidenceSelection } from "../evidence/types";
 import { ensureBlob } from "../files/repo";
 import { enqueueJob } from "../jobs/queue";
 import type { JobContext } from "../jobs/runner";
@@ -18,6 +18,27 @@ import * as repo from "./repo";
 
 /** The job kind that builds a package. */
 export const AUDIT_PACKAGE_JOB = "audit-package";
+
+/**
+ * Items resolved when a package was asked for, handed to its job when the job runs in this process
+ * within a minute (the usual case: the request kicks the runner), so a large selection is not
+ * resolved twice. A job that runs later or elsewhere resolves again. Bounded to a few entries.
+ */
+const resolvedAtRequest = new Map<string, { items: EvidenceItem[]; at: number }>();
+const HANDOFF_MS = 60_000;
+const HANDOFF_MAX = 8;
+
+function handOver(packageId: string, items: EvidenceItem[]): void {
+  const now = Date.now();
+  for (const [id, entry] of resolvedAtRequest) if (now - entry.at > HANDOFF_MS || resolvedAtRequest.size >= HANDOFF_MAX) resolvedAtRequest.delete(id);
+  resolvedAtRequest.set(packageId, { items, at: now });
+}
+
+function takeOver(packageId: string): EvidenceItem[] | undefined {
+  const entry = resolvedAtRequest.get(packageId);
+  resolvedAtRequest.delete(packageId);
+  return entry && Date.now() - entry.at <= HANDOFF_MS ? entry.items : undefined;
+}
 
 /**
  * Who may export an audit package at all (what goes in is then limited by what they may see):
@@ -106,6 +127,7 @@ export async function requestAuditPackage(ctx: ServiceContext, input: EvidenceSe
       data: { selection, items: items.length, grantId },
     });
   });
+  handOver(row.id, items);
   return row;
 }
 
@@ -142,7 +164,7 @@ export async function runAuditPackageJob({ ctx: system, job, heartbeat }: JobCon
     const { p, grantId } = await assertMayExport(ctx);
     await repo.updatePackage(ctx.db, packageId, { status: "running", startedAt: ctx.clock.now(), updatedAt: ctx.clock.now(), error: null, errorCode: null });
     const selection = row.selection as EvidenceSelection;
-    const items = await resolveEvidence(ctx, selection);
+    const items = takeOver(packageId) ?? (await resolveEvidence(ctx, selection));
     const head = (await findHead(ctx.db)) ?? { seq: 0, hash: GENESIS_HASH };
     const built = await buildAuditPackage(ctx, {
       packageId,
