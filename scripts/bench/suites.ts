@@ -103,4 +103,16 @@ export const suites: readonly Suite[] = [
     },
     run: async (ctx) => (await import("./evidence-search")).runEvidenceSearchBench(ctx),
   },
+  {
+    name: "audit-package",
+    description: "Audit-package export of N records (≈ 256 KiB PDFs, 1 % signed) vs zip -0 of the same files: throughput and peak RSS",
+    options: {
+      records: "records in the package (default 2000, ≈ 500 MB)",
+      "size-kb": "size of each record in KiB (default 256)",
+      "signed-every": "every n-th record is a signed PDF (default 100; 0 = none)",
+      runs: "timed runs per variant (default 3)",
+      warmup: "untimed runs per variant first (default 1)",
+    },
+    run: async (ctx) => (await import("./audit-package")).runAuditPackageBench(ctx),
+  },
 ];
