@@ -383,3 +383,49 @@ describe("integrity", () => {
     expect((await stat(blobPath)).size).toBe(original.length);
   });
 });
+
+describe("pages", () => {
+  it("lists the packages with the export form (clauses from the registry), in Chinese and English", async () => {
+    const res = await f.manager.get("/audit/packages", { accept: "text/html" });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("导出新的审核包");
+    expect(html).toMatch(/name="clauses" value="7\.3\.2\.4"/);
+    expect(html).toContain(`/audit/packages/${requested.id}`);
+    expect(html).toContain("已完成");
+    const en = await (await f.manager.get("/audit/packages?lang=en", { accept: "text/html" })).text();
+    expect(en).toContain("Export a new audit package");
+    await f.manager.get("/audit/packages?lang=zh-CN", { accept: "text/html" });
+  });
+
+  it("takes the results chosen on the search page, exports them from the form, and shows the package with its progress bar and script", async () => {
+    const form = await (await f.manager.get(`/audit/packages?ref=external-document:${f.judgmentId}&ref=bogus`, { accept: "text/html" })).text();
+    expect(form).toContain(`value="external-document:${f.judgmentId}"`);
+    expect(form).toContain("已选定 1 项证据");
+    const posted = await f.manager.form("/audit/packages", { ref: `external-document:${f.judgmentId}`, from: "", to: "" });
+    expect(posted.status).toBe(303);
+    const location = posted.headers.get("location")!;
+    expect(location).toMatch(/^\/audit\/packages\/apk_/);
+    const id = location.split("/").pop()!;
+    await runExport(h, f.manager, id);
+    const page = await (await f.manager.get(location, { accept: "text/html" })).text();
+    expect(page).toMatch(/<progress[^>]*max="1"[^>]*value="1"/);
+    expect(page).toContain('<script src="/static/audit-package.js" defer="">');
+    // no inline script: the CSP allows scripts from 'self' only
+    expect(page.match(/<script(?![^>]*\ssrc=)[^>]*>/g) ?? []).toEqual([]);
+    expect(page).toContain(`/api/v1/audit/packages/${id}/download`);
+    const script = await f.manager.get("/static/audit-package.js");
+    expect(script.headers.get("content-type")).toContain("text/javascript");
+    expect(await script.text()).toContain("data-status-url");
+  });
+
+  it("shows an empty selection as an error on the form, and someone else's package as not found", async () => {
+    const res = await f.manager.form("/audit/packages", { from: "", to: "" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('class="flash error"');
+    expect(html).toContain("The selection is empty");
+    const other = await h.signIn(await h.user({ roles: ["ip-manager"], clearance: "secret" }));
+    expect((await other.get(`/audit/packages/${requested.id}`, { accept: "text/html" })).status).toBe(404);
+  });
+});
