@@ -194,12 +194,7 @@ export function recordPages() {
     const query = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v));
     const parsed = RecordQuery.safeParse(query);
     const base = parsed.success ? parsed.data : {};
-    const results = base.externalType
-      ? await searchRecordList(ctx, base, { limit: 200, offset: 0 })
-      : await Promise.all((["court-judgment", "administrative-decision", "lawyer-letter", "other"] as const).map((externalType) => searchRecordList(ctx, { ...base, externalType }, { limit: 200, offset: 0 }))).then((all) => ({
-          total: all.reduce((n, r) => n + r.total, 0),
-          items: all.flatMap((r) => r.items).sort((a, b) => b.record.declaredAt.getTime() - a.record.declaredAt.getTime()),
-        }));
+    const results = await searchRecordList(ctx, { ...base, sourceKind: "external-document" }, { limit: 200, offset: 0 });
     return c.html(<ExternalDocumentsPage page={pageContext(c)} rows={results.items} query={query} canFile={hasRole(p, ...LEGAL_ROLES, "ip-staff")} />);
   });
   const externalPage = async (c: AppContext, values: Record<string, string>, flash?: Flash, status = 200) => {

@@ -99,7 +99,3 @@ export async function listJobs(db: Db, kind: string, limit = 10): Promise<JobRow
   return db.select().from(jobs).where(eq(jobs.kind, kind)).orderBy(desc(jobs.createdAt)).limit(limit);
 }
 
-export async function findJobByKey(db: Db, dedupeKey: string): Promise<JobRow | undefined> {
-  const [row] = await db.select().from(jobs).where(eq(jobs.dedupeKey, dedupeKey)).limit(1);
-  return row;
-}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { JobRow } from "../../db/schema/jobs";
 import { systemContext, type AppDeps, type ServiceContext } from "../context";
-import { claimNextJob, enqueueJob, extendLease, failJob, finishJob, listJobs } from "./queue";
+import { claimNextJob, enqueueJob, extendLease, failJob, finishJob } from "./queue";
 
 /** What a job handler gets: a system context, the job, and a way to keep its lease while it works. */
 export interface JobContext {
@@ -116,10 +116,5 @@ export class JobRunner {
   /** Runs work that was just enqueued without waiting for the next tick. */
   kick(): void {
     setImmediate(() => void this.runDue().catch((err) => this.deps.logger.error("job runner failed", { error: String(err) })));
-  }
-
-  /** The latest runs of a kind. */
-  recent(kind: string, limit = 10) {
-    return listJobs(this.deps.db, kind, limit);
   }
 }

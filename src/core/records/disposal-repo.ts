@@ -106,11 +106,6 @@ export async function listUnfinishedDisposals(db: Db): Promise<DisposalRow[]> {
   return db.select().from(disposals).where(eq(disposals.status, "executing"));
 }
 
-export async function isPurged(db: Db, sha256: string): Promise<boolean> {
-  const [row] = await db.select({ at: blobPurges.purgedAt }).from(blobPurges).where(eq(blobPurges.sha256, sha256)).limit(1);
-  return !!row?.at;
-}
-
 export async function listPurgedShas(db: Db, shas: string[]): Promise<Set<string>> {
   if (shas.length === 0) return new Set();
   const rows = await db.select({ sha256: blobPurges.sha256 }).from(blobPurges).where(inArray(blobPurges.sha256, shas));

@@ -2,7 +2,7 @@ import type { DestructionRecordRow, DisposalRow, RecordRow } from "../../db/sche
 import { newId } from "../../lib/ids";
 import { queryEvents } from "../audit/repo";
 import { appendAuditEvent } from "../audit/service";
-import { requirePrincipal, requireRole } from "../auth/guard";
+import { requireRole } from "../auth/guard";
 import { CLASSIFICATIONS, classificationRank, clearedFor, hasRole, visibleClassifications, type Classification } from "../auth/permissions";
 import { requireReauth } from "../auth/service";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
@@ -507,7 +507,6 @@ export async function disposalCertificateRecordId(ctx: ServiceContext, id: strin
 /** Opens the transfer package of a completed transfer. */
 export async function openTransferPackage(ctx: ServiceContext, id: string) {
   const d = await loadVisibleDisposal(ctx, id);
-  requirePrincipal(ctx);
   if (d.action !== "transfer" || !d.exportSha256) throw new DomainError("INVALID_STATE", "Only a completed transfer has an export package.");
   await ctx.db.transaction((tx) => appendAuditEvent(tx, ctx, { action: "disposal.package_downloaded", objectType: "disposal", objectId: id, data: { sha256: d.exportSha256 } }));
   return { disposal: d, stream: await ctx.storage.get(d.exportSha256) };

@@ -167,8 +167,6 @@ function securityOf(format: ContentFormat, bytes: Uint8Array, maxBytes: number):
 export interface Provenance {
   /** e.g. "uploaded by 李娜 (li.na)", "signed in Custos: request sig_…". */
   description: string;
-  /** Content produced and signed by Custos itself (a completed signature request). */
-  signedInCustos?: boolean;
 }
 
 /**

@@ -33,11 +33,6 @@ export async function findClass(db: Db, id: string, forUpdate = false): Promise<
   return row;
 }
 
-export async function findClassByCode(db: Db, code: string): Promise<RecordClassRow | undefined> {
-  const [row] = await db.select().from(recordClasses).where(eq(recordClasses.code, code)).limit(1);
-  return row;
-}
-
 export async function findClassByTemplate(db: Db, templateId: string): Promise<RecordClassRow | undefined> {
   const [row] = await db.select().from(recordClasses).where(eq(recordClasses.templateId, templateId)).limit(1);
   return row;
@@ -118,11 +113,6 @@ export async function listActiveRecordIdsLinkedTo(db: Db, kind: string, targetId
   return [...new Set(rows.map((r) => r.id))];
 }
 
-/** Other records whose content is the same blob (content addressing shares bytes). */
-export async function listRecordsWithContent(db: Db, sha256: string): Promise<Pick<RecordRow, "id" | "number" | "status">[]> {
-  return db.select({ id: records.id, number: records.number, status: records.status }).from(records).where(eq(records.contentSha256, sha256));
-}
-
 /** Sets the derived retention columns of many records at once. */
 export async function setRetention(db: Db, rows: { id: string; triggerDate: string | null; dueOn: string | null }[], at: Date): Promise<void> {
   if (rows.length === 0) return;
@@ -168,6 +158,7 @@ export function recordQueryConditions(q: RecordQuery): SQL[] {
   if (q.externalType) {
     where.push(exists(sql`(select 1 from ${externalDocuments} where ${externalDocuments.recordId} = ${records.id} and ${externalDocuments.docType} = ${q.externalType})`));
   }
+  if (q.sourceKind) where.push(eq(records.sourceKind, q.sourceKind));
   if (q.dateFrom) where.push(gte(records.recordDate, q.dateFrom));
   if (q.dateTo) where.push(lte(records.recordDate, q.dateTo));
   if (q.triggerFrom) where.push(gte(records.triggerDate, q.triggerFrom));
@@ -287,10 +278,6 @@ export async function upsertRetentionEvent(db: Db, row: RetentionEventRow): Prom
     });
 }
 
-export async function deleteRetentionEvent(db: Db, trigger: string, subjectId: string): Promise<void> {
-  await db.delete(retentionEvents).where(and(eq(retentionEvents.trigger, trigger), eq(retentionEvents.subjectId, subjectId)));
-}
-
 // ── case files ────────────────────────────────────────────────────────────────
 
 export async function insertCase(db: Db, row: CaseFileRow): Promise<void> {
@@ -311,10 +298,6 @@ export async function listCases(db: Db, visible: string[]): Promise<(CaseFileRow
     .where(inArray(caseFiles.classification, visible))
     .orderBy(desc(caseFiles.openedOn), desc(caseFiles.createdAt));
   return rows.map((r) => ({ ...r.c, ownerName: r.ownerName }));
-}
-
-export async function updateCase(db: Db, id: string, patch: Partial<CaseFileRow>): Promise<void> {
-  await db.update(caseFiles).set(patch).where(eq(caseFiles.id, id));
 }
 
 // ── legal holds ───────────────────────────────────────────────────────────────

@@ -124,6 +124,7 @@ export const RecordQuery = z
     linkedUserId: opt(z.string()),
     ipAsset: opt(z.string()),
     externalType: opt(z.enum(EXTERNAL_DOCUMENT_TYPES)),
+    sourceKind: opt(z.string().trim().max(60)).openapi({ description: "How records came in: upload, paper, external-document, signature-request, contract, contract-review, import, disposal" }),
     dateFrom: opt(isoDate),
     dateTo: opt(isoDate),
     triggerFrom: opt(isoDate).openapi({ description: "Retention trigger on or after (e.g. employment ended in 2025: 2025-01-01)" }),
