@@ -73,3 +73,30 @@ describe("PKI endpoints", () => {
     expect(out).toBe("");
   });
 });
+
+describe("verification of foreign and broken PDFs over HTTP", () => {
+  it("answers every corpus file with a report or a clear 4xx, never a 500", async () => {
+    const { readdir, readFile } = await import("node:fs/promises");
+    const dir = new URL("../../../../../shared/corpus/pdf/", import.meta.url);
+    const client = await h.signIn(await h.user());
+    const files = (await readdir(dir)).filter((f) => f.endsWith(".pdf"));
+    expect(files.length).toBeGreaterThan(20);
+    const outcomes: Record<string, string> = {};
+    for (const name of files) {
+      const res = await client.request("/api/v1/signatures/verify", {
+        method: "POST",
+        headers: { "content-type": "application/pdf" },
+        body: new Uint8Array(await readFile(new URL(name, dir))),
+      });
+      expect(res.status, name).toBeLessThan(500);
+      const body = (await res.json()) as { ok?: boolean; error?: { code: string } };
+      outcomes[name] = res.status === 200 ? (body.ok ? "valid" : "invalid") : body.error!.code;
+    }
+    expect(outcomes["pyhanko-minimal-aes256.pdf"]).toBe("PDF_ENCRYPTED");
+    expect(outcomes["qpdf-bad1.pdf"]).toBe("NOT_A_PDF");
+    expect(outcomes["pyhanko-minimal.pdf"]).toBe("NO_SIGNATURES");
+    // signed by other tools with certificates Custos does not trust: a report, not valid
+    expect(outcomes["node-signpdf-signed.pdf"]).toBe("invalid");
+    expect(outcomes["pyhanko-coverage-anomalies-tail-uncovered.pdf"]).toBe("invalid");
+  });
+});
