@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
-import { caseFiles, type CaseFileRow } from "../../db/schema/records";
+import { eq, sql } from "drizzle-orm";
 import { rowsOf } from "../../db/migrate";
-import { sql } from "drizzle-orm";
+import { caseFiles, type CaseFileRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
 import { appendAuditEvent } from "../audit/service";
 import { requireRole } from "../auth/guard";

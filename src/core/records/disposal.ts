@@ -45,11 +45,10 @@ export async function listDueRecords(ctx: ServiceContext) {
   const ids = rows.map((r) => r.record.id);
   const holds = await holdsCovering(ctx.db, ids);
   const open = new Map((await drepo.findOpenDisposalsOf(ctx.db, ids)).map((o) => [o.recordId, o.number]));
-  const seesMatter = hasRole(p, ...HOLD_READ_ROLES);
   return rows
     .map((r) => ({
       ...r,
-      holds: (holds.get(r.record.id) ?? []).map((h) => ({ id: h.id, matter: seesMatter ? h.matter : null })),
+      holds: (holds.get(r.record.id) ?? []).map((h) => ({ id: h.id, matter: h.matter })),
       inDisposal: open.get(r.record.id) ?? null,
     }))
     .sort((a, b) => (a.record.dueOn ?? "").localeCompare(b.record.dueOn ?? ""));

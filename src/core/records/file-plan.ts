@@ -97,7 +97,6 @@ export async function updateRecordClass(ctx: ServiceContext, id: string, patch: 
     const next = { ...before };
     for (const key of EDITABLE) if (patch[key] !== undefined) (next as Record<string, unknown>)[key] = patch[key];
     if (next.retentionUnit === "permanent") next.retentionAmount = null;
-    if (patch.templateId !== undefined) next.templateId = patch.templateId ?? null;
     checkPeriod(next);
     await checkTemplate(next.templateId);
     const changed = EDITABLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]));

@@ -49,7 +49,7 @@ export const DisposalPage: FC<{
                   <td>
                     {d.record.title}
                     {d.holds.length > 0 && (
-                      <span class="tag bad" title={d.holds.map((h) => h.matter ?? "").join("; ")}>
+                      <span class="tag bad" title={d.holds.map((h) => h.matter).join("; ")}>
                         {t("disp_held")}
                       </span>
                     )}
