@@ -24,6 +24,7 @@ import {
   ExternalDocumentInput,
   HoldInput,
   LinkInput,
+  Paging,
   ProposeDisposalInput,
   RecordClassInput,
   RecordClassPatch,
@@ -104,10 +105,12 @@ export function recordPages() {
     const p = requirePrincipal(ctx);
     const query = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v));
     const parsed = RecordQuery.safeParse(query);
+    const page = Paging.safeParse(query);
+    const paging = page.success ? { limit: 100, offset: page.data.offset } : { limit: 100, offset: 0 };
     const flash: Flash | undefined = parsed.success ? undefined : { kind: "error", text: errorText(validationError(parsed.error), c.get("locale")) };
-    const result = await searchRecordList(ctx, parsed.success ? parsed.data : {}, { limit: 200, offset: 0 });
+    const result = await searchRecordList(ctx, parsed.success ? parsed.data : {}, paging);
     const classes = await listFilePlan(ctx);
-    return c.html(<RecordSearchPage page={pageContext(c)} query={query} result={result} classes={classes} canDeclare={hasRole(p, ...RECORD_WRITE_ROLES)} flash={flash} />);
+    return c.html(<RecordSearchPage page={pageContext(c)} query={query} result={result} paging={paging} classes={classes} canDeclare={hasRole(p, ...RECORD_WRITE_ROLES)} flash={flash} />);
   });
 
   // ── declare ──

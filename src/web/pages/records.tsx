@@ -158,10 +158,11 @@ export const RecordSearchPage: FC<{
   page: PageContext;
   query: Record<string, string>;
   result: { total: number; items: (RecordListRow & { underHold: boolean })[] };
+  paging: { limit: number; offset: number };
   classes: RecordClassRow[];
   canDeclare: boolean;
   flash?: Flash;
-}> = ({ page, query, result, classes, canDeclare, flash }) => {
+}> = ({ page, query, result, paging, classes, canDeclare, flash }) => {
   const { t } = page;
   return (
     <Layout page={page} title={t("rec_title")} flash={flash}>
@@ -220,6 +221,10 @@ export const RecordSearchPage: FC<{
       </form>
       <p class="muted">{t("rec_total", { n: result.total })}</p>
       <RecordTable page={page} rows={result.items} testId="records" />
+      <p>
+        {paging.offset > 0 && <a href={`/records?${new URLSearchParams({ ...query, offset: String(Math.max(0, paging.offset - paging.limit)) })}`}>{t("rec_previous")}</a>}{" "}
+        {paging.offset + paging.limit < result.total && <a href={`/records?${new URLSearchParams({ ...query, offset: String(paging.offset + paging.limit) })}`}>{t("rec_next")}</a>}
+      </p>
     </Layout>
   );
 };

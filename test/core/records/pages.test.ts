@@ -178,6 +178,28 @@ describe("records pages", () => {
     expect(await html(gbk, 422)).toContain("文件不是 UTF-8 编码");
   });
 
+  it("pages through long result lists", async () => {
+    const lines = ["类别代码,题名,日期,责任者,库房", ...Array.from({ length: 101 }, (_, i) => `R-13.4-01,分页测试 ${i},2019-01-01,质量部,档案室 D`)];
+    const started = await expectJson<{ batch: { id: string } }>(
+      await ipm.request("/api/v1/imports?kind=records&filename=paging.csv", { method: "POST", headers: { "content-type": "text/csv" }, body: new TextEncoder().encode(lines.join("\n")) }),
+      202,
+    );
+    for (let i = 0; i < 400; i++) {
+      const b = await expectJson<{ batch: { status: string } }>(await ipm.get(`/api/v1/imports/${started.batch.id}`), 200);
+      if (b.batch.status === "completed") break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const first = await html(await ipm.get(`/records?q=${encodeURIComponent("分页测试")}`, { accept: "text/html" }));
+    expect(first).toContain("共 101 条");
+    expect(first).not.toContain("上一页");
+    const next = /href="(\/records\?[^"]*offset=100[^"]*)">下一页/.exec(first)?.[1];
+    expect(next).toBeTruthy();
+    const second = await html(await ipm.get(next!.replaceAll("&amp;", "&"), { accept: "text/html" }));
+    expect(second).toContain("上一页");
+    expect(second).not.toContain("下一页");
+    expect(second.match(/分页测试 \d+/g)).toHaveLength(1);
+  });
+
   it("refuses forms without the CSRF field, and pages of others' objects answer 404", async () => {
     const res = await ipm.form("/records/holds", { matter: "x", reason: "y", numbers: "" }, { csrf: false });
     expect(res.status).toBe(403);
