@@ -1,6 +1,7 @@
 import { unzipSync } from "fflate";
 import type { ServiceContext } from "../context";
 import { DomainError } from "../errors";
+import { integrityFailure } from "../storage/hashing";
 import { inspectPdfSignatures } from "../signatures/pdf/index";
 import { signablePageCount } from "../signatures/requests/create";
 import { verifyUploadedPdf } from "../signatures/verify";
@@ -178,7 +179,9 @@ export interface Provenance {
 export async function checkContentNatures(
   ctx: ServiceContext,
   input: { sha256: string; size: number; missingMetadata: string[]; provenance: Provenance },
+  options: { openLimit?: number } = {},
 ): Promise<FourNatures> {
+  if (input.size > (options.openLimit ?? OPEN_LIMIT)) return largeContentNatures(ctx, input);
   const bytes = await ctx.storage.getBytes(input.sha256);
   const format = detectFormat(bytes);
   const usable = usabilityOf(format, bytes);
@@ -217,6 +220,77 @@ export async function checkContentNatures(
       `The file cannot be declared as a record: ${blocking.map((k) => `${k} — ${natures[k].detail}`).join(" ")}`,
       { natures },
     );
+  }
+  return natures;
+}
+
+/** Files larger than this are not opened whole at declaration: re-hashed as a stream and recognised by their first bytes. */
+export const OPEN_LIMIT = 256 * 1024 * 1024;
+
+async function readHead(ctx: ServiceContext, sha256: string, n: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = (await ctx.storage.get(sha256)).getReader();
+  try {
+    while (size < n) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(parts).subarray(0, n);
+}
+
+/**
+ * The four natures of a file too large to open in memory: its bytes are re-hashed as a stream
+ * (integrity), its type is recognised from its first bytes; what could not be checked (opening it,
+ * encryption, signatures) is recorded as a warning rather than passed.
+ */
+async function largeContentNatures(
+  ctx: ServiceContext,
+  input: { sha256: string; size: number; missingMetadata: string[]; provenance: Provenance },
+): Promise<FourNatures> {
+  const fixity = await ctx.storage.verify(input.sha256);
+  if (!fixity.ok) throw integrityFailure(input.sha256, fixity.actualSha256);
+  const head = await readHead(ctx, input.sha256, 64 * 1024);
+  const text = Buffer.from(head.subarray(0, 1024)).toString("latin1");
+  const format: ContentFormat = text.includes("%PDF-")
+    ? "pdf"
+    : startsWith(head, 0x50, 0x4b, 0x03, 0x04)
+      ? "zip"
+      : startsWith(head, 0x89, 0x50, 0x4e, 0x47)
+        ? "png"
+        : startsWith(head, 0xff, 0xd8, 0xff)
+          ? "jpeg"
+          : startsWith(head, 0x49, 0x49, 0x2a, 0x00) || startsWith(head, 0x4d, 0x4d, 0x00, 0x2a)
+            ? "tiff"
+            : startsWith(head, 0xd0, 0xcf, 0x11, 0xe0)
+              ? "ole"
+              : "unknown";
+  const mb = Math.round(input.size / 1048576);
+  const security: NatureCheck =
+    input.size > ctx.config.maxUploadBytes
+      ? fail(`The file is larger than the ${Math.round(ctx.config.maxUploadBytes / 1048576)} MB allowed.`)
+      : format === "ole" || format === "unknown"
+        ? fail("This type of file is not allowed as record content (allowed: PDF, DOCX, XLSX, OFD, PNG, JPEG, TIFF, UTF-8 text).")
+        : warn(`${format === "zip" ? "A ZIP container (DOCX, XLSX or OFD)" : format.toUpperCase()} of ${mb} MB: recognised from its header; too large to be scanned for encryption at declaration.`);
+  const natures: FourNatures = {
+    checkedAt: ctx.clock.now().toISOString(),
+    format,
+    sha256: input.sha256,
+    size: input.size,
+    authenticity: warn(`Provenance: ${input.provenance.description}. Too large (${mb} MB) to verify embedded signatures at declaration.`),
+    integrity: input.missingMetadata.length
+      ? fail(`Required metadata missing: ${input.missingMetadata.join(", ")}.`)
+      : pass(`SHA-256 ${input.sha256}; stored bytes re-hashed as a stream; required metadata present.`),
+    usability: warn(`Not opened at declaration (${mb} MB, over the ${Math.round(OPEN_LIMIT / 1048576)} MB opened in memory); the type was recognised from the first bytes.`),
+    security,
+  };
+  if (security.status === "fail" || natures.integrity.status === "fail") {
+    throw new DomainError("UNREADABLE_CONTENT", `The file cannot be declared as a record: ${security.status === "fail" ? `security — ${security.detail}` : `integrity — ${natures.integrity.detail}`}`, { natures });
   }
   return natures;
 }

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { systemContext } from "../../../src/core/context";
 import { compareClauses } from "../../../src/core/records/file-plan";
+import { checkContentNatures } from "../../../src/core/records/natures";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { records } from "../../../src/db/schema/records";
 import { createBasePdf } from "../signatures/support/base-pdf";
@@ -133,6 +135,16 @@ describe("declaring records: the four natures", () => {
     expect(await refuse(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0xff]), "program.bin")).toMatch(/not allowed/);
     expect(await refuse(new TextEncoder().encode("%PDF-1.7\nnot really a pdf"), "broken.pdf")).toMatch(/usability — The PDF does not open/);
     expect(await refuse(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), "broken.docx")).toMatch(/not allowed|does not unzip/);
+  });
+
+  it("does not open very large files in memory: re-hashed as a stream, recognised by their header, the rest a warning", async () => {
+    const ctx = systemContext(h.deps);
+    const pdf = await createBasePdf({ pages: 1, padToBytes: 300_000 });
+    const put = await h.deps.storage.put(pdf);
+    const natures = await checkContentNatures(ctx, { sha256: put.sha256, size: put.size, missingMetadata: [], provenance: { description: "test" } }, { openLimit: 100_000 });
+    expect(natures).toMatchObject({ format: "pdf", integrity: { status: "pass" }, usability: { status: "warn" }, security: { status: "warn" }, authenticity: { status: "warn" } });
+    const junk = await h.deps.storage.put(new Uint8Array(200_000).fill(7));
+    await expect(checkContentNatures(ctx, { sha256: junk.sha256, size: junk.size, missingMetadata: [], provenance: { description: "test" } }, { openLimit: 100_000 })).rejects.toThrow(/not allowed/);
   });
 
   it("refuses bad input with a clear 4xx and stores nothing", async () => {
