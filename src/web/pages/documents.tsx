@@ -1,10 +1,11 @@
 import type { FC } from "hono/jsx";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
-import { CLASSIFICATIONS, classificationLabels, type Classification } from "../../core/auth/permissions";
+import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { DepartmentRow } from "../../core/organisation/repo";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import { pick, type MessageKey } from "../i18n";
+import { ClassificationSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 type Person = { id: string; displayName: string; username: string; departmentId: string | null };
@@ -81,14 +82,7 @@ export const DocumentRegisterPage: FC<{
         </label>
         <label>
           {t("doc_classification")}
-          <select name="classification">
-            <option value="">{t("doc_any")}</option>
-            {CLASSIFICATIONS.map((c) => (
-              <option value={c} selected={query.classification === c}>
-                {pick(locale, classificationLabels[c])}
-              </option>
-            ))}
-          </select>
+          <ClassificationSelect page={page} value={query.classification} blank={t("doc_any")} />
         </label>
         <label>
           {t("doc_effectiveFrom")}
@@ -192,13 +186,7 @@ export const NewDocumentPage: FC<{
         </label>
         <label>
           {t("doc_classification")}
-          <select name="classification">
-            {CLASSIFICATIONS.map((c) => (
-              <option value={c} selected={(values.classification ?? "internal") === c}>
-                {pick(locale, classificationLabels[c])}
-              </option>
-            ))}
-          </select>
+          <ClassificationSelect page={page} value={values.classification ?? "internal"} />
         </label>
         <label>
           {t("doc_reviewInterval")}

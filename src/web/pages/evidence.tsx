@@ -2,13 +2,14 @@ import type { FC } from "hono/jsx";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { AuditorGrantRow, ClauseRow } from "../../db/schema/evidence";
 import type { DocumentCategoryRow } from "../../db/schema/documents";
-import { CLASSIFICATIONS, classificationLabels, type Classification } from "../../core/auth/permissions";
+import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { DepartmentRow } from "../../core/organisation/repo";
 import type { MatrixRow } from "../../core/evidence/matrix";
 import type { EvidenceHit } from "../../core/evidence/search";
 import { SEARCH_KINDS } from "../../core/evidence/search";
 import type { EvidenceItem } from "../../core/evidence/types";
 import { pick, type MessageKey } from "../i18n";
+import { ClassificationSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 const kindLabel = (page: PageContext, kind: string) => page.t(`ev_kind_${kind.replace(/-/g, "_")}` as MessageKey);
@@ -92,14 +93,7 @@ export const EvidenceSearchPage: FC<{
         </label>
         <label>
           {t("doc_classification")}
-          <select name="classification">
-            <option value="">{t("ev_any")}</option>
-            {CLASSIFICATIONS.map((c) => (
-              <option value={c} selected={query.classification === c}>
-                {pick(locale, classificationLabels[c])}
-              </option>
-            ))}
-          </select>
+          <ClassificationSelect page={page} value={query.classification} blank={t("ev_any")} />
         </label>
         <div>
           <button type="submit">{t("ev_search")}</button>
@@ -396,13 +390,7 @@ export const AuditorGrantsPage: FC<{
           </label>
           <label>
             {t("ev_maxClassification")}
-            <select name="maxClassification">
-              {CLASSIFICATIONS.map((c) => (
-                <option value={c} selected={c === "internal"}>
-                  {pick(locale, classificationLabels[c])}
-                </option>
-              ))}
-            </select>
+            <ClassificationSelect page={page} name="maxClassification" value="internal" />
           </label>
           <button type="submit">{t("ev_grant")}</button>
         </form>

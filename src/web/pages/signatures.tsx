@@ -1,9 +1,10 @@
 import type { FC } from "hono/jsx";
-import { CLASSIFICATIONS, classificationLabels } from "../../core/auth/permissions";
+import { classificationLabels } from "../../core/auth/permissions";
 import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import type { SignatureReport } from "../../core/signatures/verify";
 import { pick, type MessageKey } from "../i18n";
+import { ClassificationSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
@@ -167,13 +168,7 @@ export const NewSignatureRequestPage: FC<{
         )}
         <label>
           {t("sig_classification")}
-          <select name="classification">
-            {CLASSIFICATIONS.map((c) => (
-              <option value={c} selected={(values.classification ?? "internal") === c}>
-                {pick(locale, classificationLabels[c])}
-              </option>
-            ))}
-          </select>
+          <ClassificationSelect page={page} value={values.classification ?? "internal"} />
         </label>
         <label>
           {t("sig_due")}
