@@ -53,7 +53,7 @@ export async function openCaseFile(ctx: ServiceContext, input: CaseInput): Promi
     await appendAuditEvent(t.db, t, { action: "case.opened", objectType: "case", objectId: row.id, data: { after: row } });
     await insertHold(t, {
       matter: `${row.number} ${row.title}`,
-      reason: `Open case file ${row.number}: records of the dispute must be kept until it is closed (10.2).`,
+      reason: `案件 ${row.number} 进行中，纠纷相关记录须保存至结案（10.2）。Open case file: its records are kept until it is closed.`,
       ownerId,
       scope: { kind: "query", query: { caseId: row.id } },
       caseId: row.id,
@@ -106,7 +106,7 @@ export async function closeCaseFile(ctx: ServiceContext, id: string, input: { cl
       data: { before: { status: c.status }, after: { status: "closed", closedOn: input.closedOn, outcome: input.outcome } },
     });
     const hold = await repo.findActiveCaseHold(t.db, id);
-    if (hold) await releaseHoldIn(t, hold.id, `Case ${c.number} closed on ${input.closedOn}: ${input.outcome}`);
+    if (hold) await releaseHoldIn(t, hold.id, `案件 ${c.number} 于 ${input.closedOn} 结案：${input.outcome}（Case closed）`);
     await applyRetentionEvent(t, { trigger: "case-closed", subjectId: id, occurredOn: input.closedOn, note: input.outcome });
   });
 }

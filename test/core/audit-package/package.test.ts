@@ -186,6 +186,10 @@ describe("offline verifier", () => {
     expect(r.out).toContain("the manifest signature is valid");
     expect(r.out).toContain(independentFingerprint);
     expect(r.out).toContain("结果 RESULT: 通过 PASS");
+    const json = custos(["verify-package", packagePath, "--json"]);
+    expect(json.status).toBe(0);
+    const parsed = JSON.parse(json.out) as { ok: boolean; rootFingerprint: string; counts: { fail: number } };
+    expect(parsed).toMatchObject({ ok: true, rootFingerprint: independentFingerprint, counts: { fail: 0 } });
   });
 
   it("names the one file whose byte changed", async () => {
