@@ -53,6 +53,10 @@ export interface AuditScope {
   endsAt: Date;
   /** The document categories the grant reaches: those named, narrowed to those whose clauses it covers. */
   documentCategoryIds: string[];
+  /** The record classes whose clause the grant covers (all of them when it names no clause). */
+  recordClassIds: string[];
+  /** Whether the grant covers contracts (clause 4.3.3). */
+  coversContracts: boolean;
 }
 
 /** The signed-in person as every permission check sees them. */

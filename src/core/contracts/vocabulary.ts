@@ -108,4 +108,8 @@ export const CONTRACT_WRITE_ROLES = ["legal", "ip-manager", "ip-staff"] as const
 /** Who may do an IP review. */
 export const REVIEWER_ROLES = ["legal", "ip-manager"] as const;
 /** Who sees every contract within their clearance (owners always see their own). */
-export const CONTRACT_READ_ROLES = ["admin", "top-manager", "ip-manager", "ip-staff", "legal", "auditor"] as const;
+/** The clause the register evidences. */
+export const CONTRACT_CLAUSE = "4.3.3";
+
+/** Roles that read the whole register within their clearance (auditors read it through their grant). */
+export const CONTRACT_READ_ROLES = ["admin", "top-manager", "ip-manager", "ip-staff", "legal"] as const;

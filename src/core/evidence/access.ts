@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../../db/migrate";
-import { appendAuditEvent } from "../audit/service";
 import { requirePrincipal } from "../auth/guard";
 import { isGrantBoundAuditor, type Principal } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { DomainError } from "../errors";
 import { listTemplates } from "../templates/index";
 import { clauseInRow, listClauses } from "./clauses";
+import { auditGrantRead } from "./grants";
 import { evidenceAccess, type EvidenceAccess } from "./sources";
 
 /** Someone allowed to read evidence, with what they may read and how their reading is recorded. */
@@ -60,12 +60,7 @@ export async function requireEvidenceReader(ctx: ServiceContext): Promise<Eviden
       }
       if (to && scope.periodTo && to > scope.periodTo) throw new DomainError("OUTSIDE_GRANT", `Your audit grant ends at ${scope.periodTo}; ask up to then.`);
     },
-    async recordAccess(action, data) {
-      if (!bound) return;
-      await ctx.db.transaction((tx) =>
-        appendAuditEvent(tx, ctx, { action, objectType: "audit_grant", objectId: p.auditScope!.grantId, data }),
-      );
-    },
+    recordAccess: (action, data) => auditGrantRead(ctx, action, data),
   };
 }
 

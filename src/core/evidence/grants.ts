@@ -2,6 +2,8 @@ import { and, desc, eq, gt, isNull, lte } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { auditorGrants, clauses, type AuditorGrantRow } from "../../db/schema/evidence";
 import { documentCategories } from "../../db/schema/documents";
+import { recordClasses } from "../../db/schema/records";
+import { CONTRACT_CLAUSE } from "../contracts/vocabulary";
 import { users } from "../../db/schema/users";
 import { newId } from "../../lib/ids";
 import { appendAuditEvent } from "../audit/service";
@@ -30,16 +32,22 @@ export async function withAuditScope(db: Db, p: Principal, now: Date): Promise<P
   if (!isGrantBoundAuditor(p)) return p;
   const grant = await findActiveGrant(db, p.id, now);
   let documentCategoryIds: string[] = [];
+  let recordClassIds: string[] = [];
+  const covers = (clause: string) => !grant || !grant.clauseIds.length || grant.clauseIds.some((row) => clauseInRow(row, clause));
   if (grant) {
     const categories = await db.select({ id: documentCategories.id, clauses: documentCategories.clauses }).from(documentCategories);
     documentCategoryIds = categories
       .filter((c) => !grant.categoryIds.length || grant.categoryIds.includes(c.id))
       .filter((c) => !grant.clauseIds.length || c.clauses.some((n) => grant.clauseIds.some((row) => clauseInRow(row, n))))
       .map((c) => c.id);
+    const classes = await db.select({ id: recordClasses.id, clause: recordClasses.clause }).from(recordClasses);
+    recordClassIds = classes.filter((c) => covers(c.clause)).map((c) => c.id);
   }
   const auditScope: AuditScope | null = grant
     ? {
         documentCategoryIds,
+        recordClassIds,
+        coversContracts: covers(CONTRACT_CLAUSE),
         grantId: grant.id,
         clauseIds: grant.clauseIds,
         categoryIds: grant.categoryIds,
@@ -50,6 +58,16 @@ export async function withAuditScope(db: Db, p: Principal, now: Date): Promise<P
       }
     : null;
   return { ...p, auditScope };
+}
+
+/**
+ * What a grant-bound auditor read (a search, an opened item), as an audit event under their grant;
+ * nothing for anyone else. Everything an auditor opens is on the record.
+ */
+export async function auditGrantRead(ctx: ServiceContext, action: string, data: Record<string, unknown>): Promise<void> {
+  const scope = ctx.principal?.auditScope;
+  if (!scope) return;
+  await ctx.db.transaction((tx) => appendAuditEvent(tx, ctx, { action, objectType: "audit_grant", objectId: scope.grantId, data }));
 }
 
 /** What granting needs. */

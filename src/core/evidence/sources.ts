@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { isGrantBoundAuditor, readableClassifications, type Principal } from "../auth/permissions";
-import { contractVisibility } from "../contracts/service";
+import { contractAuditDate, contractVisibility } from "../contracts/service";
+import { CONTRACT_CLAUSE } from "../contracts/vocabulary";
 import { recordVisibility } from "../records/access";
 
 /**
@@ -203,9 +204,9 @@ export function evidenceRelation(
     id: sql`contracts.id`,
     reference: sql`contracts.number`,
     title: sql`contracts.title`,
-    clauses: sql`array['4.3.3']::text[]`,
+    clauses: sql`array[${sql.raw(`'${CONTRACT_CLAUSE}'`)}]::text[]`,
     classification: sql`contracts.classification`,
-    date: sql`coalesce(contracts.signed_on, contracts.effective_on, (contracts.created_at at time zone 'Asia/Shanghai')::date)`,
+    date: contractAuditDate,
     state: sql`contracts.status`,
     department: sql`contracts.department_id`,
     search: sql`contracts.search_text`,

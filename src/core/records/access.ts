@@ -1,19 +1,29 @@
-import { and, eq, exists, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, exists, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { recordLinks, records, type RecordRow } from "../../db/schema/records";
 import { requirePrincipal } from "../auth/guard";
-import { clearedFor, hasRole, visibleClassifications, type Classification, type Principal } from "../auth/permissions";
+import { clearedFor, hasRole, readableClassifications, visibleClassifications, type Classification, type Principal } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { notFound } from "../errors";
 import * as repo from "./repo";
 import { RECORD_READ_ROLES } from "./vocabulary";
 
 /**
- * Who sees a record: people in records roles (IP manager and staff, legal, auditors, top
- * management, admins) see every record within their clearance; anyone else sees the records
- * linked to them or declared by them, within their clearance. Nothing else is listed, counted or
- * found (NOT_FOUND).
+ * Who sees a record: people in records roles (IP manager and staff, legal, top management, admins)
+ * see every record within their clearance; a grant-bound auditor sees the records of the classes
+ * their grant's clauses cover, dated within its period, up to its classification ceiling (nothing
+ * without a grant in force); anyone else sees the records linked to them or declared by them,
+ * within their clearance. Nothing else is listed, counted or found (NOT_FOUND).
  */
 export function recordVisibility(p: Principal): SQL[] {
+  if (p.auditScope !== undefined) {
+    const scope = p.auditScope;
+    const levels = readableClassifications(p);
+    if (!scope || !levels.length || !scope.recordClassIds.length) return [sql`false`];
+    const where = [inArray(records.classification, levels), inArray(records.classId, scope.recordClassIds)];
+    if (scope.periodFrom) where.push(gte(records.recordDate, scope.periodFrom));
+    if (scope.periodTo) where.push(lte(records.recordDate, scope.periodTo));
+    return where;
+  }
   const within = inArray(records.classification, visibleClassifications(p.clearance));
   if (hasRole(p, ...RECORD_READ_ROLES)) return [within];
   const mine = or(
@@ -29,7 +39,12 @@ export function recordVisibility(p: Principal): SQL[] {
 export async function loadVisibleRecord(ctx: ServiceContext, id: string): Promise<{ p: Principal; record: RecordRow }> {
   const p = requirePrincipal(ctx);
   const record = await repo.findRecord(ctx.db, id);
-  if (!record || !clearedFor(p.clearance, record.classification as Classification)) throw notFound("The record");
+  if (!record) throw notFound("The record");
+  if (p.auditScope !== undefined) {
+    if (!(await repo.filterRecordIds(ctx.db, recordVisibility(p), [id])).length) throw notFound("The record");
+    return { p, record };
+  }
+  if (!clearedFor(p.clearance, record.classification as Classification)) throw notFound("The record");
   if (!hasRole(p, ...RECORD_READ_ROLES) && record.declaredBy !== p.id) {
     const links = await repo.listLinks(ctx.db, [id]);
     if (!links.some((l) => l.kind === "user" && l.targetId === p.id)) throw notFound("The record");

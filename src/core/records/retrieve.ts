@@ -9,6 +9,7 @@ import { requirePrincipal } from "../auth/guard";
 import { clearedFor, hasRole, type Classification } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { DomainError } from "../errors";
+import { auditGrantRead } from "../evidence/grants";
 import { markBlobVerified } from "../files/repo";
 import { recordIntegrityIncident } from "../files/service";
 import { integrityFailure } from "../storage/hashing";
@@ -24,6 +25,7 @@ export async function searchRecordList(ctx: ServiceContext, query: RecordQuery, 
   const p = requirePrincipal(ctx);
   const { rows, total } = await repo.searchRecords(ctx.db, [...repo.recordQueryConditions(query), ...recordVisibility(p)], page);
   const holds = await holdsCovering(ctx.db, rows.map((r) => r.record.id));
+  await auditGrantRead(ctx, "record.searched", { query: { ...query }, total });
   return {
     total,
     items: rows.map((r) => ({ ...r, underHold: (holds.get(r.record.id)?.length ?? 0) > 0 })),
@@ -70,6 +72,7 @@ async function describeLinks(ctx: ServiceContext, links: Awaited<ReturnType<type
  */
 export async function getRecordView(ctx: ServiceContext, id: string) {
   const { p, record } = await loadVisibleRecord(ctx, id);
+  await auditGrantRead(ctx, "record.opened", { recordId: id, number: record.number });
   const [cls] = await ctx.db.select().from(recordClasses).where(eq(recordClasses.id, record.classId));
   const links = await describeLinks(ctx, await repo.listLinks(ctx.db, [id]));
   const external = await repo.findExternalDocument(ctx.db, id);

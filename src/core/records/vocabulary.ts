@@ -135,8 +135,8 @@ export const externalTypeClass: Record<ExternalDocumentType, string> = {
   other: BUILT_IN_CLASS.otherExternal,
 };
 
-/** Roles that see every record within their clearance; others see only records linked to them. */
-export const RECORD_READ_ROLES = ["admin", "top-manager", "ip-manager", "ip-staff", "legal", "auditor"] as const;
+/** Roles that see every record within their clearance (a grant-bound auditor sees what the grant covers; others what is linked to them). */
+export const RECORD_READ_ROLES = ["admin", "top-manager", "ip-manager", "ip-staff", "legal"] as const;
 /** Roles that declare records and correct their metadata. */
 export const RECORD_WRITE_ROLES = ["admin", "ip-manager", "ip-staff", "legal"] as const;
 /** Roles that file external documents and keep case files. */

@@ -196,9 +196,22 @@ describe("contract register and the IP review gate", () => {
     const mine = await expectJson<ContractJson>(await legalClient.post("/api/v1/contracts", { ...base, classification: "internal", ownerId: staff.id, title: "张伟负责的服务合同", type: "service-agency" }), 201);
     expect((await employeeClient.get(`/api/v1/contracts/${mine.id}`)).status).toBe(200);
     expect(await errorCode(await employeeClient.post(`/api/v1/contracts/${mine.id}/submit`))).toBe("FORBIDDEN");
-    const internalAuditor = await h.signIn(await h.user({ roles: ["auditor"], clearance: "internal" }));
+    // an auditor reads the register through a grant that covers 4.3.3, within its ceiling
+    const auditorUser = await h.user({ roles: ["auditor"], clearance: "internal" });
+    const internalAuditor = await h.signIn(auditorUser);
+    expect((await expectJson<unknown[]>(await internalAuditor.get("/api/v1/contracts"), 200)).length).toBe(0);
+    const onboarding = await expectJson<{ id: string }>(
+      await ipm.post("/api/v1/audit/grants", { auditorId: auditorUser.id, purpose: "入职审核", endsAt: "2026-06-30T00:00:00Z", clauseIds: ["7.3.2.4"], maxClassification: "internal" }),
+      201,
+    );
+    expect((await expectJson<unknown[]>(await internalAuditor.get("/api/v1/contracts"), 200)).length).toBe(0);
+    expect(await errorCode(await internalAuditor.get(`/api/v1/contracts/${mine.id}`))).toBe("NOT_FOUND");
+    await expectJson(await ipm.post(`/api/v1/audit/grants/${onboarding.id}/revoke`, { reason: "改为合同审核" }), 200);
+    await expectJson(await ipm.post("/api/v1/audit/grants", { auditorId: auditorUser.id, purpose: "合同管理审核", endsAt: "2026-06-30T00:00:00Z", clauseIds: ["4.3.3"], maxClassification: "internal" }), 201);
     const list = await expectJson<{ id: string }[]>(await internalAuditor.get("/api/v1/contracts"), 200);
     expect(list.map((x) => x.id)).not.toContain(secret.id);
     expect(list.map((x) => x.id)).toContain(mine.id);
+    expect((await internalAuditor.get(`/api/v1/contracts/${mine.id}`)).status).toBe(200);
+    expect(await errorCode(await internalAuditor.post(`/api/v1/contracts/${mine.id}/submit`))).toBe("FORBIDDEN");
   });
 });

@@ -15,6 +15,7 @@ const legalClient = await h.signIn(legal);
 const ipm = await h.signIn(ipManager);
 const employeeClient = await h.signIn(receptionist);
 const auditorClient = await h.signIn(internalAuditor);
+await expectJson(await ipm.post("/api/v1/audit/grants", { auditorId: internalAuditor.id, purpose: "2026 年内部审核", endsAt: "2026-06-30T00:00:00Z", maxClassification: "internal" }), 201);
 
 interface CaseJson {
   id: string;

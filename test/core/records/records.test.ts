@@ -19,6 +19,8 @@ const ipm = await h.signIn(ipManager);
 const legalClient = await h.signIn(legal);
 const auditorClient = await h.signIn(auditor);
 const employeeClient = await h.signIn(employee);
+// the auditor reads through an audit grant: every clause, up to their own clearance
+await expectJson(await ipm.post("/api/v1/audit/grants", { auditorId: auditor.id, purpose: "2026 年内部审核", endsAt: "2026-06-30T00:00:00Z", maxClassification: "internal" }), 201);
 
 interface ClassJson {
   id: string;
@@ -205,6 +207,22 @@ describe("retrieval, corrections and access", () => {
     const all = await expectJson<{ total: number }>(await ipm.get(`/api/v1/records?classId=${cls.id}`), 200);
     expect(all.total).toBe(3);
 
+    // an auditor reads only what a grant in force covers: another clause, or no grant, shows nothing
+    const narrow = await h.user({ roles: ["auditor"], clearance: "confidential" });
+    const narrowClient = await h.signIn(narrow);
+    expect((await expectJson<{ total: number }>(await narrowClient.get(`/api/v1/records?classId=${cls.id}`), 200)).total).toBe(0);
+    await expectJson(await ipm.post("/api/v1/audit/grants", { auditorId: narrow.id, purpose: "专项审核：纠纷", endsAt: "2026-06-30T00:00:00Z", clauseIds: ["10.2"], maxClassification: "secret" }), 201);
+    expect((await expectJson<{ total: number }>(await narrowClient.get(`/api/v1/records?classId=${cls.id}`), 200)).total).toBe(0);
+    expect(await errorCode(await narrowClient.get(`/api/v1/records/${other.id}`))).toBe("NOT_FOUND");
+    // what the auditor searched and opened is on the record, under their grant
+    expect((await auditorClient.get(`/api/v1/records/${other.id}`)).status).toBe(200);
+    const reads = await h.deps.db
+      .select({ action: auditEvents.action, data: auditEvents.data })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorId, auditor.id), eq(auditEvents.objectType, "audit_grant")));
+    expect(reads.map((e) => e.action)).toEqual(expect.arrayContaining(["record.searched", "record.opened"]));
+    expect(reads.find((e) => e.action === "record.opened")!.data).toMatchObject({ recordId: other.id });
+
     // the employee sees their own record only
     const employeeView = await expectJson<{ total: number; items: { record: { id: string } }[] }>(await employeeClient.get("/api/v1/records"), 200);
     expect(employeeView.items.map((i) => i.record.id)).toEqual([mine.id]);
@@ -242,7 +260,9 @@ describe("retrieval, corrections and access", () => {
     expect((await expectJson<{ recomputed: number }>(await ipm.post("/api/v1/retention-events", { trigger: "employment-end", subjectId: left2025.id, occurredOn: "2025-06-30" }), 200)).recomputed).toBe(1);
     await expectJson(await ipm.post("/api/v1/retention-events", { trigger: "employment-end", subjectId: left2026.id, occurredOn: "2026-01-31" }), 200);
 
-    const secretAuditor = await h.signIn(await h.user({ roles: ["auditor"], clearance: "secret" }));
+    const secretAuditorUser = await h.user({ roles: ["auditor"], clearance: "secret" });
+    await expectJson(await ipm.post("/api/v1/audit/grants", { auditorId: secretAuditorUser.id, purpose: "离职人员竞业限制抽查", endsAt: "2026-06-30T00:00:00Z", clauseIds: ["7.3.2.4"], maxClassification: "secret" }), 201);
+    const secretAuditor = await h.signIn(secretAuditorUser);
     const found = await expectJson<{ items: { record: RecordJson }[] }>(
       await secretAuditor.get(`/api/v1/records?classId=${nonCompete.id}&triggerFrom=2025-01-01&triggerTo=2025-12-31`),
       200,
