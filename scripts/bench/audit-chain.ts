@@ -115,23 +115,17 @@ function driverPageReader(database: BenchDatabase["database"]): (after: number) 
 }
 
 /**
- * What verifyAuditChain would do if it asked for the next page before checking the current one
- * (same ChainVerifier, same query): on a PostgreSQL server the query then runs while this
- * process hashes. Not the production code: a measured what-if.
+ * The same check without asking for the next page before checking the current one (same
+ * ChainVerifier, same query): what verifyAuditChain's prefetching saves.
  */
-async function verifyWithPrefetch(db: Db): Promise<number> {
+async function verifyPageByPage(db: Db): Promise<number> {
   const verifier = new ChainVerifier();
-  let next = listEventsAfter(db, 0, PAGE_SIZE);
+  let after = 0;
   for (;;) {
-    const page = await next;
+    const page = await listEventsAfter(db, after, PAGE_SIZE);
     if (page.length === 0) break;
-    next = listEventsAfter(db, page[page.length - 1]!.seq, PAGE_SIZE);
-    for (const e of page) {
-      if (!verifier.push(e)) {
-        await next;
-        throw new Error(`chain broken: ${JSON.stringify(verifier.firstBreak)}`);
-      }
-    }
+    for (const e of page) if (!verifier.push(e)) throw new Error(`chain broken: ${JSON.stringify(verifier.firstBreak)}`);
+    after = page[page.length - 1]!.seq;
   }
   return verifier.checked;
 }
@@ -222,11 +216,11 @@ export async function runAuditChainBench(ctx: SuiteContext): Promise<SuiteResult
           }),
       },
       {
-        key: "verify-prefetch",
-        label: "  what-if: verifyAuditChain with the next page prefetched",
+        key: "verify-page-by-page",
+        label: "  part: the same check without prefetching the next page",
         run: async () => {
-          const checked = await verifyWithPrefetch(db);
-          if (checked !== events) throw new Error(`prefetching verifier checked ${checked} of ${events}`);
+          const checked = await verifyPageByPage(db);
+          if (checked !== events) throw new Error(`page-by-page verifier checked ${checked} of ${events}`);
         },
       },
     ];
@@ -258,7 +252,7 @@ export async function runAuditChainBench(ctx: SuiteContext): Promise<SuiteResult
         `reading pages ${read.toFixed(0)} ms (${share(read)}), canonical JSON ${signed(canonical)} (${share(canonical)}), ` +
         `SHA-256 ${signed(hashing)} (${share(hashing)}), chain checks and the rest ${signed(chainLogic)} (${share(chainLogic)}).`,
       `Reading alone: ${read.toFixed(0)} ms through drizzle, ${best("read-driver").toFixed(0)} ms through the driver directly (drizzle's mapping ${signed(read - best("read-driver"))}).`,
-      `Prefetching the next page while checking the current one: ${best("verify-prefetch").toFixed(0)} ms against ${best("verify").toFixed(0)} ms (fastest runs).`,
+      `Prefetching the next page while checking the current one (as verifyAuditChain does): ${best("verify").toFixed(0)} ms against ${best("verify-page-by-page").toFixed(0)} ms page by page (fastest runs).`,
       `Fill: ${events.toLocaleString("en-US")} events inserted in ${(fillMs / 1000).toFixed(1)} s (${Math.round(events / (fillMs / 1000)).toLocaleString("en-US")} events/s), then VACUUM (ANALYZE).`,
     ];
     return {
