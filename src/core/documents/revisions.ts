@@ -11,6 +11,7 @@ import { openSignatureRequest, signablePageCount } from "../signatures/requests/
 import { declineAsSigner, openDocumentForSigning, signAsSigner } from "../signatures/requests/sign";
 import type { BlobBody } from "../storage/blob-store";
 import { findUser } from "../users/repo";
+import { declareReleasedRevision, documentWithdrawn, revisionSuperseded } from "../records/from-revision";
 import { loadCategory, loadVisibleDocument, mayAct, requireCategoryRole } from "./access";
 import { CONVERTIBLE, convertToPdf } from "./convert";
 import { addMonths, localDate, nextLabel } from "./numbering";
@@ -339,10 +340,13 @@ export async function onReviewClosed(t: TxContext, request: SignatureRequestRow)
  */
 export async function makeEffective(t: TxContext, revision: DocumentRevisionRow): Promise<void> {
   const doc = (await repo.findDocument(t.db, revision.documentId, true))!;
+  if (doc.status === "withdrawn") throw new DomainError("INVALID_STATE", `Document ${doc.number} is withdrawn; none of its revisions can come into force.`);
   const now = t.clock.now();
   const today = localDate(now);
   if (doc.effectiveRevisionId && doc.effectiveRevisionId !== revision.id) {
+    const previous = await repo.findRevision(t.db, doc.effectiveRevisionId);
     await repo.updateRevision(t.db, doc.effectiveRevisionId, { state: "superseded", supersededAt: now, supersededByRevisionId: revision.id, updatedAt: now });
+    await revisionSuperseded(t, previous!, revision, today);
   }
   // a revision approved without a date takes effect on approval; its effective date is then the day of effective_at
   await repo.updateRevision(t.db, revision.id, { state: "effective", effectiveAt: now, updatedAt: now });
@@ -359,15 +363,21 @@ export async function makeEffective(t: TxContext, revision: DocumentRevisionRow)
     objectId: doc.id,
     data: { revisionId: revision.id, label: revision.label, supersededRevisionId: doc.effectiveRevisionId, nextReviewDue },
   });
+  const category = (await repo.findCategory(t.db, doc.categoryId))!;
+  await declareReleasedRevision(t, { document: doc, category, revision, effectiveOn: revision.effectiveDate ?? today });
 }
 
 /** Puts in force every approved revision whose effective date has come (run hourly and at start). */
 export async function activateDueRevisions(t: ServiceContext): Promise<number> {
   const due = await repo.listDueApprovedRevisions(t.db, localDate(t.clock.now()));
   for (const revision of due) {
+    // one revision that cannot come into force does not hold up the others
     await inTransaction(t, async (tx) => {
       const current = await repo.findRevision(tx.db, revision.id, true);
       if (current?.state === "approved") await makeEffective(tx, current);
+    }).catch((err: unknown) => {
+      if (!(err instanceof DomainError)) throw err;
+      t.logger.warn("an approved revision could not come into force", { revisionId: revision.id, code: err.code, message: err.message });
     });
   }
   return due.length;
@@ -387,8 +397,10 @@ export async function withdrawInTransaction(t: TxContext, documentId: string, re
   requireCategoryRole(p, await loadCategory(t, doc.categoryId), "approve");
   if (doc.status === "withdrawn") throw new DomainError("INVALID_STATE", "The document is already withdrawn.");
   const now = t.clock.now();
-  for (const r of await repo.listRevisions(t.db, documentId)) {
-    if (r.state === "effective") await repo.updateRevision(t.db, r.id, { state: "obsolete", obsoletedAt: now, obsoleteReason: reason, updatedAt: now });
+  const revisions = await repo.listRevisions(t.db, documentId);
+  for (const r of revisions) {
+    // the revision in force, and one approved to come into force later, are both withdrawn with it
+    if (r.state === "effective" || r.state === "approved") await repo.updateRevision(t.db, r.id, { state: "obsolete", obsoletedAt: now, obsoleteReason: reason, updatedAt: now });
     if (r.state === "draft" && r.seq > 1) await repo.deleteDraftRevision(t.db, r.id);
     if (["in_review", "in_approval"].includes(r.state) && r.signatureRequestId) {
       throw new DomainError("INVALID_STATE", `Revision ${r.label} is in review; withdraw that request first.`);
@@ -396,5 +408,6 @@ export async function withdrawInTransaction(t: TxContext, documentId: string, re
   }
   await repo.updateDocument(t.db, documentId, { status: "withdrawn", effectiveRevisionId: null, nextReviewDue: null, updatedAt: now });
   await appendAuditEvent(t.db, t, { action: "document.withdrawn", objectType: "document", objectId: documentId, data: { reason, effectiveRevisionId: doc.effectiveRevisionId } });
+  await documentWithdrawn(t, documentId, revisions.find((r) => r.state === "effective"), localDate(now), reason);
 }
 

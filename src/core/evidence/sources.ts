@@ -159,7 +159,8 @@ export function evidenceRelation(
   const recordVisible = sql.join(recordVisibility(p), sql` and `);
   const recordInvolves = (person: string) =>
     sql`(records.declared_by = ${person} or exists (select 1 from record_links l where l.record_id = records.id and l.kind = 'user' and l.target_id = ${person}))`;
-  const notContractRecord = sql`records.source_kind not in ('contract','contract-review')`;
+  // a released revision's record is the revision itself; a contract's own records belong to the contract
+  const ownedElsewhereExcluded = sql`records.source_kind not in ('contract','contract-review','document-revision')`;
   branches.push({
     kind: sql`'record'::text`,
     kinds: ["record"],
@@ -175,8 +176,8 @@ export function evidenceRelation(
     search: sql`records.search_text`,
     involves: recordInvolves,
     byClauses: (numbers) => sql`records.class_id = any(array(select id from record_classes where clause = any(${numbers})))`,
-    visible: sql`${notContractRecord} and not exists (select 1 from external_documents x where x.record_id = records.id) and ${recordVisible}`,
-    auditorExtra: sql`${notContractRecord} and not exists (select 1 from external_documents x where x.record_id = records.id)`,
+    visible: sql`${ownedElsewhereExcluded} and not exists (select 1 from external_documents x where x.record_id = records.id) and ${recordVisible}`,
+    auditorExtra: sql`${ownedElsewhereExcluded} and not exists (select 1 from external_documents x where x.record_id = records.id)`,
   });
   branches.push({
     kind: sql`'external-document'::text`,

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { contracts } from "../../db/schema/contracts";
-import { documents } from "../../db/schema/documents";
+import { documentRevisions, documents } from "../../db/schema/documents";
 import type { RecordRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
 import { appendAuditEvent } from "../audit/service";
@@ -38,6 +38,8 @@ export interface NewRecord {
   searchExtra?: (string | null | undefined)[];
   /** Added to the declaration's audit event (e.g. the external document's source). */
   auditExtra?: Record<string, unknown>;
+  /** Who declares it when no one is signed in (a revision put in force by the hourly run: its approver). */
+  declaredBy?: string;
 }
 
 /** Paper location as one line: "档案室 A · 柜 3 · 盒 12". */
@@ -64,7 +66,10 @@ export async function validateLinks(db: Db, links: LinkInput[]): Promise<void> {
         ok = (await db.select({ id: contracts.id }).from(contracts).where(eq(contracts.id, link.targetId)).limit(1)).length > 0;
         break;
       case "document":
-        ok = (await db.select({ id: documents.id }).from(documents).where(eq(documents.id, link.targetId)).limit(1)).length > 0;
+        // a document as a whole, or one revision of it (whose supersession starts its records' retention)
+        ok =
+          (await db.select({ id: documents.id }).from(documents).where(eq(documents.id, link.targetId)).limit(1)).length > 0 ||
+          (await db.select({ id: documentRevisions.id }).from(documentRevisions).where(eq(documentRevisions.id, link.targetId)).limit(1)).length > 0;
         break;
       case "ip-asset":
         ok = true;
@@ -79,7 +84,7 @@ export async function validateLinks(db: Db, links: LinkInput[]): Promise<void> {
  * the caller's transaction. The four natures must have been checked already (they need the bytes).
  */
 export async function insertDeclaredRecord(t: TxContext, input: NewRecord): Promise<RecordRow> {
-  const declaredBy = t.actor.userId;
+  const declaredBy = t.actor.userId ?? input.declaredBy;
   if (!declaredBy) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
   const cls = await repo.findClass(t.db, input.classId);
   if (!cls) throw new DomainError("INVALID_REFERENCE", "The record class does not exist; choose one from the file plan.", { field: "classId" });

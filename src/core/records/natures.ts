@@ -4,7 +4,7 @@ import { DomainError } from "../errors";
 import { integrityFailure } from "../storage/hashing";
 import { inspectPdfSignatures } from "../signatures/pdf/index";
 import { signablePageCount } from "../signatures/requests/create";
-import { verifyUploadedPdf } from "../signatures/verify";
+import { verifyPdfReport } from "../signatures/verify";
 
 /**
  * The "four natures" of GB/T 18894 electronic archiving, checked when a record is declared and
@@ -192,7 +192,7 @@ export async function checkContentNatures(
   let authenticity = pass(`Provenance: ${input.provenance.description}. The file carries no digital signature.`);
   let signatures: FourNatures["signatures"];
   if (format === "pdf" && security.status !== "fail" && inspectPdfSignatures(bytes).signatures.length > 0) {
-    const report = await verifyUploadedPdf(ctx, bytes);
+    const report = await verifyPdfReport(ctx, bytes);
     signatures = report.signatures.map((s) => ({ signer: s.signerName, ok: s.ok, chain: s.chain, timestamped: s.timestamp?.valid === true }));
     const broken = report.signatures.filter((s) => !s.integrity.digestMatches || !s.integrity.signatureValid);
     const untrusted = report.signatures.filter((s) => s.chain !== "trusted" || !s.ok);

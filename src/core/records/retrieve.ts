@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { contracts } from "../../db/schema/contracts";
-import { documents } from "../../db/schema/documents";
+import { documentRevisions, documents } from "../../db/schema/documents";
 import { caseFiles, destructionRecords, disposalItems, disposals, recordClasses } from "../../db/schema/records";
 import { users } from "../../db/schema/users";
 import { queryEvents } from "../audit/repo";
@@ -55,6 +55,15 @@ async function describeLinks(ctx: ServiceContext, links: Awaited<ReturnType<type
   if (docs.length) {
     for (const d of await ctx.db.select().from(documents).where(inArray(documents.id, docs))) {
       if (clearedFor(p.clearance, d.classification as Classification)) names.set(`document:${d.id}`, `${d.number} ${d.title}`);
+    }
+    // a link to one revision of a document
+    const revisions = await ctx.db
+      .select({ id: documentRevisions.id, label: documentRevisions.label, number: documents.number, title: documents.title, classification: documents.classification })
+      .from(documentRevisions)
+      .innerJoin(documents, eq(documents.id, documentRevisions.documentId))
+      .where(inArray(documentRevisions.id, docs));
+    for (const r of revisions) {
+      if (clearedFor(p.clearance, r.classification as Classification)) names.set(`document:${r.id}`, `${r.number} ${r.title} ${r.label}`);
     }
   }
   const recs = ids("record");

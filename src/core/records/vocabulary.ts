@@ -125,6 +125,7 @@ export const BUILT_IN_CLASS = {
   signedContracts: "rcl_4_3_3_01",
   contractReviews: "rcl_4_3_3_02",
   caseRecords: "rcl_10_2_01",
+  documentReleases: "rcl_4_3_2_1_01",
 } as const;
 
 /** The default class of an external document of each type. */

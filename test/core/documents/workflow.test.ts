@@ -1,10 +1,12 @@
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { activateDueRevisions } from "../../../src/core/documents/revisions";
 import { systemContext } from "../../../src/core/context";
 import { certificatePemToDer } from "../../../src/core/signatures/pki/index";
+import { records } from "../../../src/db/schema/records";
 import { errorCode, startHarness, type Client, type TestUser } from "../../support/app";
 import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../signatures/support/validators";
+import { expectJson } from "../records/support";
 import { procedurePdf } from "./fixtures";
 
 const h = await startHarness();
@@ -108,6 +110,25 @@ describe("controlled documents", () => {
       ["A", "superseded"],
       ["B", "effective"],
     ]);
+
+    // each revision put in force is a record of its release (the approved PDF, signatures and all),
+    // kept from the day it is superseded for its class's period
+    type Rec = { record: { id: string; title: string; classId: string; contentSha256: string; triggerDate: string | null; dueOn: string | null; sourceId: string } };
+    const released = (await expectJson<{ items: Rec[] }>(await ap.get(`/api/v1/records?sourceKind=document-revision&q=${encodeURIComponent(document.number)}`), 200)).items;
+    expect(released.map((r) => r.record.sourceId).sort()).toEqual([revision.id, next.id].sort());
+    const recordOf = (id: string) => released.find((r) => r.record.sourceId === id)!.record;
+    const [revA] = (await expectJson<{ revisions: { id: string; signedSha256: string }[] }>(await ap.get(`/api/v1/documents/${document.id}`), 200)).revisions;
+    expect(recordOf(revision.id).contentSha256).toBe(revA!.signedSha256);
+    expect(recordOf(revision.id).title).toContain(`${document.number} 专利年费管理程序 A`);
+    const view = await expectJson<{ recordClass: { clause: string; retentionAmount: number; retentionUnit: string }; links: { kind: string; display: string }[] }>(
+      await ap.get(`/api/v1/records/${recordOf(revision.id).id}`),
+      200,
+    );
+    expect(view.links).toEqual([expect.objectContaining({ kind: "document", display: `${document.number} 专利年费管理程序 A` })]);
+    expect(view.recordClass.retentionUnit).toBe("years");
+    expect(recordOf(revision.id).triggerDate).toBe("2026-03-02");
+    expect(recordOf(revision.id).dueOn).toBe(`${2026 + view.recordClass.retentionAmount}-03-02`);
+    expect(recordOf(next.id)).toMatchObject({ triggerDate: null, dueOn: null });
   });
 
   it("returns a rejected revision to draft with the reasons, and lets the author fix and resubmit", async () => {
@@ -207,6 +228,9 @@ describe("controlled documents", () => {
     expect(await activateDueRevisions(systemContext(h.deps))).toBe(1);
     const current = (await (await rd.get(`/api/v1/documents/by-number/${document.number}/current`)).json()) as { revision: { state: string } };
     expect(current.revision.state).toBe("effective");
+    // put in force by the hourly run, its release record is declared in the approver's name
+    const [released] = await h.deps.db.select().from(records).where(and(eq(records.sourceKind, "document-revision"), eq(records.sourceId, revision.id)));
+    expect(released).toMatchObject({ declaredBy: approver.id, recordDate: "2026-04-01" });
     h.clock.set("2026-03-02T01:00:00.000Z");
   });
 
@@ -218,6 +242,29 @@ describe("controlled documents", () => {
     const text = pdfToText(new Uint8Array(await (await rd.get(`/api/v1/revisions/${revision.id}/pdf`)).arrayBuffer()), tmp.dir);
     expect(text).toContain("已作废 OBSOLETE");
     expect(await errorCode(await rd.get(`/api/v1/documents/by-number/${document.number}/current`))).toBe("NOT_FOUND");
+    // the release record's retention starts with the withdrawal
+    const [released] = await h.deps.db.select().from(records).where(and(eq(records.sourceKind, "document-revision"), eq(records.sourceId, revision.id)));
+    expect(released!.triggerDate).toBe("2026-03-02");
+  });
+
+  it("withdraws with the document a revision approved to come into force later; it never does", async () => {
+    const { document, revision } = await newProcedure("将被撤销的程序", "本程序将作废。");
+    await approveThrough(revision.id);
+    const next = (await (await a.post(`/api/v1/documents/${document.id}/revisions`, { major: false })).json()) as { id: string };
+    expect((await attach(a, next.id, await procedurePdf("将被撤销的程序", "下月起执行新规定。"))).status).toBe(200);
+    await a.patch(`/api/v1/revisions/${next.id}`, { changeSummary: "下月起执行", effectiveDate: "2026-05-01" });
+    expect((await approveThrough(next.id)).state).toBe("approved");
+    expect((await ap.post(`/api/v1/documents/${document.id}/withdraw`, { reason: "业务调整，程序取消" })).status).toBe(200);
+    h.clock.set("2026-05-01T00:30:00Z");
+    try {
+      await activateDueRevisions(systemContext(h.deps));
+      const detail = await expectJson<{ document: { status: string; effectiveRevisionId: string | null }; revisions: { id: string; state: string }[] }>(await ap.get(`/api/v1/documents/${document.id}`), 200);
+      expect(detail.document).toMatchObject({ status: "withdrawn", effectiveRevisionId: null });
+      expect(detail.revisions.map((r) => r.state)).toEqual(["obsolete", "obsolete"]);
+      expect(await errorCode(await rd.get(`/api/v1/documents/by-number/${document.number}/current`))).toBe("NOT_FOUND");
+    } finally {
+      h.clock.set("2026-03-02T01:00:00.000Z");
+    }
   });
 
   it("marks drafts as drafts", async () => {
