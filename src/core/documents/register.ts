@@ -5,10 +5,11 @@ import { requirePrincipal, requireRole } from "../auth/guard";
 import { clearedFor, hasRole, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
+import { auditGrantRead } from "../evidence/grants";
 import { findDepartment } from "../organisation/repo";
 import { listSigners } from "../signatures/repo";
 import { findUser } from "../users/repo";
-import { loadCategory, loadVisibleDocument, mayAct, requireCategoryRole, visibleFilter } from "./access";
+import { loadCategory, loadVisibleDocument, maySeeDocument, mayAct, requireCategoryRole, visibleFilter } from "./access";
 import { firstLabel, formatDocumentNumber, localDate } from "./numbering";
 import * as repo from "./repo";
 import type { CreateCategoryInput, CreateDocumentInput, SearchQuery, UpdateDocumentInput } from "./schemas";
@@ -152,12 +153,15 @@ export async function updateDocument(ctx: ServiceContext, id: string, input: Upd
 /** Search the register (what the caller may see only; the total counts only that too). */
 export async function searchDocuments(ctx: ServiceContext, query: SearchQuery) {
   const p = requirePrincipal(ctx);
-  return repo.searchDocuments(ctx.db, visibleFilter(p), query);
+  const found = await repo.searchDocuments(ctx.db, visibleFilter(p), query);
+  await auditGrantRead(ctx, "document.searched", { query: { ...query }, total: found.total });
+  return found;
 }
 
 /** The document with its revisions, comments, grants and what the caller may do with it. */
 export async function getDocumentDetail(ctx: ServiceContext, id: string) {
   const { p, doc } = await loadVisibleDocument(ctx, id);
+  await auditGrantRead(ctx, "document.opened", { documentId: id, number: doc.number });
   const category = await loadCategory(ctx, doc.categoryId);
   const revisions = await repo.listRevisions(ctx.db, id);
   const comments = await repo.listReviewComments(ctx.db, revisions.map((r) => r.id));
@@ -192,9 +196,10 @@ export async function getDocumentDetail(ctx: ServiceContext, id: string) {
 /** The current effective revision of a document number: one call for "what is in force". */
 export async function getCurrentByNumber(ctx: ServiceContext, number: string) {
   requirePrincipal(ctx);
+  // one answer for "no such number" and "not yours to see"
   const doc = await repo.findDocumentByNumber(ctx.db, number);
-  if (!doc) throw notFound(`Document ${number}`);
-  await loadVisibleDocument(ctx, doc.id);
+  if (!doc || !(await maySeeDocument(ctx, ctx.principal!, doc))) throw notFound(`Document ${number}`);
+  await auditGrantRead(ctx, "document.opened", { documentId: doc.id, number });
   if (!doc.effectiveRevisionId) {
     throw new DomainError("NOT_FOUND", `${number} has no effective revision${doc.status === "withdrawn" ? " (it was withdrawn)" : " yet"}.`);
   }

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { activateDueRevisions } from "../../../src/core/documents/revisions";
 import { systemContext } from "../../../src/core/context";
 import { certificatePemToDer } from "../../../src/core/signatures/pki/index";
+import { auditEvents } from "../../../src/db/schema/audit";
 import { records } from "../../../src/db/schema/records";
 import { errorCode, startHarness, type Client, type TestUser } from "../../support/app";
 import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../signatures/support/validators";
@@ -180,7 +181,11 @@ describe("controlled documents", () => {
     expect(await errorCode(await rd.get(`/api/v1/documents/${document.id}`))).toBe("NOT_FOUND");
     const search = (await (await rd.get(`/api/v1/documents?q=${encodeURIComponent("技术秘密清单")}`)).json()) as { total: number };
     expect(search.total).toBe(0);
-    expect(await errorCode(await rd.get(`/api/v1/documents/by-number/${document.number}/current`))).toBe("NOT_FOUND");
+    // a hidden number answers exactly like a number that does not exist
+    const message = async (number: string) => ((await (await rd.get(`/api/v1/documents/by-number/${number}/current`)).json()) as { error: { code: string; message: string } }).error;
+    const unknown = document.number.replace(/\d+$/, "999");
+    expect((await message(document.number)).message).toBe((await message(unknown)).message.replace(unknown, document.number));
+    expect((await message(document.number)).code).toBe("NOT_FOUND");
     const lowAdmin = await h.signIn(await h.user({ roles: ["admin"], clearance: "internal" }));
     const events = (await (await lowAdmin.get(`/api/v1/audit/events?objectId=${document.id}`)).json()) as { events: unknown[] };
     expect(events.events).toEqual([]);
@@ -265,6 +270,21 @@ describe("controlled documents", () => {
     } finally {
       h.clock.set("2026-03-02T01:00:00.000Z");
     }
+  });
+
+  it("lets a grant-bound auditor read the register within the grant, every search and opened document audited", async () => {
+    const { document, revision } = await newProcedure("审核抽查程序", "内部审核抽查。");
+    await approveThrough(revision.id);
+    const auditorUser = await h.user({ roles: ["auditor"], clearance: "internal" });
+    const auditor = await h.signIn(auditorUser);
+    expect(await errorCode(await auditor.get(`/api/v1/documents/${document.id}`))).toBe("NOT_FOUND");
+    const grant = await expectJson<{ id: string }>(await ap.post("/api/v1/audit/grants", { auditorId: auditorUser.id, purpose: "文件管理审核", endsAt: "2026-06-30T00:00:00Z", maxClassification: "internal" }), 201);
+    expect((await auditor.get(`/api/v1/documents/${document.id}`)).status).toBe(200);
+    expect((await auditor.get(`/api/v1/documents/by-number/${document.number}/current`)).status).toBe(200);
+    expect((await expectJson<{ total: number }>(await auditor.get(`/api/v1/documents?q=${encodeURIComponent("内部审核抽查")}`), 200)).total).toBe(1);
+    const reads = await h.deps.db.select().from(auditEvents).where(and(eq(auditEvents.objectType, "audit_grant"), eq(auditEvents.objectId, grant.id), eq(auditEvents.actorId, auditorUser.id)));
+    expect(reads.map((e) => e.action).sort()).toEqual(["document.opened", "document.opened", "document.searched"]);
+    expect(reads.every((e) => e.actorId === auditorUser.id)).toBe(true);
   });
 
   it("marks drafts as drafts", async () => {
