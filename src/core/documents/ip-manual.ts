@@ -1,5 +1,6 @@
 import { AlignmentType, BorderStyle, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from "docx";
 import { requirePrincipal } from "../auth/guard";
+import { visibleClassifications, type Classification } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { DomainError } from "../errors";
 import { listDepartments } from "../organisation/repo";
@@ -62,7 +63,12 @@ export async function generateIpManual(ctx: ServiceContext, manualDocumentId: st
 
   const org = await getOrganisationProfile(ctx.db);
   const departments = await listDepartments(ctx.db);
-  const register = await repo.listRegister(ctx.db, ["policy", "objectives", "procedure", "regulation"]);
+  // the manual lists only documents at or below its own classification (a secret procedure's title
+  // must not appear in an internal manual); the others are counted, not named
+  const wholeRegister = await repo.listRegister(ctx.db, ["policy", "objectives", "procedure", "regulation"]);
+  const listable = visibleClassifications(doc.classification as Classification);
+  const register = wholeRegister.filter((r) => listable.includes(r.document.classification as Classification));
+  const unlisted = wholeRegister.length - register.length;
   const handovers = await repo.listHandovers(ctx.db);
   const byId = new Map(register.map((r) => [r.document.id, r.document]));
   const today = localDate(ctx.clock.now());
@@ -92,6 +98,9 @@ export async function generateIpManual(ctx: ServiceContext, manualDocumentId: st
         r.document.ownerDepartmentId ? (deptName.get(r.document.ownerDepartmentId) ?? "") : "—",
       ]),
     ),
+    ...(unlisted
+      ? [para(`另有 ${unlisted} 份文件的密级高于本手册（${doc.classification}），未在此列出，经授权可在 Custos 中查阅。${unlisted} more document(s) are classified above this manual and are not listed; authorised readers find them in Custos.`)]
+      : []),
     para("4 程序之间的相互关系 How the procedures interact", { heading: HeadingLevel.HEADING_1 }),
     ...(handovers.filter((h) => byId.has(h.fromDocumentId) && byId.has(h.toDocumentId)).length
       ? handovers

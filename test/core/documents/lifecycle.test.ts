@@ -104,6 +104,7 @@ describe("IP manual", () => {
     const proc = await effectiveDoc(st, "procedure", "发明披露程序", manager, top, tm, m);
     const proc2 = await effectiveDoc(st, "procedure", "专利申请程序", manager, top, tm, m);
     await m.post(`/api/v1/documents/${proc.document.id}/handovers`, { toDocumentId: proc2.document.id, description: "评估通过的发明披露转入专利申请" });
+    const secret = (await (await st.post("/api/v1/documents", { categoryId: "procedure", title: "核心配方保密程序", classification: "secret" })).json()) as { document: { number: string } };
     const manual = (await (await m.post("/api/v1/documents", { categoryId: "manual", title: "知识产权管理手册" })).json()) as { document: { id: string; number: string } };
     expect(await errorCode(await m.post(`/api/v1/documents/${proc.document.id}/ip-manual`))).toBe("VALIDATION_FAILED");
     const res = await m.post(`/api/v1/documents/${manual.document.id}/ip-manual`);
@@ -115,6 +116,10 @@ describe("IP manual", () => {
     for (const expected of ["知识产权管理手册", "知识产权办公室", "统筹知识产权管理体系", proc.document.number, "发明披露程序", "评估通过的发明披露转入专利申请"]) {
       expect(xml).toContain(expected);
     }
+    // an internal manual does not name a secret procedure; it says that one is not listed
+    expect(xml).not.toContain("核心配方保密程序");
+    expect(xml).not.toContain(secret.document.number);
+    expect(xml).toContain("另有 1 份文件的密级高于本手册");
     const detail = (await (await m.get(`/api/v1/documents/${manual.document.id}`)).json()) as { revisions: { state: string; sourceSha256: string | null; releaseSha256: string | null }[] };
     expect(detail.revisions[0]).toMatchObject({ state: "draft" });
     expect(detail.revisions[0]!.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
