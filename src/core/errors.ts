@@ -44,6 +44,7 @@ export const errorStatus = {
   CONVERSION_UNAVAILABLE: 422,
   TOO_MANY_ATTEMPTS: 429,
   INTERNAL: 500,
+  TSA_UNAVAILABLE: 502,
   UNAVAILABLE: 503,
 } as const;
 

@@ -3,7 +3,8 @@ import type { Db } from "../../db/client";
 import type { AppDeps } from "../context";
 import { deriveKey, seal, unseal } from "../keys";
 import { getOrganisationProfile } from "../organisation/service";
-import { createTimeStampToken, requestTimestamp } from "./cms/index";
+import { DomainError } from "../errors";
+import { createTimeStampToken, requestTimestamp, TimestampError } from "./cms/index";
 import { createRsaSigner } from "./cms/index";
 import {
   certificateDerToPem,
@@ -138,13 +139,16 @@ export async function currentCrl(deps: AppDeps): Promise<Buffer> {
  * Issues an RFC 3161 time-stamp token over `digest` (SHA-256) with the built-in TSA, recording its
  * serial; or asks the external TSA when CUSTOS_TSA_URL is set. Inside a transaction pass the
  * already loaded `pki` (and the transaction as `deps.db`).
+ *
+ * @throws {@link DomainError} `TSA_UNAVAILABLE` when the external TSA cannot be reached, does not
+ * answer in time or answers with anything but a valid token; the caller's transaction rolls back.
  */
 export async function timestampDigest(
   deps: AppDeps,
   digest: Buffer,
   request: { nonce?: bigint; certReq?: boolean; via: "internal" | "http"; pki?: Pki } = { via: "internal" },
 ): Promise<Buffer> {
-  if (deps.config.tsaUrl && request.via === "internal") return requestTimestamp(deps.config.tsaUrl, digest);
+  if (deps.config.tsaUrl && request.via === "internal") return requestExternalTimestamp(deps, deps.config.tsaUrl, digest);
   const { root, tsa } = request.pki ?? (await ensurePki(deps));
   const serialNumber = await repo.nextTsaSerial(deps.db);
   const genTime = deps.clock.now();
@@ -168,4 +172,31 @@ export async function timestampDigest(
     requestedVia: request.via,
   });
   return token;
+}
+
+/** Asks CUSTOS_TSA_URL; a failing TSA is a TSA_UNAVAILABLE the person can act on, and a warning in the log. */
+async function requestExternalTimestamp(deps: AppDeps, url: string, digest: Buffer): Promise<Buffer> {
+  try {
+    return await requestTimestamp(url, digest);
+  } catch (error) {
+    if (!(error instanceof TimestampError)) throw error;
+    const tsaUrl = withoutSecrets(url);
+    deps.logger.warn("external time-stamp service failed", { tsaUrl, reason: error.message });
+    throw new DomainError(
+      "TSA_UNAVAILABLE",
+      `The time-stamp service at ${tsaUrl} gave no time stamp (${error.message}), so nothing was signed or saved. ` +
+        "Try again in a few minutes; if it keeps failing, ask an administrator to check CUSTOS_TSA_URL.",
+      { tsaUrl, reason: error.message },
+    );
+  }
+}
+
+/** The URL without user, password or query, which may carry the TSA's credentials. */
+function withoutSecrets(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "(CUSTOS_TSA_URL)";
+  }
 }

@@ -38,6 +38,7 @@ export const errorsZh: Partial<Record<ErrorCode, string>> = {
   TOO_MANY_ATTEMPTS: "尝试次数过多，请稍后再试",
   INTERNAL: "服务器内部错误",
   UNAVAILABLE: "服务暂不可用",
+  TSA_UNAVAILABLE: "时间戳服务暂不可用，本次未签署、未保存任何内容；请稍后重试，如仍失败请联系管理员检查 CUSTOS_TSA_URL",
   UNDER_LEGAL_HOLD: "记录处于法律保全中，保全解除前不能处置",
   NOT_DUE: "保管期限未满，不能处置",
   IP_REVIEW_REQUIRED: "合同尚未通过知识产权审查，不能签署",

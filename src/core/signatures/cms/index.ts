@@ -14,7 +14,7 @@ export {
 } from "./timestamp-request";
 export { createTimeStampToken, type CreateTimeStampTokenInput } from "./timestamp-token";
 export { buildTimeStampResp, parseTimeStampResp, type TimestampStatus, type TimestampStatusInfo, type TimeStampResponse } from "./timestamp-response";
-export { requestTimestamp, type FetchLike } from "./request-timestamp";
+export { requestTimestamp, TSA_TIMEOUT_MS, type FetchLike, type RequestTimestampOptions } from "./request-timestamp";
 export { verifyTimestampToken, parseTstInfo, type TimestampReport, type TstInfo, type VerifyTimestampTokenInput } from "./verify-timestamp-token";
 export {
   verifyCadesSignature,

@@ -32,8 +32,9 @@ export class TimestampError extends Error {
     message: string,
     /** The PKIFailureInfo a TSA should answer with. */
     readonly failure: TimestampFailure = "badRequest",
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

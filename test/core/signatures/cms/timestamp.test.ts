@@ -126,8 +126,30 @@ describe("RFC 3161 time-stamp authority", () => {
         return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
       },
     });
-    await expect(requestTimestamp(url, createHash("sha256").update("x").digest(), refusing)).rejects.toThrow(/rejection \(policy not accepted\) \[unacceptedPolicy\]/);
-    await expect(requestTimestamp(`${url.replace(/\d+\/tsa$/, "1")}/tsa`, createHash("sha256").update("x").digest())).rejects.toThrow();
+    await expect(requestTimestamp(url, createHash("sha256").update("x").digest(), { fetch: refusing })).rejects.toThrow(/rejection \(policy not accepted\) \[unacceptedPolicy\]/);
+    // a port that was just free: nothing listens there any more
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, "127.0.0.1", resolve));
+    const port = (gone.address() as AddressInfo).port;
+    await new Promise((resolve) => gone.close(resolve));
+    const refused = requestTimestamp(`http://127.0.0.1:${port}/tsa`, createHash("sha256").update("x").digest());
+    await expect(refused).rejects.toThrow(TimestampError);
+    await expect(refused).rejects.toThrow(/TSA could not be reached \(ECONNREFUSED\)/);
+  });
+
+  it("requestTimestamp gives up on a TSA that never answers", async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const started = Date.now();
+      const pending = requestTimestamp(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/tsa`, createHash("sha256").update("x").digest(), { timeoutMs: 200 });
+      await expect(pending).rejects.toThrow(TimestampError);
+      await expect(pending).rejects.toThrow("TSA did not answer within 0.2 s");
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("builds requests that round-trip through the parser", () => {

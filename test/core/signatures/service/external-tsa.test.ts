@@ -1,0 +1,149 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asc, eq } from "drizzle-orm";
+import { auditEvents } from "../../../../src/db/schema/audit";
+import { signatureRequests, signatureRequestSigners, signatures } from "../../../../src/db/schema/signatures";
+import { buildTimeStampResp, createRsaSigner, createTimeStampToken, parseTimeStampReq } from "../../../../src/core/signatures/cms";
+import { startHarness, type Client, type TestUser } from "../../../support/app";
+import { createBasePdf } from "../support/base-pdf";
+import { createTestPki, type TestPki } from "../support/test-pki";
+
+/**
+ * CUSTOS_TSA_URL points at a real HTTP server on loopback whose behaviour each test chooses: a
+ * working RFC 3161 TSA (with a test PKI), an HTTP 500, a body that is no TimeStampResp, or a
+ * connection dropped without an answer.
+ */
+type TsaMode = "ok" | "http-500" | "garbage" | "hang-up";
+let mode: TsaMode = "ok";
+let pki: TestPki;
+let serial = 1n;
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const tsa = createServer((req, res) => {
+  void readBody(req).then(async (body) => {
+    if (mode === "http-500") return res.writeHead(500, { "content-type": "text/plain" }).end("TSA backend down");
+    if (mode === "garbage") return res.writeHead(200, { "content-type": "application/timestamp-reply" }).end("<html>maintenance</html>");
+    if (mode === "hang-up") return req.socket.destroy();
+    const request = parseTimeStampReq(body);
+    const token = await createTimeStampToken({
+      ...request,
+      serialNumber: serial++,
+      genTime: new Date(),
+      policyOid: "1.3.6.1.4.1.57264.1.1",
+      tsaCertificate: pki.tsa.certificate,
+      chain: [pki.root.certificate],
+      sign: createRsaSigner(pki.tsa.privateKey),
+    });
+    res.writeHead(200, { "content-type": "application/timestamp-reply" }).end(buildTimeStampResp("granted", token));
+  });
+});
+await new Promise<void>((resolve) => tsa.listen(0, "127.0.0.1", resolve));
+const tsaUrl = `http://127.0.0.1:${(tsa.address() as AddressInfo).port}/tsa`;
+afterAll(async () => {
+  tsa.closeAllConnections();
+  await new Promise((resolve) => tsa.close(resolve));
+});
+
+const h = await startHarness({ config: { tsaUrl } });
+const ipManager = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "confidential" });
+const requester = await h.signIn(ipManager);
+
+beforeAll(async () => {
+  pki = await createTestPki();
+});
+
+async function createRequest(signers: TestUser[]) {
+  const pdf = await createBasePdf({ pages: 1 });
+  const upload = await requester.request("/api/v1/files?filename=declaration.pdf&classification=internal", {
+    method: "POST",
+    headers: { "content-type": "application/pdf" },
+    body: new Uint8Array(pdf),
+  });
+  const { id: fileId } = (await upload.json()) as { id: string };
+  const res = await requester.post("/api/v1/signature-requests", {
+    title: "知识产权声明",
+    source: { kind: "file", fileId },
+    signers: signers.map((user) => ({ userId: user.id, meaning: "signed" })),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function sign(client: Client, requestId: string, password: string) {
+  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
+}
+
+/** Everything signing may change: the request, its signers, its signatures and its audit trail. */
+async function stateOf(requestId: string) {
+  const [request] = await h.deps.db.select().from(signatureRequests).where(eq(signatureRequests.id, requestId));
+  const signers = await h.deps.db.select().from(signatureRequestSigners).where(eq(signatureRequestSigners.requestId, requestId));
+  const rows = await h.deps.db.select().from(signatures).where(eq(signatures.requestId, requestId));
+  const events = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, requestId)).orderBy(asc(auditEvents.seq));
+  return { request, signers, signatures: rows, events };
+}
+
+describe("an external time-stamp service that fails", () => {
+  it.each([
+    ["answers HTTP 500", "http-500", /TSA answered HTTP 500/],
+    ["answers something that is no TimeStampResp", "garbage", /malformed TimeStampResp/],
+    ["drops the connection", "hang-up", /TSA could not be reached/],
+  ] as const)("%s: signing is refused with TSA_UNAVAILABLE (502), nothing is written, and the signer can sign once it works", async (_, failure, reason) => {
+    const signer = await h.user({ displayName: "张伟" });
+    const client = await h.signIn(signer);
+    // two signers: the first signature must not hand over to the second when it fails
+    const requestId = await createRequest([signer, ipManager]);
+    expect((await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`)).status).toBe(200);
+    const before = await stateOf(requestId);
+
+    mode = failure;
+    const res = await sign(client, requestId, signer.password);
+    expect(res.status).toBe(502);
+    const body = (await res.json()) as { error: { code: string; message: string; details: { tsaUrl: string; reason: string } } };
+    expect(body.error.code).toBe("TSA_UNAVAILABLE");
+    expect(body.error.message).toContain(tsaUrl);
+    expect(body.error.message).toContain("CUSTOS_TSA_URL");
+    expect(body.error.message).toMatch(/try again/i);
+    expect(body.error.details.reason).toMatch(reason);
+
+    // the request, the signers and the signatures are as they were; only the refusal is recorded
+    const after = await stateOf(requestId);
+    expect(after.request).toEqual(before.request);
+    expect(after.signers).toEqual(before.signers);
+    expect(after.signatures).toEqual([]);
+    expect(after.events.slice(0, before.events.length)).toEqual(before.events);
+    const added = after.events.slice(before.events.length);
+    expect(added.map((e) => e.action)).toEqual(["signature.sign_refused"]);
+    expect(added[0]!.data).toMatchObject({ code: "TSA_UNAVAILABLE" });
+
+    mode = "ok";
+    const retry = await sign(client, requestId, signer.password);
+    expect(retry.status).toBe(200);
+    const done = await stateOf(requestId);
+    expect(done.signatures).toHaveLength(1);
+    expect(done.signers.find((s) => s.userId === signer.id)!.status).toBe("signed");
+    expect(done.signers.find((s) => s.userId === ipManager.id)!.status).toBe("ready");
+  });
+
+  it("tells the signer on the ceremony page, in Chinese, what happened and what to do", async () => {
+    const signer = await h.user({ displayName: "李娜" });
+    const client = await h.signIn(signer);
+    const requestId = await createRequest([signer]);
+    await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`);
+    mode = "http-500";
+    const res = await client.form(`/signatures/${requestId}/sign`, { password: signer.password, consent: "1" });
+    mode = "ok";
+    expect(res.status).toBe(502);
+    const html = await res.text();
+    expect(html).toContain("时间戳服务暂不可用");
+    expect(html).toContain(tsaUrl);
+    expect((await stateOf(requestId)).request!.status).toBe("pending");
+    expect((await client.form(`/signatures/${requestId}/sign`, { password: signer.password, consent: "1" })).status).toBe(303);
+    expect((await stateOf(requestId)).request!.status).toBe("completed");
+  });
+});
