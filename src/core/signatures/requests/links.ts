@@ -38,28 +38,59 @@ export async function createSigningLink(ctx: ServiceContext, requestId: string, 
   return { token, path: `/sign/${token}`, expiresAt, signer: { id: signerId, displayName: signer.user.displayName } };
 }
 
+/** Why a signing link was refused, as recorded in the `signature.link_refused` audit event. */
+export type LinkRefusalReason = "used" | "expired" | "other_person";
+
 /**
  * Uses a signing link: it must exist, not be expired or used, and belong to the signed-in person.
- * Returns the request to open; the link cannot be used again.
+ * Returns the request to open; the link cannot be used again. A refusal of an existing link is
+ * recorded as `signature.link_refused` (reason and link id, never the token) in its own
+ * transaction, since the failing one rolls back; an unknown token is simply NOT_FOUND.
  */
 export async function openSigningLink(ctx: ServiceContext, token: string): Promise<{ requestId: string }> {
   const p = requirePrincipal(ctx);
-  return inTransaction(ctx, async (t) => {
-    const link = await repo.findLinkByHash(t.db, hashToken(token));
-    if (!link) throw notFound("The signing link");
-    const signer = await repo.findSigner(t.db, link.signerId);
-    if (!signer || signer.userId !== p.id) throw notFound("The signing link");
-    if (link.usedAt) throw new DomainError("LINK_USED", "This signing link was already used. Open the request from your signature inbox instead.");
-    if (link.expiresAt <= t.clock.now()) {
-      throw new DomainError("LINK_EXPIRED", "This signing link has expired. Ask the requester for a new one, or open your signature inbox.");
-    }
-    await repo.markLinkUsed(t.db, link.id, t.clock.now());
-    await appendAuditEvent(t.db, t, {
-      action: "signature.link_opened",
-      objectType: "signature_request",
-      objectId: signer.requestId,
-      data: { signerId: signer.id, linkId: link.id },
+  let refusal: { reason: LinkRefusalReason; linkId: string; signerId: string; requestId: string } | undefined;
+  try {
+    return await inTransaction(ctx, async (t) => {
+      const link = await repo.findLinkByHash(t.db, hashToken(token));
+      if (!link) throw notFound("The signing link");
+      const signer = await repo.findSigner(t.db, link.signerId);
+      if (!signer) throw notFound("The signing link");
+      const refuse = (reason: LinkRefusalReason, error: DomainError) => {
+        refusal = { reason, linkId: link.id, signerId: signer.id, requestId: signer.requestId };
+        return error;
+      };
+      if (signer.userId !== p.id) throw refuse("other_person", notFound("The signing link"));
+      if (link.usedAt) {
+        throw refuse("used", new DomainError("LINK_USED", "This signing link was already used. Open the request from your signature inbox instead."));
+      }
+      if (link.expiresAt <= t.clock.now()) {
+        throw refuse(
+          "expired",
+          new DomainError("LINK_EXPIRED", "This signing link has expired. Ask the requester for a new one, or open your signature inbox."),
+        );
+      }
+      await repo.markLinkUsed(t.db, link.id, t.clock.now());
+      await appendAuditEvent(t.db, t, {
+        action: "signature.link_opened",
+        objectType: "signature_request",
+        objectId: signer.requestId,
+        data: { signerId: signer.id, linkId: link.id },
+      });
+      return { requestId: signer.requestId };
     });
-    return { requestId: signer.requestId };
-  });
+  } catch (err) {
+    if (refusal && err instanceof DomainError) {
+      const { reason, linkId, signerId, requestId } = refusal;
+      await inTransaction(ctx, (t) =>
+        appendAuditEvent(t.db, t, {
+          action: "signature.link_refused",
+          objectType: "signature_request",
+          objectId: requestId,
+          data: { reason, code: err.code, linkId, signerId },
+        }),
+      );
+    }
+    throw err;
+  }
 }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { auditEvents } from "../../../../src/db/schema/audit";
-import { signatures } from "../../../../src/db/schema/signatures";
+import { signatures, signingLinks } from "../../../../src/db/schema/signatures";
 import { certificatePemToDer } from "../../../../src/core/signatures/pki/index";
 import { errorCode, startHarness, type Client, type TestUser } from "../../../support/app";
 import { createBasePdf } from "../support/base-pdf";
@@ -169,18 +169,40 @@ describe("signature requests", () => {
   it("binds single-use links to their signer and lets them expire", async () => {
     const request = await createRequest([{ user: employee, meaning: "acknowledged" }]);
     const signerId = request.signers[0]!.id;
+    const refusals = async () =>
+      (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, request.id)).orderBy(asc(auditEvents.seq)))
+        .filter((e) => e.action === "signature.link_refused")
+        .map((e) => ({ actorId: e.actorId, data: e.data }));
     const link = (await (await requester.post(`/api/v1/signature-requests/${request.id}/signers/${signerId}/link`)).json()) as { token: string };
+    const [firstLink] = await h.deps.db.select().from(signingLinks).where(eq(signingLinks.signerId, signerId));
     // the requester cannot use the employee's link
     expect(await errorCode(await requester.post(`/api/v1/signing-links/${link.token}/open`))).toBe("NOT_FOUND");
+    // an unknown token is only NOT_FOUND: there is no link to record the refusal against
+    expect(await errorCode(await employeeClient.post("/api/v1/signing-links/csl_not-a-real-token/open"))).toBe("NOT_FOUND");
     const opened = await employeeClient.post(`/api/v1/signing-links/${link.token}/open`);
     expect(((await opened.json()) as { requestId: string }).requestId).toBe(request.id);
     const again = await employeeClient.post(`/api/v1/signing-links/${link.token}/open`);
     expect(again.status).toBe(410);
     expect(await errorCode(again)).toBe("LINK_USED");
     const second = (await (await requester.post(`/api/v1/signature-requests/${request.id}/signers/${signerId}/link`)).json()) as { token: string };
+    const secondLink = (await h.deps.db.select().from(signingLinks).where(eq(signingLinks.signerId, signerId))).find((l) => l.id !== firstLink!.id);
     h.clock.advance(8 * 86_400_000);
-    expect(await errorCode(await employeeClient.post(`/api/v1/signing-links/${second.token}/open`))).toBe("LINK_EXPIRED");
+    const expired = await employeeClient.post(`/api/v1/signing-links/${second.token}/open`);
+    expect(expired.status).toBe(410);
+    expect(await errorCode(expired)).toBe("LINK_EXPIRED");
     h.clock.advance(-8 * 86_400_000);
+
+    // each refusal of an existing link is in the audit trail with its reason and link id, never the token
+    expect(await refusals()).toEqual([
+      { actorId: ipManager.id, data: { reason: "other_person", code: "NOT_FOUND", linkId: firstLink!.id, signerId } },
+      { actorId: employee.id, data: { reason: "used", code: "LINK_USED", linkId: firstLink!.id, signerId } },
+      { actorId: employee.id, data: { reason: "expired", code: "LINK_EXPIRED", linkId: secondLink!.id, signerId } },
+    ]);
+    const trail = JSON.stringify(await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, request.id)));
+    expect(trail).not.toContain(link.token);
+    expect(trail).not.toContain(second.token);
+    // the refused attempts changed nothing: the second link is still unused
+    expect((await h.deps.db.select().from(signingLinks).where(eq(signingLinks.id, secondLink!.id)))[0]!.usedAt).toBeNull();
   });
 
   it("reminds overdue signers once a day", async () => {
