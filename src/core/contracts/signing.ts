@@ -72,7 +72,7 @@ export async function sendContractForSigning(ctx: ServiceContext, id: string, in
 
 /** Declares the signed contract as a record (class "signed contracts": retention starts at contract end). */
 async function declareSignedContract(t: TxContext, c: ContractRow, content: { sha256: string; size: number; filename: string; mediaType: string }, provenance: string) {
-  const natures = await checkContentNatures(t, { sha256: content.sha256, size: content.size, missingMetadata: [], provenance: { description: provenance } });
+  const natures = await checkContentNatures(t, { sha256: content.sha256, size: content.size, provenance: { description: provenance } });
   const parties = (c.counterparties as { name: string }[]).map((p) => p.name).join("、");
   return insertDeclaredRecord(t, {
     classId: BUILT_IN_CLASS.signedContracts,
@@ -146,7 +146,6 @@ export async function onContractReviewSigned(t: TxContext, request: SignatureReq
   const natures = await checkContentNatures(t, {
     sha256: request.finalSha256!,
     size,
-    missingMetadata: [],
     provenance: { description: `IP review of ${c.number} signed in Custos by ${reviewer?.displayName} (request ${request.id})` },
   });
   const record = await insertDeclaredRecord(t, {

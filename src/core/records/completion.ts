@@ -33,7 +33,6 @@ export async function declareSignedTemplate(t: TxContext, request: SignatureRequ
   const natures = await checkContentNatures(t, {
     sha256: request.finalSha256,
     size,
-    missingMetadata: [],
     provenance: { description: `signed in Custos from template ${template.id} revision ${template.revision} (request ${request.id}) by ${signers.map((s) => s.user.displayName).join(", ")}` },
   });
   // the person the document is about; only without one, its signers (a company signatory's leaving must not start the clock)

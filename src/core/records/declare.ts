@@ -80,12 +80,39 @@ export async function validateLinks(db: Db, links: LinkInput[]): Promise<void> {
 }
 
 /**
+ * The metadata every record must carry (DA/T 22 / GB/T 18894: class, title, date, author,
+ * classification; the file's name and format for electronic content, the location for paper),
+ * each with whether it is there.
+ */
+function requiredMetadata(input: NewRecord): [string, boolean][] {
+  const given = (v: string | null | undefined) => !!v && v.trim().length > 0;
+  const items: [string, boolean][] = [
+    ["class", given(input.classId)],
+    ["title", given(input.title)],
+    ["date", /^\d{4}-\d{2}-\d{2}$/.test(input.recordDate)],
+    ["author", given(input.author)],
+    ["classification", given(input.classification)],
+  ];
+  if (input.content) items.push(["filename", given(input.content.filename)], ["format", given(input.content.mediaType)]);
+  else items.push(["paper location", !!paperLocation(input.paper ?? {})]);
+  return items;
+}
+
+/**
  * Inserts a declared record with its links, derives its retention and audits the declaration, in
- * the caller's transaction. The four natures must have been checked already (they need the bytes).
+ * the caller's transaction. The four natures must have been checked already (they need the bytes);
+ * the required metadata are checked here, and what was checked is added to the integrity nature.
  */
 export async function insertDeclaredRecord(t: TxContext, input: NewRecord): Promise<RecordRow> {
   const declaredBy = t.actor.userId ?? input.declaredBy;
   if (!declaredBy) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
+  const metadata = requiredMetadata(input);
+  const missing = metadata.filter(([, ok]) => !ok).map(([name]) => name);
+  if (missing.length) throw new DomainError("VALIDATION_FAILED", `Required metadata missing: ${missing.join(", ")}.`, { missing });
+  const natures: FourNatures = {
+    ...input.natures,
+    integrity: { ...input.natures.integrity, detail: `${input.natures.integrity.detail} Required metadata present: ${metadata.map(([name]) => name).join(", ")}.` },
+  };
   const cls = await repo.findClass(t.db, input.classId);
   if (!cls) throw new DomainError("INVALID_REFERENCE", "The record class does not exist; choose one from the file plan.", { field: "classId" });
   if (input.departmentId && !(await findDepartment(t.db, input.departmentId))) {
@@ -116,7 +143,7 @@ export async function insertDeclaredRecord(t: TxContext, input: NewRecord): Prom
     paperBox: paper.box ?? null,
     sourceKind: input.sourceKind,
     sourceId: input.sourceId ?? null,
-    natures: input.natures,
+    natures,
     status: "active",
     triggerDate: null,
     dueOn: null,
@@ -155,10 +182,10 @@ export async function insertDeclaredRecord(t: TxContext, input: NewRecord): Prom
       source: { kind: row.sourceKind, id: row.sourceId },
       links,
       natures: {
-        authenticity: input.natures.authenticity.status,
-        integrity: input.natures.integrity.status,
-        usability: input.natures.usability.status,
-        security: input.natures.security.status,
+        authenticity: natures.authenticity.status,
+        integrity: natures.integrity.status,
+        usability: natures.usability.status,
+        security: natures.security.status,
       },
       triggerDate: declared.triggerDate,
       dueOn: declared.dueOn,
@@ -181,7 +208,6 @@ async function contentFor(
   p: Principal,
   fileId: string,
   classification: Classification,
-  missingMetadata: string[],
   provenance: string,
 ) {
   const file = await getFile(ctx, fileId);
@@ -195,7 +221,6 @@ async function contentFor(
   const natures = await checkContentNatures(ctx, {
     sha256: file.sha256,
     size: file.size,
-    missingMetadata,
     provenance: { description: `${provenance}, uploaded by ${p.displayName} (${p.username}) as ${file.filename}` },
   });
   const content = { sha256: file.sha256, size: file.size, filename: file.filename, mediaType: formatMediaType[natures.format as keyof typeof formatMediaType] ?? file.mediaType };
@@ -214,13 +239,13 @@ export async function declareRecord(ctx: ServiceContext, input: DeclareRecordInp
   let content: NewRecord["content"] = null;
   let sourceId: string | null = null;
   if (input.fileId) {
-    ({ natures, content, fileId: sourceId } = await contentFor(ctx, p, input.fileId, classification, [], provenance));
+    ({ natures, content, fileId: sourceId } = await contentFor(ctx, p, input.fileId, classification, provenance));
   } else {
     const location = paperLocation(paper);
     if (!location) {
       throw new DomainError("VALIDATION_FAILED", "Upload the file, or give the paper original's location (archive room, cabinet or box).", { field: "fileId" });
     }
-    natures = paperNatures(ctx, { location, missingMetadata: [], provenance: { description: `${provenance} by ${p.displayName}` } });
+    natures = paperNatures(ctx, { location, provenance: { description: `${provenance} by ${p.displayName}` } });
   }
   return inTransaction(ctx, (t) =>
     insertDeclaredRecord(t, {
@@ -274,13 +299,13 @@ export async function declareExternalDocument(ctx: ServiceContext, input: Extern
   let natures: FourNatures;
   let content: NewRecord["content"] = null;
   if (input.fileId) {
-    ({ natures, content } = await contentFor(ctx, p, input.fileId, classification, [], provenance));
+    ({ natures, content } = await contentFor(ctx, p, input.fileId, classification, provenance));
   } else {
     const location = paperLocation(paper);
     if (!location) {
       throw new DomainError("VALIDATION_FAILED", "Upload the scan, or give the paper original's location (archive room, cabinet or box).", { field: "fileId" });
     }
-    natures = paperNatures(ctx, { location, missingMetadata: [], provenance: { description: provenance } });
+    natures = paperNatures(ctx, { location, provenance: { description: provenance } });
   }
   const links: LinkInput[] = [
     ...(input.caseId ? [{ kind: "case" as const, targetId: input.caseId }] : []),

@@ -44,7 +44,6 @@ export async function declareReleasedRevision(
   const natures = await checkContentNatures(t, {
     sha256: revision.signedSha256,
     size,
-    missingMetadata: [],
     provenance: {
       description: `approved in Custos: ${document.number} revision ${revision.label}, reviewed and approved with electronic signatures${approver ? ` (approver ${approver.displayName})` : ""}`,
     },

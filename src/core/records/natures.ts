@@ -178,7 +178,7 @@ export interface Provenance {
  */
 export async function checkContentNatures(
   ctx: ServiceContext,
-  input: { sha256: string; size: number; missingMetadata: string[]; provenance: Provenance },
+  input: { sha256: string; size: number; provenance: Provenance },
   options: { openLimit?: number } = {},
 ): Promise<FourNatures> {
   if (input.size > (options.openLimit ?? OPEN_LIMIT)) return largeContentNatures(ctx, input);
@@ -186,9 +186,7 @@ export async function checkContentNatures(
   const format = detectFormat(bytes);
   const usable = usabilityOf(format, bytes);
   const security = securityOf(format, bytes, ctx.config.maxUploadBytes);
-  const integrity = input.missingMetadata.length
-    ? fail(`Required metadata missing: ${input.missingMetadata.join(", ")}.`)
-    : pass(`SHA-256 ${input.sha256}; stored bytes read back and re-hashed; required metadata present.`);
+  const integrity = pass(`SHA-256 ${input.sha256}; stored bytes read back and re-hashed.`);
   let authenticity = pass(`Provenance: ${input.provenance.description}. The file carries no digital signature.`);
   let signatures: FourNatures["signatures"];
   if (format === "pdf" && security.status !== "fail" && inspectPdfSignatures(bytes).signatures.length > 0) {
@@ -251,7 +249,7 @@ async function readHead(ctx: ServiceContext, sha256: string, n: number): Promise
  */
 async function largeContentNatures(
   ctx: ServiceContext,
-  input: { sha256: string; size: number; missingMetadata: string[]; provenance: Provenance },
+  input: { sha256: string; size: number; provenance: Provenance },
 ): Promise<FourNatures> {
   const fixity = await ctx.storage.verify(input.sha256);
   if (!fixity.ok) throw integrityFailure(input.sha256, fixity.actualSha256);
@@ -283,9 +281,7 @@ async function largeContentNatures(
     sha256: input.sha256,
     size: input.size,
     authenticity: warn(`Provenance: ${input.provenance.description}. Too large (${mb} MB) to verify embedded signatures at declaration.`),
-    integrity: input.missingMetadata.length
-      ? fail(`Required metadata missing: ${input.missingMetadata.join(", ")}.`)
-      : pass(`SHA-256 ${input.sha256}; stored bytes re-hashed as a stream; required metadata present.`),
+    integrity: pass(`SHA-256 ${input.sha256}; stored bytes re-hashed as a stream.`),
     usability: warn(`Not opened at declaration (${mb} MB, over the ${Math.round(OPEN_LIMIT / 1048576)} MB opened in memory); the type was recognised from the first bytes.`),
     security,
   };
@@ -298,18 +294,15 @@ async function largeContentNatures(
 /** The four natures of a paper record (custody location) whose metadata were entered by hand. */
 export function paperNatures(
   ctx: Pick<ServiceContext, "clock">,
-  input: { location: string; missingMetadata: string[]; provenance: Provenance },
+  input: { location: string; provenance: Provenance },
 ): FourNatures {
-  if (input.missingMetadata.length) {
-    throw new DomainError("VALIDATION_FAILED", `Required metadata missing: ${input.missingMetadata.join(", ")}.`);
-  }
   return {
     checkedAt: ctx.clock.now().toISOString(),
     format: "paper",
     sha256: null,
     size: null,
     authenticity: pass(`Paper original. Provenance: ${input.provenance.description}.`),
-    integrity: pass("Required metadata present; the paper original is described by its location."),
+    integrity: pass("The paper original is described by its location."),
     usability: pass(`Paper original kept at ${input.location}.`),
     security: pass(`Kept in the archive at ${input.location}.`),
   };

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { systemContext } from "../../../src/core/context";
+import { inTransaction, systemContext } from "../../../src/core/context";
+import { insertDeclaredRecord } from "../../../src/core/records/declare";
 import { compareClauses } from "../../../src/core/records/file-plan";
-import { checkContentNatures } from "../../../src/core/records/natures";
+import { checkContentNatures, paperNatures } from "../../../src/core/records/natures";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { records } from "../../../src/db/schema/records";
 import { createBasePdf } from "../signatures/support/base-pdf";
@@ -115,6 +116,24 @@ describe("declaring records: the four natures", () => {
     expect(paper.contentSha256).toBeNull();
     expect(paper.natures.format).toBe("paper");
     expect(paper.natures.usability!.detail).toContain("档案室 B");
+
+    // integrity names the metadata that were checked present; a record without them is refused
+    expect(pdf.natures.integrity!.detail).toContain("Required metadata present: class, title, date, author, classification, filename, format.");
+    expect(paper.natures.integrity!.detail).toContain("Required metadata present: class, title, date, author, classification, paper location.");
+    const ctx = systemContext(h.deps);
+    const incomplete = {
+      classId: cls(),
+      title: "无作者的记录",
+      recordDate: "2026-03-01",
+      author: "  ",
+      classification: "internal" as const,
+      paper: { room: "档案室 B" },
+      sourceKind: "upload",
+      natures: paperNatures(ctx, { location: "档案室 B", provenance: { description: "test" } }),
+      declaredBy: ipManager.id,
+    };
+    await expect(inTransaction(ctx, (t) => insertDeclaredRecord(t, incomplete))).rejects.toMatchObject({ code: "VALIDATION_FAILED", message: "Required metadata missing: author." });
+    await expect(inTransaction(ctx, (t) => insertDeclaredRecord(t, { ...incomplete, author: "王芳", paper: {} }))).rejects.toMatchObject({ message: "Required metadata missing: paper location." });
   });
 
   it("verifies signatures for authenticity: a PDF signed by another tool is kept, flagged as not trusted", async () => {
@@ -143,10 +162,10 @@ describe("declaring records: the four natures", () => {
     const ctx = systemContext(h.deps);
     const pdf = await createBasePdf({ pages: 1, padToBytes: 300_000 });
     const put = await h.deps.storage.put(pdf);
-    const natures = await checkContentNatures(ctx, { sha256: put.sha256, size: put.size, missingMetadata: [], provenance: { description: "test" } }, { openLimit: 100_000 });
+    const natures = await checkContentNatures(ctx, { sha256: put.sha256, size: put.size, provenance: { description: "test" } }, { openLimit: 100_000 });
     expect(natures).toMatchObject({ format: "pdf", integrity: { status: "pass" }, usability: { status: "warn" }, security: { status: "warn" }, authenticity: { status: "warn" } });
     const junk = await h.deps.storage.put(new Uint8Array(200_000).fill(7));
-    await expect(checkContentNatures(ctx, { sha256: junk.sha256, size: junk.size, missingMetadata: [], provenance: { description: "test" } }, { openLimit: 100_000 })).rejects.toThrow(/not allowed/);
+    await expect(checkContentNatures(ctx, { sha256: junk.sha256, size: junk.size, provenance: { description: "test" } }, { openLimit: 100_000 })).rejects.toThrow(/not allowed/);
   });
 
   it("refuses bad input with a clear 4xx and stores nothing", async () => {

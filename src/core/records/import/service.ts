@@ -260,7 +260,7 @@ async function importOne(t: TxContext, kind: ImportKind, data: Record<string, un
       paper,
       sourceKind: "import",
       sourceId: `${filename}#${line}`,
-      natures: paperNatures(t, { location: paperLocation(paper)!, missingMetadata: [], provenance: { description: data.provenance as string } }),
+      natures: paperNatures(t, { location: paperLocation(paper)!, provenance: { description: data.provenance as string } }),
       links: [
         ...(data.personId ? [{ kind: "user" as const, targetId: data.personId as string }] : []),
         ...(data.contractId ? [{ kind: "contract" as const, targetId: data.contractId as string }] : []),
@@ -299,7 +299,7 @@ async function importOne(t: TxContext, kind: ImportKind, data: Record<string, un
       paper,
       sourceKind: "contract",
       sourceId: row.id,
-      natures: paperNatures(t, { location: paperLocation(paper)!, missingMetadata: [], provenance: { description: `paper original of contract ${row.number}, signed ${data.signedOn}, imported from ${filename} line ${line}` } }),
+      natures: paperNatures(t, { location: paperLocation(paper)!, provenance: { description: `paper original of contract ${row.number}, signed ${data.signedOn}, imported from ${filename} line ${line}` } }),
       links: [{ kind: "contract", targetId: row.id }],
     });
     const end = data.endOn as string | null;
