@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { startHarness } from "../support/app";
+import { createBasePdf } from "../core/signatures/support/base-pdf";
 
 const h = await startHarness();
 
@@ -31,5 +32,38 @@ describe("audit retrieval pages", () => {
     const outside = await auditor.get("/evidence?clause=4.3.2.1", { accept: "text/html" });
     expect(outside.status).toBe(403);
     expect(await outside.text()).toContain("超出您的审核授权范围");
+  });
+
+  it("filters the search by state from the form, and names the people concerned in the matrix", async () => {
+    const manager = await h.signIn(await h.user({ roles: ["ip-manager"], displayName: "王经理", clearance: "secret" }));
+    const contract = async (title: string) => {
+      const res = await manager.post("/api/v1/contracts", { title, type: "other", counterparties: [{ name: "甲公司" }] });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    await contract("草拟中的许可合同");
+    const reviewed = await contract("送审中的许可合同");
+    const upload = await manager.request("/api/v1/files?filename=draft.pdf&classification=internal", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await createBasePdf()) });
+    const fileId = ((await upload.json()) as { id: string }).id;
+    expect((await manager.request(`/api/v1/contracts/${reviewed}/draft`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ fileId }) })).status).toBe(200);
+    expect((await manager.post(`/api/v1/contracts/${reviewed}/submit`, {})).status).toBe(200);
+
+    const form = await (await manager.get("/evidence", { accept: "text/html" })).text();
+    expect(form).toContain('<select name="state">');
+    expect(form).toContain('<option value="ip-review">知识产权审查中</option>');
+    const drafts = await manager.get("/evidence?kind=contract&state=draft", { accept: "text/html" });
+    expect(drafts.status).toBe(200);
+    const draftsPage = await drafts.text();
+    expect(draftsPage).toContain("草拟中的许可合同");
+    expect(draftsPage).not.toContain("送审中的许可合同");
+    expect(draftsPage).toContain('<option value="draft" selected="">草拟</option>');
+    const inReview = await (await manager.get("/evidence?state=ip-review", { accept: "text/html" })).text();
+    expect(inReview).toContain("送审中的许可合同");
+    expect(inReview).not.toContain("草拟中的许可合同");
+    const english = await (await manager.get("/evidence?state=ip-review&lang=en", { accept: "text/html" })).text();
+    expect(english).toContain("In IP review");
+
+    const matrix = await (await manager.get("/evidence/matrix", { accept: "text/html" })).text();
+    expect(matrix).toContain("王经理");
   });
 });

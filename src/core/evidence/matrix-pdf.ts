@@ -6,10 +6,16 @@ import type { MatrixRow } from "./matrix";
 const A4: [number, number] = [841.89, 595.28];
 const MARGIN = 36;
 
+/** "人员 People: 王芳、李娜 … +3": the names listed and how many more there are; empty when there are none. */
+function namesLine(label: string, names: string[], total: number): string {
+  if (total === 0) return "";
+  return `${label}: ${names.join("、")}${total > names.length ? ` … +${total - names.length}` : ""}`;
+}
+
 /**
  * evidence-matrix.pdf: landscape A4, in Chinese with English headings: a bar chart of coverage per
  * clause group (clauses with evidence / clauses in the group), then the matrix row by row with the
- * gaps under each clause.
+ * people and departments concerned (counted, and named under the requirement) and the gaps.
  */
 export async function renderMatrixPdf(input: {
   organisation: string;
@@ -29,8 +35,10 @@ export async function renderMatrixPdf(input: {
     periodText,
     "期间 Period 生成 Generated 条款 Clause 证据数 Items 最新日期 Latest 人员 People 部门 Departments 缺口 Gaps 覆盖 Coverage 第页共",
     ...Object.values(CLAUSE_GROUPS).map((g) => g.zh + g.en),
-    ...input.rows.flatMap((r) => [r.clause, r.titleZh, ...r.gaps.map((g) => g.message)]),
-    "0123456789%/·:—",
+    ...input.rows.flatMap((r) => [r.clause, r.titleZh, ...r.gaps.map((g) => g.message), ...r.peopleNames, ...r.departmentNames]),
+    // every character drawn must be in the embedded subset: headings, the UTC stamp, the coverage percentages
+    "要求 Requirement 部门 Depts UTC ()",
+    "0123456789%/·:—、…+",
   ];
   const font = await embedCjkFont(doc, texts.join(""));
   let page = doc.addPage(A4);
@@ -82,7 +90,11 @@ export async function renderMatrixPdf(input: {
   for (const r of input.rows) {
     const gapLines = r.gaps.flatMap((g) => wrap(g.message, A4[0] - MARGIN - cols[6]!, 7, font));
     const titleLines = wrap(r.titleZh, cols[2]! - cols[1]! - 6, 8, font);
-    const height = Math.max(titleLines.length * 11, gapLines.length * 9, 11) + 6;
+    // who and which departments, compactly under the requirement: the counts stay in their columns
+    const nameLines = [namesLine("人员 People", r.peopleNames, r.people), namesLine("部门 Depts", r.departmentNames, r.departments)]
+      .filter((l) => l !== "")
+      .flatMap((l) => wrap(l, cols[2]! - cols[1]! - 6, 6.5, font));
+    const height = Math.max(titleLines.length * 11 + nameLines.length * 8, gapLines.length * 9, 11) + 6;
     if (y - height < MARGIN + 20) {
       page = doc.addPage(A4);
       y = A4[1] - MARGIN;
@@ -92,6 +104,7 @@ export async function renderMatrixPdf(input: {
     const color = r.count === 0 ? rgb(0.7, 0.15, 0.12) : rgb(0.1, 0.12, 0.2);
     text(page, r.clause, cols[0]!, y, 8, color);
     titleLines.forEach((l, i) => text(page, l, cols[1]!, y - i * 11, 8));
+    nameLines.forEach((l, i) => text(page, l, cols[1]!, y - titleLines.length * 11 - i * 8 + 2, 6.5, rgb(0.35, 0.38, 0.45)));
     text(page, String(r.count), cols[2]!, y, 8, color);
     text(page, r.latest ?? "—", cols[3]!, y, 8);
     text(page, String(r.people), cols[4]!, y, 8);

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { z } from "@hono/zod-openapi";
 import { CLASSIFICATIONS } from "../auth/permissions";
+import { CONTRACT_STATUSES } from "../contracts/vocabulary";
+import { RECORD_STATUSES } from "../records/vocabulary";
 import type { ServiceContext } from "../context";
 import { DomainError } from "../errors";
 import { requireEvidenceReader } from "./access";
@@ -8,6 +10,19 @@ import { rowsOf } from "../../db/migrate";
 import { evidenceRelation } from "./sources";
 
 export const SEARCH_KINDS = ["document-revision", "record", "external-document", "contract", "signature-request", "audit-event"] as const;
+
+/**
+ * The states search can filter on, per kind of evidence (what each kind's `state` holds: a
+ * revision's state, a record's or contract's status, a signature request's status). Audit events
+ * have none: their `state` is the action (e.g. `document.approved`).
+ */
+export const SEARCH_STATES: Record<Exclude<(typeof SEARCH_KINDS)[number], "audit-event">, readonly string[]> = {
+  "document-revision": ["approved", "effective", "superseded", "obsolete"],
+  record: RECORD_STATUSES,
+  "external-document": RECORD_STATUSES,
+  contract: CONTRACT_STATUSES,
+  "signature-request": ["completed", "pending", "declined", "cancelled"],
+};
 
 export const EvidenceSearchQuery = z.object({
   q: z.string().trim().max(200).optional(),
@@ -17,7 +32,11 @@ export const EvidenceSearchQuery = z.object({
   to: z.iso.date().optional(),
   person: z.string().optional(),
   department: z.string().optional(),
-  state: z.string().max(40).optional(),
+  state: z
+    .string()
+    .max(40)
+    .optional()
+    .openapi({ description: `the item's state: ${Object.entries(SEARCH_STATES).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ")}; audit-event: the action` }),
   classification: z.enum(CLASSIFICATIONS).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),

@@ -55,6 +55,9 @@ export const zh = {
   ev_ended: "已结束",
   ev_revoked: "已撤销",
   ev_yourGrant: "您的审核授权范围：条款 {clauses}，有效至 {endsAt} UTC",
+  ev_morePeople: "另 {n} 人",
+  ev_moreDepartments: "另 {n} 个部门",
+  ev_stateAction: "审计事件的操作，如 document.approved",
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -113,4 +116,7 @@ export const en: Record<keyof typeof zh, string> = {
   ev_ended: "Ended",
   ev_revoked: "Revoked",
   ev_yourGrant: "Your audit grant covers clauses {clauses}, until {endsAt} UTC",
+  ev_morePeople: "+{n} more",
+  ev_moreDepartments: "+{n} more",
+  ev_stateAction: "The audit event's action, e.g. document.approved",
 };

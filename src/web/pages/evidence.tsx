@@ -6,7 +6,9 @@ import { classificationLabels, type Classification } from "../../core/auth/permi
 import type { DepartmentRow } from "../../core/organisation/repo";
 import type { MatrixRow } from "../../core/evidence/matrix";
 import type { EvidenceHit } from "../../core/evidence/search";
-import { SEARCH_KINDS } from "../../core/evidence/search";
+import { SEARCH_KINDS, SEARCH_STATES } from "../../core/evidence/search";
+import { contractStatusLabels, type ContractStatus } from "../../core/contracts/vocabulary";
+import { recordStatusLabels, type RecordStatus } from "../../core/records/vocabulary";
 import type { EvidenceItem } from "../../core/evidence/types";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect } from "../components";
@@ -14,6 +16,54 @@ import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 const kindLabel = (page: PageContext, kind: string) => page.t(`ev_kind_${kind.replace(/-/g, "_")}` as MessageKey);
 const fmt = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
+
+/** A state in the reader's language, by the kind of evidence it belongs to (an audit event's action as it is). */
+function stateLabel(page: PageContext, kind: string, state: string): string {
+  switch (kind) {
+    case "document-revision":
+      return page.t(`doc_state_${state.replace(/-/g, "_")}` as MessageKey);
+    case "record":
+    case "external-document":
+      return recordStatusLabels[state as RecordStatus] ? pick(page.locale, recordStatusLabels[state as RecordStatus]) : state;
+    case "contract":
+      return contractStatusLabels[state as ContractStatus] ? pick(page.locale, contractStatusLabels[state as ContractStatus]) : state;
+    case "signature-request":
+      return page.t(`sig_status_${state}` as MessageKey);
+    default:
+      return state;
+  }
+}
+
+/**
+ * The state filter: the states of the chosen kind, or of every kind grouped by kind (states differ
+ * per kind; a state two kinds share filters both). Audit events are filtered by their action, typed.
+ */
+const StateFilter: FC<{ page: PageContext; kind?: string; value?: string }> = ({ page, kind, value }) => {
+  if (kind === "audit-event") return <input name="state" value={value ?? ""} placeholder={page.t("ev_stateAction")} />;
+  const kinds = (Object.keys(SEARCH_STATES) as (keyof typeof SEARCH_STATES)[]).filter((k) => !kind || k === kind);
+  const offered = kinds.some((k) => SEARCH_STATES[k].includes(value ?? ""));
+  let marked = false;
+  const selected = (s: string) => (s === value && !marked ? (marked = true) : false);
+  return (
+    <select name="state">
+      <option value="">{page.t("ev_any")}</option>
+      {value && !offered && (
+        <option value={value} selected>
+          {value}
+        </option>
+      )}
+      {kinds.map((k) => (
+        <optgroup label={kindLabel(page, k)}>
+          {SEARCH_STATES[k].map((s) => (
+            <option value={s} selected={selected(s)}>
+              {stateLabel(page, k, s)}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </select>
+  );
+};
 
 /** Search across everything, with a selection that becomes an audit package. */
 export const EvidenceSearchPage: FC<{
@@ -92,6 +142,10 @@ export const EvidenceSearchPage: FC<{
           </select>
         </label>
         <label>
+          {t("ev_state")}
+          <StateFilter page={page} kind={query.kind} value={query.state} />
+        </label>
+        <label>
           {t("doc_classification")}
           <ClassificationSelect page={page} value={query.classification} blank={t("ev_any")} />
         </label>
@@ -124,7 +178,7 @@ export const EvidenceSearchPage: FC<{
                   <td>{h.kind === "audit-event" ? h.title : <a href={`/evidence/${h.kind}/${h.id}`}>{h.title}</a>}</td>
                   <td>{h.clauses.join(", ")}</td>
                   <td>{h.date}</td>
-                  <td>{h.state}</td>
+                  <td>{stateLabel(page, h.kind, h.state)}</td>
                   <td>{pick(locale, classificationLabels[h.classification as Classification])}</td>
                 </tr>
               ))}
@@ -138,6 +192,15 @@ export const EvidenceSearchPage: FC<{
     </Layout>
   );
 };
+
+/** Names under a count, compactly: "王芳、李娜 另 3 人". */
+const Names: FC<{ names: string[]; total: number; more: (n: number) => string }> = ({ names, total, more }) =>
+  names.length ? (
+    <div class="muted">
+      {names.join("、")}
+      {total > names.length ? ` ${more(total - names.length)}` : ""}
+    </div>
+  ) : null;
 
 /** The evidence matrix page. */
 export const EvidenceMatrixPage: FC<{
@@ -199,8 +262,14 @@ export const EvidenceMatrixPage: FC<{
                 ))}
               </td>
               <td>{r.latest ?? "—"}</td>
-              <td>{r.people}</td>
-              <td>{r.departments}</td>
+              <td>
+                {r.people}
+                <Names names={r.peopleNames} total={r.people} more={(n) => t("ev_morePeople", { n })} />
+              </td>
+              <td>
+                {r.departments}
+                <Names names={r.departmentNames} total={r.departments} more={(n) => t("ev_moreDepartments", { n })} />
+              </td>
               <td>
                 {r.gaps.map((g) => (
                   <div class="tag bad">{g.message}</div>

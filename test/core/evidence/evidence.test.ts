@@ -137,7 +137,7 @@ describe("auditor access", () => {
 describe("evidence matrix", () => {
   it("counts evidence per clause, names the gaps, and renders a Chinese PDF", async () => {
     const matrix = (await (await manager.get("/api/v1/evidence/matrix?from=2026-01-01&to=2026-12-31")).json()) as {
-      rows: { clause: string; count: number; byKind: Record<string, number>; gaps: { kind: string }[] }[];
+      rows: { clause: string; count: number; byKind: Record<string, number>; people: number; departments: number; peopleNames: string[]; departmentNames: string[]; gaps: { kind: string }[] }[];
       summary: { clauses: number; covered: number };
     };
     expect(matrix.summary.clauses).toBe(30);
@@ -152,6 +152,22 @@ describe("evidence matrix", () => {
     expect(text).toContain("知识产权管理体系证据矩阵");
     expect(text).toContain("入职");
     expect(text).toContain("没有证据");
+    // the people and departments concerned are named, not only counted
+    expect(row("7.3.2.4").peopleNames).toContain("张伟");
+    expect(row("7.3.2.4").departmentNames).toEqual(["研发中心"]);
+    expect(row("7.3.2.4").departments).toBe(1);
+    expect(row("4.3.2.1").peopleNames).toEqual(expect.arrayContaining(["王芳", "李娜", "周总"]));
+    expect(row("4.3.2.1").people).toBe(row("4.3.2.1").peopleNames.length);
+    expect(row("4.3.2.2").peopleNames).toContain("李娜");
+    expect(text).toContain("张伟");
+    expect(text).toContain("研发中心");
+  });
+
+  it("names only people and departments of evidence the reader may see", async () => {
+    const low = await h.signIn(await h.user({ roles: ["ip-staff"], clearance: "internal" }));
+    const matrix = (await (await low.get("/api/v1/evidence/matrix?from=2026-01-01&to=2026-12-31")).json()) as { rows: { clause: string; people: number; peopleNames: string[] }[] };
+    // the secret judgment (received by 李娜) is not theirs to see: neither counted nor named
+    expect(matrix.rows.find((r) => r.clause === "4.3.2.2")).toMatchObject({ people: 0, peopleNames: [] });
   });
 
   it("shows an overdue periodic review as a gap", async () => {
@@ -161,5 +177,87 @@ describe("evidence matrix", () => {
     expect(gaps.map((g) => g.kind)).toContain("review-overdue");
     expect(gaps.find((g) => g.kind === "review-overdue")!.message).toContain(procedure.document.number);
     h.clock.set("2026-03-02T01:00:00.000Z");
+  });
+});
+
+describe("evidence matrix gaps within what the reader may see", () => {
+  type Matrix = { rows: { clause: string; gaps: { kind: string; message: string; refs: { id: string }[] }[] }[] };
+  const matrixOf = async (client: Client, query = "") => {
+    const res = await client.get(`/api/v1/evidence/matrix${query}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as Matrix;
+  };
+  const gapsOf = (m: Matrix, kind: string) => m.rows.flatMap((r) => r.gaps.filter((g) => g.kind === kind).map((g) => ({ clause: r.clause, ...g })));
+  const grantTo = async (body: Record<string, unknown>) => {
+    const user = await h.user({ roles: ["auditor"], clearance: "secret" });
+    const res = await manager.post("/api/v1/audit/grants", { auditorId: user.id, purpose: "内部审核", endsAt: "2026-04-01T00:00:00Z", maxClassification: "internal", ...body });
+    expect(res.status).toBe(201);
+    return h.signIn(user);
+  };
+
+  it("files a missing acknowledgement under every clause of its category, for revisions in force in the period", async () => {
+    const required = await manager.post(`/api/v1/documents/${procedure.document.id}/acknowledgements`, { departmentIds: [rnd.id] });
+    expect(required.status).toBe(201);
+    const inYear = gapsOf(await matrixOf(manager, "?from=2026-01-01&to=2026-12-31"), "acknowledgement-missing");
+    // the procedure category evidences 4.2.3, 4.3.1 and 4.3.2.1
+    expect(inYear.map((g) => g.clause).sort()).toEqual(["4.2.3", "4.3.1", "4.3.2.1"]);
+    expect(inYear[0]!.message).toContain(procedure.document.number);
+    expect(inYear[0]!.refs).toEqual([expect.objectContaining({ id: procedure.document.id })]);
+    // the revision was not yet in force in 2025
+    expect(gapsOf(await matrixOf(manager, "?from=2025-01-01&to=2025-12-31"), "acknowledgement-missing")).toEqual([]);
+  });
+
+  it("hides a missing acknowledgement from an auditor whose grant excludes its document category", async () => {
+    // a grant for the same clauses but another document category: no number, no title, no gap
+    const otherCategory = await grantTo({ clauseIds: ["4.2.3", "4.3.2.1"], categoryIds: ["form"] });
+    const hidden = await matrixOf(otherCategory);
+    expect(gapsOf(hidden, "acknowledgement-missing")).toEqual([]);
+    expect(JSON.stringify(hidden)).not.toContain(procedure.document.number);
+  });
+
+  it("shows a missing acknowledgement to an auditor of its category only under the grant's clauses and within its period", async () => {
+    const procedures = await grantTo({ clauseIds: ["4.3.2.1"], categoryIds: ["procedure"] });
+    expect(gapsOf(await matrixOf(procedures), "acknowledgement-missing").map((g) => g.clause)).toEqual(["4.3.2.1"]);
+    // a grant whose period ends before the revision took effect
+    const before = await grantTo({ clauseIds: ["4.3.2.1"], categoryIds: ["procedure"], periodFrom: "2025-01-01", periodTo: "2025-12-31" });
+    expect(gapsOf(await matrixOf(before), "acknowledgement-missing")).toEqual([]);
+  });
+
+  it("judges an overdue review as of the period end, or today", async () => {
+    h.clock.set("2027-06-01T00:00:00Z");
+    try {
+      const overdue = (m: Matrix) => gapsOf(m, "review-overdue").map((g) => g.clause);
+      expect(overdue(await matrixOf(manager))).toEqual(["4.3.2.1"]);
+      // reviews falling due after the period are not findings about it
+      expect(overdue(await matrixOf(manager, "?from=2026-01-01&to=2026-12-31"))).toEqual([]);
+    } finally {
+      h.clock.set("2026-03-02T01:00:00.000Z");
+    }
+  });
+
+  it("shows a contract signed without an IP review under 4.3.3, to those who may read the register", async () => {
+    const csv = ["合同编号,合同名称,合同类型,相对方,密级,签订日期,状态,库房", "HT-2026-101,软件许可合同,其他,甲软件公司,内部,2026-01-15,已签署,合同档案室"].join("\n");
+    const started = await legal.request(`/api/v1/imports?kind=contracts&filename=${encodeURIComponent("台账.csv")}`, { method: "POST", headers: { "content-type": "text/csv" }, body: new TextEncoder().encode(csv) });
+    expect(started.status).toBe(202);
+    const batchId = ((await started.json()) as { batch: { id: string } }).batch.id;
+    let status = "queued";
+    for (let i = 0; i < 600 && (status === "queued" || status === "running"); i++) {
+      status = ((await (await legal.get(`/api/v1/imports/${batchId}`)).json()) as { batch: { status: string; importedRows: number } }).batch.status;
+      if (status === "queued" || status === "running") await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe("completed");
+
+    const unreviewed = gapsOf(await matrixOf(manager, "?from=2026-01-01&to=2026-12-31"), "contract-without-ip-review");
+    expect(unreviewed.map((g) => g.clause)).toEqual(["4.3.3"]);
+    expect(unreviewed[0]!.message).toContain("HT-2026-101");
+    // signed in 2026: not a gap of 2025
+    expect(gapsOf(await matrixOf(manager, "?from=2025-01-01&to=2025-12-31"), "contract-without-ip-review")).toEqual([]);
+    // an employee who does not read the contract register does not learn of it
+    expect(JSON.stringify(await matrixOf(emp))).not.toContain("HT-2026-101");
+    // an auditor sees it only with 4.3.3 in the grant
+    const contractsAuditor = await grantTo({ clauseIds: ["4.3.3"], periodFrom: "2026-01-01", periodTo: "2026-12-31" });
+    expect(gapsOf(await matrixOf(contractsAuditor), "contract-without-ip-review").map((g) => g.clause)).toEqual(["4.3.3"]);
+    const otherClauses = await grantTo({ clauseIds: ["4.3.2.1"], categoryIds: ["procedure"] });
+    expect(JSON.stringify(await matrixOf(otherClauses))).not.toContain("HT-2026-101");
   });
 });
