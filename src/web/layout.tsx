@@ -77,10 +77,12 @@ export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; refre
                     <NavLink href="/admin/departments" path={path}>
                       {t("nav_departments")}
                     </NavLink>
-                    <NavLink href="/audit" path={path}>
-                      {t("nav_audit")}
-                    </NavLink>
                   </>
+                )}
+                {(isAdmin || principal.roles.includes("auditor")) && (
+                  <NavLink href="/audit" path={path}>
+                    {t("nav_audit")}
+                  </NavLink>
                 )}
                 <NavLink href="/api/docs" path={path}>
                   {t("nav_api")}

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { verifyAuditChain } from "../core/audit/service";
 import { listAuditEvents } from "../core/audit/access";
 import { requirePrincipal, requireRole } from "../core/auth/guard";
+import { hasRole } from "../core/auth/permissions";
 import { createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "../core/auth/service";
 import { DomainError } from "../core/errors";
 import { findDepartment } from "../core/organisation/repo";
@@ -267,7 +268,9 @@ export function webRoutes() {
 
   app.get("/audit", async (c) => {
     const ctx = ctxOf(c);
-    requireRole(ctx, "admin");
+    // admins read the trail; auditors verify the chain (each object's history is on its evidence page)
+    const p = requireRole(ctx, "admin", "auditor");
+    const showEvents = hasRole(p, "admin");
     const before = Number(c.req.query("before")) || undefined;
     const filter = {
       objectType: c.req.query("objectType") || undefined,
@@ -275,13 +278,13 @@ export function webRoutes() {
       actorId: c.req.query("actorId") || undefined,
       action: c.req.query("action") || undefined,
     };
-    const events = await listAuditEvents(ctx, { ...filter, beforeSeq: before, limit: 100 });
+    const events = showEvents ? await listAuditEvents(ctx, { ...filter, beforeSeq: before, limit: 100 }) : [];
     const chain = c.req.query("verify") ? await verifyAuditChain(ctx.db) : null;
     const last = events[events.length - 1];
     const keep = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
     if (last) keep.set("before", String(last.seq));
     const olderHref = events.length === 100 && last ? `/audit?${keep}` : null;
-    return c.html(<AuditPage page={pageContext(c)} events={events} chain={chain} olderHref={olderHref} filter={filter} />);
+    return c.html(<AuditPage page={pageContext(c)} events={events} showEvents={showEvents} chain={chain} olderHref={olderHref} filter={filter} />);
   });
 
   return app;

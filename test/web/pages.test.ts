@@ -77,5 +77,23 @@ describe("web shell", () => {
     const page = await html(await admin.get("/audit?verify=1", { accept: "text/html" }));
     expect(page).toContain("完整：已校验");
     expect(page).toContain("auth.signed_in");
+    // a before/after summary is shown as the fields that changed, old and new side by side
+    const someone = await h.user({ displayName: "钱工" });
+    expect((await admin.patch(`/api/v1/users/${someone.id}`, { displayName: "钱工程师" })).status).toBe(200);
+    const history = await html(await admin.get(`/audit?objectId=${someone.id}`, { accept: "text/html" }));
+    expect(history).toMatch(/data-testid="before-after"[\s\S]*<code>displayName<\/code><\/td><td class="muted">钱工<\/td><td>钱工程师<\/td>/);
+  });
+
+  it("lets an auditor verify the chain without reading the trail; others are refused", async () => {
+    const auditor = await h.signIn(await h.user({ roles: ["auditor"] }));
+    const res = await auditor.get("/audit?verify=1", { accept: "text/html" });
+    expect(res.status).toBe(200);
+    const page = await html(res);
+    expect(page).toContain("完整：已校验");
+    expect(page).not.toContain('data-testid="audit-events"');
+    expect(page).not.toContain("auth.signed_in");
+    expect(page).toContain('href="/audit"');
+    const employee = await h.signIn(await h.user());
+    expect((await employee.get("/audit", { accept: "text/html" })).status).toBe(403);
   });
 });

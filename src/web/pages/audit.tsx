@@ -3,14 +3,59 @@ import type { AuditEventRow } from "../../db/schema/audit";
 import type { ChainReport } from "../../core/audit/service";
 import { Layout, type PageContext } from "../layout";
 
-/** The audit trail, newest first, with the chain verification result when asked for. */
+const show = (v: unknown) => (v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
+
+/**
+ * An event's details: a before/after summary as a table of the fields that changed (old and new
+ * value side by side), anything else as JSON.
+ */
+export const EventDetails: FC<{ page: PageContext; data: unknown }> = ({ page, data }) => {
+  const { t } = page;
+  const d = (data ?? {}) as Record<string, unknown>;
+  const before = d.before && typeof d.before === "object" ? (d.before as Record<string, unknown>) : null;
+  const after = d.after && typeof d.after === "object" ? (d.after as Record<string, unknown>) : null;
+  if (!before && !after) return <pre class="json">{JSON.stringify(data)}</pre>;
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  const rest = Object.fromEntries(Object.entries(d).filter(([k]) => k !== "before" && k !== "after"));
+  return (
+    <div>
+      <table class="compact" data-testid="before-after">
+        <thead>
+          <tr>
+            <th>{t("audit_field")}</th>
+            <th>{t("audit_before")}</th>
+            <th>{t("audit_after")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((k) => (
+            <tr>
+              <td>
+                <code>{k}</code>
+              </td>
+              <td class="muted">{show(before?.[k])}</td>
+              <td>{show(after?.[k])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {Object.keys(rest).length > 0 && <pre class="json">{JSON.stringify(rest)}</pre>}
+    </div>
+  );
+};
+
+/**
+ * The audit trail, newest first, with the chain verification result when asked for. Auditors who
+ * are not admins see the verification only (each object's history is on its evidence page).
+ */
 export const AuditPage: FC<{
   page: PageContext;
   events: AuditEventRow[];
+  showEvents: boolean;
   chain: ChainReport | null;
   olderHref: string | null;
   filter: { objectType?: string; objectId?: string; actorId?: string; action?: string };
-}> = ({ page, events, chain, olderHref, filter }) => {
+}> = ({ page, events, showEvents, chain, olderHref, filter }) => {
   const { t } = page;
   return (
     <Layout page={page} title={t("audit_title")}>
@@ -20,6 +65,29 @@ export const AuditPage: FC<{
           {t("audit_verify")}
         </a>
       </p>
+      {!showEvents && <p class="muted">{t("audit_auditorNote")}</p>}
+      {chain && (
+        <div class={`flash ${chain.ok ? "ok" : "error"}`} data-testid="chain-report">
+          {chain.ok
+            ? t("dashboard_audit_ok", { n: chain.checked })
+            : t("dashboard_audit_broken", { seq: chain.firstBroken?.seq ?? "?", message: chain.firstBroken?.message ?? "" })}{" "}
+          <span class="muted">({chain.durationMs} ms)</span>
+        </div>
+      )}
+      {showEvents && <AuditEvents page={page} events={events} olderHref={olderHref} filter={filter} />}
+    </Layout>
+  );
+};
+
+const AuditEvents: FC<{
+  page: PageContext;
+  events: AuditEventRow[];
+  olderHref: string | null;
+  filter: { objectType?: string; objectId?: string; actorId?: string; action?: string };
+}> = ({ page, events, olderHref, filter }) => {
+  const { t } = page;
+  return (
+    <>
       <form class="card grid" method="get" action="/audit">
         <label>
           {t("audit_object")} (type)
@@ -41,14 +109,6 @@ export const AuditPage: FC<{
           <button type="submit">{t("ev_search")}</button>
         </div>
       </form>
-      {chain && (
-        <div class={`flash ${chain.ok ? "ok" : "error"}`} data-testid="chain-report">
-          {chain.ok
-            ? t("dashboard_audit_ok", { n: chain.checked })
-            : t("dashboard_audit_broken", { seq: chain.firstBroken?.seq ?? "?", message: chain.firstBroken?.message ?? "" })}{" "}
-          <span class="muted">({chain.durationMs} ms)</span>
-        </div>
-      )}
       <table data-testid="audit-events">
         <thead>
           <tr>
@@ -77,7 +137,7 @@ export const AuditPage: FC<{
               </td>
               <td class="muted">{e.ip ?? ""}</td>
               <td>
-                <pre class="json">{JSON.stringify(e.data)}</pre>
+                <EventDetails page={page} data={e.data} />
               </td>
             </tr>
           ))}
@@ -88,6 +148,6 @@ export const AuditPage: FC<{
           <a href={olderHref}>{t("audit_older")}</a>
         </p>
       )}
-    </Layout>
+    </>
   );
 };
