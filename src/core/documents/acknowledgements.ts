@@ -1,14 +1,17 @@
-import type { SignatureRequestRow } from "../../db/schema/signatures";
+import { eq } from "drizzle-orm";
+import type { DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
+import { signatureRequests, type SignatureRequestRow } from "../../db/schema/signatures";
 import { newId } from "../../lib/ids";
 import { appendAuditEvent } from "../audit/service";
 import { requireRole } from "../auth/guard";
-import type { Classification } from "../auth/permissions";
+import { clearedFor, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError } from "../errors";
 import { ensureBlob } from "../files/repo";
 import { listDepartments } from "../organisation/repo";
 import { getOrganisationProfile } from "../organisation/service";
 import { openSignatureRequest, signablePageCount } from "../signatures/requests/create";
+import { cancelRequestIn } from "../signatures/requests/sign";
 import { getTemplate, renderTemplatePdf } from "../templates/index";
 import { listUsers } from "../users/repo";
 import { loadCategory, loadVisibleDocument } from "./access";
@@ -19,7 +22,9 @@ import * as repo from "./repo";
  * Distribution: the IP manager requires the people of named departments (and their
  * sub-departments) to acknowledge the effective revision of a policy, procedure or regulation.
  * Each person gets a policy acknowledgement (方针确认书) to e-sign with meaning 确认; people already
- * asked for this revision are not asked twice. A new revision starts a new round.
+ * asked for this revision are not asked twice, and people not cleared for the document (nor
+ * granted it by name) are named in the answer instead of asked. A new revision starts a new round
+ * ({@link reopenAcknowledgements}).
  */
 export async function requireAcknowledgement(ctx: ServiceContext, documentId: string, input: { departmentIds: string[]; dueAt?: string }) {
   requireRole(ctx, "ip-manager", "admin");
@@ -31,17 +36,33 @@ export async function requireAcknowledgement(ctx: ServiceContext, documentId: st
   const departments = await listDepartments(ctx.db);
   const unknown = input.departmentIds.filter((id) => !departments.some((d) => d.id === id));
   if (unknown.length) throw new DomainError("INVALID_REFERENCE", "Some departments do not exist.", { departmentIds: unknown });
+  return inTransaction(ctx, (t) => distribute(t, doc, revision, { departmentIds: input.departmentIds, dueAt: input.dueAt ? new Date(input.dueAt) : null, requestedBy: t.actor.userId! }));
+}
+
+/** Asks the people of the departments (and sub-departments) to acknowledge `revision`, in the caller's transaction. */
+async function distribute(
+  t: TxContext,
+  doc: DocumentRow,
+  revision: DocumentRevisionRow,
+  input: { departmentIds: string[]; dueAt: Date | null; requestedBy: string },
+) {
+  const departments = await listDepartments(t.db);
   const included = new Set(input.departmentIds);
   for (let grew = true; grew; ) {
     grew = false;
     for (const d of departments) if (d.parentId && included.has(d.parentId) && !included.has(d.id)) (included.add(d.id), (grew = true));
   }
-  const already = new Set((await repo.listAcknowledgements(ctx.db, revision.id)).map((a) => a.ack.userId));
-  const people = (await listUsers(ctx.db)).filter((u) => u.active && u.departmentId && included.has(u.departmentId) && !already.has(u.id));
+  const already = new Set((await repo.listAcknowledgements(t.db, revision.id)).map((a) => a.ack.userId));
+  const candidates = (await listUsers(t.db)).filter((u) => u.active && u.departmentId && included.has(u.departmentId) && !already.has(u.id));
+  const people: typeof candidates = [];
+  const notCleared: string[] = [];
+  for (const u of candidates) {
+    if (clearedFor(u.clearance as Classification, doc.classification as Classification) || (await repo.hasGrant(t.db, doc.id, u.id))) people.push(u);
+    else notCleared.push(u.displayName);
+  }
   const template = await getTemplate("policy-acknowledgement");
-  const organisation = await getOrganisationProfile(ctx.db);
+  const organisation = await getOrganisationProfile(t.db);
   const deptName = new Map(departments.map((d) => [d.id, d.name]));
-  const prepared: { userId: string; departmentId: string; sha256: string; pages: number }[] = [];
   for (const person of people) {
     const pdf = await renderTemplatePdf(
       template,
@@ -54,47 +75,60 @@ export async function requireAcknowledgement(ctx: ServiceContext, documentId: st
         policyRevision: revision.label,
         policyEffectiveDate: effectiveDateOf(revision)!,
       },
-      { organisation, createdAt: ctx.clock.now() },
+      { organisation, createdAt: t.clock.now() },
     );
-    const put = await ctx.storage.put(pdf);
-    prepared.push({ userId: person.id, departmentId: person.departmentId!, sha256: put.sha256, pages: signablePageCount(pdf) });
-    await ensureBlob(ctx.db, put.sha256, put.size, ctx.clock.now());
-  }
-  return inTransaction(ctx, async (t) => {
-    for (const item of prepared) {
-      const ackId = newId("ack");
-      const request = await openSignatureRequest(t, {
-        title: `方针确认 ${doc.number} ${doc.title} ${revision.label}`,
-        classification: doc.classification as Classification,
-        pdfSha256: item.sha256,
-        pageCount: item.pages,
-        sourceKind: "document-acknowledgement",
-        sourceId: ackId,
-        template: { id: template.id, revision: template.revision, values: {} },
-        subjectUserId: item.userId,
-        dueAt: input.dueAt ? new Date(input.dueAt) : null,
-        signers: [{ userId: item.userId, meaning: "acknowledged", visibleStamp: true }],
-      });
-      await repo.insertAcknowledgement(t.db, {
-        id: ackId,
-        documentId,
-        revisionId: revision.id,
-        userId: item.userId,
-        departmentId: item.departmentId,
-        signatureRequestId: request.id,
-        requestedBy: t.actor.userId!,
-        requestedAt: t.clock.now(),
-        acknowledgedAt: null,
-      });
-    }
-    await appendAuditEvent(t.db, t, {
-      action: "document.acknowledgement_required",
-      objectType: "document",
-      objectId: documentId,
-      data: { revisionId: revision.id, label: revision.label, departmentIds: input.departmentIds, people: prepared.length },
+    const put = await t.storage.put(pdf);
+    await ensureBlob(t.db, put.sha256, put.size, t.clock.now());
+    const ackId = newId("ack");
+    const request = await openSignatureRequest(t, {
+      title: `方针确认 ${doc.number} ${doc.title} ${revision.label}`,
+      classification: doc.classification as Classification,
+      pdfSha256: put.sha256,
+      pageCount: signablePageCount(pdf),
+      sourceKind: "document-acknowledgement",
+      sourceId: ackId,
+      template: { id: template.id, revision: template.revision, values: {} },
+      subjectUserId: person.id,
+      dueAt: input.dueAt,
+      signers: [{ userId: person.id, meaning: "acknowledged", visibleStamp: true }],
     });
-    return { revisionId: revision.id, requested: prepared.length, alreadyAsked: already.size };
+    await repo.insertAcknowledgement(t.db, {
+      id: ackId,
+      documentId: doc.id,
+      revisionId: revision.id,
+      userId: person.id,
+      departmentId: person.departmentId!,
+      signatureRequestId: request.id,
+      requestedBy: input.requestedBy,
+      requestedAt: t.clock.now(),
+      acknowledgedAt: null,
+    });
+  }
+  await appendAuditEvent(t.db, t, {
+    action: "document.acknowledgement_required",
+    objectType: "document",
+    objectId: doc.id,
+    data: { revisionId: revision.id, label: revision.label, departmentIds: input.departmentIds, people: people.length, notCleared },
   });
+  return { revisionId: revision.id, requested: people.length, alreadyAsked: already.size, notCleared };
+}
+
+/**
+ * A new revision came into force (inside that transaction): acknowledgements still pending for the
+ * revision it supersedes are withdrawn, and the departments that were asked then are asked again
+ * for the new one, by whoever asked the last time.
+ */
+export async function reopenAcknowledgements(t: TxContext, doc: DocumentRow, previous: DocumentRevisionRow, next: DocumentRevisionRow): Promise<void> {
+  const earlier = await repo.listAcknowledgements(t.db, previous.id);
+  if (earlier.length === 0) return;
+  for (const { ack } of earlier) {
+    if (ack.acknowledgedAt) continue;
+    const [request] = await t.db.select({ status: signatureRequests.status }).from(signatureRequests).where(eq(signatureRequests.id, ack.signatureRequestId));
+    if (request?.status === "pending") await cancelRequestIn(t, ack.signatureRequestId, `${previous.label} 版已被 ${next.label} 版替代 (superseded by ${next.label})`);
+  }
+  const departmentIds = [...new Set(earlier.map((e) => e.ack.departmentId).filter((d): d is string => !!d))];
+  const requestedBy = earlier.sort((a, b) => b.ack.requestedAt.getTime() - a.ack.requestedAt.getTime())[0]!.ack.requestedBy;
+  await distribute(t, doc, next, { departmentIds, dueAt: null, requestedBy });
 }
 
 /** The person signed their acknowledgement. */

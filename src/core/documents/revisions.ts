@@ -13,6 +13,7 @@ import type { BlobBody } from "../storage/blob-store";
 import { findUser } from "../users/repo";
 import { declareReleasedRevision, documentWithdrawn, revisionSuperseded } from "../records/from-revision";
 import { loadCategory, loadVisibleDocument, mayAct, requireCategoryRole } from "./access";
+import { reopenAcknowledgements } from "./acknowledgements";
 import { CONVERTIBLE, convertToPdf } from "./convert";
 import { addMonths, localDate, nextLabel } from "./numbering";
 import { buildSearchText, newDraftRow } from "./register";
@@ -343,8 +344,9 @@ export async function makeEffective(t: TxContext, revision: DocumentRevisionRow)
   if (doc.status === "withdrawn") throw new DomainError("INVALID_STATE", `Document ${doc.number} is withdrawn; none of its revisions can come into force.`);
   const now = t.clock.now();
   const today = localDate(now);
+  let previous: DocumentRevisionRow | undefined;
   if (doc.effectiveRevisionId && doc.effectiveRevisionId !== revision.id) {
-    const previous = await repo.findRevision(t.db, doc.effectiveRevisionId);
+    previous = await repo.findRevision(t.db, doc.effectiveRevisionId);
     await repo.updateRevision(t.db, doc.effectiveRevisionId, { state: "superseded", supersededAt: now, supersededByRevisionId: revision.id, updatedAt: now });
     await revisionSuperseded(t, previous!, revision, today);
   }
@@ -365,6 +367,7 @@ export async function makeEffective(t: TxContext, revision: DocumentRevisionRow)
   });
   const category = (await repo.findCategory(t.db, doc.categoryId))!;
   await declareReleasedRevision(t, { document: doc, category, revision, effectiveOn: revision.effectiveDate ?? today });
+  if (previous) await reopenAcknowledgements(t, doc, previous, { ...revision, state: "effective", effectiveAt: now });
 }
 
 /** Puts in force every approved revision whose effective date has come (run hourly and at start). */

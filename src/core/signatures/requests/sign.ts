@@ -262,14 +262,17 @@ export async function declineAsSigner(ctx: ServiceContext, requestId: string, re
 export async function cancelSignatureRequest(ctx: ServiceContext, requestId: string, reason: string): Promise<void> {
   const { rel } = await loadVisibleRequest(ctx, requestId);
   if (!rel.isRequester && !rel.isAdmin) throw new DomainError("FORBIDDEN", "Only the requester or an admin can cancel a request.");
-  await inTransaction(ctx, async (t) => {
-    const request = await repo.findRequest(t.db, requestId, true);
-    if (!request || request.status !== "pending") throw new DomainError("INVALID_STATE", "Only a pending request can be cancelled.");
-    for (const s of await repo.listSigners(t.db, requestId)) {
-      if (s.signer.status === "ready" || s.signer.status === "waiting") await repo.updateSigner(t.db, s.signer.id, { status: "cancelled" });
-    }
-    await repo.updateRequest(t.db, requestId, { status: "cancelled", closedReason: reason });
-    await appendAuditEvent(t.db, t, { action: "signature_request.cancelled", objectType: "signature_request", objectId: requestId, data: { reason } });
-    await afterRequestClosed(t, { ...request, status: "cancelled", closedReason: reason });
-  });
+  await inTransaction(ctx, (t) => cancelRequestIn(t, requestId, reason));
+}
+
+/** Cancels a pending request in the caller's transaction (whether the actor may is the caller's to check). */
+export async function cancelRequestIn(t: TxContext, requestId: string, reason: string): Promise<void> {
+  const request = await repo.findRequest(t.db, requestId, true);
+  if (!request || request.status !== "pending") throw new DomainError("INVALID_STATE", "Only a pending request can be cancelled.");
+  for (const s of await repo.listSigners(t.db, requestId)) {
+    if (s.signer.status === "ready" || s.signer.status === "waiting") await repo.updateSigner(t.db, s.signer.id, { status: "cancelled" });
+  }
+  await repo.updateRequest(t.db, requestId, { status: "cancelled", closedReason: reason });
+  await appendAuditEvent(t.db, t, { action: "signature_request.cancelled", objectType: "signature_request", objectId: requestId, data: { reason } });
+  await afterRequestClosed(t, { ...request, status: "cancelled", closedReason: reason });
 }
