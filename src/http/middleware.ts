@@ -6,6 +6,7 @@ import { DomainError } from "../core/errors";
 import { withAuditScope } from "../core/evidence/grants";
 import { clearSessionCookie, LOCALE_COOKIE, readSessionCookie, setSessionCookie } from "./cookies";
 import type { AppEnv } from "./env";
+import { peekFirstField } from "./multipart";
 
 /**
  * Finds who is calling: a bearer API token (scripts) or the session cookie (browsers and the demo
@@ -55,10 +56,16 @@ export const csrfProtection = createMiddleware<AppEnv>(async (c, next) => {
   if (c.get("authVia") === "cookie") {
     let presented = c.req.header("x-csrf-token");
     const type = c.req.header("content-type") ?? "";
-    if (!presented && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data"))) {
+    if (!presented && type.startsWith("application/x-www-form-urlencoded")) {
       const form = await c.req.parseBody();
       const field = form["_csrf"];
       presented = typeof field === "string" ? field : undefined;
+    } else if (!presented && type.startsWith("multipart/form-data")) {
+      // the token is the form's first field: read just that much, and hand on a body that replays it
+      // (the files behind it are streamed by the route, never buffered here)
+      const peeked = await peekFirstField(c.req.raw);
+      c.req.raw = peeked.request;
+      presented = peeked.field?.name === "_csrf" ? peeked.field.value : undefined;
     }
     if (!csrfTokenMatches(csrfKey(c.get("deps")), c.get("sessionId")!, presented)) {
       throw new DomainError("CSRF_FAILED", "The form has expired or did not come from Custos. Reload the page and try again.");

@@ -11,21 +11,17 @@ import { uploadFile } from "../core/files/service";
 import { listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
+import type { StagedFile } from "../http/multipart";
 import type { Flash } from "./layout";
-import { errorStatusOf, errorText, pageContext } from "./page";
+import { errorStatusOf, errorText, pageContext, readUploadForm, stagedBody } from "./page";
 import { ContractPage, ContractsPage, NewContractPage } from "./pages/contracts";
 
-async function formOf(c: AppContext): Promise<{ values: Record<string, string>; file: File | null }> {
-  const body = await c.req.parseBody();
+/** A form's text fields and its uploaded file (already streamed into storage), if any. */
+async function formOf(c: AppContext): Promise<{ values: Record<string, string>; file: StagedFile | null }> {
+  const form = await readUploadForm(c);
   const values: Record<string, string> = {};
-  let file: File | null = null;
-  for (const [k, v] of Object.entries(body)) {
-    if (k === "_csrf") continue;
-    if (v instanceof File) {
-      if (v.size > 0) file = v;
-    } else values[k] = v;
-  }
-  return { values, file };
+  for (const [k, v] of Object.entries(form.values)) values[k] = Array.isArray(v) ? (v[0] ?? "") : v;
+  return { values, file: Object.values(form.files)[0] ?? null };
 }
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } }, value: unknown): T {
@@ -34,11 +30,11 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return r.data;
 }
 
-const upload = (c: AppContext, file: File, classification: string) =>
+const upload = async (c: AppContext, file: StagedFile, classification: string) =>
   uploadFile(ctxOf(c), {
-    body: file.stream() as unknown as AsyncIterable<Uint8Array>,
-    filename: file.name || "contract.pdf",
-    mediaType: file.type || "application/octet-stream",
+    body: await stagedBody(c, file),
+    filename: file.filename || "contract.pdf",
+    mediaType: file.mediaType,
     classification: classification as "internal",
   });
 
@@ -84,7 +80,7 @@ export function contractPages() {
   app.get("/contracts/:id", (c) => contractPage(c));
 
   /** Runs a form action and goes back to the contract, or shows the error on it. */
-  const action = (path: string, run: (c: AppContext, values: Record<string, string>, file: File | null) => Promise<string | void>) =>
+  const action = (path: string, run: (c: AppContext, values: Record<string, string>, file: StagedFile | null) => Promise<string | void>) =>
     app.post(`/contracts/:id/${path}`, async (c) => {
       const { values, file } = await formOf(c);
       try {

@@ -17,7 +17,7 @@ import { listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { Flash } from "./layout";
-import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
+import { errorStatusOf, errorText, field, fields, pageContext, readForm, readUploadForm, stagedBody } from "./page";
 import { DocumentPage, DocumentRegisterPage, NewDocumentPage, RevisionReviewPage } from "./pages/documents";
 
 /** Pages of the controlled-documents area. */
@@ -178,20 +178,15 @@ export function documentPages() {
 
   app.post("/revisions/:id/files", async (c) => {
     const ctx = ctxOf(c);
-    const body = await c.req.parseBody();
     const revisionId = c.req.param("id");
     const back = await documentOfRevision(c, revisionId);
     try {
+      const { files } = await readUploadForm(c);
       let msg = "saved";
       for (const kind of ["release", "source"] as const) {
-        const file = body[kind];
-        if (!(file instanceof File) || file.size === 0) continue;
-        const result = await attachRevisionFile(ctx, revisionId, {
-          kind,
-          body: file.stream() as unknown as AsyncIterable<Uint8Array>,
-          filename: file.name,
-          mediaType: file.type || "application/octet-stream",
-        });
+        const file = files[kind];
+        if (!file) continue;
+        const result = await attachRevisionFile(ctx, revisionId, { kind, body: await stagedBody(c, file), filename: file.filename, mediaType: file.mediaType });
         if (result.conversion !== "not-needed") msg = result.conversion;
       }
       return c.redirect(`/documents/${back}?msg=${msg}`, 303);

@@ -2,6 +2,7 @@ import { csrfKey } from "../core/auth/service";
 import { csrfTokenFor } from "../core/auth/tokens";
 import { DomainError, mapDatabaseError } from "../core/errors";
 import type { AppContext } from "../http/env";
+import { readMultipartForm, type StagedFile, type StreamedForm } from "../http/multipart";
 import type { PageContext } from "./layout";
 import { translator, type Locale } from "./i18n";
 import { errorsZh } from "./messages/errors";
@@ -19,16 +20,37 @@ export function pageContext(c: AppContext): PageContext {
   };
 }
 
-/** Reads a urlencoded or multipart form as string fields (files are left out). */
-export async function readForm(c: AppContext): Promise<Record<string, string | string[]>> {
-  const body = await c.req.parseBody({ all: true });
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (key === "_csrf") continue;
-    if (Array.isArray(value)) out[key] = value.filter((v): v is string => typeof v === "string");
-    else if (typeof value === "string") out[key] = value;
+/**
+ * Reads a posted form: urlencoded, or multipart with each file streamed into blob storage as it
+ * arrives (at most CUSTOS_MAX_UPLOAD_MB; never held whole in memory). The CSRF field is left out.
+ */
+export async function readUploadForm(c: AppContext): Promise<StreamedForm> {
+  const type = c.req.header("content-type") ?? "";
+  let form: StreamedForm;
+  if (type.startsWith("multipart/form-data")) {
+    const deps = c.get("deps");
+    form = await readMultipartForm(c.req.raw, deps.storage, deps.config.maxUploadBytes);
+  } else {
+    const body = await c.req.parseBody({ all: true });
+    const values: Record<string, string | string[]> = {};
+    for (const [key, value] of Object.entries(body)) {
+      if (Array.isArray(value)) values[key] = value.filter((v): v is string => typeof v === "string");
+      else if (typeof value === "string") values[key] = value;
+    }
+    form = { values, files: {} };
   }
-  return out;
+  delete form.values._csrf;
+  return form;
+}
+
+/** Reads a posted form as string fields (files are stored but left out; forms with files use {@link readUploadForm}). */
+export async function readForm(c: AppContext): Promise<Record<string, string | string[]>> {
+  return (await readUploadForm(c)).values;
+}
+
+/** The stored bytes of a form's file, as a stream for a service that stores it as its own (storage keeps one copy). */
+export async function stagedBody(c: AppContext, file: StagedFile): Promise<AsyncIterable<Uint8Array>> {
+  return (await c.get("deps").storage.get(file.sha256)) as unknown as AsyncIterable<Uint8Array>;
 }
 
 /** A single string form field ("" when absent). */

@@ -35,32 +35,24 @@ import { LEGAL_ROLES, RECORD_WRITE_ROLES } from "../core/records/vocabulary";
 import { listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
+import type { StagedFile } from "../http/multipart";
 import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
-import { errorStatusOf, errorText, pageContext } from "./page";
+import { errorStatusOf, errorText, pageContext, readUploadForm, stagedBody } from "./page";
 import { CasePage, CasesPage, ExternalDocumentsPage, HoldPage, HoldsPage, NewExternalDocumentPage } from "./pages/records-legal";
 import { DisposalDetailPage, DisposalPage, ImportPage, ImportProgressPage } from "./pages/records-disposal";
 import { ClassEditPage, FilePlanPage, NewRecordPage, RecordPage, RecordSearchPage } from "./pages/records";
 
-/** A form's text fields and its uploaded file (if any). */
-async function formOf(c: AppContext): Promise<{ values: Record<string, string>; all: Record<string, string[]>; file: File | null }> {
-  const body = await c.req.parseBody({ all: true });
+/** A form's text fields (first value, and every value) and its uploaded file (already streamed into storage), if any. */
+async function formOf(c: AppContext): Promise<{ values: Record<string, string>; all: Record<string, string[]>; file: StagedFile | null }> {
+  const form = await readUploadForm(c);
   const values: Record<string, string> = {};
   const all: Record<string, string[]> = {};
-  let file: File | null = null;
-  for (const [k, v] of Object.entries(body)) {
-    if (k === "_csrf") continue;
-    const list = Array.isArray(v) ? v : [v];
-    for (const item of list) {
-      if (item instanceof File) {
-        if (item.size > 0) file = item;
-      } else {
-        values[k] = item;
-        (all[k] ??= []).push(item);
-      }
-    }
+  for (const [k, v] of Object.entries(form.values)) {
+    all[k] = Array.isArray(v) ? v : [v];
+    values[k] = all[k].at(-1) ?? "";
   }
-  return { values, all, file };
+  return { values, all, file: Object.values(form.files)[0] ?? null };
 }
 
 /** Drops empty fields so optional inputs stay absent. */
@@ -73,11 +65,11 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /** Stores an uploaded form file as the caller's file, with the classification the form chose. */
-async function storeUpload(c: AppContext, file: File, classification: string | undefined) {
+async function storeUpload(c: AppContext, file: StagedFile, classification: string | undefined) {
   return uploadFile(ctxOf(c), {
-    body: file.stream() as unknown as AsyncIterable<Uint8Array>,
-    filename: file.name || "upload",
-    mediaType: file.type || "application/octet-stream",
+    body: await stagedBody(c, file),
+    filename: file.filename || "upload",
+    mediaType: file.mediaType,
     classification: (classification || "internal") as "internal",
   });
 }
@@ -349,8 +341,8 @@ export function recordPages() {
       const started = await startImport(ctx, {
         kind: values.kind === "contracts" ? "contracts" : "records",
         mode: values.mode === "all-or-nothing" ? "all-or-nothing" : "valid-rows",
-        filename: file.name || "import.csv",
-        body: file.stream() as unknown as AsyncIterable<Uint8Array>,
+        filename: file.filename || "import.csv",
+        body: await stagedBody(c, file),
       });
       if (started.queued) jobRunnerFor(c.get("deps")).kick();
       const ignored = started.ignoredColumns.length ? `?ignored=${encodeURIComponent(started.ignoredColumns.join("|"))}` : "";

@@ -14,7 +14,7 @@ import { listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { Flash } from "./layout";
-import { errorStatusOf, errorText, field, pageContext } from "./page";
+import { errorStatusOf, errorText, field, pageContext, readUploadForm, stagedBody } from "./page";
 import { CeremonyPage, NewSignatureRequestPage, SignatureInboxPage, SignatureRequestPage, VerifyPage, type TemplateOption } from "./pages/signatures";
 
 async function templateOptions(): Promise<TemplateOption[]> {
@@ -52,9 +52,9 @@ export function signaturePages() {
 
   app.post("/signatures/new", async (c) => {
     const ctx = ctxOf(c);
-    const body = await c.req.parseBody();
+    const form = await readUploadForm(c);
     const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(body)) if (typeof v === "string" && k !== "_csrf") values[k] = v;
+    for (const [k, v] of Object.entries(form.values)) values[k] = Array.isArray(v) ? (v[0] ?? "") : v;
     const templateId = values.template || undefined;
     try {
       let source: CreateSignatureRequestInput["source"];
@@ -67,12 +67,12 @@ export function signaturePages() {
         }
         source = { kind: "template", templateId, values: fieldValues };
       } else {
-        const file = body.file;
-        if (!(file instanceof File) || file.size === 0) throw new DomainError("VALIDATION_FAILED", "Choose a PDF file to upload.");
+        const file = form.files.file;
+        if (!file) throw new DomainError("VALIDATION_FAILED", "Choose a PDF file to upload.");
         const stored = await uploadFile(ctx, {
-          body: file.stream() as unknown as AsyncIterable<Uint8Array>,
-          filename: file.name || "document.pdf",
-          mediaType: file.type || "application/pdf",
+          body: await stagedBody(c, file),
+          filename: file.filename || "document.pdf",
+          mediaType: file.mediaType,
           classification: (values.classification as "internal") || "internal",
         });
         source = { kind: "file", fileId: stored.id };
@@ -100,11 +100,11 @@ export function signaturePages() {
   app.post("/signatures/verify", async (c) => {
     const ctx = ctxOf(c);
     requirePrincipal(ctx);
-    const body = await c.req.parseBody();
-    const file = body.file;
     try {
-      if (!(file instanceof File) || file.size === 0) throw new DomainError("VALIDATION_FAILED", "Choose a PDF file to verify.");
-      const result = await verifyUploadedPdf(ctx, new Uint8Array(await file.arrayBuffer()));
+      const file = (await readUploadForm(c)).files.file;
+      if (!file) throw new DomainError("VALIDATION_FAILED", "Choose a PDF file to verify.");
+      // a PDF is parsed whole to verify its signatures (the API route takes the same bytes)
+      const result = await verifyUploadedPdf(ctx, await ctx.storage.getBytes(file.sha256));
       return c.html(<VerifyPage page={pageContext(c)} result={result} />);
     } catch (err) {
       return c.html(<VerifyPage page={pageContext(c)} flash={{ kind: "error", text: errorText(err, c.get("locale")) }} />, errorStatusOf(err) as 400);

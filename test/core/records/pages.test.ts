@@ -17,12 +17,12 @@ async function html(res: Response, status = 200): Promise<string> {
   return text;
 }
 
-/** Posts a multipart form as a browser does (with the CSRF field). */
+/** Posts a multipart form as a browser does with our forms (the CSRF field first, then the fields, then the file). */
 function multipart(client: Client, path: string, fields: Record<string, string>, file?: { name: string; bytes: Uint8Array; type?: string }) {
   const form = new FormData();
+  form.append("_csrf", client.csrfToken!);
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   if (file) form.append("file", new File([new Uint8Array(file.bytes)], file.name, { type: file.type ?? "application/pdf" }));
-  form.append("_csrf", client.csrfToken!);
   return client.request(path, { method: "POST", body: form, headers: { accept: "text/html", "x-csrf-token": "" } });
 }
 
@@ -49,6 +49,16 @@ describe("records pages", () => {
     const anonymous = await h.anonymous().get("/records", { accept: "text/html" });
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get("location")).toBe("/sign-in?next=%2Frecords");
+  });
+
+  it("checks the CSRF token of a multipart form from its first field, without reading the file behind it", async () => {
+    const form = new FormData();
+    form.append("classId", "rcl_13_2_01");
+    form.append("file", new File([new Uint8Array(await createBasePdf({ pages: 1 }))], "x.pdf", { type: "application/pdf" }));
+    form.append("_csrf", ipm.csrfToken!);
+    const late = await ipm.request("/records/new", { method: "POST", body: form, headers: { accept: "text/html", "x-csrf-token": "" } });
+    expect(late.status).toBe(403);
+    expect(await late.text()).toContain("CSRF_FAILED");
   });
 
   it("declares a record from the form with its file, shows the four natures, and corrects it keeping the old value", async () => {
