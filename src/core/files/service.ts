@@ -6,11 +6,11 @@ import { clearedFor, hasRole, type Classification } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { notFound } from "../errors";
 import type { BlobBody } from "../storage/blob-store";
-import { integrityFailure } from "../storage/hashing";
+import { integrityFailure, verifyingStream } from "../storage/hashing";
 import * as repo from "./repo";
 
-/** Files up to this size are re-hashed before the first byte is served, so a mismatch is a clean error. */
-const VERIFY_BEFORE_SERVING = 64 * 1024 * 1024;
+/** Files up to this size are re-hashed before the first byte is served, so a mismatch is a clean error; larger ones while they stream. */
+export const VERIFY_BEFORE_SERVING = 64 * 1024 * 1024;
 
 export interface UploadInput {
   body: BlobBody;
@@ -72,8 +72,10 @@ export async function getFile(ctx: ServiceContext, id: string): Promise<FileRow>
 }
 
 /**
- * Opens a file's bytes for download. Small files are re-hashed first; a mismatch is recorded as an
- * integrity incident (audit event) and answered INTEGRITY_FAILURE instead of serving altered bytes.
+ * Opens a file's bytes for download, re-hashed: small files before the first byte (a mismatch is
+ * answered INTEGRITY_FAILURE), large ones while they stream (the last chunk is held back until the
+ * digest is known, and a mismatch aborts the download). Either way a mismatch is recorded as an
+ * integrity incident (audit event) and altered bytes are never served complete.
  */
 export async function openFileContent(ctx: ServiceContext, id: string) {
   const file = await getFile(ctx, id);
@@ -88,7 +90,12 @@ export async function openFileContent(ctx: ServiceContext, id: string) {
   await ctx.db.transaction((tx) =>
     appendAuditEvent(tx, ctx, { action: "file.downloaded", objectType: "file", objectId: file.id, data: {} }),
   );
-  return { file, stream: await ctx.storage.get(file.sha256) };
+  const stream = await ctx.storage.get(file.sha256);
+  if (file.size <= VERIFY_BEFORE_SERVING) return { file, stream };
+  return {
+    file,
+    stream: verifyingStream(file.sha256, stream, (actual) => recordIntegrityIncident(ctx, file.sha256, "hash-mismatch", actual)),
+  };
 }
 
 /** Writes an audit event for stored bytes that do not match their hash (or are gone). */

@@ -52,6 +52,39 @@ export function assertSha256(sha256: string): void {
   if (!SHA256_HEX.test(sha256)) throw new DomainError("VALIDATION_FAILED", "Not a SHA-256 digest.");
 }
 
+/**
+ * Serves a stored blob while re-hashing it: every chunk but the last is passed on as it is read;
+ * the last is held back until the whole digest is known. If the bytes do not match `sha256`,
+ * `onMismatch` runs and the stream ends in an error instead, so the reader never receives a
+ * complete copy of altered bytes (for files too large to re-hash before the first byte).
+ */
+export function verifyingStream(
+  sha256: string,
+  source: ReadableStream<Uint8Array>,
+  onMismatch: (actualSha256: string) => Promise<void>,
+): ReadableStream<Uint8Array> {
+  const hash = createHash("sha256");
+  let held: Uint8Array | null = null;
+  return source.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        hash.update(chunk);
+        if (held) controller.enqueue(held);
+        held = chunk;
+      },
+      async flush(controller) {
+        const actual = hash.digest("hex");
+        if (actual !== sha256) {
+          await onMismatch(actual);
+          controller.error(integrityFailure(sha256, actual));
+          return;
+        }
+        if (held) controller.enqueue(held);
+      },
+    }),
+  );
+}
+
 /** Hashes a stream fully and compares with the name it is stored under. */
 export async function rehash(sha256: string, stream: AsyncIterable<Uint8Array>): Promise<FixityResult> {
   const hash = createHash("sha256");

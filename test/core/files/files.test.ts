@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
-import { readdir, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { open, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { VERIFY_BEFORE_SERVING } from "../../../src/core/files/service";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { blobs, files } from "../../../src/db/schema/files";
 import { errorCode, startHarness } from "../../support/app";
@@ -82,6 +83,32 @@ describe("files", () => {
     expect(incidents.map((e) => e.objectId)).toContain(file.sha256);
     // the metadata is intact
     expect(await h.deps.db.select().from(files).where(eq(files.id, file.id))).toHaveLength(1);
+  });
+
+  it("re-hashes a large file while serving it: the last bytes are held back, and altered bytes end in an error, never a complete copy", async () => {
+    const hb = await startHarness(); // the default upload limit (this file's harness allows 4 MB)
+    const client = await hb.signIn(await hb.user());
+    const bytes = randomBytes(VERIFY_BEFORE_SERVING + 4096);
+    const uploaded = await upload(client, bytes, "filename=scan.tif");
+    const file = (await uploaded.json()) as { id: string; sha256: string };
+    expect(uploaded.status, JSON.stringify(file)).toBe(201);
+    const intact = await client.get(`/api/v1/files/${file.id}/content`);
+    expect(createHash("sha256").update(new Uint8Array(await intact.arrayBuffer())).digest("hex")).toBe(file.sha256);
+
+    const path = join(hb.dataDir, "blobs", file.sha256.slice(0, 2), file.sha256.slice(2, 4), file.sha256);
+    const handle = await open(path, "r+");
+    await handle.write(Buffer.from([bytes[1000]! ^ 0xff]), 0, 1, 1000);
+    await handle.close();
+    const res = await client.get(`/api/v1/files/${file.id}/content`);
+    expect(res.status).toBe(200);
+    let received = 0;
+    const read = (async () => {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) received += chunk.byteLength;
+    })();
+    await expect(read).rejects.toMatchObject({ code: "INTEGRITY_FAILURE" });
+    expect(received).toBeLessThan(bytes.length);
+    const incidents = await hb.deps.db.select().from(auditEvents).where(eq(auditEvents.action, "blob.integrity_failed"));
+    expect(incidents.map((e) => e.objectId)).toContain(file.sha256);
   });
 
   it("leaves at most an unreferenced blob when the database write fails after the bytes are stored", async () => {
