@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { auditEvents } from "../../../../src/db/schema/audit";
 import { signatures, signingLinks } from "../../../../src/db/schema/signatures";
+import { markEveryPage } from "../../../../src/core/signatures/pdf/page-marks";
 import { certificatePemToDer } from "../../../../src/core/signatures/pki/index";
 import { errorCode, startHarness, type Client, type TestUser } from "../../../support/app";
 import { createBasePdf } from "../support/base-pdf";
@@ -140,6 +141,44 @@ describe("signature requests", () => {
     expect(revoked.signatures[0]!.revocation).toMatchObject({ status: "revoked", beforeSigning: false });
     const crl = await h.app.request("/pki/crl?format=pem");
     expect(await crl.text()).toContain("BEGIN X509 CRL");
+
+    // at the next signing a new certificate is issued under the new password, and it verifies as good
+    const before = (report.signatures[0] as unknown as { certificate: { serialNumber: string } }).certificate.serialNumber;
+    const { password: temporary } = (await (await admin.post(`/api/v1/users/${legal.id}/reset-password`)).json()) as { password: string };
+    const again = await h.signIn({ ...legal, password: temporary });
+    expect((await again.post("/api/v1/me/password", { currentPassword: temporary, newPassword: "新密码-Legal-2026" })).status).toBe(200);
+    legal.password = "新密码-Legal-2026";
+    const next = await createRequest([{ user: legal, meaning: "signed" }]);
+    await read(again, next.id);
+    await sign(again, next.id, legal.password);
+    const signedAgain = new Uint8Array(await (await again.get(`/api/v1/signature-requests/${next.id}/document?version=final`)).arrayBuffer());
+    const fresh = (await (await again.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: signedAgain })).json()) as {
+      ok: boolean;
+      signatures: { revocation: { status: string }; certificate: { serialNumber: string } }[];
+    };
+    expect(fresh.ok).toBe(true);
+    expect(fresh.signatures[0]!.revocation.status).toBe("good");
+    expect(fresh.signatures[0]!.certificate.serialNumber).not.toBe(before);
+  });
+
+  it("reports a document changed after signing: the signature still covers its bytes, and the change is named", async () => {
+    const request = await createRequest([{ user: employee, meaning: "signed" }]);
+    await read(employeeClient, request.id);
+    await sign(employeeClient, request.id, employee.password);
+    const pdf = new Uint8Array(await (await employeeClient.get(`/api/v1/signature-requests/${request.id}/document?version=final`)).arrayBuffer());
+    // page content added in an incremental update after the signature, as an editor would save a change
+    const changed = await markEveryPage(pdf, { header: { lines: ["已修改 CHANGED AFTER SIGNING"], color: [0.8, 0, 0] } });
+    const res = await employeeClient.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(changed) });
+    const report = (await res.json()) as {
+      ok: boolean;
+      held: { held: boolean };
+      signatures: { ok: boolean; integrity: { digestMatches: boolean; signatureValid: boolean }; changesAfter: { kind: string; details: string[] } }[];
+    };
+    expect(report.signatures[0]!.integrity).toEqual({ digestMatches: true, signatureValid: true });
+    expect(report.signatures[0]!.changesAfter.kind).toBe("otherModified");
+    expect(report.signatures[0]!.ok).toBe(false);
+    expect(report.ok).toBe(false);
+    expect(report.held.held).toBe(false);
   });
 
   it("refuses unsigned, corrupt and encrypted PDFs with clear codes", async () => {
