@@ -7,7 +7,7 @@
 import { cpus, totalmem } from "node:os";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { formatSuite } from "./bench/report";
+import { formatSuite, unitText } from "./bench/report";
 import { suites, type Suite, type SuiteResult } from "./bench/suites";
 
 interface CommandLine {
@@ -84,7 +84,7 @@ async function main(): Promise<number> {
       console.log(`■ ${suite.name} — CRASHED\n  ${message.replaceAll("\n", "\n  ")}\n`);
     }
   }
-  const summary = outcomes.flatMap((o) => (o.ok ? o.ratios.map((r) => `${r.pass ? "PASS" : "MISS"}  ${o.name}: ${r.label} = ${r.value.toFixed(2)}× (target ${r.target.op} ${r.target.value}×)`) : [`CRASH ${o.name}`]));
+  const summary = outcomes.flatMap((o) => (o.ok ? o.ratios.map((r) => `${r.pass ? "PASS" : "MISS"}  ${o.name}: ${r.label} = ${unitText(r.value.toFixed(2), r.unit)} (target ${r.target.op} ${unitText(String(r.target.value), r.unit)})`) : [`CRASH ${o.name}`]));
   console.log(["Summary", ...summary.map((s) => `  ${s}`)].join("\n"));
   await writeFile(
     cmd.out,

@@ -70,7 +70,7 @@ export async function runEvidenceSearchBench(ctx: SuiteContext): Promise<SuiteRe
       description: "searchEvidence across everything on a large records table",
       parameters: { database: bench.description, records: n, runs, fillSeconds: Math.round(fillMs / 100) / 10 },
       rows,
-      ratios: [ratio("search-p95", "worst p95 of the queries (ms)", "max(p95)", worstP95, "<=", 50)],
+      ratios: [ratio("search-p95", "worst p95 of the queries", "max(p95)", worstP95, "<=", 50, "ms")],
       notes: [
         `Fill: ${n} records in ${(fillMs / 1000).toFixed(1)} s, then ANALYZE.`,
         "Each search also runs the capped count (up to 1 001 rows) that the result page shows.",

@@ -51,8 +51,8 @@ export function formatSuite(result: SuiteResult): string {
     out.push("");
     const ratioRows = result.ratios.map((r) => [
       r.label,
-      `${r.value.toFixed(2)}×`,
-      `${r.target.op === "<=" ? "≤" : "≥"} ${r.target.value}×`,
+      unitText(r.value.toFixed(2), r.unit),
+      `${r.target.op === "<=" ? "≤" : "≥"} ${unitText(String(r.target.value), r.unit)}`,
       r.pass ? "PASS" : "MISS",
       r.formula,
     ]);
@@ -63,4 +63,9 @@ export function formatSuite(result: SuiteResult): string {
     for (const n of result.notes) out.push(`  · ${n}`);
   }
   return out.join("\n");
+}
+
+/** A figure with its unit: "0.52×" for a ratio, "35.08 ms" for a bound in a unit. */
+export function unitText(value: string, unit = "×"): string {
+  return unit === "×" ? `${value}×` : `${value} ${unit}`;
 }

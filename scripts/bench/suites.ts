@@ -25,6 +25,8 @@ export interface RatioResult {
   value: number;
   target: { op: "<=" | ">="; value: number };
   pass: boolean;
+  /** What the value is in: "×" for a ratio (the default), or a unit such as "ms" for a bound. */
+  unit?: string;
 }
 
 /** Everything a suite reports. */
@@ -57,9 +59,9 @@ export interface Suite {
 }
 
 /** Builds a {@link RatioResult}, deciding PASS/MISS from the target. */
-export function ratio(key: string, label: string, formula: string, value: number, op: "<=" | ">=", target: number): RatioResult {
+export function ratio(key: string, label: string, formula: string, value: number, op: "<=" | ">=", target: number, unit = "×"): RatioResult {
   const pass = Number.isFinite(value) && (op === "<=" ? value <= target : value >= target);
-  return { key, label, formula, value, target: { op, value: target }, pass };
+  return { key, label, formula, value, target: { op, value: target }, pass, unit };
 }
 
 /** Reads a positive integer option (underscores allowed: 1_000_000), or the default. */
