@@ -12,7 +12,7 @@ import { findUser } from "../users/repo";
 import { loadCategory, loadVisibleDocument, maySeeDocument, mayAct, requireCategoryRole, visibleFilter } from "./access";
 import { firstLabel, formatDocumentNumber, localDate } from "./numbering";
 import * as repo from "./repo";
-import type { CreateCategoryInput, CreateDocumentInput, SearchQuery, UpdateDocumentInput } from "./schemas";
+import type { CreateCategoryInput, CreateDocumentInput, SearchQuery, UpdateCategoryInput, UpdateDocumentInput } from "./schemas";
 
 /** What search looks in: number, titles, keywords, and the effective revision's text. */
 export function buildSearchText(doc: Pick<DocumentRow, "number" | "title" | "titleEn" | "keywords">, effectiveText: string | null): string {
@@ -34,6 +34,34 @@ export async function createCategory(ctx: ServiceContext, input: CreateCategoryI
     await repo.insertCategory(t.db, row);
     await appendAuditEvent(t.db, t, { action: "document_category.created", objectType: "document_category", objectId: row.id, data: { after: input } });
     return row;
+  });
+}
+
+/**
+ * Changes a category's settings (admins): who may draft, review and approve, the number pattern
+ * (for numbers still to come; numbers are never reused), the clauses, the review interval. The
+ * label scheme is fixed once documents exist (their revisions are labelled by it). Audited with the
+ * old and new values.
+ */
+export async function updateCategory(ctx: ServiceContext, id: string, input: UpdateCategoryInput): Promise<DocumentCategoryRow> {
+  requireRole(ctx, "admin");
+  return inTransaction(ctx, async (t) => {
+    const category = await loadCategory(t, id);
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input) as [keyof UpdateCategoryInput, unknown][]) {
+      if (value === undefined || JSON.stringify(category[key]) === JSON.stringify(value)) continue;
+      before[key] = category[key];
+      after[key] = value;
+    }
+    if (Object.keys(after).length === 0) return category;
+    if ("labelScheme" in after && (await repo.categoryInUse(t.db, id))) {
+      throw new DomainError("INVALID_STATE", `Category “${category.name}” already has documents; their revisions keep the ${category.labelScheme} label scheme.`, { field: "labelScheme" });
+    }
+    const updatedAt = t.clock.now();
+    await repo.updateCategory(t.db, id, { ...after, updatedAt });
+    await appendAuditEvent(t.db, t, { action: "document_category.updated", objectType: "document_category", objectId: id, data: { before, after } });
+    return { ...category, ...after, updatedAt } as DocumentCategoryRow;
   });
 }
 

@@ -30,6 +30,16 @@ export async function insertCategory(db: Db, row: DocumentCategoryRow): Promise<
   await db.insert(documentCategories).values(row);
 }
 
+export async function updateCategory(db: Db, id: string, patch: Partial<DocumentCategoryRow>): Promise<void> {
+  await db.update(documentCategories).set(patch).where(eq(documentCategories.id, id));
+}
+
+/** Whether any document was registered in the category. */
+export async function categoryInUse(db: Db, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: documents.id }).from(documents).where(eq(documents.categoryId, id)).limit(1);
+  return !!row;
+}
+
 /** Takes the category's next number atomically; numbers are never handed out twice. */
 export async function takeNextSeq(db: Db, categoryId: string): Promise<number> {
   const [row] = await db

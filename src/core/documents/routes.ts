@@ -8,7 +8,7 @@ import { acknowledgementStatus, requireAcknowledgement } from "./acknowledgement
 import { generateIpManual } from "./ip-manual";
 import { issueMarkedCopy } from "./marking";
 import { recordPeriodicReview, reviewsDue } from "./periodic-review";
-import { createCategory, createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments, updateDocument } from "./register";
+import { createCategory, createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments, updateCategory, updateDocument } from "./register";
 import { attachRevisionFile, createRevision, decideRevision, discardDraft, openForDecision, submitForReview, updateDraft, withdrawDocument } from "./revisions";
 import {
   AcknowledgementInput,
@@ -21,6 +21,7 @@ import {
   PeriodicReviewInput,
   SearchQuery,
   SubmitForReviewInput,
+  UpdateCategoryInput,
   UpdateDocumentInput,
   UpdateDraftInput,
   WithdrawInput,
@@ -40,6 +41,9 @@ export function documentRoutes() {
   );
   app.openapi(createRoute({ method: "post", path: "/document-categories", tags: ["documents"], summary: "Add a category (admins)", request: { body: jsonBody(CreateCategoryInput) }, responses: { 201: json(z.any(), "Created"), 400: errors[400], 403: errors[403], 409: conflict } }), async (c) =>
     c.json((await createCategory(ctxOf(c), c.req.valid("json"))) as never, 201),
+  );
+  app.openapi(createRoute({ method: "patch", path: "/document-categories/{id}", tags: ["documents"], summary: "Change a category's roles, number pattern, clauses or review interval (admins; audited)", request: { params: Id, body: jsonBody(UpdateCategoryInput) }, responses: { 200: json(z.any(), "Updated"), 400: errors[400], 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
+    c.json((await updateCategory(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
   );
 
   app.openapi(createRoute({ method: "get", path: "/documents", tags: ["documents"], summary: "Search the register: number, title, keywords and the effective text (Chinese substrings too); filters", request: { query: SearchQuery }, responses: { 200: json(z.any(), "Results (only what you may see, counted the same way)"), 401: errors[401] } }), async (c) =>

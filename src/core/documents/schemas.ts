@@ -28,27 +28,37 @@ export const UpdateDocumentInput = z
   .openapi("UpdateDocumentInput");
 export type UpdateDocumentInput = z.infer<typeof UpdateDocumentInput>;
 
-export const CreateCategoryInput = z
-  .object({
-    id: z.string().trim().regex(/^[a-z][a-z0-9-]{1,31}$/, "lower-case letters, digits and dashes"),
-    name: z.string().trim().min(1).max(50),
-    nameEn: z.string().trim().min(1).max(80),
-    numberPattern: z
-      .string()
-      .trim()
-      .regex(/\{seq(:\d)?\}/, "must contain {seq} or {seq:N}")
-      .max(40),
-    labelScheme: z.enum(["alpha", "numeric"]),
-    clauses: z.array(z.string().regex(/^\d+(\.\d+)*$/)).min(1),
-    draftRoles: z.array(z.enum(ROLES)).min(1),
-    reviewRoles: z.array(z.enum(ROLES)).min(1),
-    approveRoles: z.array(z.enum(ROLES)).min(1),
-    allowSelfApproval: z.boolean().default(false),
-    acknowledgeable: z.boolean().default(false),
-    defaultReviewMonths: z.number().int().min(1).max(120).default(12),
-  })
-  .openapi("CreateCategoryInput");
+/** A category's settings, as given (no defaults: a change names only what it changes). */
+const CategorySettings = z.object({
+  name: z.string().trim().min(1).max(50),
+  nameEn: z.string().trim().min(1).max(80),
+  numberPattern: z
+    .string()
+    .trim()
+    .regex(/\{seq(:\d)?\}/, "must contain {seq} or {seq:N}")
+    .max(40),
+  labelScheme: z.enum(["alpha", "numeric"]),
+  clauses: z.array(z.string().regex(/^\d+(\.\d+)*$/)).min(1),
+  draftRoles: z.array(z.enum(ROLES)).min(1),
+  reviewRoles: z.array(z.enum(ROLES)).min(1),
+  approveRoles: z.array(z.enum(ROLES)).min(1),
+  allowSelfApproval: z.boolean(),
+  acknowledgeable: z.boolean(),
+  defaultReviewMonths: z.number().int().min(1).max(120),
+});
+
+export const CreateCategoryInput = CategorySettings.extend({
+  id: z.string().trim().regex(/^[a-z][a-z0-9-]{1,31}$/, "lower-case letters, digits and dashes"),
+  allowSelfApproval: CategorySettings.shape.allowSelfApproval.default(false),
+  acknowledgeable: CategorySettings.shape.acknowledgeable.default(false),
+  defaultReviewMonths: CategorySettings.shape.defaultReviewMonths.default(12),
+}).openapi("CreateCategoryInput");
 export type CreateCategoryInput = z.infer<typeof CreateCategoryInput>;
+
+export const UpdateCategoryInput = CategorySettings.partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "change at least one setting")
+  .openapi("UpdateCategoryInput");
+export type UpdateCategoryInput = z.infer<typeof UpdateCategoryInput>;
 
 export const NewRevisionInput = z
   .object({ major: z.boolean().default(false).openapi({ description: "numeric labels: 1.1 → 2.0 instead of 1.2" }) })

@@ -215,4 +215,24 @@ describe("categories", () => {
     expect(created.document.number).toBe("IPM-PT-2026-01");
     expect(created.revision.label).toBe("1.0");
   });
+
+  it("lets admins change who may draft and the number pattern, audited with old and new values; the label scheme stays once documents exist", async () => {
+    const patch = (client: Client, body: unknown) => client.request("/api/v1/document-categories/patent-rules", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect(await errorCode(await patch(m, { draftRoles: ["ip-manager"] }))).toBe("FORBIDDEN");
+    expect(await errorCode(await patch(admin, {}))).toBe("VALIDATION_FAILED");
+    expect(await errorCode(await patch(admin, { numberPattern: "no-seq" }))).toBe("VALIDATION_FAILED");
+    expect(await errorCode(await patch(admin, { labelScheme: "alpha" }))).toBe("INVALID_STATE");
+    expect(await errorCode(await admin.request("/api/v1/document-categories/nope", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ defaultReviewMonths: 6 }) }))).toBe("INVALID_REFERENCE");
+    const updated = await expectJson<{ draftRoles: string[]; numberPattern: string }>(await patch(admin, { draftRoles: ["ip-manager"], numberPattern: "IPM-PT2-{seq:3}" }), 200);
+    expect(updated).toMatchObject({ draftRoles: ["ip-manager"], numberPattern: "IPM-PT2-{seq:3}" });
+    // staff may no longer draft there; the manager may, and the sequence goes on under the new pattern
+    expect(await errorCode(await st.post("/api/v1/documents", { categoryId: "patent-rules", title: "专利奖励办法" }))).toBe("FORBIDDEN");
+    const next = await expectJson<{ document: { number: string } }>(await m.post("/api/v1/documents", { categoryId: "patent-rules", title: "专利奖励办法" }), 201);
+    expect(next.document.number).toBe("IPM-PT2-002");
+    const events = await expectJson<{ events: { action: string; data: { before: unknown; after: unknown } }[] }>(await admin.get("/api/v1/audit/events?objectId=patent-rules&action=document_category.updated"), 200);
+    expect(events.events[0]!.data).toEqual({
+      before: { draftRoles: ["ip-staff"], numberPattern: "IPM-PT-{year}-{seq:2}" },
+      after: { draftRoles: ["ip-manager"], numberPattern: "IPM-PT2-{seq:3}" },
+    });
+  });
 });
