@@ -211,6 +211,8 @@ export async function getDocumentDetail(ctx: ServiceContext, id: string) {
       signedAt: s.signer.signedAt,
       isMe: s.signer.userId === p.id,
     })),
+    /** Every electronic signature on the document's revisions: who, meaning, when, certificate serial. */
+    signatures: await repo.listRevisionSignatures(ctx.db, revisions),
     grants: hasRole(p, "admin", "ip-manager") ? await repo.listGrants(ctx.db, id) : [],
     periodicReviews: await repo.listPeriodicReviews(ctx.db, id),
     may: {

@@ -14,6 +14,7 @@ import {
   type DocumentRow,
 } from "../../db/schema/documents";
 import { departments } from "../../db/schema/organisation";
+import { signatures } from "../../db/schema/signatures";
 import { users } from "../../db/schema/users";
 import type { SearchQuery } from "./schemas";
 
@@ -252,4 +253,17 @@ export async function listRegister(db: Db, categoryIds: string[]) {
     .leftJoin(documentRevisions, eq(documentRevisions.id, documents.effectiveRevisionId))
     .where(and(inArray(documents.categoryId, categoryIds), eq(documents.status, "active")))
     .orderBy(asc(documents.number));
+}
+
+/** The signatures of the revisions' review and approval requests, in signing order. */
+export async function listRevisionSignatures(db: Db, revisions: Pick<DocumentRevisionRow, "id" | "label" | "signatureRequestId">[]) {
+  const byRequest = new Map(revisions.filter((r) => r.signatureRequestId).map((r) => [r.signatureRequestId!, r]));
+  if (byRequest.size === 0) return [];
+  const rows = await db
+    .select({ requestId: signatures.requestId, displayName: users.displayName, meaning: signatures.meaning, signedAt: signatures.signedAt, certificateSerial: signatures.certificateSerial })
+    .from(signatures)
+    .innerJoin(users, eq(users.id, signatures.userId))
+    .where(inArray(signatures.requestId, [...byRequest.keys()]))
+    .orderBy(asc(signatures.signedAt));
+  return rows.map(({ requestId, ...r }) => ({ revisionId: byRequest.get(requestId)!.id, label: byRequest.get(requestId)!.label, ...r }));
 }

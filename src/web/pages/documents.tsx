@@ -213,6 +213,7 @@ export interface DocumentPageData {
   periodicReviews: { review: { outcome: string; comments: string; createdAt: Date; nextReviewDue: string | null }; displayName: string }[];
   may: { draft: boolean; review: boolean; approve: boolean };
   reviewSigners: { displayName: string; meaning: string; status: string; signedAt: Date | null; isMe: boolean }[];
+  signatures: { revisionId: string; label: string; displayName: string; meaning: string; signedAt: Date; certificateSerial: string }[];
 }
 
 /** One document: state, revisions, the revision in progress, actions, acknowledgements, history. */
@@ -392,6 +393,35 @@ export const DocumentPage: FC<{
           ))}
         </tbody>
       </table>
+      {data.signatures.length > 0 && (
+        <>
+          <h3>{t("doc_signatures")}</h3>
+          <table data-testid="signatures">
+            <thead>
+              <tr>
+                <th>{t("doc_revision")}</th>
+                <th>{t("sig_signer")}</th>
+                <th>{t("sig_meaning")}</th>
+                <th>{t("doc_signedAt")}</th>
+                <th>{t("doc_certSerial")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.signatures.map((s) => (
+                <tr>
+                  <td>{s.label}</td>
+                  <td>{s.displayName}</td>
+                  <td>{pick(locale, MEANINGS[s.meaning as Meaning])}</td>
+                  <td>{fmt(s.signedAt)}</td>
+                  <td>
+                    <code>{s.certificateSerial}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       {data.comments.length > 0 && (
         <ul>
           {data.comments.map((c) => (

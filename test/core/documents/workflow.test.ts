@@ -89,6 +89,18 @@ describe("controlled documents", () => {
     expect(text).toContain("受控副本 CONTROLLED COPY");
     expect(text).toContain(document.number);
     expect(text).toContain("张伟");
+
+    // the document shows every signature: who, what it means, when, with which certificate
+    const detail = await expectJson<{ signatures: { label: string; displayName: string; meaning: string; certificateSerial: string }[] }>(await rd.get(`/api/v1/documents/${document.id}`), 200);
+    expect(detail.signatures.map((x) => [x.label, x.displayName, x.meaning])).toEqual([
+      ["A", "赵强", "reviewed"],
+      ["A", "李娜", "reviewed"],
+      ["A", "周经理", "approved"],
+    ]);
+    const page = await (await rd.get(`/documents/${document.id}`, { accept: "text/html" })).text();
+    const table = page.slice(page.indexOf('data-testid="signatures"'));
+    for (const x of detail.signatures) expect(table).toContain(x.certificateSerial);
+    expect(table).toContain("批准");
   });
 
   it("marks the old revision superseded on every page once the next one is in force", async () => {
