@@ -1,9 +1,11 @@
+import type { Db } from "../../db/client";
 import type { RecordClassRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
 import { appendAuditEvent } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
+import { clauseInRow, listClauses } from "../evidence/clauses";
 import { getTemplate } from "../templates/index";
 import * as repo from "./repo";
 import { recomputeRetention, summariseChanges } from "./retention";
@@ -35,6 +37,14 @@ async function checkTemplate(templateId: string | null | undefined): Promise<voi
   if (templateId) await getTemplate(templateId).catch(() => {
     throw new DomainError("INVALID_REFERENCE", `There is no template "${templateId}".`, { field: "templateId" });
   });
+}
+
+/** The class must evidence a clause of the standard that the clause registry holds (so it has a row in the matrix). */
+async function checkClause(db: Db, clause: string): Promise<void> {
+  const rows = await listClauses(db);
+  if (!rows.some((r) => clauseInRow(r.id, clause))) {
+    throw new DomainError("INVALID_REFERENCE", `Clause ${clause} is not in the clause registry of the standard; choose one of ${rows.map((r) => r.id).join(", ")}.`, { field: "clause" });
+  }
 }
 
 /** The file plan: every class with how many records use it, ordered by clause. */
@@ -75,6 +85,7 @@ export async function createRecordClass(ctx: ServiceContext, input: RecordClassI
   };
   checkPeriod(row);
   await checkTemplate(row.templateId);
+  await checkClause(ctx.db, row.clause);
   await inTransaction(ctx, async (t) => {
     await repo.insertClass(t.db, row);
     await appendAuditEvent(t.db, t, { action: "record_class.created", objectType: "record_class", objectId: row.id, data: { after: row } });
@@ -99,6 +110,7 @@ export async function updateRecordClass(ctx: ServiceContext, id: string, patch: 
     if (next.retentionUnit === "permanent") next.retentionAmount = null;
     checkPeriod(next);
     await checkTemplate(next.templateId);
+    if (next.clause !== before.clause) await checkClause(t.db, next.clause);
     const changed = EDITABLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]));
     if (changed.length === 0) throw new DomainError("VALIDATION_FAILED", "Nothing changes; edit at least one field.");
     const now = t.clock.now();

@@ -20,30 +20,33 @@ const isoDate = z.iso.date({ message: "a date as YYYY-MM-DD" });
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max);
 const classification = z.enum(CLASSIFICATIONS);
 
-export const RecordClassInput = z
-  .object({
-    code: z
-      .string()
-      .trim()
-      .min(1)
-      .max(40)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9.\-_]*$/, "letters, digits, dots, dashes and underscores"),
-    name: text(200),
-    nameEn: text(200),
-    clause: z.string().trim().regex(/^\d+(\.\d+)*$/, "a clause number such as 7.3.2.4"),
-    description: opt(z.string().trim().max(2000)),
-    retentionAmount: z.number().int().min(1).max(1200).nullable().default(null),
-    retentionUnit: z.enum(RETENTION_UNITS),
-    trigger: z.enum(RETENTION_TRIGGERS),
-    disposition: z.enum(DISPOSITIONS),
-    defaultClassification: classification.default("internal"),
-    templateId: opt(z.string().trim().max(100)),
-  })
-  .openapi("RecordClassInput");
+/** A record class's settings as given (no defaults: a change names only what it changes). */
+const RecordClassSettings = z.object({
+  name: text(200),
+  nameEn: text(200),
+  clause: z.string().trim().regex(/^\d+(\.\d+)*$/, "a clause number such as 7.3.2.4"),
+  description: opt(z.string().trim().max(2000)),
+  retentionAmount: z.number().int().min(1).max(1200).nullable(),
+  retentionUnit: z.enum(RETENTION_UNITS),
+  trigger: z.enum(RETENTION_TRIGGERS),
+  disposition: z.enum(DISPOSITIONS),
+  defaultClassification: classification,
+  templateId: opt(z.string().trim().max(100)),
+});
+
+export const RecordClassInput = RecordClassSettings.extend({
+  code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.\-_]*$/, "letters, digits, dots, dashes and underscores"),
+  retentionAmount: RecordClassSettings.shape.retentionAmount.default(null),
+  defaultClassification: classification.default("internal"),
+}).openapi("RecordClassInput");
 export type RecordClassInput = z.infer<typeof RecordClassInput>;
 
-export const RecordClassPatch = RecordClassInput.omit({ code: true })
-  .partial()
+export const RecordClassPatch = RecordClassSettings.partial()
   .extend({ reason: text(2000).openapi({ description: "Why the class changes (kept in the audit trail)" }) })
   .openapi("RecordClassPatch");
 export type RecordClassPatch = z.infer<typeof RecordClassPatch>;

@@ -86,6 +86,14 @@ describe("file plan", () => {
     expect(await errorCode(await employeeClient.post("/api/v1/record-classes", input))).toBe("FORBIDDEN");
     const created = await expectJson<ClassJson>(await ipm.post("/api/v1/record-classes", input), 201);
     expect(await errorCode(await ipm.post("/api/v1/record-classes", input))).toBe("ALREADY_EXISTS");
+    // a class evidences a clause the registry holds, or it would have no row in the evidence matrix
+    expect(await errorCode(await ipm.post("/api/v1/record-classes", { ...input, code: "R-X-09", clause: "14.2" }))).toBe("INVALID_REFERENCE");
+    const moved = await ipm.request(`/api/v1/record-classes/${created.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ clause: "3.1", reason: "改条款" }) });
+    expect(await errorCode(moved)).toBe("INVALID_REFERENCE");
+    // a change names only what it changes: the period and default classification stay as they were
+    const renamed = await ipm.request(`/api/v1/record-classes/${created.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ nameEn: "Temporary records", reason: "英文名称" }) });
+    expect(renamed.status).toBe(200);
+    expect(await expectJson<ClassJson>(await ipm.get(`/api/v1/record-classes/${created.id}`), 200)).toMatchObject({ nameEn: "Temporary records", retentionAmount: 2, retentionUnit: "years" });
     await declare(ipm, { classId: created.id, title: "用过的类别" });
     const inUse = await ipm.delete(`/api/v1/record-classes/${created.id}`);
     expect(inUse.status).toBe(409);
