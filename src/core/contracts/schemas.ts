@@ -22,8 +22,7 @@ export const IpTermsInput = z
     licenceScope: termText,
     warranties: termText,
     publication: termText,
-  })
-  .default({});
+  });
 
 const contractFields = {
   title: text(300),
@@ -31,17 +30,24 @@ const contractFields = {
   counterparties: z.array(Counterparty).min(1, "name at least one counterparty").max(20),
   departmentId: opt(z.string().min(1)),
   ownerId: opt(z.string().min(1)),
-  classification: z.enum(CLASSIFICATIONS).default("internal"),
+  classification: z.enum(CLASSIFICATIONS),
   valueAmount: opt(z.string().trim().regex(/^\d{1,16}(\.\d{1,2})?$/, "an amount such as 1200000 or 1200000.50")),
-  currency: z.preprocess(blankToUndefined, z.string().trim().regex(/^[A-Z]{3}$/, "a currency code such as CNY").default("CNY")),
+  currency: z.preprocess(blankToUndefined, z.string().trim().regex(/^[A-Z]{3}$/, "a currency code such as CNY")),
   effectiveOn: opt(isoDate),
   endOn: opt(isoDate),
   ipTerms: IpTermsInput,
   notes: opt(z.string().trim().max(4000)),
 };
 
+/** What a new contract gets when the form leaves it out (a change never applies these: it names only what it changes). */
+const creationDefaults = {
+  classification: contractFields.classification.default("internal"),
+  currency: z.preprocess(blankToUndefined, z.string().trim().regex(/^[A-Z]{3}$/, "a currency code such as CNY").default("CNY")),
+  ipTerms: IpTermsInput.default({}),
+};
+
 export const CreateContractInput = z
-  .object({ number: opt(z.string().trim().max(60)), ...contractFields })
+  .object({ number: opt(z.string().trim().max(60)), ...contractFields, ...creationDefaults })
   .openapi("CreateContractInput");
 export type CreateContractInput = z.infer<typeof CreateContractInput>;
 

@@ -173,6 +173,12 @@ describe("contract register and the IP review gate", () => {
     expect(back.contract.status).toBe("draft");
     expect(back.reviews.map((r) => r.status)).toEqual(["withdrawn", "signed"]);
     expect((await expectJson<ContractJson>(await legalClient.patch(`/api/v1/contracts/${c.id}`, { ipTerms: { licenceScope: "中国大陆，非独占" }, reason: "按审查意见修改" }), 200)).status).toBe("draft");
+    // a change names only what it changes: classification, currency and terms stay as they were
+    const noted = await expectJson<ContractJson & { classification: string; currency: string; ipTerms: Record<string, string> }>(
+      await legalClient.patch(`/api/v1/contracts/${c.id}`, { notes: "对方法务已确认", reason: "补充备注" }),
+      200,
+    );
+    expect(noted).toMatchObject({ classification: "secret", currency: "CNY", ipTerms: { licenceScope: "中国大陆，非独占" } });
   });
 
   it("files a wet-signed scan of an approved contract as its record", async () => {
