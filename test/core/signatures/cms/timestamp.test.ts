@@ -9,15 +9,13 @@ import {
   TimestampError,
   buildTimeStampReq,
   buildTimeStampResp,
-  createRsaSigner,
-  createTimeStampToken,
   parseTimeStampReq,
   parseTimeStampResp,
   requestTimestamp,
   verifyTimestampToken,
 } from "../../../../src/core/signatures/cms";
 import { certificateDerToPem } from "../../../../src/core/signatures/pki";
-import { createTestPki, type TestPki } from "../support/test-pki";
+import { createTestPki, grantedTimestampReply, type TestPki } from "../support/test-pki";
 import { makeTempDir } from "../support/validators";
 
 let pki: TestPki;
@@ -25,22 +23,10 @@ let server: Server;
 let url: string;
 const tmp = makeTempDir();
 const path = (name: string) => join(tmp.dir, name);
-let serial = 1n;
-
 /** The in-process TSA the tests talk to over real HTTP. */
 async function answer(body: Buffer): Promise<Buffer> {
   try {
-    const req = parseTimeStampReq(body);
-    const token = await createTimeStampToken({
-      ...req,
-      serialNumber: serial++,
-      genTime: new Date(),
-      policyOid: "1.3.6.1.4.1.57264.1.1",
-      tsaCertificate: pki.tsa.certificate,
-      chain: [pki.root.certificate],
-      sign: createRsaSigner(pki.tsa.privateKey),
-    });
-    return buildTimeStampResp("granted", token);
+    return await grantedTimestampReply(pki, body);
   } catch (error) {
     const failure = error instanceof TimestampError ? error.failure : "systemFailure";
     return buildTimeStampResp({ status: "rejection", statusText: (error as Error).message, failInfo: failure });

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { auditEvents } from "../../../../src/db/schema/audit";
 import { signatureRequests, signatureRequestSigners, signatures } from "../../../../src/db/schema/signatures";
-import { buildTimeStampResp, createRsaSigner, createTimeStampToken, parseTimeStampReq } from "../../../../src/core/signatures/cms";
 import { startHarness, type Client, type TestUser } from "../../../support/app";
 import { createBasePdf } from "../support/base-pdf";
-import { createTestPki, type TestPki } from "../support/test-pki";
+import { createTestPki, grantedTimestampReply, type TestPki } from "../support/test-pki";
 
 /**
  * CUSTOS_TSA_URL points at a real HTTP server on loopback whose behaviour each test chooses: a
@@ -17,7 +16,6 @@ import { createTestPki, type TestPki } from "../support/test-pki";
 type TsaMode = "ok" | "http-500" | "garbage" | "hang-up";
 let mode: TsaMode = "ok";
 let pki: TestPki;
-let serial = 1n;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -30,17 +28,7 @@ const tsa = createServer((req, res) => {
     if (mode === "http-500") return res.writeHead(500, { "content-type": "text/plain" }).end("TSA backend down");
     if (mode === "garbage") return res.writeHead(200, { "content-type": "application/timestamp-reply" }).end("<html>maintenance</html>");
     if (mode === "hang-up") return req.socket.destroy();
-    const request = parseTimeStampReq(body);
-    const token = await createTimeStampToken({
-      ...request,
-      serialNumber: serial++,
-      genTime: new Date(),
-      policyOid: "1.3.6.1.4.1.57264.1.1",
-      tsaCertificate: pki.tsa.certificate,
-      chain: [pki.root.certificate],
-      sign: createRsaSigner(pki.tsa.privateKey),
-    });
-    res.writeHead(200, { "content-type": "application/timestamp-reply" }).end(buildTimeStampResp("granted", token));
+    res.writeHead(200, { "content-type": "application/timestamp-reply" }).end(await grantedTimestampReply(pki, body));
   });
 });
 await new Promise<void>((resolve) => tsa.listen(0, "127.0.0.1", resolve));

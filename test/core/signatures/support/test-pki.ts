@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { createRootCa, generateRsaKeyPair, issueSignerCertificate, issueTsaCertificate, type RootCa } from "../../../../src/core/signatures/pki";
-import { buildCadesSignedData, createRsaSigner, createTimeStampToken } from "../../../../src/core/signatures/cms";
+import { buildCadesSignedData, buildTimeStampResp, createRsaSigner, createTimeStampToken, parseTimeStampReq } from "../../../../src/core/signatures/cms";
 import { attribute, buildSignedData, signingCertificateV2Attribute } from "../../../../src/core/signatures/cms/signed-data-builder";
 import { Oid } from "../../../../src/core/signatures/cms/oids";
 import { octetString } from "../../../../src/core/signatures/pki/asn1-builder";
@@ -50,20 +50,27 @@ export async function createTestPki(now = new Date()): Promise<TestPki> {
 
 let tokenSerial = 1000n;
 
+/** A time-stamp token from the test TSA over `messageImprint`. */
+function testToken(pki: TestPki, request: { messageImprint: Buffer; hashAlgorithm: string; certReq: boolean; nonce?: bigint }): Promise<Buffer> {
+  return createTimeStampToken({
+    ...request,
+    serialNumber: tokenSerial++,
+    genTime: new Date(),
+    policyOid: "1.3.6.1.4.1.57264.1.1",
+    tsaCertificate: pki.tsa.certificate,
+    chain: [pki.root.certificate],
+    sign: createRsaSigner(pki.tsa.privateKey),
+  } as Parameters<typeof createTimeStampToken>[0]);
+}
+
 /** A `timestamp` callback for buildCadesSignedData backed by the in-process test TSA. */
 export function localTimestamper(pki: TestPki): (signatureValue: Buffer) => Promise<Buffer> {
-  return (signatureValue) =>
-    createTimeStampToken({
-      messageImprint: createHash("sha256").update(signatureValue).digest(),
-      hashAlgorithm: "sha256",
-      certReq: true,
-      serialNumber: tokenSerial++,
-      genTime: new Date(),
-      policyOid: "1.3.6.1.4.1.57264.1.1",
-      tsaCertificate: pki.tsa.certificate,
-      chain: [pki.root.certificate],
-      sign: createRsaSigner(pki.tsa.privateKey),
-    });
+  return (signatureValue) => testToken(pki, { messageImprint: createHash("sha256").update(signatureValue).digest(), hashAlgorithm: "sha256", certReq: true });
+}
+
+/** The test TSA's answer to an RFC 3161 request (DER TimeStampReq in, granted TimeStampResp out). */
+export async function grantedTimestampReply(pki: TestPki, requestDer: Buffer): Promise<Buffer> {
+  return buildTimeStampResp("granted", await testToken(pki, parseTimeStampReq(requestDer)));
 }
 
 /** Signs a PDF end to end: prepare, hash the byte ranges, build CAdES (B-T with the test TSA), embed. */
