@@ -8,6 +8,7 @@ import { inTransaction, type ServiceContext, type TxContext } from "../../contex
 import { DomainError, notFound } from "../../errors";
 import { ensureBlob } from "../../files/repo";
 import { ensurePki, timestampDigest } from "../authority";
+import { verifyTimestampToken } from "../cms/index";
 import { appendCompletionPage } from "../pdf/index";
 import { formatSigningTime, MEANINGS, signPdf, type Meaning } from "../sign-pdf";
 import { openSigningIdentity } from "../signer-keys";
@@ -116,6 +117,7 @@ export async function signAsSigner(
       let pdf = await t.storage.getBytes(request.currentSha256);
       const sha256Before = request.currentSha256;
       if (isLast) pdf = await withCompletionPage(t, request, signers, me.signer.id, identity.serialNumber, pdf, now);
+      let token: Buffer | undefined;
       const signed = await signPdf(
         {
           pdf,
@@ -128,7 +130,7 @@ export async function signAsSigner(
           chain: identity.chain,
           privateKey: identity.privateKey,
           ...(me.signer.visibleStamp ? { stampPage: request.stampPage } : {}),
-          timestamp: (digest) => timestampDigest(t, digest, { via: "internal", pki }),
+          timestamp: async (digest) => (token = await timestampDigest(t, digest, { via: "internal", pki })),
         },
         identity.serialNumber,
       );
@@ -143,7 +145,8 @@ export async function signAsSigner(
         meaning: me.signer.meaning,
         certificateSerial: identity.serialNumber,
         signedAt: now,
-        timestampGenTime: now,
+        // the time the TSA put in its token (an external TSA's clock, not ours)
+        timestampGenTime: token ? (verifyTimestampToken({ token, trustAnchors: [] }).info?.genTime ?? null) : null,
         fieldName: `Custos_${me.signer.id}`,
         sha256Before,
         sha256After: put.sha256,

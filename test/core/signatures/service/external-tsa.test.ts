@@ -116,6 +116,10 @@ describe("an external time-stamp service that fails", () => {
     expect(done.signatures).toHaveLength(1);
     expect(done.signers.find((s) => s.userId === signer.id)!.status).toBe("signed");
     expect(done.signers.find((s) => s.userId === ipManager.id)!.status).toBe("ready");
+    // the time kept is the one the external TSA put in its token (its clock), not Custos's
+    const genTime = done.signatures[0]!.timestampGenTime!;
+    expect(Math.abs(genTime.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(genTime.getTime()).not.toBe(done.signatures[0]!.signedAt.getTime());
   });
 
   it("tells the signer on the ceremony page, in Chinese, what happened and what to do", async () => {
