@@ -91,18 +91,24 @@ export async function ensureInitialAdmin(deps: AppDeps): Promise<{ username: str
   if ((await repo.countUsers(deps.db)) > 0) return null;
   const password = generatePassword();
   const ctx = systemContext(deps);
-  await insertNewUser(
-    ctx,
-    {
-      username: "admin",
-      displayName: "系统管理员 Administrator",
-      password,
-      roles: ["admin"],
-      clearance: "top-secret",
-      locale: "zh-CN",
-    },
-    true,
-  );
+  try {
+    await insertNewUser(
+      ctx,
+      {
+        username: "admin",
+        displayName: "系统管理员 Administrator",
+        password,
+        roles: ["admin"],
+        clearance: "top-secret",
+        locale: "zh-CN",
+      },
+      true,
+    );
+  } catch (err) {
+    // another instance starting at the same moment created it first: it prints the sign-in
+    if ((await repo.countUsers(deps.db)) > 0) return null;
+    throw err;
+  }
   return { username: "admin", password };
 }
 

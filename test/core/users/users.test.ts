@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents } from "../../../src/db/schema/audit";
+import { ensureInitialAdmin } from "../../../src/core/users/service";
 import { errorCode, startHarness } from "../../support/app";
 
 const h = await startHarness();
@@ -86,5 +87,18 @@ describe("user administration", () => {
     expect((await old.get("/api/v1/me")).status).toBe(401);
     const fresh = await h.signIn({ ...user, password });
     expect(await errorCode(await fresh.get("/api/v1/departments"))).toBe("PASSWORD_CHANGE_REQUIRED");
+  });
+});
+
+describe("the first administrator", () => {
+  it("is created once on an empty database, even when two instances start at the same moment", async () => {
+    const fresh = await startHarness();
+    const results = await Promise.all([ensureInitialAdmin(fresh.deps), ensureInitialAdmin(fresh.deps)]);
+    const created = results.filter((r) => r !== null);
+    expect(created).toHaveLength(1);
+    expect(created[0]!.username).toBe("admin");
+    expect(await ensureInitialAdmin(fresh.deps)).toBeNull();
+    const admin = await fresh.signIn({ id: "", username: "admin", password: created[0]!.password } as never);
+    expect(await errorCode(await admin.get("/api/v1/departments"))).toBe("PASSWORD_CHANGE_REQUIRED");
   });
 });
