@@ -1,8 +1,15 @@
 import { createHash } from "node:crypto";
+import { and, eq, inArray, or } from "drizzle-orm";
+import { documentRevisions, documents } from "../../db/schema/documents";
+import { files } from "../../db/schema/files";
+import { records } from "../../db/schema/records";
 import { appendAuditEvent } from "../audit/service";
 import { requirePrincipal } from "../auth/guard";
+import { hasRole, visibleClassifications } from "../auth/permissions";
 import type { ServiceContext } from "../context";
+import { visibleFilter } from "../documents/access";
 import { DomainError } from "../errors";
+import { recordVisibility } from "../records/access";
 import { ensurePki } from "./authority";
 import { verifyPdfSignatures } from "./pdf/index";
 import { signatureReportOf, type SignatureReport } from "./signature-report";
@@ -65,16 +72,37 @@ export async function verifyPdfReport(ctx: ServiceContext, bytes: Uint8Array) {
   return result;
 }
 
+/**
+ * Whether Custos holds exactly these bytes in something the caller may see: the result or a step
+ * of a signature request they take part in, a file they may open, a record or a document revision
+ * they may read. What they may not see is not held for them (its existence is not revealed).
+ */
 async function findHeld(ctx: ServiceContext, sha256: string): Promise<HeldMatch> {
+  const p = ctx.principal;
   const signature = await repo.findSignatureByResult(ctx.db, sha256);
   if (signature) {
     const visible = await loadVisibleRequest(ctx, signature.requestId).then(
       (r) => r.request,
       () => undefined,
     );
-    const isFinal = visible?.finalSha256 === sha256;
-    return { held: true, as: isFinal ? "signed-result" : "signing-step", requestId: visible ? visible.id : null };
+    if (visible) return { held: true, as: visible.finalSha256 === sha256 ? "signed-result" : "signing-step", requestId: visible.id };
   }
-  const stored = await ctx.storage.stat(sha256).catch(() => null);
-  return stored ? { held: true, as: "stored-file", requestId: null } : { held: false, as: null, requestId: null };
+  if (!p) return { held: false, as: null, requestId: null };
+  const levels = visibleClassifications(p.clearance);
+  const [file] = await ctx.db
+    .select({ id: files.id })
+    .from(files)
+    .where(and(eq(files.sha256, sha256), inArray(files.classification, levels), hasRole(p, "admin") ? undefined : eq(files.uploadedBy, p.id)))
+    .limit(1);
+  const [record] = file ? [] : await ctx.db.select({ id: records.id }).from(records).where(and(eq(records.contentSha256, sha256), ...recordVisibility(p))).limit(1);
+  const [revision] =
+    file || record
+      ? []
+      : await ctx.db
+          .select({ id: documentRevisions.id })
+          .from(documentRevisions)
+          .innerJoin(documents, eq(documents.id, documentRevisions.documentId))
+          .where(and(or(eq(documentRevisions.releaseSha256, sha256), eq(documentRevisions.signedSha256, sha256)), visibleFilter(p)))
+          .limit(1);
+  return file || record || revision ? { held: true, as: "stored-file", requestId: null } : { held: false, as: null, requestId: null };
 }

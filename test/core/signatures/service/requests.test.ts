@@ -127,6 +127,9 @@ describe("signature requests", () => {
     const report = await verify();
     expect(report.ok).toBe(true);
     expect(report.held).toMatchObject({ held: true, as: "signed-result" });
+    // someone who takes no part in the request is not told that Custos holds it
+    const outsider = (await (await employeeClient.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(pdf) })).json()) as { ok: boolean; held: unknown };
+    expect(outsider).toMatchObject({ ok: true, held: { held: false, as: null, requestId: null } });
     expect(report.signatures[0]).toMatchObject({ chain: "trusted", revocation: { status: "good" }, signingCertificateBinding: "match", timestamp: { valid: true } });
 
     // an admin resets the signer's password: the certificate is revoked and listed on the CRL
@@ -179,6 +182,16 @@ describe("signature requests", () => {
     expect(report.signatures[0]!.ok).toBe(false);
     expect(report.ok).toBe(false);
     expect(report.held.held).toBe(false);
+  });
+
+  it("says a verified PDF is held by Custos only to someone who may open what holds it", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const foreign = new Uint8Array(await readFile(new URL("../../../../../shared/corpus/pdf/node-signpdf-signed.pdf", import.meta.url)));
+    await uploadPdf(requester, foreign, "secret");
+    const verify = async (client: Client) =>
+      ((await (await client.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(foreign) })).json()) as { held: { held: boolean; as: string | null } }).held;
+    expect(await verify(requester)).toEqual({ held: true, as: "stored-file", requestId: null });
+    expect(await verify(employeeClient)).toEqual({ held: false, as: null, requestId: null });
   });
 
   it("refuses unsigned, corrupt and encrypted PDFs with clear codes", async () => {
