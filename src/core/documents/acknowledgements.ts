@@ -2,12 +2,14 @@ import { eq } from "drizzle-orm";
 import type { DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
 import { signatureRequests, type SignatureRequestRow } from "../../db/schema/signatures";
 import { newId } from "../../lib/ids";
+import { queryEvents } from "../audit/repo";
 import { appendAuditEvent } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { clearedFor, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError } from "../errors";
 import { ensureBlob } from "../files/repo";
+import { enqueueJob } from "../jobs/queue";
 import { listDepartments } from "../organisation/repo";
 import { getOrganisationProfile } from "../organisation/service";
 import { openSignatureRequest, signablePageCount } from "../signatures/requests/create";
@@ -91,6 +93,7 @@ async function distribute(
       subjectUserId: person.id,
       dueAt: input.dueAt,
       signers: [{ userId: person.id, meaning: "acknowledged", visibleStamp: true }],
+      requestedBy: input.requestedBy,
     });
     await repo.insertAcknowledgement(t.db, {
       id: ackId,
@@ -113,22 +116,61 @@ async function distribute(
   return { revisionId: revision.id, requested: people.length, alreadyAsked: already.size, notCleared };
 }
 
-/**
- * A new revision came into force (inside that transaction): acknowledgements still pending for the
- * revision it supersedes are withdrawn, and the departments that were asked then are asked again
- * for the new one, by whoever asked the last time.
- */
-export async function reopenAcknowledgements(t: TxContext, doc: DocumentRow, previous: DocumentRevisionRow, next: DocumentRevisionRow): Promise<void> {
-  const earlier = await repo.listAcknowledgements(t.db, previous.id);
-  if (earlier.length === 0) return;
-  for (const { ack } of earlier) {
+/** The background job that asks again for a revision that came into force. */
+export const ACKNOWLEDGEMENT_REOPEN_JOB = "acknowledgement-reopen";
+
+/** Withdraws the acknowledgement requests still pending for a revision (in the caller's transaction). */
+async function withdrawPending(t: TxContext, revisionId: string, reason: string): Promise<void> {
+  for (const { ack } of await repo.listAcknowledgements(t.db, revisionId)) {
     if (ack.acknowledgedAt) continue;
     const [request] = await t.db.select({ status: signatureRequests.status }).from(signatureRequests).where(eq(signatureRequests.id, ack.signatureRequestId));
-    if (request?.status === "pending") await cancelRequestIn(t, ack.signatureRequestId, `${previous.label} 版已被 ${next.label} 版替代 (superseded by ${next.label})`);
+    if (request?.status === "pending") await cancelRequestIn(t, ack.signatureRequestId, reason);
   }
-  const departmentIds = [...new Set(earlier.map((e) => e.ack.departmentId).filter((d): d is string => !!d))];
-  const requestedBy = earlier.sort((a, b) => b.ack.requestedAt.getTime() - a.ack.requestedAt.getTime())[0]!.ack.requestedBy;
-  await distribute(t, doc, next, { departmentIds, dueAt: null, requestedBy });
+}
+
+/**
+ * A new revision came into force (inside that transaction): acknowledgements still pending for the
+ * revision it supersedes are withdrawn now, and a background job asks the departments that were
+ * asked then again for the new one (rendering one PDF per person is not done in the approver's
+ * signing transaction, nor does it need anyone signed in).
+ */
+export async function reopenAcknowledgements(t: TxContext, doc: DocumentRow, previous: DocumentRevisionRow, next: DocumentRevisionRow): Promise<void> {
+  if ((await repo.listAcknowledgements(t.db, previous.id)).length === 0) return;
+  await withdrawPending(t, previous.id, `${previous.label} 版已被 ${next.label} 版替代 (superseded by ${next.label})`);
+  await enqueueJob(
+    t.db,
+    { kind: ACKNOWLEDGEMENT_REOPEN_JOB, payload: { documentId: doc.id, previousRevisionId: previous.id, revisionId: next.id }, runAt: t.clock.now(), dedupeKey: `${ACKNOWLEDGEMENT_REOPEN_JOB}:${next.id}` },
+    t.clock.now(),
+  );
+}
+
+/** The document was withdrawn: nobody is asked any more to acknowledge it (in the caller's transaction). */
+export async function withdrawAcknowledgements(t: TxContext, revisionId: string, reason: string): Promise<void> {
+  await withdrawPending(t, revisionId, `文件已作废 (withdrawn): ${reason}`);
+}
+
+/**
+ * The job: the departments named when the previous revision was distributed (as its audit events
+ * record them) are asked to acknowledge the revision now in force, in the name of whoever asked
+ * last time. Nothing happens if that revision is no longer in force.
+ */
+export async function runAcknowledgementReopen(ctx: ServiceContext, payload: { documentId: string; previousRevisionId: string; revisionId: string }) {
+  return inTransaction(ctx, async (t) => {
+    const doc = await repo.findDocument(t.db, payload.documentId, true);
+    if (!doc || doc.effectiveRevisionId !== payload.revisionId) return { asked: 0, skipped: "no longer in force" };
+    const revision = (await repo.findRevision(t.db, payload.revisionId))!;
+    const earlier = await repo.listAcknowledgements(t.db, payload.previousRevisionId);
+    if (earlier.length === 0) return { asked: 0 };
+    const rounds = (await queryEvents(t.db, { objectType: "document", objectId: doc.id, action: "document.acknowledgement_required", limit: 1000 })).filter(
+      (e) => (e.data as { revisionId?: string }).revisionId === payload.previousRevisionId,
+    );
+    const existing = new Set((await listDepartments(t.db)).map((d) => d.id));
+    const named = rounds.flatMap((e) => (e.data as { departmentIds?: string[] }).departmentIds ?? []);
+    const departmentIds = [...new Set(named.length ? named : earlier.map((e) => e.ack.departmentId).filter((d): d is string => !!d))].filter((d) => existing.has(d));
+    const requestedBy = earlier.sort((a, b) => b.ack.requestedAt.getTime() - a.ack.requestedAt.getTime())[0]!.ack.requestedBy;
+    const result = await distribute(t, doc, revision, { departmentIds, dueAt: null, requestedBy });
+    return { asked: result.requested, notCleared: result.notCleared.length };
+  });
 }
 
 /** The person signed their acknowledgement. */

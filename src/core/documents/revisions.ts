@@ -13,7 +13,7 @@ import type { BlobBody } from "../storage/blob-store";
 import { findUser } from "../users/repo";
 import { declareReleasedRevision, documentWithdrawn, revisionSuperseded } from "../records/from-revision";
 import { loadCategory, loadVisibleDocument, mayAct, requireCategoryRole } from "./access";
-import { reopenAcknowledgements } from "./acknowledgements";
+import { reopenAcknowledgements, withdrawAcknowledgements } from "./acknowledgements";
 import { CONVERTIBLE, convertToPdf } from "./convert";
 import { addMonths, localDate, nextLabel } from "./numbering";
 import { buildSearchText, newDraftRow } from "./register";
@@ -411,6 +411,8 @@ export async function withdrawInTransaction(t: TxContext, documentId: string, re
   }
   await repo.updateDocument(t.db, documentId, { status: "withdrawn", effectiveRevisionId: null, nextReviewDue: null, updatedAt: now });
   await appendAuditEvent(t.db, t, { action: "document.withdrawn", objectType: "document", objectId: documentId, data: { reason, effectiveRevisionId: doc.effectiveRevisionId } });
-  await documentWithdrawn(t, documentId, revisions.find((r) => r.state === "effective"), localDate(now), reason);
+  const effective = revisions.find((r) => r.state === "effective");
+  if (effective) await withdrawAcknowledgements(t, effective.id, reason);
+  await documentWithdrawn(t, documentId, effective, localDate(now), reason);
 }
 

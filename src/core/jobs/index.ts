@@ -1,6 +1,7 @@
 import { AUDIT_PACKAGE_JOB, runAuditPackageJob } from "../audit-package/service";
 import type { AppDeps } from "../context";
 import { advanceContracts } from "../contracts/service";
+import { ACKNOWLEDGEMENT_REOPEN_JOB, runAcknowledgementReopen } from "../documents/acknowledgements";
 import { completeDisposal } from "../records/disposal";
 import { runFixityCheck } from "../records/fixity";
 import { processImport } from "../records/import/service";
@@ -29,6 +30,7 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   },
   "csv-import": async ({ ctx, job, heartbeat }) => processImport(ctx, (job.payload as { batchId: string }).batchId, heartbeat),
   [AUDIT_PACKAGE_JOB]: runAuditPackageJob,
+  [ACKNOWLEDGEMENT_REOPEN_JOB]: async ({ ctx, job }) => runAcknowledgementReopen(ctx, job.payload as { documentId: string; previousRevisionId: string; revisionId: string }),
 };
 
 const runners = new WeakMap<AppDeps, JobRunner>();

@@ -3,7 +3,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { systemContext } from "../../../src/core/context";
 import { findSoffice } from "../../../src/core/documents/convert";
+import { activateDueRevisions } from "../../../src/core/documents/revisions";
+import { jobRunnerFor } from "../../../src/core/jobs/index";
 import { signatureRequests } from "../../../src/db/schema/signatures";
 import { errorCode, startHarness, type Client, type TestUser } from "../../support/app";
 import { makeTempDir, pdfToText } from "../signatures/support/validators";
@@ -43,15 +46,15 @@ async function effectiveDoc(
   return created;
 }
 
-/** Attaches a release PDF to a draft revision and takes it through review and approval to effective. */
-async function approveRevision(client: Client, revisionId: string, title: string, reviewer: TestUser, approverUser: TestUser, approverClient: Client, reviewerClient: Client) {
+/** Attaches a release PDF to a draft revision and takes it through review and approval (to effective, unless dated later). */
+async function approveRevision(client: Client, revisionId: string, title: string, reviewer: TestUser, approverUser: TestUser, approverClient: Client, reviewerClient: Client, expected = "effective") {
   await client.request(`/api/v1/revisions/${revisionId}/files/release?filename=p.pdf`, { method: "PUT", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await procedurePdf(title, "正文")) });
   await client.post(`/api/v1/revisions/${revisionId}/submit`, { reviewerIds: [reviewer.id], approverId: approverUser.id });
   await reviewerClient.get(`/api/v1/revisions/${revisionId}/review-copy`);
   await reviewerClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: reviewer.password });
   await approverClient.get(`/api/v1/revisions/${revisionId}/review-copy`);
   const res = await approverClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: approverUser.password });
-  expect(((await res.json()) as { state: string }).state).toBe("effective");
+  expect(((await res.json()) as { state: string }).state).toBe(expected);
 }
 
 describe("periodic review", () => {
@@ -124,13 +127,23 @@ describe("acknowledgement", () => {
     const first = await expectJson<{ revisionId: string; pending: { userId: string; signatureRequestId: string }[] }>(await m.get(`/api/v1/documents/${policy.document.id}/acknowledgements`), 200);
     expect(first.pending.map((p) => p.userId)).toEqual([cleared.id]);
 
-    // revision B comes into force: the pending request for A is withdrawn, and 孙工 is asked again for B
+    // revision B, approved to come into force next month, is put in force by the hourly run (nobody
+    // signed in): the pending request for A is withdrawn, and a job asks 孙工 again, for B
     const next = await expectJson<{ id: string }>(await m.post(`/api/v1/documents/${policy.document.id}/revisions`, { major: false }), 201);
-    await m.patch(`/api/v1/revisions/${next.id}`, { changeSummary: "增加保密期限条款" });
-    await approveRevision(m, next.id, "核心技术保密制度", staff, top, tm, st);
-    expect((await expectJson<{ status: string }>(await m.get(`/api/v1/signature-requests/${first.pending[0]!.signatureRequestId}`), 200)).status).toBe("cancelled");
-    const [old] = await h.deps.db.select().from(signatureRequests).where(eq(signatureRequests.id, first.pending[0]!.signatureRequestId));
-    expect(old!.closedReason).toContain("superseded by B");
+    await m.patch(`/api/v1/revisions/${next.id}`, { changeSummary: "增加保密期限条款", effectiveDate: "2026-04-01" });
+    await approveRevision(m, next.id, "核心技术保密制度", staff, top, tm, st, "approved");
+    const now = h.clock.now();
+    h.clock.set("2026-04-01T00:30:00Z");
+    try {
+      expect(await activateDueRevisions(systemContext(h.deps))).toBeGreaterThanOrEqual(1);
+      expect((await expectJson<{ effective: { id: string } }>(await m.get(`/api/v1/documents/${policy.document.id}`), 200)).effective.id).toBe(next.id);
+      expect((await expectJson<{ status: string }>(await m.get(`/api/v1/signature-requests/${first.pending[0]!.signatureRequestId}`), 200)).status).toBe("cancelled");
+      const [old] = await h.deps.db.select().from(signatureRequests).where(eq(signatureRequests.id, first.pending[0]!.signatureRequestId));
+      expect(old!.closedReason).toContain("superseded by B");
+      expect(await jobRunnerFor(h.deps).runDue()).toBeGreaterThanOrEqual(1);
+    } finally {
+      h.clock.set(now.toISOString());
+    }
     const reopened = await expectJson<{ revisionId: string; pending: { userId: string; signatureRequestId: string }[]; acknowledged: unknown[] }>(
       await m.get(`/api/v1/documents/${policy.document.id}/acknowledgements`),
       200,
@@ -139,6 +152,9 @@ describe("acknowledgement", () => {
     expect(reopened.pending.map((p) => p.userId)).toEqual([cleared.id]);
     expect(reopened.pending[0]!.signatureRequestId).not.toBe(first.pending[0]!.signatureRequestId);
     expect(reopened.acknowledged).toEqual([]);
+    // withdrawn, the document is no longer put to anyone for acknowledgement
+    expect((await tm.post(`/api/v1/documents/${policy.document.id}/withdraw`, { reason: "制度废止" })).status).toBe(200);
+    expect((await expectJson<{ status: string }>(await m.get(`/api/v1/signature-requests/${reopened.pending[0]!.signatureRequestId}`), 200)).status).toBe("cancelled");
   });
 });
 

@@ -48,6 +48,8 @@ export interface NewRequest {
   dueAt?: Date | null;
   /** In signing order; signers sharing a `step` sign in parallel (default: one step each). */
   signers: { userId: string; meaning: Meaning; visibleStamp: boolean; step?: number }[];
+  /** Who asks, when no one is signed in (a background job acting for the person who asked before). */
+  requestedBy?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface NewRequest {
  * revisions, contracts) that bring their own PDF.
  */
 export async function openSignatureRequest(t: TxContext, input: NewRequest): Promise<SignatureRequestRow> {
-  const requestedBy = t.actor.userId;
+  const requestedBy = t.actor.userId ?? input.requestedBy;
   if (!requestedBy) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
   for (const [i, s] of input.signers.entries()) {
     const user = await findUser(t.db, s.userId);
