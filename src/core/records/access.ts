@@ -20,6 +20,11 @@ export function recordVisibility(p: Principal): SQL[] {
     const levels = readableClassifications(p);
     if (!scope || !levels.length || !scope.recordClassIds.length) return [sql`false`];
     const where = [inArray(records.classification, levels), inArray(records.classId, scope.recordClassIds)];
+    // a released revision's record is the document's own PDF: only of the categories the grant reaches
+    const categories = scope.documentCategoryIds.length ? sql`array[${sql.join(scope.documentCategoryIds.map((c) => sql`${c}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
+    where.push(
+      sql`(${records.sourceKind} <> 'document-revision' or exists (select 1 from document_revisions r join documents d on d.id = r.document_id where r.id = ${records.sourceId} and d.category_id = any(${categories})))`,
+    );
     if (scope.periodFrom) where.push(gte(records.recordDate, scope.periodFrom));
     if (scope.periodTo) where.push(lte(records.recordDate, scope.periodTo));
     return where;

@@ -297,6 +297,18 @@ describe("controlled documents", () => {
     const reads = await h.deps.db.select().from(auditEvents).where(and(eq(auditEvents.objectType, "audit_grant"), eq(auditEvents.objectId, grant.id), eq(auditEvents.actorId, auditorUser.id)));
     expect(reads.map((e) => e.action).sort()).toEqual(["document.opened", "document.opened", "document.searched"]);
     expect(reads.every((e) => e.actorId === auditorUser.id)).toBe(true);
+
+    // the revision's release record goes with the document: an auditor whose grant reaches only
+    // forms neither finds nor opens it, though its record class is within the grant
+    const [release] = await h.deps.db.select().from(records).where(and(eq(records.sourceKind, "document-revision"), eq(records.sourceId, revision.id)));
+    expect((await auditor.get(`/api/v1/records/${release!.id}`)).status).toBe(200);
+    const formsUser = await h.user({ roles: ["auditor"], clearance: "internal" });
+    const forms = await h.signIn(formsUser);
+    await expectJson(await ap.post("/api/v1/audit/grants", { auditorId: formsUser.id, purpose: "表单抽查", endsAt: "2026-06-30T00:00:00Z", categoryIds: ["form"], maxClassification: "internal" }), 201);
+    expect(await errorCode(await forms.get(`/api/v1/documents/${document.id}`))).toBe("NOT_FOUND");
+    expect(await errorCode(await forms.get(`/api/v1/records/${release!.id}`))).toBe("NOT_FOUND");
+    expect(await errorCode(await forms.get(`/api/v1/records/${release!.id}/content`))).toBe("NOT_FOUND");
+    expect((await expectJson<{ total: number }>(await forms.get("/api/v1/records?sourceKind=document-revision"), 200)).total).toBe(0);
   });
 
   it("marks drafts as drafts", async () => {
