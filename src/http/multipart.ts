@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import Busboy from "busboy";
 import { DomainError } from "../core/errors";
@@ -69,7 +70,16 @@ export interface StagedFile {
   mediaType: string;
   sha256: string;
   size: number;
+  /** The bytes themselves, when the form was read with files held in memory. */
+  bytes?: Uint8Array;
 }
+
+/**
+ * What happens to a form's files: streamed into blob storage (forms that keep them), held in
+ * memory up to the limit (a PDF to verify, which is parsed whole anyway), or read and dropped
+ * (forms that take no file: nothing is stored for them).
+ */
+export type FileHandling = "store" | "memory" | "discard";
 
 /** A form's text fields (repeated names as arrays) and its non-empty files, by field name. */
 export interface StreamedForm {
@@ -82,11 +92,12 @@ const FIELD_LIMITS = { fields: 1000, fieldSize: 1024 * 1024 };
 
 /**
  * Reads a multipart/form-data body as a stream: text fields are collected, each file part is
- * streamed into `storage` while it arrives (at most `maxFileBytes`; beyond that PAYLOAD_TOO_LARGE
- * and nothing is kept of the form). Empty file inputs are left out. A malformed body is
- * VALIDATION_FAILED.
+ * handled as it arrives (see {@link FileHandling}; at most `maxFileBytes` each, beyond that
+ * PAYLOAD_TOO_LARGE). The first failure stops the reading and fails the form; a file stored before
+ * it stays only as an unreferenced, content-addressed blob. Empty file inputs are left out. A
+ * malformed or cut-off body is VALIDATION_FAILED.
  */
-export async function readMultipartForm(request: Request, storage: BlobStore, maxFileBytes: number): Promise<StreamedForm> {
+export async function readMultipartForm(request: Request, storage: BlobStore, maxFileBytes: number, handling: FileHandling = "store"): Promise<StreamedForm> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!request.body || !boundaryOf(contentType)) throw new DomainError("VALIDATION_FAILED", "The form could not be read (not multipart/form-data).");
   const values: Record<string, string | string[]> = {};
@@ -95,6 +106,7 @@ export async function readMultipartForm(request: Request, storage: BlobStore, ma
   const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>);
   const busboy = Busboy({ headers: { "content-type": contentType }, defParamCharset: "utf8", limits: FIELD_LIMITS });
   let fail: (err: unknown) => void = () => {};
+  let failure: unknown = null;
   const done = new Promise<void>((resolve, reject) => {
     busboy.on("close", resolve);
     busboy.on("error", (err: Error) => reject(new DomainError("VALIDATION_FAILED", `The form could not be read: ${err.message}.`)));
@@ -102,6 +114,8 @@ export async function readMultipartForm(request: Request, storage: BlobStore, ma
     fail = (err) => {
       source.unpipe(busboy);
       source.destroy();
+      // ends the file stream being read too, so a storage write in progress fails and cleans up
+      busboy.destroy(err instanceof Error ? err : new Error(String(err)));
       reject(err);
     };
   });
@@ -117,12 +131,24 @@ export async function readMultipartForm(request: Request, storage: BlobStore, ma
       stream.resume();
       return;
     }
+    const mediaType = info.mimeType || "application/octet-stream";
+    if (handling === "discard") {
+      stream.resume();
+      return;
+    }
+    const read =
+      handling === "memory"
+        ? collect(stream as AsyncIterable<Uint8Array>, maxFileBytes).then((bytes) => ({ sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length, bytes }))
+        : storage.put(stream as AsyncIterable<Uint8Array>, { maxBytes: maxFileBytes }).then(({ sha256, size }) => ({ sha256, size }));
     pending.push(
-      storage.put(stream as AsyncIterable<Uint8Array>, { maxBytes: maxFileBytes }).then(
-        (put) => {
-          if (put.size > 0) files[name] = { filename, mediaType: info.mimeType || "application/octet-stream", sha256: put.sha256, size: put.size };
+      read.then(
+        (got) => {
+          if (got.size > 0) files[name] = { filename, mediaType, ...got };
         },
-        (err: unknown) => fail(err),
+        (err: unknown) => {
+          failure ??= err;
+          fail(err);
+        },
       ),
     );
   });
@@ -130,5 +156,19 @@ export async function readMultipartForm(request: Request, storage: BlobStore, ma
   source.pipe(busboy);
   await done;
   await Promise.all(pending);
+  // a file whose storage failed after the last byte was read (the form had been read by then)
+  if (failure) throw failure;
   return { values, files };
+}
+
+/** Reads a stream into memory, refusing (PAYLOAD_TOO_LARGE) past `maxBytes`. */
+async function collect(stream: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new DomainError("PAYLOAD_TOO_LARGE", `The file is larger than the allowed ${Math.round(maxBytes / 1048576)} MB.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

@@ -2,7 +2,7 @@ import { csrfKey } from "../core/auth/service";
 import { csrfTokenFor } from "../core/auth/tokens";
 import { DomainError, mapDatabaseError } from "../core/errors";
 import type { AppContext } from "../http/env";
-import { readMultipartForm, type StagedFile, type StreamedForm } from "../http/multipart";
+import { readMultipartForm, type FileHandling, type StagedFile, type StreamedForm } from "../http/multipart";
 import type { PageContext } from "./layout";
 import { translator, type Locale } from "./i18n";
 import { errorsZh } from "./messages/errors";
@@ -24,12 +24,12 @@ export function pageContext(c: AppContext): PageContext {
  * Reads a posted form: urlencoded, or multipart with each file streamed into blob storage as it
  * arrives (at most CUSTOS_MAX_UPLOAD_MB; never held whole in memory). The CSRF field is left out.
  */
-export async function readUploadForm(c: AppContext): Promise<StreamedForm> {
+export async function readUploadForm(c: AppContext, handling: FileHandling = "store"): Promise<StreamedForm> {
   const type = c.req.header("content-type") ?? "";
   let form: StreamedForm;
   if (type.startsWith("multipart/form-data")) {
     const deps = c.get("deps");
-    form = await readMultipartForm(c.req.raw, deps.storage, deps.config.maxUploadBytes);
+    form = await readMultipartForm(c.req.raw, deps.storage, deps.config.maxUploadBytes, handling);
   } else {
     const body = await c.req.parseBody({ all: true });
     const values: Record<string, string | string[]> = {};
@@ -43,9 +43,9 @@ export async function readUploadForm(c: AppContext): Promise<StreamedForm> {
   return form;
 }
 
-/** Reads a posted form as string fields (files are stored but left out; forms with files use {@link readUploadForm}). */
+/** Reads a posted form as string fields (any file in it is read and dropped; forms with files use {@link readUploadForm}). */
 export async function readForm(c: AppContext): Promise<Record<string, string | string[]>> {
-  return (await readUploadForm(c)).values;
+  return (await readUploadForm(c, "discard")).values;
 }
 
 /** The stored bytes of a form's file, as a stream for a service that stores it as its own (storage keeps one copy). */

@@ -101,10 +101,10 @@ export function signaturePages() {
     const ctx = ctxOf(c);
     requirePrincipal(ctx);
     try {
-      const file = (await readUploadForm(c)).files.file;
-      if (!file) throw new DomainError("VALIDATION_FAILED", "Choose a PDF file to verify.");
-      // a PDF is parsed whole to verify its signatures (the API route takes the same bytes)
-      const result = await verifyUploadedPdf(ctx, await ctx.storage.getBytes(file.sha256));
+      // verifying keeps nothing: the PDF is held in memory (it is parsed whole anyway), as in the API
+      const file = (await readUploadForm(c, "memory")).files.file;
+      if (!file?.bytes) throw new DomainError("VALIDATION_FAILED", "Choose a PDF file to verify.");
+      const result = await verifyUploadedPdf(ctx, file.bytes);
       return c.html(<VerifyPage page={pageContext(c)} result={result} />);
     } catch (err) {
       return c.html(<VerifyPage page={pageContext(c)} flash={{ kind: "error", text: errorText(err, c.get("locale")) }} />, errorStatusOf(err) as 400);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -77,5 +77,36 @@ describe("multipart forms", () => {
     expect(await store.stat(sha(big))).toBeNull();
     const cut = bytes.slice(0, bytes.length - 60);
     await expect(readMultipartForm(chunked(cut, type, 8192), store, 1_000_000)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+
+  it("holds a file in memory, or drops it, without storing anything, when asked to", async () => {
+    const bytes = randomBytes(50_000);
+    const body = await encode([["_csrf", "t"], ["note", "核对"], ["file", new File([bytes], "x.pdf", { type: "application/pdf" })]]);
+    const held = await readMultipartForm(chunked(body.bytes, body.type, 4096), store, 1_000_000, "memory");
+    expect(held.files.file).toMatchObject({ filename: "x.pdf", sha256: sha(bytes), size: bytes.length });
+    expect(new Uint8Array(held.files.file!.bytes!)).toEqual(new Uint8Array(bytes));
+    const dropped = await readMultipartForm(chunked(body.bytes, body.type, 4096), store, 1_000_000, "discard");
+    expect(dropped).toEqual({ values: { _csrf: "t", note: "核对" }, files: {} });
+    expect(await store.stat(sha(bytes))).toBeNull();
+    await expect(readMultipartForm(chunked(body.bytes, body.type, 4096), store, 10_000, "memory")).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+  });
+
+  it("stops cleanly when the client goes away mid-file: the form fails and no partial file is left behind", async () => {
+    const big = randomBytes(2_000_000);
+    const { bytes, type } = await encode([["_csrf", "t"], ["file", new File([big], "big.pdf", { type: "application/pdf" })]]);
+    let offset = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset > 600_000) return controller.error(new Error("connection reset"));
+        controller.enqueue(bytes.slice(offset, offset + 65_536));
+        offset += 65_536;
+      },
+    });
+    const request = new Request("http://custos.test/form", { method: "POST", headers: { "content-type": type }, body, duplex: "half" } as RequestInit);
+    await expect(readMultipartForm(request, store, 10_000_000)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await new Promise((r) => setTimeout(r, 200));
+    const leftovers = await readdir(join(dir, "tmp")).catch(() => [] as string[]);
+    expect(leftovers.filter((f) => f.endsWith(".part"))).toEqual([]);
+    expect(await store.stat(sha(big))).toBeNull();
   });
 });

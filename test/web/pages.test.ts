@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { startHarness } from "../support/app";
 
@@ -95,5 +97,22 @@ describe("web shell", () => {
     expect(page).toContain('href="/audit"');
     const employee = await h.signIn(await h.user());
     expect((await employee.get("/audit", { accept: "text/html" })).status).toBe(403);
+  });
+});
+
+describe("signature verification page", () => {
+  it("verifies an uploaded PDF and keeps nothing of it", async () => {
+    const client = await h.signIn(await h.user());
+    const foreign = new Uint8Array(await readFile(new URL("../../../shared/corpus/pdf/node-signpdf-signed.pdf", import.meta.url)));
+    const form = new FormData();
+    form.append("_csrf", client.csrfToken!);
+    form.append("file", new File([foreign], "对方签署.pdf", { type: "application/pdf" }));
+    const res = await client.request("/signatures/verify", { method: "POST", body: form, headers: { accept: "text/html", "x-csrf-token": "" } });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    const sha256 = createHash("sha256").update(foreign).digest("hex");
+    expect(page).toContain(sha256);
+    expect(page).toContain("Custos 中没有与该文件完全一致的文件。");
+    expect(await h.deps.storage.stat(sha256)).toBeNull();
   });
 });
