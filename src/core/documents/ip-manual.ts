@@ -64,11 +64,11 @@ export async function generateIpManual(ctx: ServiceContext, manualDocumentId: st
   const org = await getOrganisationProfile(ctx.db);
   const departments = await listDepartments(ctx.db);
   // the manual lists only documents at or below its own classification (a secret procedure's title
-  // must not appear in an internal manual); the others are counted, not named
-  const wholeRegister = await repo.listRegister(ctx.db, ["policy", "objectives", "procedure", "regulation"]);
+  // must not appear in an internal manual); it neither names nor counts the others
   const listable = visibleClassifications(doc.classification as Classification);
-  const register = wholeRegister.filter((r) => listable.includes(r.document.classification as Classification));
-  const unlisted = wholeRegister.length - register.length;
+  const register = (await repo.listRegister(ctx.db, ["policy", "objectives", "procedure", "regulation"])).filter((r) =>
+    listable.includes(r.document.classification as Classification),
+  );
   const handovers = await repo.listHandovers(ctx.db);
   const byId = new Map(register.map((r) => [r.document.id, r.document]));
   const today = localDate(ctx.clock.now());
@@ -98,9 +98,7 @@ export async function generateIpManual(ctx: ServiceContext, manualDocumentId: st
         r.document.ownerDepartmentId ? (deptName.get(r.document.ownerDepartmentId) ?? "") : "—",
       ]),
     ),
-    ...(unlisted
-      ? [para(`另有 ${unlisted} 份文件的密级高于本手册（${doc.classification}），未在此列出，经授权可在 Custos 中查阅。${unlisted} more document(s) are classified above this manual and are not listed; authorised readers find them in Custos.`)]
-      : []),
+    para(`本清单只列出密级不高于本手册的文件；密级更高的文件经授权可在 Custos 中查阅。This register lists only documents classified no higher than this manual; authorised readers find the others in Custos.`),
     para("4 程序之间的相互关系 How the procedures interact", { heading: HeadingLevel.HEADING_1 }),
     ...(handovers.filter((h) => byId.has(h.fromDocumentId) && byId.has(h.toDocumentId)).length
       ? handovers
