@@ -6,6 +6,7 @@ import { clearedFor, hasRole, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import { auditGrantRead } from "../evidence/grants";
+import { reclassifyReleaseRecords } from "../records/from-revision";
 import { findDepartment } from "../organisation/repo";
 import { listSigners } from "../signatures/repo";
 import { findUser } from "../users/repo";
@@ -174,6 +175,7 @@ export async function updateDocument(ctx: ServiceContext, id: string, input: Upd
     next.searchText = buildSearchText(next, effective?.textContent ?? null);
     await repo.updateDocument(t.db, id, { ...patch, searchText: next.searchText, updatedAt: next.updatedAt });
     await appendAuditEvent(t.db, t, { action: "document.updated", objectType: "document", objectId: id, data: { before, after } });
+    if (patch.classification) await reclassifyReleaseRecords(t, id, patch.classification as Classification, `文件 ${doc.number} 改定密级 (document reclassified)`);
     return next;
   });
 }

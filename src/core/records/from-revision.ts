@@ -1,4 +1,7 @@
-import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
+import { and, eq } from "drizzle-orm";
+import { documentRevisions, type DocumentCategoryRow, type DocumentRevisionRow, type DocumentRow } from "../../db/schema/documents";
+import { records } from "../../db/schema/records";
+import { appendAuditEvent } from "../audit/service";
 import type { Classification } from "../auth/permissions";
 import type { TxContext } from "../context";
 import { findUser } from "../users/repo";
@@ -87,4 +90,28 @@ export async function documentWithdrawn(
 ): Promise<void> {
   if (effective) await applyRetentionEvent(t, { trigger: "document-superseded", subjectId: effective.id, occurredOn, note: `${effective.label} 作废 (obsolete): ${reason}` });
   await applyRetentionEvent(t, { trigger: "document-superseded", subjectId: documentId, occurredOn, note: `文件作废 (withdrawn): ${reason}` });
+}
+
+/**
+ * The document was reclassified (inside that transaction): its release records take the new level,
+ * so the signed PDFs they hold are never readable below the document's own classification. Each
+ * change is a correction event on the record, with the old and new level.
+ */
+export async function reclassifyReleaseRecords(t: TxContext, documentId: string, classification: Classification, reason: string): Promise<number> {
+  const rows = await t.db
+    .select({ id: records.id, classification: records.classification })
+    .from(records)
+    .innerJoin(documentRevisions, eq(documentRevisions.id, records.sourceId))
+    .where(and(eq(records.sourceKind, "document-revision"), eq(documentRevisions.documentId, documentId)));
+  const changed = rows.filter((r) => r.classification !== classification);
+  for (const r of changed) {
+    await repo.updateRecord(t.db, r.id, { classification, updatedAt: t.clock.now() });
+    await appendAuditEvent(t.db, t, {
+      action: "record.corrected",
+      objectType: "record",
+      objectId: r.id,
+      data: { reason, before: { classification: r.classification }, after: { classification } },
+    });
+  }
+  return changed.length;
 }

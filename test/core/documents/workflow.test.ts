@@ -311,6 +311,16 @@ describe("controlled documents", () => {
     expect((await expectJson<{ total: number }>(await forms.get("/api/v1/records?sourceKind=document-revision"), 200)).total).toBe(0);
   });
 
+  it("keeps release records at the document's classification when it is raised", async () => {
+    const { document, revision } = await newProcedure("配方保密程序", "配方按密级管理。");
+    await approveThrough(revision.id);
+    expect((await a.patch(`/api/v1/documents/${document.id}`, { classification: "secret" })).status).toBe(200);
+    const [release] = await h.deps.db.select().from(records).where(and(eq(records.sourceKind, "document-revision"), eq(records.sourceId, revision.id)));
+    expect(release!.classification).toBe("secret");
+    const [correction] = await h.deps.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, release!.id), eq(auditEvents.action, "record.corrected")));
+    expect(correction!.data).toMatchObject({ before: { classification: "internal" }, after: { classification: "secret" } });
+  });
+
   it("marks drafts as drafts", async () => {
     const { revision } = await newProcedure("草稿程序", "尚未批准。");
     const text = pdfToText(new Uint8Array(await (await a.get(`/api/v1/revisions/${revision.id}/pdf`)).arrayBuffer()), tmp.dir);
