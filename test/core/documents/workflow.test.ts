@@ -220,6 +220,16 @@ describe("controlled documents", () => {
     expect(await search(`q=${encodeURIComponent("风险")}&state=effective`)).toContain(document.number);
     expect(await search(`q=${document.number}`)).toEqual([document.number]);
     expect(await search(`q=${encodeURIComponent("应对预案")}&category=policy`)).toEqual([]);
+    // by English title, owner department, and effective date
+    const dept = await expectJson<{ id: string }>(await (await h.signIn(await h.user({ roles: ["admin"] }))).post("/api/v1/departments", { code: "LAW", name: "法务部" }), 201);
+    expect((await a.patch(`/api/v1/documents/${document.id}`, { titleEn: "IP Risk Management Procedure", ownerDepartmentId: dept.id })).status).toBe(200);
+    expect(await search(`q=${encodeURIComponent("Risk Management")}`)).toEqual([document.number]);
+    expect(await search(`department=${dept.id}`)).toEqual([document.number]);
+    expect(await search(`department=${dept.id}&effectiveFrom=2026-03-01&effectiveTo=2026-03-31`)).toEqual([document.number]);
+    expect(await search(`department=${dept.id}&effectiveFrom=2026-04-01`)).toEqual([]);
+    // a revision's PDF above the reader's clearance does not exist for them
+    const { revision: secret } = await newProcedure("密级程序", "秘密内容。", "secret");
+    expect(await errorCode(await rd.get(`/api/v1/revisions/${secret.id}/pdf`))).toBe("NOT_FOUND");
   });
 
   it("lets exactly one of two simultaneous approvals win", async () => {
@@ -232,6 +242,20 @@ describe("controlled documents", () => {
       ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", password: approver.password }),
     ]);
     expect([one.status, two.status].sort()).toEqual([200, 409]);
+  });
+
+  it("lets exactly one of an approval and a rejection sent at the same moment win", async () => {
+    const { document, revision } = await newProcedure("并发审批与驳回测试程序", "同时批准与驳回。");
+    await a.post(`/api/v1/revisions/${revision.id}/submit`, { reviewerIds: [reviewerA.id], approverId: approver.id });
+    await decide(ra, reviewerA, revision.id);
+    await ap.get(`/api/v1/revisions/${revision.id}/review-copy`);
+    const [approve, reject] = await Promise.all([
+      ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", password: approver.password }),
+      ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "reject", comments: "第二条需修改" }),
+    ]);
+    expect([approve.status, reject.status].sort()).toEqual([200, 409]);
+    const detail = await expectJson<{ revisions: { id: string; state: string }[] }>(await ap.get(`/api/v1/documents/${document.id}`), 200);
+    expect(detail.revisions.find((r) => r.id === revision.id)!.state).toBe(approve.status === 200 ? "effective" : "draft");
   });
 
   it("makes an approved revision effective on its effective date", async () => {
