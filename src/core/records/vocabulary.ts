@@ -74,6 +74,19 @@ export const recordStatusLabels: Labels<RecordStatus> = {
 export const EXTERNAL_DOCUMENT_TYPES = ["administrative-decision", "court-judgment", "lawyer-letter", "other"] as const;
 export type ExternalDocumentType = (typeof EXTERNAL_DOCUMENT_TYPES)[number];
 
+/** How a record came in (its `sourceKind`), as people read it. */
+export const sourceKindLabels: Record<string, { zh: string; en: string }> = {
+  upload: { zh: "上传登记", en: "Uploaded" },
+  paper: { zh: "纸质原件登记", en: "Paper original" },
+  "external-document": { zh: "外来文件", en: "External document" },
+  "signature-request": { zh: "电子签署完成", en: "Signed in Custos" },
+  "document-revision": { zh: "受控文件版本发布", en: "Document revision released" },
+  contract: { zh: "合同签署", en: "Signed contract" },
+  "contract-review": { zh: "合同知识产权审查", en: "Contract IP review" },
+  import: { zh: "批量导入", en: "Imported" },
+  disposal: { zh: "处置（销毁记录）", en: "Disposal (destruction record)" },
+};
+
 export const externalTypeLabels: Labels<ExternalDocumentType> = {
   "administrative-decision": { zh: "行政决定", en: "Administrative decision" },
   "court-judgment": { zh: "司法判决", en: "Court judgment" },

@@ -12,6 +12,7 @@ import {
   RETENTION_TRIGGERS,
   RETENTION_UNITS,
   recordStatusLabels,
+  sourceKindLabels,
   triggerLabels,
   unitLabels,
   type Disposition,
@@ -370,8 +371,17 @@ export const RecordPage: FC<{
             )}
             <dt>{t("rec_source")}</dt>
             <dd>
-              {r.sourceKind}
-              {r.sourceId ? ` · ${r.sourceId}` : ""}
+              {sourceKindLabels[r.sourceKind] ? pick(locale, sourceKindLabels[r.sourceKind]!) : r.sourceKind}
+              {r.sourceId && r.sourceKind === "signature-request" ? (
+                <>
+                  {" · "}
+                  <a href={`/signatures/${r.sourceId}`}>{r.sourceId}</a>
+                </>
+              ) : r.sourceId ? (
+                <span class="muted"> · {r.sourceId}</span>
+              ) : (
+                ""
+              )}
             </dd>
             <dt>{t("rec_declaredBy")}</dt>
             <dd>

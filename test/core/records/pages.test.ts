@@ -74,6 +74,7 @@ describe("records pages", () => {
     const page = await html(await ipm.get(location, { accept: "text/html" }));
     expect(page).toMatch(/已登记为记录 R2026-\d{6}/);
     expect(page).toContain("四性检测");
+    expect(page).toContain("上传登记");
     expect(page).toContain("真实性");
     expect(page).toContain("PDF opens: 2 page(s).");
 
