@@ -12,7 +12,8 @@ import { certificateDerToPem, readCertificate } from "../signatures/pki/index";
 import { findCertificateBySerial } from "../signatures/repo";
 import { signatureReportOf } from "../signatures/signature-report";
 import { integrityFailure } from "../storage/hashing";
-import { eventsAbout, packagedEvent } from "./excerpt";
+import { CHAIN_LINKS_HEADER } from "./events";
+import { chainLinks, eventsAbout, packagedEvent } from "./excerpt";
 import {
   colonFingerprint,
   MANIFEST_FORMAT,
@@ -193,6 +194,7 @@ export async function buildAuditPackage(ctx: ServiceContext, input: BuildPackage
   const manifestItems: ManifestItem[] = [];
   let signedPdfs = 0;
   let auditEventCount = 0;
+  let chainLinksInfo: { path: string; fromSeq: number; count: number } | null = null;
   const objects = new Map<string, { type: string; id: string }>();
   for (const item of items) for (const o of item.auditObjects) objects.set(`${o.type}\u0000${o.id}`, o);
 
@@ -334,9 +336,11 @@ export async function buildAuditPackage(ctx: ServiceContext, input: BuildPackage
     // the audit-trail excerpt, streamed page by page and hashed on the way
     const eventsHash = createHash("sha256");
     let eventsSize = 0;
+    let firstEventSeq: number | null = null;
     async function* eventLines(): AsyncGenerator<Uint8Array> {
       for await (const page of eventsAbout(deps.db, [...objects.values()], input.chainHead.seq, input.visibleEvents)) {
         const bytes = utf8(page.map((e) => `${JSON.stringify(packagedEvent(e))}\n`).join(""));
+        firstEventSeq ??= page[0]!.seq;
         auditEventCount += page.length;
         eventsHash.update(bytes);
         eventsSize += bytes.byteLength;
@@ -346,6 +350,30 @@ export async function buildAuditPackage(ctx: ServiceContext, input: BuildPackage
     yield { name: PACKAGE_PATHS.auditEvents, data: eventLines() };
     manifestFiles.push({ path: PACKAGE_PATHS.auditEvents, kind: "audit-trail", sha256: eventsHash.digest("hex"), size: eventsSize, mediaType: "application/x-ndjson" });
     yield addGenerated(PACKAGE_PATHS.chainHead, "audit-trail", "application/json", utf8(`${JSON.stringify(input.chainHead, null, 2)}\n`));
+    // the links from the first event of the excerpt to the head (hashes only), streamed the same way
+    if (firstEventSeq !== null) {
+      const from = firstEventSeq;
+      const linksHash = createHash("sha256");
+      let linksSize = 0;
+      let linkCount = 0;
+      async function* linkLines(): AsyncGenerator<Uint8Array> {
+        for await (const text of (async function* () {
+          yield `${CHAIN_LINKS_HEADER}\n`;
+          for await (const page of chainLinks(deps.db, from, input.chainHead.seq)) {
+            linkCount += page.split("\n").length - 1;
+            yield page;
+          }
+        })()) {
+          const bytes = utf8(text);
+          linksHash.update(bytes);
+          linksSize += bytes.byteLength;
+          yield bytes;
+        }
+      }
+      yield { name: PACKAGE_PATHS.chainLinks, data: linkLines() };
+      manifestFiles.push({ path: PACKAGE_PATHS.chainLinks, kind: "audit-trail", sha256: linksHash.digest("hex"), size: linksSize, mediaType: "text/csv" });
+      chainLinksInfo = { path: PACKAGE_PATHS.chainLinks, fromSeq: from, count: linkCount };
+    }
 
     yield addGenerated(PACKAGE_PATHS.rootCertificate, "certificate", "application/x-pem-file", utf8(certificateDerToPem(pki.root.certificate)));
     yield addGenerated(PACKAGE_PATHS.tsaCertificate, "certificate", "application/x-pem-file", utf8(certificateDerToPem(pki.tsa.certificate)));
@@ -386,6 +414,7 @@ export async function buildAuditPackage(ctx: ServiceContext, input: BuildPackage
         events: auditEventCount,
         objects: objects.size,
         chainHead: input.chainHead,
+        ...(chainLinksInfo ? { links: chainLinksInfo } : {}),
       },
       totals: { items: items.length, evidenceFiles: pathOfBlob.size, evidenceBytes: bytesTotal, signedPdfs },
     };

@@ -51,3 +51,27 @@ export async function* eventsAbout(db: Db, objects: { type: string; id: string }
     after = page[page.length - 1]!.seq;
   }
 }
+
+/**
+ * The links of the chain from `fromSeq` to `headSeq`, as CSV lines `seq,prev_hash,hash` (a page at
+ * a time): with them a verifier follows the chain from each event of the excerpt to the head
+ * without seeing the content of the events in between, which the reader may not be shown.
+ */
+export async function* chainLinks(db: Db, fromSeq: number, headSeq: number): AsyncGenerator<string> {
+  let after = fromSeq - 1;
+  for (;;) {
+    const page = await db
+      .select({ seq: auditEvents.seq, prevHash: auditEvents.prevHash, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(sql`${auditEvents.seq} > ${after} and ${auditEvents.seq} <= ${headSeq}`)
+      .orderBy(auditEvents.seq)
+      .limit(LINKS_PAGE);
+    if (page.length === 0) return;
+    yield page.map((l) => `${l.seq},${l.prevHash},${l.hash}\n`).join("");
+    if (page.length < LINKS_PAGE) return;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+/** Links fetched per query (three short columns). */
+const LINKS_PAGE = 20_000;

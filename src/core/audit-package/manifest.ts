@@ -11,6 +11,7 @@ export const PACKAGE_PATHS = {
   readme: "README.txt",
   auditEvents: "audit-trail/events.jsonl",
   chainHead: "audit-trail/chain-head.json",
+  chainLinks: "audit-trail/chain-links.csv",
   rootCertificate: "certificates/root-ca.pem",
   tsaCertificate: "certificates/tsa.pem",
   sealCertificate: "certificates/package-seal.pem",
@@ -83,7 +84,15 @@ export interface Manifest {
     tsa: { path: string; sha256Fingerprint: string; subject: string };
     packageSeal: { path: string; sha256Fingerprint: string; subject: string };
   };
-  auditTrail: { path: string; headPath: string; events: number; objects: number; chainHead: ChainHead };
+  auditTrail: {
+    path: string;
+    headPath: string;
+    events: number;
+    objects: number;
+    chainHead: ChainHead;
+    /** seq, prev_hash and hash of every event from the first one in the excerpt to the head. */
+    links?: { path: string; fromSeq: number; count: number };
+  };
   totals: { items: number; evidenceFiles: number; evidenceBytes: number; signedPdfs: number };
   items: ManifestItem[];
   files: ManifestFile[];

@@ -49,6 +49,7 @@ export function readmeText(f: ReadmeFacts): string {
   signature-reports/       每个已签名 PDF 的签名验证报告（.json 与 .txt）
   ${p.auditEvents}  所含对象的审计事件摘录（每行一个事件，含 prev_hash 与 hash）
   ${p.chainHead}  导出时的审计链头
+  ${p.chainLinks}  从摘录的第一条事件到链头，每条事件的序号、prev_hash 与 hash（不含其他事件的内容）
   ${p.rootCertificate}  根证书；${p.tsaCertificate} 时间戳服务证书；${p.sealCertificate} 审核包签章证书
 
 如何验证
@@ -72,6 +73,9 @@ export function readmeText(f: ReadmeFacts): string {
    e) 审计事件：每个事件的 hash = SHA-256(prev_hash ‖ "\\n" ‖ 规范 JSON)，规范 JSON 由字段
       action、actorId、actorLabel、data、ip、objectId、objectType、occurredAt、requestId、seq、userAgent
       组成，键按字符编码排序、不含空白；相邻序号的事件，后者的 prev_hash 等于前者的 hash。
+      ${p.chainLinks} 中每行的 prev_hash 等于上一行的 hash，摘录中的每条事件都以相同的哈希出现在其中，
+      最后一行即链头：摘录中的事件因此都在清单所签的这条审计链上。保留本包的链头，下次导出时可核对
+      该序号的哈希未变（审计链没有被改写）。
       导出后系统中的审计链会继续增长；在 Custos 中“校验整条审计链”后，第 ${f.auditTrail.chainHead.seq} 条事件的哈希应仍为上述链头哈希。
 `;
   const en = `About this package
@@ -104,6 +108,7 @@ Layout
   signature-reports/       a verification report (.json and .txt) for every signed PDF
   ${p.auditEvents}  the audit events about the included objects (one per line, with prev_hash and hash)
   ${p.chainHead}  the audit chain head at export time
+  ${p.chainLinks}  seq, prev_hash and hash of every event from the excerpt's first event to the head (not their content)
   ${p.rootCertificate}  root certificate; ${p.tsaCertificate} time-stamping authority; ${p.sealCertificate} package seal
 
 How to verify
@@ -127,7 +132,11 @@ How to verify
    e) Audit events: each event's hash = SHA-256(prev_hash ‖ "\\n" ‖ canonical JSON), the canonical JSON
       holding action, actorId, actorLabel, data, ip, objectId, objectType, occurredAt, requestId, seq
       and userAgent with keys sorted by code point and no whitespace; of two events with consecutive
-      numbers, the later one's prev_hash is the earlier one's hash. The chain in Custos keeps growing
+      numbers, the later one's prev_hash is the earlier one's hash. In ${p.chainLinks} each line's
+      prev_hash is the hash on the line before, every excerpt event appears with the same hashes, and the
+      last line is the head: the excerpt lies on the chain the signed manifest ends. Keep this package's
+      head; in a later export the same event must have the same hash (the chain was not rewritten).
+      The chain in Custos keeps growing
       after the export; after "verify the whole chain" in Custos, event ${f.auditTrail.chainHead.seq} must still have the head hash above.
 `;
   return "\uFEFF" + `${zh}\n\n${en}`.replace(/\r?\n/g, "\r\n");

@@ -2,7 +2,7 @@ import { createHash, X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { verifyCadesSignature } from "../signatures/cms/verify-cades-signature";
 import { verifyPdfSignatures } from "../signatures/pdf/verify-pdf-signatures";
-import { ExcerptVerifier, objectKey } from "./events";
+import { ChainLinksVerifier, ExcerptVerifier, objectKey } from "./events";
 import { MANIFEST_FORMAT, MANIFEST_VERSION, PACKAGE_PATHS, colonFingerprint, type Manifest } from "./manifest";
 import { ZipFormatError, ZipReader, type ZipDirectoryEntry } from "./zip/reader";
 
@@ -55,6 +55,7 @@ const ManifestSchema = z.object({
     events: z.number().int().nonnegative(),
     objects: z.number().int().nonnegative(),
     chainHead: z.object({ seq: z.number().int().nonnegative(), hash: z.string() }),
+    links: z.object({ path: z.string(), fromSeq: z.number().int().positive(), count: z.number().int().nonnegative() }).optional(),
   }),
   items: z.array(
     z.object({
@@ -300,17 +301,7 @@ async function verifyOpened(
   if (eventsEntry) {
     const objects = new Set(manifest.items.flatMap((i) => i.auditObjects.map((o) => objectKey(o.type, o.id))));
     const excerpt = new ExcerptVerifier(head, objects);
-    const opened = await zip.openEntry(eventsEntry);
-    const decoder = new TextDecoder("utf-8");
-    let rest = "";
-    for await (const chunk of opened.chunks) {
-      const text = rest + decoder.decode(chunk, { stream: true });
-      const lines = text.split("\n");
-      rest = lines.pop()!;
-      for (const line of lines) excerpt.push(line);
-    }
-    rest += decoder.decode();
-    if (rest) excerpt.push(rest);
+    for await (const line of entryLines(zip, eventsEntry)) excerpt.push(line);
     for (const p of excerpt.problems) add("fail", `${manifest.auditTrail.path}${p.seq !== null ? ` #${p.seq}` : `:${p.line}`}`, p.zh, p.en);
     if (excerpt.events !== manifest.auditTrail.events) {
       add("fail", manifest.auditTrail.path, `清单记载 ${manifest.auditTrail.events} 条事件，文件中有 ${excerpt.events} 条`, `the manifest records ${manifest.auditTrail.events} event(s), the file holds ${excerpt.events}`);
@@ -323,6 +314,41 @@ async function verifyOpened(
         `${excerpt.events} audit event(s): every hash recomputed, consecutive events linked, none after the chain head (event ${head.seq})`,
       );
     }
+    // the links from the first excerpt event to the head: the excerpt sits on the chain the manifest's head ends
+    const links = manifest.auditTrail.links;
+    const linksEntry = links ? entries.get(links.path) : undefined;
+    if (links && linksEntry) {
+      const chain = new ChainLinksVerifier(head, links.fromSeq, excerpt.bySeq);
+      for await (const line of entryLines(zip, linksEntry)) chain.push(line);
+      chain.finish();
+      for (const p of chain.problems) add("fail", `${links.path}${p.seq !== null ? ` #${p.seq}` : `:${p.line}`}`, p.zh, p.en);
+      if (chain.links !== links.count) add("fail", links.path, `清单记载 ${links.count} 个链接，文件中有 ${chain.links} 个`, `the manifest records ${links.count} link(s), the file holds ${chain.links}`);
+      if (chain.problems.length === 0 && chain.links === links.count) {
+        add(
+          "pass",
+          links.path,
+          `${chain.linkedEvents} 条摘录事件经 ${chain.links} 个链接（第 ${links.fromSeq} 至第 ${head.seq} 条）连到链头`,
+          `${chain.linkedEvents} excerpt event(s) lead to the chain head through ${chain.links} link(s) (events ${links.fromSeq} to ${head.seq})`,
+        );
+      }
+    } else if (excerpt.events > 0 && !links) {
+      add("warn", manifest.auditTrail.path, "本包不含链接文件：摘录事件只能逐条核对，不能连到链头", "the package has no chain links: the excerpt's events are checked one by one, not followed to the head");
+    }
   }
   return result(manifest.packageId, rootFingerprint);
+}
+
+/** The lines of a text entry, streamed (the last line without its newline too). */
+async function* entryLines(zip: ZipReader, entry: ZipDirectoryEntry): AsyncGenerator<string> {
+  const opened = await zip.openEntry(entry);
+  const decoder = new TextDecoder("utf-8");
+  let rest = "";
+  for await (const chunk of opened.chunks) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    const lines = text.split("\n");
+    rest = lines.pop()!;
+    yield* lines;
+  }
+  rest += decoder.decode();
+  if (rest) yield rest;
 }

@@ -184,6 +184,7 @@ describe("offline verifier", () => {
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain("通过 PASS  manifest.json.p7s");
     expect(r.out).toContain("the manifest signature is valid");
+    expect(r.out).toMatch(/\d+ excerpt event\(s\) lead to the chain head through \d+ link\(s\)/);
     expect(r.out).toContain(independentFingerprint);
     expect(r.out).toContain("结果 RESULT: 通过 PASS");
     const json = custos(["verify-package", packagePath, "--json"]);
@@ -243,6 +244,37 @@ describe("offline verifier", () => {
     expect(r.out).toContain("its content does not match its hash");
     const report = await verifyAuditPackage(tampered);
     expect(report.checks.filter((c) => c.status === "fail").map((c) => c.subject).sort()).toEqual(["audit-trail/events.jsonl", `audit-trail/events.jsonl #${victim.seq}`]);
+  });
+
+  it("finds an event rewritten with a hash that fits its new content: it is not on the chain the head ends", async () => {
+    const tampered = join(tmp.dir, "tampered-rehashed.zip");
+    const lines = entries.get("audit-trail/events.jsonl")!.toString("utf8").trim().split("\n");
+    const victim = JSON.parse(lines[0]!) as AuditEventContent & { occurredAt: string; prevHash: string; hash: string };
+    const forged = { ...victim, actorLabel: "someone else" };
+    forged.hash = hashEvent(forged.prevHash, { ...forged, occurredAt: new Date(forged.occurredAt) });
+    await rewriteZip(packagePath, tampered, (name) => {
+      if (name !== "audit-trail/events.jsonl") return undefined;
+      return Buffer.from(`${[JSON.stringify(forged), ...lines.slice(1)].join("\n")}\n`);
+    });
+    const report = await verifyAuditPackage(tampered);
+    const fails = report.checks.filter((c) => c.status === "fail");
+    expect(fails.map((c) => c.subject)).toContain(`audit-trail/chain-links.csv #${victim.seq}`);
+    expect(fails.find((c) => c.subject === `audit-trail/chain-links.csv #${victim.seq}`)!.en).toContain("does not match the chain's hashes");
+  });
+
+  it("names the link where the chain was cut between the excerpt and the head", async () => {
+    const tampered = join(tmp.dir, "tampered-links.zip");
+    const links = entries.get("audit-trail/chain-links.csv")!.toString("utf8").trim().split("\n");
+    expect(links[0]).toBe("seq,prev_hash,hash");
+    expect(links.length).toBeGreaterThan(3);
+    const [seq, , hash] = links[2]!.split(",");
+    await rewriteZip(packagePath, tampered, (name) => {
+      if (name !== "audit-trail/chain-links.csv") return undefined;
+      return Buffer.from(`${links.map((l, i) => (i === 2 ? `${seq},${"0".repeat(64)},${hash}` : l)).join("\n")}\n`);
+    });
+    const report = await verifyAuditPackage(tampered);
+    const broken = report.checks.find((c) => c.status === "fail" && c.subject === `audit-trail/chain-links.csv #${seq}`);
+    expect(broken!.en).toContain("the chain breaks here");
   });
 
   it("names a file added after export, a missing one, and a root that is not the one the auditor trusts", async () => {
