@@ -19,3 +19,24 @@ export const ClassificationSelect: FC<{ page: PageContext; name?: string; value?
     ))}
   </select>
 );
+
+/**
+ * A select of departments ("code · name", the English name on English pages where there is one);
+ * `blank` is the label of the empty first option ("any", "none" or "—").
+ */
+export const DepartmentSelect: FC<{
+  page: PageContext;
+  name: string;
+  departments: { id: string; code: string; name: string; nameEn?: string | null }[];
+  value?: string | null;
+  blank: string;
+}> = ({ page, name, departments, value, blank }) => (
+  <select name={name}>
+    <option value="">{blank}</option>
+    {departments.map((d) => (
+      <option value={d.id} selected={value === d.id}>
+        {d.code} · {page.locale === "en" && d.nameEn ? d.nameEn : d.name}
+      </option>
+    ))}
+  </select>
+);

@@ -20,7 +20,8 @@ import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import type { ContractRow } from "../../db/schema/contracts";
 import { pick, type MessageKey } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
-import { ClassificationSelect, cls, fmtTime, type Person } from "./records";
+import { ClassificationSelect } from "../components";
+import { cls, fmtTime, type Person } from "./records";
 
 const StatusTag: FC<{ page: PageContext; status: string }> = ({ page, status }) => (
   <span class={`tag ${status === "approved" || status === "signed" || status === "in-force" ? "ok" : ""}`} data-testid="contract-status">

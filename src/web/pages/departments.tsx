@@ -1,5 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { DepartmentRow } from "../../core/organisation/repo";
+import { DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 /** Organisation units and a form to add one. */
@@ -53,14 +54,7 @@ export const DepartmentsPage: FC<{
         </label>
         <label>
           {t("departments_parent")}
-          <select name="parentId">
-            <option value="">{t("users_none")}</option>
-            {departments.map((d) => (
-              <option value={d.id} selected={values.parentId === d.id}>
-                {d.code} · {d.name}
-              </option>
-            ))}
-          </select>
+          <DepartmentSelect page={page} name="parentId" departments={departments} value={values.parentId} blank={t("users_none")} />
         </label>
         <label>
           {t("departments_duties")}

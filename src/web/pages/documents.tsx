@@ -5,7 +5,7 @@ import { classificationLabels, type Classification } from "../../core/auth/permi
 import type { DepartmentRow } from "../../core/organisation/repo";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import { pick, type MessageKey } from "../i18n";
-import { ClassificationSelect } from "../components";
+import { ClassificationSelect, DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 type Person = { id: string; displayName: string; username: string; departmentId: string | null };
@@ -71,14 +71,7 @@ export const DocumentRegisterPage: FC<{
         </label>
         <label>
           {t("doc_department")}
-          <select name="department">
-            <option value="">{t("doc_any")}</option>
-            {departments.map((d) => (
-              <option value={d.id} selected={query.department === d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
+          <DepartmentSelect page={page} name="department" departments={departments} value={query.department} blank={t("doc_any")} />
         </label>
         <label>
           {t("doc_classification")}
@@ -149,7 +142,7 @@ export const NewDocumentPage: FC<{
   values?: Record<string, string>;
   flash?: Flash;
 }> = ({ page, categories, departments, values = {}, flash }) => {
-  const { t, locale } = page;
+  const { t } = page;
   return (
     <Layout page={page} title={t("doc_new")} flash={flash}>
       <h1>{t("doc_new")}</h1>
@@ -175,14 +168,7 @@ export const NewDocumentPage: FC<{
         </label>
         <label>
           {t("doc_department")}
-          <select name="ownerDepartmentId">
-            <option value="">—</option>
-            {departments.map((d) => (
-              <option value={d.id} selected={values.ownerDepartmentId === d.id}>
-                {d.code} · {d.name}
-              </option>
-            ))}
-          </select>
+          <DepartmentSelect page={page} name="ownerDepartmentId" departments={departments} value={values.ownerDepartmentId} blank="—" />
         </label>
         <label>
           {t("doc_classification")}

@@ -11,7 +11,7 @@ import { contractStatusLabels, type ContractStatus } from "../../core/contracts/
 import { recordStatusLabels, type RecordStatus } from "../../core/records/vocabulary";
 import type { EvidenceItem } from "../../core/evidence/types";
 import { pick, type MessageKey } from "../i18n";
-import { ClassificationSelect } from "../components";
+import { ClassificationSelect, DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 const kindLabel = (page: PageContext, kind: string) => page.t(`ev_kind_${kind.replace(/-/g, "_")}` as MessageKey);
@@ -132,14 +132,7 @@ export const EvidenceSearchPage: FC<{
         </label>
         <label>
           {t("ev_department")}
-          <select name="department">
-            <option value="">{t("ev_any")}</option>
-            {departments.map((d) => (
-              <option value={d.id} selected={query.department === d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
+          <DepartmentSelect page={page} name="department" departments={departments} value={query.department} blank={t("ev_any")} />
         </label>
         <label>
           {t("ev_state")}

@@ -6,7 +6,8 @@ import { ARRIVAL_METHODS, arrivalLabels, CASE_KINDS, caseKindLabels, EXTERNAL_DO
 import type { CaseFileRow, LegalHoldRow, RecordClassRow } from "../../db/schema/records";
 import { pick } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
-import { ClassificationSelect, ClassSelect, cls, fmtTime, PaperFields, RecordsNav, RecordTable, type Person } from "./records";
+import { ClassificationSelect } from "../components";
+import { ClassSelect, cls, fmtTime, PaperFields, RecordsNav, RecordTable, type Person } from "./records";
 
 /** External documents: the list (records with a source) and the way to file one. */
 export const ExternalDocumentsPage: FC<{ page: PageContext; rows: (RecordListRow & { underHold: boolean })[]; query: Record<string, string>; canFile: boolean; flash?: Flash }> = ({

@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import { CLASSIFICATIONS, classificationLabels, type Classification } from "../../core/auth/permissions";
+import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { getRecordView } from "../../core/records/retrieve";
 import type { RecordListRow } from "../../core/records/repo";
 import {
@@ -24,6 +24,7 @@ import {
 } from "../../core/records/vocabulary";
 import type { RecordClassRow } from "../../db/schema/records";
 import { pick, type MessageKey } from "../i18n";
+import { ClassificationSelect, DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 export type Person = { id: string; displayName: string; username: string };
@@ -111,17 +112,6 @@ export const RecordTable: FC<{ page: PageContext; rows: (RecordListRow & { under
     </table>
   );
 };
-
-export const ClassificationSelect: FC<{ page: PageContext; name?: string; value?: string; blank?: string }> = ({ page, name = "classification", value, blank }) => (
-  <select name={name}>
-    {blank !== undefined && <option value="">{blank}</option>}
-    {CLASSIFICATIONS.map((c) => (
-      <option value={c} selected={value === c}>
-        {cls(page, c)}
-      </option>
-    ))}
-  </select>
-);
 
 export const ClassSelect: FC<{ page: PageContext; classes: RecordClassRow[]; value?: string; blank?: string; name?: string }> = ({ page, classes, value, blank, name = "classId" }) => (
   <select name={name}>
@@ -264,14 +254,7 @@ export const NewRecordPage: FC<{ page: PageContext; classes: RecordClassRow[]; p
         </label>
         <label>
           {t("rec_department")}
-          <select name="departmentId">
-            <option value="">—</option>
-            {departments.map((d) => (
-              <option value={d.id} selected={values.departmentId === d.id}>
-                {d.code} {d.name}
-              </option>
-            ))}
-          </select>
+          <DepartmentSelect page={page} name="departmentId" departments={departments} value={values.departmentId} blank="—" />
         </label>
         <label>
           {t("rec_classification")}

@@ -3,6 +3,7 @@ import { CLASSIFICATIONS, ROLES, classificationLabels, roleLabels, type Classifi
 import type { DepartmentRow } from "../../core/organisation/repo";
 import type { PublicUser } from "../../core/users/service";
 import { pick } from "../i18n";
+import { DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 /** The values a user form shows (after a failed post they are the ones typed). */
@@ -58,14 +59,7 @@ const UserFields: FC<{ page: PageContext; values: UserFormValues; departments: D
       </fieldset>
       <label>
         {t("users_department")}
-        <select name="departmentId">
-          <option value="">{t("users_none")}</option>
-          {departments.map((d) => (
-            <option value={d.id} selected={values.departmentId === d.id}>
-              {d.code} · {locale === "en" && d.nameEn ? d.nameEn : d.name}
-            </option>
-          ))}
-        </select>
+        <DepartmentSelect page={page} name="departmentId" departments={departments} value={values.departmentId} blank={t("users_none")} />
       </label>
       <label>
         {t("users_position")}
