@@ -1,7 +1,10 @@
 import { csrfKey } from "../core/auth/service";
 import { csrfTokenFor } from "../core/auth/tokens";
 import { DomainError, mapDatabaseError } from "../core/errors";
-import type { AppContext } from "../http/env";
+import type { Classification } from "../core/auth/permissions";
+import { uploadFile } from "../core/files/service";
+import { ctxOf, type AppContext } from "../http/env";
+import { validationError } from "../http/errors";
 import { readMultipartForm, type FileHandling, type StagedFile, type StreamedForm } from "../http/multipart";
 import type { PageContext } from "./layout";
 import { translator, type Locale } from "./i18n";
@@ -46,6 +49,38 @@ export async function readUploadForm(c: AppContext, handling: FileHandling = "st
 /** Reads a posted form as string fields (any file in it is read and dropped; forms with files use {@link readUploadForm}). */
 export async function readForm(c: AppContext): Promise<Record<string, string | string[]>> {
   return (await readUploadForm(c, "discard")).values;
+}
+
+/**
+ * A posted form with at most one file: its text fields (a repeated name gives its last value in
+ * `values`, every value in `all`) and the file, already streamed into storage.
+ */
+export async function readFormWithFile(c: AppContext): Promise<{ values: Record<string, string>; all: Record<string, string[]>; file: StagedFile | null }> {
+  const form = await readUploadForm(c);
+  const values: Record<string, string> = {};
+  const all: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(form.values)) {
+    all[k] = Array.isArray(v) ? v : [v];
+    values[k] = all[k].at(-1) ?? "";
+  }
+  return { values, all, file: Object.values(form.files)[0] ?? null };
+}
+
+/** The schema's reading of a form's values, or VALIDATION_FAILED naming the fields (shown on the form). */
+export function parseForm<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw validationError(r.error as never);
+  return r.data;
+}
+
+/** Records a form's file as the caller's file (the same checks as the upload API), at the classification given. */
+export async function storeFormFile(c: AppContext, file: StagedFile, classification: string | undefined, fallbackName: string) {
+  return uploadFile(ctxOf(c), {
+    body: await stagedBody(c, file),
+    filename: file.filename || fallbackName,
+    mediaType: file.mediaType,
+    classification: (classification || "internal") as Classification,
+  });
 }
 
 /** The stored bytes of a form's file, as a stream for a service that stores it as its own (storage keeps one copy). */

@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { requirePrincipal } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { DomainError } from "../core/errors";
-import { uploadFile } from "../core/files/service";
 import { jobRunnerFor } from "../core/jobs/index";
 import { listJobs } from "../core/jobs/queue";
 import { listDepartments } from "../core/organisation/service";
@@ -35,44 +34,15 @@ import { LEGAL_ROLES, RECORD_WRITE_ROLES } from "../core/records/vocabulary";
 import { listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
-import type { StagedFile } from "../http/multipart";
 import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
-import { errorStatusOf, errorText, pageContext, readUploadForm, stagedBody } from "./page";
+import { errorStatusOf, errorText, pageContext, parseForm, readFormWithFile, stagedBody, storeFormFile } from "./page";
 import { CasePage, CasesPage, ExternalDocumentsPage, HoldPage, HoldsPage, NewExternalDocumentPage } from "./pages/records-legal";
 import { DisposalDetailPage, DisposalPage, ImportPage, ImportProgressPage } from "./pages/records-disposal";
 import { ClassEditPage, FilePlanPage, NewRecordPage, RecordPage, RecordSearchPage } from "./pages/records";
 
-/** A form's text fields (first value, and every value) and its uploaded file (already streamed into storage), if any. */
-async function formOf(c: AppContext): Promise<{ values: Record<string, string>; all: Record<string, string[]>; file: StagedFile | null }> {
-  const form = await readUploadForm(c);
-  const values: Record<string, string> = {};
-  const all: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(form.values)) {
-    all[k] = Array.isArray(v) ? v : [v];
-    values[k] = all[k].at(-1) ?? "";
-  }
-  return { values, all, file: Object.values(form.files)[0] ?? null };
-}
-
 /** Drops empty fields so optional inputs stay absent. */
 const present = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ""));
-
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } }, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw validationError(r.error as never);
-  return r.data;
-}
-
-/** Stores an uploaded form file as the caller's file, with the classification the form chose. */
-async function storeUpload(c: AppContext, file: StagedFile, classification: string | undefined) {
-  return uploadFile(ctxOf(c), {
-    body: await stagedBody(c, file),
-    filename: file.filename || "upload",
-    mediaType: file.mediaType,
-    classification: (classification || "internal") as "internal",
-  });
-}
 
 const MESSAGES: Record<string, MessageKey> = {
   declared: "rec_new",
@@ -115,11 +85,11 @@ export function recordPages() {
   };
   app.get("/records/new", (c) => newPage(c));
   app.post("/records/new", async (c) => {
-    const { values, file } = await formOf(c);
+    const { values, file } = await readFormWithFile(c);
     try {
       const v = present(values);
-      const fileId = file ? (await storeUpload(c, file, v.classification)).id : undefined;
-      const input = parse(DeclareRecordInput, { ...v, fileId, links: v.personId ? [{ kind: "user", targetId: v.personId }] : [] });
+      const fileId = file ? (await storeFormFile(c, file, v.classification, "upload")).id : undefined;
+      const input = parseForm(DeclareRecordInput, { ...v, fileId, links: v.personId ? [{ kind: "user", targetId: v.personId }] : [] });
       const record = await declareRecord(ctxOf(c), input);
       return c.redirect(`/records/${record.id}?msg=declared`, 303);
     } catch (err) {
@@ -139,7 +109,7 @@ export function recordPages() {
     return planPage(c, n !== undefined ? { kind: "ok", text: pageContext(c).t(key, { n }) } : undefined);
   });
   app.post("/records/plan/employment-end", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
       const result = await recordRetentionEvent(ctxOf(c), { trigger: "employment-end", subjectId: values.subjectId ?? "", occurredOn: values.occurredOn ?? "" });
       return c.redirect(`/records/plan?msg=event&recomputed=${result.recomputed}`, 303);
@@ -153,9 +123,9 @@ export function recordPages() {
   });
   app.get("/records/plan/new", (c) => c.html(<ClassEditPage page={pageContext(c)} recordClass={null} />));
   app.post("/records/plan/new", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
-      await createRecordClass(ctxOf(c), parse(RecordClassInput, classNumbers(values)));
+      await createRecordClass(ctxOf(c), parseForm(RecordClassInput, classNumbers(values)));
       return c.redirect("/records/plan", 303);
     } catch (err) {
       return c.html(<ClassEditPage page={pageContext(c)} recordClass={null} values={values} flash={fail(c, err)} />, errorStatusOf(err) as 400);
@@ -163,10 +133,10 @@ export function recordPages() {
   });
   app.get("/records/plan/:id", async (c) => c.html(<ClassEditPage page={pageContext(c)} recordClass={await getRecordClass(ctxOf(c), c.req.param("id"))} />));
   app.post("/records/plan/:id", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     const ctx = ctxOf(c);
     try {
-      const result = await updateRecordClass(ctx, c.req.param("id"), parse(RecordClassPatch, classNumbers(values)));
+      const result = await updateRecordClass(ctx, c.req.param("id"), parseForm(RecordClassPatch, classNumbers(values)));
       return c.redirect(`/records/plan?recomputed=${result.recomputed}`, 303);
     } catch (err) {
       return c.html(<ClassEditPage page={pageContext(c)} recordClass={await getRecordClass(ctx, c.req.param("id"))} values={values} flash={fail(c, err)} />, errorStatusOf(err) as 400);
@@ -201,11 +171,11 @@ export function recordPages() {
   };
   app.get("/records/external/new", (c) => externalPage(c, { caseId: c.req.query("caseId") ?? "" }));
   app.post("/records/external/new", async (c) => {
-    const { values, file } = await formOf(c);
+    const { values, file } = await readFormWithFile(c);
     try {
       const v = present(values);
-      const fileId = file ? (await storeUpload(c, file, v.classification)).id : undefined;
-      const record = await declareExternalDocument(ctxOf(c), parse(ExternalDocumentInput, { ...v, fileId }));
+      const fileId = file ? (await storeFormFile(c, file, v.classification, "upload")).id : undefined;
+      const record = await declareExternalDocument(ctxOf(c), parseForm(ExternalDocumentInput, { ...v, fileId }));
       return c.redirect(`/records/${record.id}?msg=declared`, 303);
     } catch (err) {
       return externalPage(c, values, fail(c, err), errorStatusOf(err));
@@ -220,9 +190,9 @@ export function recordPages() {
   };
   app.get("/records/cases", (c) => casesPage(c));
   app.post("/records/cases", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
-      const created = await openCaseFile(ctxOf(c), parse(CaseInput, present(values)));
+      const created = await openCaseFile(ctxOf(c), parseForm(CaseInput, present(values)));
       return c.redirect(`/records/cases/${created.id}`, 303);
     } catch (err) {
       return casesPage(c, values, fail(c, err), errorStatusOf(err));
@@ -232,9 +202,9 @@ export function recordPages() {
     c.html(<CasePage page={pageContext(c)} view={await getCaseFile(ctxOf(c), c.req.param("id")!)} flash={flash} />, status as 200);
   app.get("/records/cases/:id", (c) => casePage(c));
   app.post("/records/cases/:id/close", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
-      await closeCaseFile(ctxOf(c), c.req.param("id"), parse(CloseCaseInput, values));
+      await closeCaseFile(ctxOf(c), c.req.param("id"), parseForm(CloseCaseInput, values));
       return c.redirect(`/records/cases/${c.req.param("id")}`, 303);
     } catch (err) {
       return casePage(c, fail(c, err), errorStatusOf(err));
@@ -252,15 +222,15 @@ export function recordPages() {
   };
   app.get("/records/holds", (c) => holdsPage(c));
   app.post("/records/holds", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     const ctx = ctxOf(c);
     try {
       const v = present(values);
       const scope =
         v.scopeKind === "query"
-          ? { kind: "query", query: parse(RecordQuery, { q: v.q, classId: v.classId, dateFrom: v.dateFrom, dateTo: v.dateTo }) }
+          ? { kind: "query", query: parseForm(RecordQuery, { q: v.q, classId: v.classId, dateFrom: v.dateFrom, dateTo: v.dateTo }) }
           : { kind: "list", recordIds: await resolveRecordNumbers(ctx, (v.numbers ?? "").split(/[\s,，;；]+/)) };
-      const hold = await placeLegalHold(ctx, parse(HoldInput, { matter: v.matter, reason: v.reason, scope }));
+      const hold = await placeLegalHold(ctx, parseForm(HoldInput, { matter: v.matter, reason: v.reason, scope }));
       return c.redirect(`/records/holds/${hold.id}`, 303);
     } catch (err) {
       return holdsPage(c, values, fail(c, err), errorStatusOf(err));
@@ -270,7 +240,7 @@ export function recordPages() {
     c.html(<HoldPage page={pageContext(c)} report={await getHoldReport(ctxOf(c), c.req.param("id")!)} flash={flash} />, status as 200);
   app.get("/records/holds/:id", (c) => holdPage(c));
   app.post("/records/holds/:id/release", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
       await releaseLegalHold(ctxOf(c), c.req.param("id"), values.reason ?? "");
       return c.redirect(`/records/holds/${c.req.param("id")}`, 303);
@@ -298,10 +268,10 @@ export function recordPages() {
   };
   app.get("/records/disposal", (c) => disposalPage(c));
   app.post("/records/disposals", async (c) => {
-    const { values, all } = await formOf(c);
+    const { values, all } = await readFormWithFile(c);
     try {
       const v = present(values);
-      const disposal = await proposeDisposal(ctxOf(c), parse(ProposeDisposalInput, { action: v.action, reason: v.reason, recipient: v.recipient, recordIds: all.recordIds ?? [] }));
+      const disposal = await proposeDisposal(ctxOf(c), parseForm(ProposeDisposalInput, { action: v.action, reason: v.reason, recipient: v.recipient, recordIds: all.recordIds ?? [] }));
       return c.redirect(`/records/disposals/${disposal.id}?msg=proposed`, 303);
     } catch (err) {
       return disposalPage(c, fail(c, err), errorStatusOf(err));
@@ -313,7 +283,7 @@ export function recordPages() {
   };
   app.get("/records/disposals/:id", (c) => disposalDetail(c));
   app.post("/records/disposals/:id/decision", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
       await decideDisposal(ctxOf(c), c.req.param("id"), { decision: values.decision === "rejected" ? "rejected" : "approved", comment: values.comment || undefined, password: values.password ?? "" });
       return c.redirect(`/records/disposals/${c.req.param("id")}`, 303);
@@ -322,7 +292,7 @@ export function recordPages() {
     }
   });
   app.post("/records/disposals/:id/cancel", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
       await cancelDisposal(ctxOf(c), c.req.param("id"), values.reason ?? "");
       return c.redirect(`/records/disposals/${c.req.param("id")}`, 303);
@@ -334,7 +304,7 @@ export function recordPages() {
   // ── import ──
   app.get("/records/import", (c) => c.html(<ImportPage page={pageContext(c)} kind={c.req.query("kind") ?? "records"} />));
   app.post("/records/import", async (c) => {
-    const { values, file } = await formOf(c);
+    const { values, file } = await readFormWithFile(c);
     const ctx = ctxOf(c);
     try {
       if (!file) throw new DomainError("VALIDATION_FAILED", "Choose the CSV file to import.");
@@ -369,9 +339,9 @@ export function recordPages() {
   };
   app.get("/records/:id", (c) => recordPage(c));
   app.post("/records/:id/correct", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
-      const input = parse(CorrectRecordInput, {
+      const input = parseForm(CorrectRecordInput, {
         ...present(values),
         paperRoom: values.paperRoom?.trim() || null,
         paperCabinet: values.paperCabinet?.trim() || null,
@@ -384,16 +354,16 @@ export function recordPages() {
     }
   });
   app.post("/records/:id/links", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
-      await addRecordLink(ctxOf(c), c.req.param("id"), parse(LinkInput, present(values)));
+      await addRecordLink(ctxOf(c), c.req.param("id"), parseForm(LinkInput, present(values)));
       return c.redirect(`/records/${c.req.param("id")}`, 303);
     } catch (err) {
       return recordPage(c, fail(c, err), errorStatusOf(err));
     }
   });
   app.post("/records/:id/links/:linkId/remove", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
       await removeRecordLink(ctxOf(c), c.req.param("id"), c.req.param("linkId"), values.reason ?? "");
       return c.redirect(`/records/${c.req.param("id")}`, 303);
@@ -402,9 +372,9 @@ export function recordPages() {
     }
   });
   app.post("/records/:id/retain", async (c) => {
-    const { values } = await formOf(c);
+    const { values } = await readFormWithFile(c);
     try {
-      await retainRecord(ctxOf(c), c.req.param("id"), parse(RetainInput, values));
+      await retainRecord(ctxOf(c), c.req.param("id"), parseForm(RetainInput, values));
       return c.redirect(`/records/${c.req.param("id")}`, 303);
     } catch (err) {
       return recordPage(c, fail(c, err), errorStatusOf(err));

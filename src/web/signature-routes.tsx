@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { hasRole } from "../core/auth/permissions";
 import { requirePrincipal } from "../core/auth/guard";
 import { DomainError } from "../core/errors";
-import { uploadFile } from "../core/files/service";
 import { getSignatureRequest, listMySignatureRequests, loadVisibleRequest } from "../core/signatures/requests/access";
 import { createSignatureRequest, REQUESTER_ROLES } from "../core/signatures/requests/create";
 import { createSigningLink, openSigningLink } from "../core/signatures/requests/links";
@@ -14,7 +13,7 @@ import { listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { Flash } from "./layout";
-import { errorStatusOf, errorText, field, pageContext, readUploadForm, stagedBody } from "./page";
+import { errorStatusOf, errorText, field, pageContext, readFormWithFile, readUploadForm, storeFormFile } from "./page";
 import { CeremonyPage, NewSignatureRequestPage, SignatureInboxPage, SignatureRequestPage, VerifyPage, type TemplateOption } from "./pages/signatures";
 
 async function templateOptions(): Promise<TemplateOption[]> {
@@ -52,9 +51,7 @@ export function signaturePages() {
 
   app.post("/signatures/new", async (c) => {
     const ctx = ctxOf(c);
-    const form = await readUploadForm(c);
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(form.values)) values[k] = Array.isArray(v) ? (v[0] ?? "") : v;
+    const { values, file } = await readFormWithFile(c);
     const templateId = values.template || undefined;
     try {
       let source: CreateSignatureRequestInput["source"];
@@ -67,14 +64,8 @@ export function signaturePages() {
         }
         source = { kind: "template", templateId, values: fieldValues };
       } else {
-        const file = form.files.file;
         if (!file) throw new DomainError("VALIDATION_FAILED", "Choose a PDF file to upload.");
-        const stored = await uploadFile(ctx, {
-          body: await stagedBody(c, file),
-          filename: file.filename || "document.pdf",
-          mediaType: file.mediaType,
-          classification: (values.classification as "internal") || "internal",
-        });
+        const stored = await storeFormFile(c, file, values.classification, "document.pdf");
         source = { kind: "file", fileId: stored.id };
       }
       const signers = [0, 1, 2, 3]
