@@ -1,3 +1,4 @@
+import type { FC } from "hono/jsx";
 import { hasRole } from "../../core/auth/permissions";
 import { listContracts } from "../../core/contracts/service";
 import { REVIEWER_ROLES } from "../../core/contracts/vocabulary";
@@ -68,34 +69,25 @@ export const contractsCard: DashboardCardProvider = async (ctx, page) => {
   return (
     <section class="card" data-testid="contracts-card">
       <h2>{t("ctr_title")}</h2>
-      {inReview.length > 0 && (
-        <>
-          <p>{t("ctr_review")}</p>
-          <ul>
-            {inReview.slice(0, 8).map((c) => (
-              <li>
-                <a href={`/contracts/${c.id}`}>
-                  {c.number} {c.title}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-      {approved.length > 0 && (
-        <>
-          <p>{t("ctr_sendForSigning")}</p>
-          <ul>
-            {approved.slice(0, 8).map((c) => (
-              <li>
-                <a href={`/contracts/${c.id}`}>
-                  {c.number} {c.title}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <ContractList heading={t("ctr_review")} contracts={inReview} />
+      <ContractList heading={t("ctr_sendForSigning")} contracts={approved} />
     </section>
   );
 };
+
+/** Up to eight contracts under a heading, each linked to its page; nothing when there are none. */
+const ContractList: FC<{ heading: string; contracts: { id: string; number: string; title: string }[] }> = ({ heading, contracts }) =>
+  contracts.length === 0 ? null : (
+    <>
+      <p>{heading}</p>
+      <ul>
+        {contracts.slice(0, 8).map((c) => (
+          <li>
+            <a href={`/contracts/${c.id}`}>
+              {c.number} {c.title}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </>
+  );

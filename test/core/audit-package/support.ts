@@ -11,13 +11,34 @@ import { jobRunnerFor } from "../../../src/core/jobs/index";
 import { loadActivePrincipal } from "../../../src/core/audit-package/repo";
 import type { Client, TestHarness, TestUser } from "../../support/app";
 import { procedurePdf } from "../documents/fixtures";
+import { expectJson } from "../records/support";
 import { createBasePdf } from "../signatures/support/base-pdf";
 
-/** JSON of a response, failing the test with the body when the status is not the expected one. */
-export async function expectJson<T>(res: Response, status: number): Promise<T> {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return JSON.parse(text) as T;
+export { expectJson };
+
+/** The people of an audit (admin, IP manager, top manager, legal, an R&D employee, an auditor), each signed in. */
+export async function auditCast(h: TestHarness) {
+  const admin = await h.signIn(await h.user({ roles: ["admin"], clearance: "top-secret" }));
+  const rnd = (await (await admin.post("/api/v1/departments", { code: "RND", name: "研发中心" })).json()) as { id: string };
+  const managerUser = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "secret" });
+  const topUser = await h.user({ roles: ["top-manager"], displayName: "周总", clearance: "top-secret" });
+  const legalUser = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "secret" });
+  const employee = await h.user({ roles: ["employee"], displayName: "张伟", departmentId: rnd.id });
+  const auditorUser = await h.user({ roles: ["auditor"], displayName: "刘审核", clearance: "secret" });
+  return {
+    admin,
+    rnd,
+    managerUser,
+    topUser,
+    legalUser,
+    employee,
+    auditorUser,
+    manager: await h.signIn(managerUser),
+    top: await h.signIn(topUser),
+    legal: await h.signIn(legalUser),
+    emp: await h.signIn(employee),
+    auditor: await h.signIn(auditorUser),
+  };
 }
 
 /** The people and the evidence of an audit: a procedure (4.3.2.1), a signed IP declaration (7.3.2.4), a secret court judgment (4.3.2.2). */
@@ -34,18 +55,7 @@ export interface AuditFixture {
 
 /** Builds the evidence through the API, as people would (real uploads, real signatures). */
 export async function seedAuditEvidence(h: TestHarness): Promise<AuditFixture> {
-  const admin = await h.signIn(await h.user({ roles: ["admin"], clearance: "top-secret" }));
-  const rnd = (await (await admin.post("/api/v1/departments", { code: "RND", name: "研发中心" })).json()) as { id: string };
-  const managerUser = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "secret" });
-  const topUser = await h.user({ roles: ["top-manager"], displayName: "周总", clearance: "top-secret" });
-  const legalUser = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "secret" });
-  const employee = await h.user({ roles: ["employee"], displayName: "张伟", departmentId: rnd.id });
-  const auditorUser = await h.user({ roles: ["auditor"], displayName: "刘审核", clearance: "secret" });
-  const manager = await h.signIn(managerUser);
-  const top = await h.signIn(topUser);
-  const legal = await h.signIn(legalUser);
-  const emp = await h.signIn(employee);
-  const auditor = await h.signIn(auditorUser);
+  const { managerUser, topUser, legalUser, employee, auditorUser, manager, top, legal, emp, auditor } = await auditCast(h);
 
   const procedure = await expectJson<{ document: { id: string }; revision: { id: string } }>(
     await manager.post("/api/v1/documents", { categoryId: "procedure", title: "合同知识产权审查程序" }),

@@ -2,28 +2,15 @@ import { describe, expect, it } from "vitest";
 import { errorCode, startHarness, type Client } from "../../support/app";
 import { createBasePdf } from "../signatures/support/base-pdf";
 import { makeTempDir, pdfToText } from "../signatures/support/validators";
+import { auditCast } from "../audit-package/support";
 import { procedurePdf } from "../documents/fixtures";
+import { upload as uploadAs } from "../records/support";
 
 const h = await startHarness();
 const tmp = makeTempDir("custos-evidence-");
 
-const admin = await h.signIn(await h.user({ roles: ["admin"], clearance: "top-secret" }));
-const rnd = (await (await admin.post("/api/v1/departments", { code: "RND", name: "研发中心" })).json()) as { id: string };
-const managerUser = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "secret" });
-const topUser = await h.user({ roles: ["top-manager"], displayName: "周总", clearance: "top-secret" });
-const legalUser = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "secret" });
-const employee = await h.user({ roles: ["employee"], displayName: "张伟", departmentId: rnd.id });
-const auditorUser = await h.user({ roles: ["auditor"], displayName: "刘审核", clearance: "secret" });
-const manager = await h.signIn(managerUser);
-const top = await h.signIn(topUser);
-const legal = await h.signIn(legalUser);
-const emp = await h.signIn(employee);
-const auditor = await h.signIn(auditorUser);
-
-async function upload(client: Client, bytes: Uint8Array, name = "file.pdf", classification = "internal") {
-  const res = await client.request(`/api/v1/files?filename=${encodeURIComponent(name)}&classification=${classification}`, { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(bytes) });
-  return ((await res.json()) as { id: string }).id;
-}
+const { admin, rnd, topUser, legalUser, employee, auditorUser, manager, top, legal, emp, auditor } = await auditCast(h);
+const upload = (client: Client, bytes: Uint8Array, name = "file.pdf", classification = "internal") => uploadAs(client, bytes, name, classification, "application/pdf");
 
 // evidence for 4.3.2.1: an effective procedure
 const procedure = (await (await manager.post("/api/v1/documents", { categoryId: "procedure", title: "合同知识产权审查程序" })).json()) as { document: { id: string; number: string }; revision: { id: string } };
