@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { canonicalEventContent, ChainVerifier, GENESIS_HASH, hashEvent, type AuditEventContent } from "../../src/core/audit/chain";
+import { canonicalEventContent, GENESIS_HASH, hashEvent, type AuditEventContent } from "../../src/core/audit/chain";
 import { listEventsAfter } from "../../src/core/audit/repo";
 import { verifyAuditChain } from "../../src/core/audit/service";
 import type { Db } from "../../src/db/client";
@@ -114,22 +114,6 @@ function driverPageReader(database: BenchDatabase["database"]): (after: number) 
   return async (after) => (await pg.unsafe(text, [after, PAGE_SIZE]).values()).map((r) => Number(r[0]));
 }
 
-/**
- * The same check without asking for the next page before checking the current one (same
- * ChainVerifier, same query): what verifyAuditChain's prefetching saves.
- */
-async function verifyPageByPage(db: Db): Promise<number> {
-  const verifier = new ChainVerifier();
-  let after = 0;
-  for (;;) {
-    const page = await listEventsAfter(db, after, PAGE_SIZE);
-    if (page.length === 0) break;
-    for (const e of page) if (!verifier.push(e)) throw new Error(`chain broken: ${JSON.stringify(verifier.firstBreak)}`);
-    after = page[page.length - 1]!.seq;
-  }
-  return verifier.checked;
-}
-
 /** The exact bytes hashEvent hashes for a stored event. */
 const hashedText = (e: AuditEventRow) => `${e.prevHash}\n${canonicalEventContent(e)}`;
 
@@ -215,14 +199,6 @@ export async function runAuditChainBench(ctx: SuiteContext): Promise<SuiteResult
             for (const e of page) sink ^= hashedText(e).length;
           }),
       },
-      {
-        key: "verify-page-by-page",
-        label: "  part: the same check without prefetching the next page",
-        run: async () => {
-          const checked = await verifyPageByPage(db);
-          if (checked !== events) throw new Error(`page-by-page verifier checked ${checked} of ${events}`);
-        },
-      },
     ];
     ctx.log(`timing ${variants.length} variants, ${warmup} warm-up + ${runs} runs each, interleaved …`);
     const timings = await measureInterleaved(variants, { warmup, runs, onRound: (r) => ctx.log(`  round ${r}/${runs}`) });
@@ -252,7 +228,6 @@ export async function runAuditChainBench(ctx: SuiteContext): Promise<SuiteResult
         `reading pages ${read.toFixed(0)} ms (${share(read)}), canonical JSON ${signed(canonical)} (${share(canonical)}), ` +
         `SHA-256 ${signed(hashing)} (${share(hashing)}), chain checks and the rest ${signed(chainLogic)} (${share(chainLogic)}).`,
       `Reading alone: ${read.toFixed(0)} ms through drizzle, ${best("read-driver").toFixed(0)} ms through the driver directly (drizzle's mapping ${signed(read - best("read-driver"))}).`,
-      `Prefetching the next page while checking the current one (as verifyAuditChain does): ${best("verify").toFixed(0)} ms against ${best("verify-page-by-page").toFixed(0)} ms page by page (fastest runs).`,
       `Fill: ${events.toLocaleString("en-US")} events inserted in ${(fillMs / 1000).toFixed(1)} s (${Math.round(events / (fillMs / 1000)).toLocaleString("en-US")} events/s), then VACUUM (ANALYZE).`,
     ];
     return {

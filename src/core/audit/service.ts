@@ -53,22 +53,19 @@ export async function verifyAuditChain(db: Db, options: { pageSize?: number } = 
   const started = performance.now();
   const verifier = new ChainVerifier();
   const pageSize = options.pageSize ?? 5000;
+  let after = 0;
   let headSeq = 0;
-  // the next page is asked for before this one is checked: on a PostgreSQL server the query runs
-  // while this process hashes (on PGlite it changes nothing)
-  let next = listEventsAfter(db, 0, pageSize);
+  // page by page: asking for the next page while checking this one was measured (bench
+  // audit-chain, 1M events on PostgreSQL) and saved nothing beyond the noise
   for (;;) {
-    const page = await next;
+    const page = await listEventsAfter(db, after, pageSize);
     if (page.length === 0) break;
-    next = page.length < pageSize ? Promise.resolve([]) : listEventsAfter(db, page[page.length - 1]!.seq, pageSize);
     for (const e of page) {
       headSeq = e.seq;
       if (!verifier.push(e)) break;
     }
-    if (verifier.firstBreak) {
-      await next;
-      break;
-    }
+    if (verifier.firstBreak) break;
+    after = page[page.length - 1]!.seq;
   }
   return {
     ok: !verifier.firstBreak,

@@ -63,7 +63,7 @@ describe("audit chain", () => {
 
   it("names the first broken event when a row was altered in SQL (trigger disabled)", async () => {
     await append(4, "tamper");
-    // read in pages of 3 (the next asked for while one is checked), every event is checked
+    // read in pages of 3, every event is checked
     const whole = await verifyAuditChain(h.deps.db, { pageSize: 3 });
     const [{ count }] = (await h.deps.db.select({ count: sql<number>`count(*)::int` }).from(auditEvents)) as [{ count: number }];
     expect(whole).toMatchObject({ ok: true, checked: count, headSeq: count });
