@@ -6,15 +6,16 @@ import { DatabaseUnsuitableError, runMigrations } from "../../src/db/migrate";
 import { withDatabase } from "../support/global-setup";
 
 const url = process.env.DATABASE_URL;
+if (!url) throw new Error("test/postgres runs against a PostgreSQL server: set DATABASE_URL (vitest.config.ts leaves it out otherwise)");
 
 // PGlite always has a UTF-8 locale; the check matters on a PostgreSQL server, where a database
 // created with the C locale leaves pg_trgm unable to index Chinese text
-describe.skipIf(!url)("a PostgreSQL database with the C locale", () => {
+describe("a PostgreSQL database with the C locale", () => {
   it("is refused at start with a message that says how to create a suitable one", async () => {
     const name = `t_clocale_${randomBytes(4).toString("hex")}`;
-    const admin = postgres(url!, { max: 1, onnotice: () => {} });
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
-    const dbUrl = withDatabase(url!, name);
+    const dbUrl = withDatabase(url, name);
     const database = openPostgres(dbUrl, { max: 2 });
     try {
       const refused = await runMigrations(database, dbUrl).then(
