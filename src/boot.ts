@@ -6,6 +6,8 @@ import { loadOrCreateMasterKey } from "./core/keys";
 import { createBlobStore } from "./core/storage/index";
 import { openPglite, openPostgres, type Database } from "./db/client";
 import { runMigrations } from "./db/migrate";
+import { createRegistry } from "./core/extensions";
+import { assembleDeps } from "./core/jobs/runner";
 
 /** Everything a running instance holds open, and how to close it. */
 export interface Runtime {
@@ -35,14 +37,15 @@ export async function openRuntime(
       masterKey = loaded.key;
       masterKeyCreated = loaded.created;
     }
-    const deps: AppDeps = {
+    const deps = assembleDeps({
+      registry: createRegistry(),
       db: database.db,
       storage: createBlobStore({ ...config, dataDir }),
       clock: options.clock ?? systemClock,
       logger: options.logger ?? jsonLogger,
       config: { ...config, dataDir },
       masterKey,
-    };
+    });
     return { deps, database, masterKeyCreated, close: () => database.close() };
   } catch (err) {
     await database.close();

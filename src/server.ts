@@ -2,11 +2,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { openRuntime } from "./boot";
 import { ConfigError, loadConfig } from "./config";
-import { systemContext } from "./core/context";
-import { activateDueRevisions } from "./core/documents/revisions";
-import { jobRunnerFor } from "./core/jobs/index";
 import { ensurePki } from "./core/signatures/authority";
-import { remindOverdueSigners } from "./core/signatures/requests/reminders";
 import { ensureInitialAdmin } from "./core/users/service";
 import { DatabaseUnsuitableError } from "./db/migrate";
 
@@ -41,26 +37,16 @@ async function main(): Promise<void> {
       );
     }
   });
-  // hourly: remind signers of overdue requests (each at most once a day) and put approved revisions
-  // in force on their effective date; both are safe to run from several instances at once
-  const hourly = async () => {
-    await remindOverdueSigners(deps).catch((err) => deps.logger.error("reminders failed", { error: String(err) }));
-    await activateDueRevisions(systemContext(deps)).catch((err) => deps.logger.error("activation failed", { error: String(err) }));
-  };
-  await hourly();
-  const reminders = setInterval(() => void hourly(), 3_600_000);
-  reminders.unref();
-  // background jobs (daily retention sweep and fixity check, CSV imports, finishing disposals): a
-  // Postgres-backed queue polled every 30 s; several instances share it, each job runs once
-  const jobs = jobRunnerFor(deps);
-  jobs.start(30_000);
+  // background jobs (the registry's: hourly reminders and revisions coming into force, the daily
+  // retention sweep and fixity check, CSV imports, audit packages …): a Postgres-backed queue polled
+  // every 30 s; several instances share it, each job runs once
+  deps.jobs.start(30_000);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     deps.logger.info("custos stopping", { signal });
-    clearInterval(reminders);
-    await jobs.stop();
+    await deps.jobs.stop();
     server.close();
     await runtime.close();
     process.exit(0);

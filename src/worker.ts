@@ -9,6 +9,8 @@ import { loadConfig } from "./config";
 import { jsonLogger, systemClock } from "./core/context";
 import { S3BlobStore } from "./core/storage/s3";
 import { openPostgres } from "./db/client";
+import { createRegistry } from "./core/extensions";
+import { assembleDeps } from "./core/jobs/runner";
 
 /** The bindings wrangler.toml declares. */
 export interface WorkerEnv {
@@ -38,14 +40,17 @@ export default {
       CUSTOS_PUBLIC_URL: env.CUSTOS_PUBLIC_URL,
     });
     const database = openPostgres(config.databaseUrl!, { max: 1 });
-    const app = createApp({
-      db: database.db,
-      storage: new S3BlobStore(config.s3!),
-      clock: systemClock,
-      logger: jsonLogger,
-      config,
-      masterKey: config.masterKey!,
-    });
+    const app = createApp(
+      assembleDeps({
+        registry: createRegistry(),
+        db: database.db,
+        storage: new S3BlobStore(config.s3!),
+        clock: systemClock,
+        logger: jsonLogger,
+        config,
+        masterKey: config.masterKey!,
+      }),
+    );
     const response = await app.fetch(request, env, ctx as never);
     ctx.waitUntil(database.close());
     return response;

@@ -36,6 +36,8 @@ import { verifyAuditPackage } from "../../src/core/audit-package/verify-package"
 import { openBenchDatabase } from "./database";
 import { measureInterleaved, type Timing } from "./measure";
 import { intOption, ratio, type ResultRow, type SuiteContext, type SuiteResult } from "./suites";
+import { createRegistry } from "../../src/core/extensions";
+import { assembleDeps } from "../../src/core/jobs/runner";
 
 /**
  * A one-page PDF carrying `filler` as an unreferenced stream (like an embedded scan), with a
@@ -91,7 +93,7 @@ export async function runAuditPackageBench(ctx: SuiteContext): Promise<SuiteResu
   const bench = await openBenchDatabase();
   const db = bench.database.db;
   const storage = new LocalBlobStore(dataDir);
-  const deps: AppDeps = { db, storage, clock: { now: () => new Date() }, logger: silentLogger, config: loadConfig({ CUSTOS_DATA_DIR: dataDir }), masterKey: randomBytes(32) };
+  const deps: AppDeps = assembleDeps({ registry: createRegistry(), db, storage, clock: { now: () => new Date() }, logger: silentLogger, config: loadConfig({ CUSTOS_DATA_DIR: dataDir }), masterKey: randomBytes(32) });
   try {
     ctx.log("creating the organisation's PKI and a signer …");
     const pki = await ensurePki(deps);

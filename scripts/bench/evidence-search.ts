@@ -12,6 +12,9 @@ import { LocalBlobStore } from "../../src/core/storage/local";
 import { openBenchDatabase } from "./database";
 import { measureInterleaved } from "./measure";
 import { intOption, ratio, type SuiteContext, type SuiteResult } from "./suites";
+import { createRegistry } from "../../src/core/extensions";
+import { assembleDeps } from "../../src/core/jobs/runner";
+import { textArray } from "../../src/db/sql";
 
 const WORDS = ["专利", "商标", "著作权", "技术秘密", "许可", "转让", "侵权", "判决", "律师函", "合同", "发明", "实用新型", "外观设计", "软件", "保密", "竞业限制", "离职", "入职", "培训", "奖励"];
 
@@ -26,7 +29,7 @@ export async function runEvidenceSearchBench(ctx: SuiteContext): Promise<SuiteRe
       values (${userId}, ${`bench-${userId.slice(-6)}`}, '检索基准', 'x', '{ip-manager}', 'top-secret', now(), now(), now())`);
     const t0 = performance.now();
     const batch = 50_000;
-    const wordsArray = sql.raw(`array[${WORDS.map((w) => `'${w}'`).join(",")}]`);
+    const wordsArray = textArray(WORDS);
     for (let start = 0; start < n; start += batch) {
       const count = Math.min(batch, n - start);
       await db.execute(sql`
@@ -42,12 +45,15 @@ export async function runEvidenceSearchBench(ctx: SuiteContext): Promise<SuiteRe
     await db.execute(sql`analyze`);
     const fillMs = performance.now() - t0;
     const service: ServiceContext = {
-      db,
-      storage: new LocalBlobStore("/tmp/custos-bench-unused"),
-      clock: { now: () => new Date() },
-      logger: silentLogger,
-      config: loadConfig({}),
-      masterKey: randomBytes(32),
+      ...assembleDeps({
+        registry: createRegistry(),
+        db,
+        storage: new LocalBlobStore("/tmp/custos-bench-unused"),
+        clock: { now: () => new Date() },
+        logger: silentLogger,
+        config: loadConfig({}),
+        masterKey: randomBytes(32),
+      }),
       principal: { id: userId, username: "bench", displayName: "检索基准", roles: ["ip-manager"], departmentId: null, clearance: "top-secret", locale: "zh-CN", mustChangePassword: false },
       actor: { userId, label: "bench" },
       request: { ip: null, userAgent: null, requestId: null },

@@ -1,6 +1,9 @@
 import type { Config } from "../config";
 import type { Db, Tx } from "../db/client";
+import { appendPendingEvents, type PendingEvent } from "./audit/service";
 import type { Principal } from "./auth/permissions";
+import type { JobRunner } from "./jobs/runner";
+import type { Registry } from "./registry";
 import type { BlobStore } from "./storage/blob-store";
 
 /** Where time comes from; tests pass a fixed one. */
@@ -26,6 +29,10 @@ export interface AppDeps {
   config: Config;
   /** Key-encryption key (32 bytes): wraps the CA key, signing keys and session secrets. */
   masterKey: Buffer;
+  /** What the core areas and the modules registered: access policies, audit events, jobs … */
+  registry: Registry;
+  /** This instance's background job runner (see assembleDeps). */
+  jobs: JobRunner;
 }
 
 /** Who is acting: a signed-in person, or the system itself (jobs, start-up). */
@@ -51,12 +58,64 @@ export interface ServiceContext extends AppDeps {
 export const systemActor: Actor = { userId: null, label: "system" };
 export const noRequest: RequestMeta = { ip: null, userAgent: null, requestId: null };
 
-/** A service context whose database handle is an open transaction. */
-export type TxContext = Omit<ServiceContext, "db"> & { db: Tx };
+/**
+ * A service context whose database handle is an open transaction, with the audit events recorded
+ * so far (see audit()): they are appended to the chain just before the transaction commits.
+ */
+export type TxContext = Omit<ServiceContext, "db"> & {
+  db: Tx;
+  events: PendingEvent[];
+  /** Work to start once the transaction has committed (e.g. run a job it enqueued); never inside it. */
+  afterCommit: (() => void)[];
+};
 
-/** Runs `fn` in one transaction; everything it does through `t.db` commits or rolls back together. */
-export function inTransaction<T>(ctx: ServiceContext, fn: (t: TxContext) => Promise<T>): Promise<T> {
-  return ctx.db.transaction((tx) => fn({ ...ctx, db: tx }));
+/** Thrown when a write transaction recorded no audit event: every state change must say what it did. */
+export class UnauditedWriteError extends Error {
+  override name = "UnauditedWriteError";
+}
+
+/**
+ * Runs `fn` in one transaction; everything it does through `t.db` commits or rolls back together,
+ * and the audit events it records are appended to the chain just before the commit (the chain's
+ * lock is held only for that). A transaction that records no event fails: a state change always
+ * says what it did. Pass `{ mayWriteNothing: true }` when `fn` may decide, under its locks, that
+ * there is nothing to do; it must then also write nothing.
+ */
+export async function inTransaction<T>(ctx: ServiceContext, fn: (t: TxContext) => Promise<T>, options: { mayWriteNothing?: boolean } = {}): Promise<T> {
+  // already inside one: a savepoint whose events and after-commit work join the outer transaction's
+  if (isTxContext(ctx)) return inSavepoint(ctx, fn);
+  const afterCommit: (() => void)[] = [];
+  const result = await ctx.db.transaction(async (tx) => {
+    const t: TxContext = { ...ctx, db: tx, events: [], afterCommit };
+    const out = await fn(t);
+    if (t.events.length === 0) {
+      if (options.mayWriteNothing) return out;
+      throw new UnauditedWriteError("A write transaction recorded no audit event.");
+    }
+    await appendPendingEvents(tx, ctx.registry, ctx.clock, t.events);
+    return out;
+  });
+  for (const run of afterCommit) run();
+  return result;
+}
+
+function isTxContext(ctx: ServiceContext | TxContext): ctx is TxContext {
+  return Array.isArray((ctx as Partial<TxContext>).events);
+}
+
+/**
+ * Runs `fn` in a savepoint of the caller's transaction: if it fails, what it wrote and the events
+ * it recorded are undone, and the transaction goes on (one failed row of an import).
+ */
+export async function inSavepoint<T>(t: TxContext, fn: (t: TxContext) => Promise<T>): Promise<T> {
+  const marks = { events: t.events.length, afterCommit: t.afterCommit.length };
+  try {
+    return await t.db.transaction((sp) => fn({ ...t, db: sp }));
+  } catch (err) {
+    t.events.length = marks.events;
+    t.afterCommit.length = marks.afterCommit;
+    throw err;
+  }
 }
 
 /** A context for work the system does on its own (migrations, bootstrap, scheduled jobs). */

@@ -6,9 +6,12 @@ import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { Database, Db } from "./client";
 import { openPostgres } from "./client";
+import { rowsOf } from "./sql";
 
-/** The folder drizzle-kit generates migrations into. */
-export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+/** The folder drizzle-kit generates migrations into (resolved when asked, never at import time). */
+function migrationsFolder(): string {
+  return fileURLToPath(new URL("../../drizzle", import.meta.url));
+}
 
 /** Thrown when the database cannot hold Custos data correctly (e.g. a C locale that breaks CJK search). */
 export class DatabaseUnsuitableError extends Error {
@@ -21,14 +24,14 @@ export class DatabaseUnsuitableError extends Error {
  */
 export async function runMigrations(database: Database, url?: string): Promise<void> {
   if (database.kind === "pglite") {
-    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: migrationsFolder() });
   } else {
     if (!url) throw new Error("runMigrations needs the database URL for PostgreSQL");
     const single = openPostgres(url, { max: 1 });
     try {
       await single.db.execute(sql`select pg_advisory_lock(7402291, 1)`);
       try {
-        await migratePostgres(single.db as unknown as PostgresJsDatabase, { migrationsFolder });
+        await migratePostgres(single.db as unknown as PostgresJsDatabase, { migrationsFolder: migrationsFolder() });
       } finally {
         await single.db.execute(sql`select pg_advisory_unlock(7402291, 1)`);
       }
@@ -52,10 +55,4 @@ export async function assertCjkSearchWorks(db: Db): Promise<void> {
         "Create the database with a UTF-8 locale, e.g. CREATE DATABASE custos TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'.",
     );
   }
-}
-
-/** postgres.js returns an array, PGlite an object with `rows`; this reads both. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

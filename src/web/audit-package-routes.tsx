@@ -3,22 +3,20 @@ import { progressFraction } from "../core/audit-package/routes";
 import { getAuditPackage, listAuditPackages, requestAuditPackage } from "../core/audit-package/service";
 import { requirePrincipal } from "../core/auth/guard";
 import { listClauses } from "../core/evidence/clauses";
-import { EVIDENCE_KINDS, type EvidenceKind, type EvidenceRef } from "../core/evidence/types";
-import { jobRunnerFor } from "../core/jobs/index";
+import type { EvidenceRef } from "../core/evidence/types";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { auditPackageScript } from "./audit-package-script";
 import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
 import { AuditPackagePage, AuditPackagesPage, type PackageFormValues } from "./pages/audit-packages";
 
-/** "record:rec_…" (a search result's checkbox value) → a ref; anything else is dropped. */
+/** "record:rec_…" (a search result's checkbox value) → a ref (its kind is checked by the service); anything else is dropped. */
 function parseRefs(values: string[]): EvidenceRef[] {
   const refs: EvidenceRef[] = [];
   for (const v of values) {
     const at = v.indexOf(":");
-    const kind = v.slice(0, at) as EvidenceKind;
     const id = v.slice(at + 1);
-    if (at > 0 && id && EVIDENCE_KINDS.includes(kind)) refs.push({ kind, id });
+    if (at > 0 && id) refs.push({ kind: v.slice(0, at), id });
   }
   return refs;
 }
@@ -51,7 +49,6 @@ export function auditPackagePages() {
         ...(values.from ? { from: values.from } : {}),
         ...(values.to ? { to: values.to } : {}),
       });
-      jobRunnerFor(c.get("deps")).kick();
       return c.redirect(`/audit/packages/${row.id}`, 303);
     } catch (err) {
       return listPage(c, values, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));

@@ -7,7 +7,7 @@ import { grantAuditorAccess, listAuditorGrants, revokeAuditorGrant } from "../co
 import { getEvidenceItem } from "../core/evidence/items";
 import { evidenceMatrix } from "../core/evidence/matrix";
 import { EvidenceSearchQuery, searchEvidence } from "../core/evidence/search";
-import { EVIDENCE_KINDS, type EvidenceKind } from "../core/evidence/types";
+import type { ServiceContext } from "../core/context";
 import { DomainError } from "../core/errors";
 import { listDepartments } from "../core/organisation/service";
 import { listDirectory } from "../core/users/service";
@@ -16,7 +16,10 @@ import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
-import { AuditorGrantsPage, EvidenceItemPage, EvidenceMatrixPage, EvidenceSearchPage } from "./pages/evidence";
+import { AuditorGrantsPage, EvidenceItemPage, EvidenceMatrixPage, EvidenceSearchPage, type EvidenceKindOption } from "./pages/evidence";
+
+/** The kinds of evidence the registry holds, as the pages offer them. */
+const evidenceKinds = (ctx: ServiceContext): EvidenceKindOption[] => ctx.registry.evidenceSources.map(({ kind, label, states }) => ({ kind, label, states }));
 
 /** Pages of audit retrieval: evidence search, the matrix, evidence items, auditor grants. */
 export function evidencePages() {
@@ -51,6 +54,7 @@ export function evidencePages() {
         clauses={await listClauses(ctx.db)}
         departments={p.auditScope !== undefined ? [] : await listDepartments(ctx)}
         people={people}
+        kinds={evidenceKinds(ctx)}
         grantNote={grantNote}
         flash={flash}
       />,
@@ -62,14 +66,15 @@ export function evidencePages() {
     const ctx = ctxOf(c);
     const period = { from: c.req.query("from") || undefined, to: c.req.query("to") || undefined };
     const matrix = await evidenceMatrix(ctx, period);
-    return c.html(<EvidenceMatrixPage page={pageContext(c)} period={period} rows={matrix.rows} summary={matrix.summary} />);
+    return c.html(<EvidenceMatrixPage page={pageContext(c)} period={period} rows={matrix.rows} summary={matrix.summary} kinds={evidenceKinds(ctx)} />);
   });
 
   app.get("/evidence/:kind/:id", async (c) => {
-    const kind = c.req.param("kind") as EvidenceKind;
-    if (!EVIDENCE_KINDS.includes(kind)) throw new DomainError("NOT_FOUND", "There is no such kind of evidence.");
-    const { item, events } = await getEvidenceItem(ctxOf(c), kind, c.req.param("id"));
-    return c.html(<EvidenceItemPage page={pageContext(c)} item={item} events={events} />);
+    const ctx = ctxOf(c);
+    const kind = c.req.param("kind");
+    if (!evidenceKinds(ctx).some((k) => k.kind === kind)) throw new DomainError("NOT_FOUND", "There is no such kind of evidence.");
+    const { item, events } = await getEvidenceItem(ctx, kind, c.req.param("id"));
+    return c.html(<EvidenceItemPage page={pageContext(c)} item={item} events={events} kinds={evidenceKinds(ctx)} />);
   });
 
   const grantsPage = async (c: AppContext, flash?: Flash, status = 200) => {

@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { requirePrincipal } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { DomainError } from "../core/errors";
-import { jobRunnerFor } from "../core/jobs/index";
 import { listJobs } from "../core/jobs/queue";
 import { listDepartments } from "../core/organisation/service";
 import { resolveRecordNumbers } from "../core/records/access";
@@ -314,7 +313,6 @@ export function recordPages() {
         filename: file.filename || "import.csv",
         body: await stagedBody(c, file),
       });
-      if (started.queued) jobRunnerFor(c.get("deps")).kick();
       const ignored = started.ignoredColumns.length ? `?ignored=${encodeURIComponent(started.ignoredColumns.join("|"))}` : "";
       return c.redirect(`/records/imports/${started.batch.id}${ignored}`, 303);
     } catch (err) {

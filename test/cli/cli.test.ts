@@ -34,7 +34,8 @@ async function custos(...args: string[]) {
   );
 }
 
-describe("custos CLI and restarts", () => {
+// these start real processes (tsx compiling, PGlite opening): generous on a loaded 2-core machine
+describe("custos CLI and restarts", { timeout: 300_000 }, () => {
   it("creates users from scripts, keeps them across restarts, and verifies the audit chain", async () => {
     const created = await custos("create-user", "--username", "li.lei", "--name", "李雷", "--roles", "ip-manager,employee", "--clearance", "secret");
     expect(created.stderr).toBe("");

@@ -48,7 +48,8 @@ async function start(): Promise<{ url: string; out: () => string; stop: () => Pr
   return { url, out: () => out, stop };
 }
 
-describe("npm start", () => {
+// these start real processes (tsx compiling, PGlite opening): generous on a loaded 2-core machine
+describe("npm start", { timeout: 300_000 }, () => {
   it("starts on an empty database, prints the first admin's sign-in once, and serves it; a restart prints nothing", async () => {
     const first = await start();
     const username = /username\s+(\S+)/.exec(first.out())?.[1];

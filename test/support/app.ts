@@ -13,6 +13,9 @@ import { createUserAsSystem } from "../../src/core/users/service";
 import type { Database } from "../../src/db/client";
 import { TestClock } from "./clock";
 import { createTestDatabase } from "./db";
+import { createRegistry } from "../../src/core/extensions";
+import { assembleDeps } from "../../src/core/jobs/runner";
+import type { Extension } from "../../src/core/registry";
 
 /** One Custos under test: its app, dependencies, a movable clock and a temp data dir. */
 export interface TestHarness {
@@ -50,12 +53,13 @@ const DEFAULT_PASSWORD = "correct horse battery";
  * Starts a test instance on a fresh database (PGlite, or PostgreSQL with DATABASE_URL) and local
  * blob storage in a temp dir; everything is closed after the file's tests.
  */
-export async function startHarness(options: { storage?: (dataDir: string) => BlobStore; config?: Partial<Config> } = {}) {
+export async function startHarness(options: { storage?: (dataDir: string) => BlobStore; config?: Partial<Config>; extensions?: Extension[] } = {}) {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), "custos-test-"));
   const clock = new TestClock();
   const config: Config = { ...loadConfig({ CUSTOS_DATA_DIR: dataDir }), ...options.config };
-  const deps: AppDeps = {
+  const deps: AppDeps = assembleDeps({
+    registry: createRegistry(options.extensions),
     db: database.db,
     storage: options.storage ? options.storage(dataDir) : new LocalBlobStore(dataDir),
     clock,
@@ -63,7 +67,7 @@ export async function startHarness(options: { storage?: (dataDir: string) => Blo
     logger: process.env.CUSTOS_TEST_LOG ? jsonLogger : silentLogger,
     config,
     masterKey: randomBytes(32),
-  };
+  });
   const app = createApp(deps);
   let counter = 0;
   const harness: TestHarness = {

@@ -28,7 +28,7 @@ export function packagedEvent(e: AuditEventRow): PackagedEvent {
 /**
  * The events about `objects` up to and including `headSeq`, in chain order, a page at a time
  * (keyset on seq, so memory stays bounded however long the trail), restricted by `visible`
- * (the requester's classification filter, {@link eventVisibleTo}).
+ * (the requester's classification filter, {@link eventClassifiedWithin}).
  */
 export async function* eventsAbout(db: Db, objects: { type: string; id: string }[], headSeq: number, visible: SQL): AsyncGenerator<AuditEventRow[]> {
   if (objects.length === 0) return;

@@ -4,8 +4,7 @@ import { ctxOf } from "../../http/env";
 import { errors, json, jsonBody } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { contentDisposition } from "../files/routes";
-import { EVIDENCE_KINDS } from "../evidence/types";
-import { jobRunnerFor } from "../jobs/index";
+import { Kind } from "../evidence/routes";
 import { getAuditPackage, listAuditPackages, openAuditPackage, requestAuditPackage } from "./service";
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
@@ -13,7 +12,7 @@ const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
 /** What to export: chosen evidence items, or clauses (registry rows) within a period. */
 export const EvidenceSelectionSchema = z
   .object({
-    refs: z.array(z.object({ kind: z.enum(EVIDENCE_KINDS), id: z.string().min(1).max(100) })).max(20_000).optional(),
+    refs: z.array(z.object({ kind: Kind, id: z.string().min(1).max(100) })).max(20_000).optional(),
     clauses: z.array(z.string().min(1).max(40)).max(200).optional(),
     from: Day.optional(),
     to: Day.optional(),
@@ -105,7 +104,6 @@ export function auditPackageRoutes() {
     }),
     async (c) => {
       const row = await requestAuditPackage(ctxOf(c), c.req.valid("json"));
-      jobRunnerFor(c.get("deps")).kick();
       return c.json(presentPackage(row) as never, 202, { location: `/api/v1/audit/packages/${row.id}` });
     },
   );

@@ -1,8 +1,9 @@
+import { z } from "zod";
 import type { AuditPackageRow } from "../../db/schema/audit-packages";
 import { newId } from "../../lib/ids";
 import { GENESIS_HASH } from "../audit/chain";
-import { eventVisibleTo, findHead } from "../audit/repo";
-import { appendAuditEvent } from "../audit/service";
+import { eventClassifiedWithin, findHead } from "../audit/repo";
+import { audit } from "../audit/service";
 import { requirePrincipal } from "../auth/guard";
 import { clearedFor, hasRole, isGrantBoundAuditor, readableClassifications, type Classification, type Principal } from "../auth/permissions";
 import { inTransaction, type RequestMeta, type ServiceContext } from "../context";
@@ -11,13 +12,16 @@ import { findActiveGrant, withAuditScope } from "../evidence/grants";
 import { resolveEvidence } from "../evidence/resolve";
 import type { EvidenceItem, EvidenceSelection } from "../evidence/types";
 import { ensureBlob } from "../files/repo";
-import { enqueueJob } from "../jobs/queue";
-import type { JobContext } from "../jobs/runner";
 import { buildAuditPackage } from "./build";
 import * as repo from "./repo";
+import { auditPackageDownloaded, auditPackageExported, auditPackageFailed, auditPackageRequested } from "./events-catalog";
+import { sql } from "drizzle-orm";
+import { auditPackages } from "../../db/schema/audit-packages";
+import { textArray } from "../../db/sql";
+import { tablePolicy } from "../access/policy";
+import { defineJob, enqueue, type JobContext } from "../jobs/define";
 
 /** The job kind that builds a package. */
-export const AUDIT_PACKAGE_JOB = "audit-package";
 
 /**
  * Items resolved when a package was asked for, handed to its job when the job runs in this process
@@ -119,13 +123,8 @@ export async function requestAuditPackage(ctx: ServiceContext, input: EvidenceSe
   };
   await inTransaction(ctx, async (t) => {
     await repo.insertPackage(t.db, row);
-    await enqueueJob(t.db, { kind: AUDIT_PACKAGE_JOB, payload: { packageId: row.id }, runAt: now, dedupeKey: `${AUDIT_PACKAGE_JOB}:${row.id}`, maxAttempts: 3 }, now);
-    await appendAuditEvent(t.db, t, {
-      action: "audit_package.requested",
-      objectType: "audit_package",
-      objectId: row.id,
-      data: { selection, items: items.length, grantId },
-    });
+    await enqueue(t, auditPackageJob, { packageId: row.id }, { dedupeKey: `audit-package:${row.id}` });
+    audit(t, auditPackageRequested, row.id, { selection, items: items.length, grantId });
   });
   handOver(row.id, items);
   return row;
@@ -138,8 +137,8 @@ export async function requestAuditPackage(ctx: ServiceContext, input: EvidenceSe
  * bytes no longer matching their hash …) fails the package for good, with an audit event; anything
  * else is retried by the job runner.
  */
-export async function runAuditPackageJob({ ctx: system, job, heartbeat }: JobContext): Promise<Record<string, unknown>> {
-  const packageId = (job.payload as { packageId: string }).packageId;
+async function runAuditPackageJob({ ctx: system, payload, job, heartbeat }: JobContext<{ packageId: string }>): Promise<Record<string, unknown>> {
+  const packageId = payload.packageId;
   const row = await repo.findPackage(system.db, packageId);
   if (!row) return { packageId, skipped: "no such package" };
   if (row.status === "done" || row.status === "failed") return { packageId, skipped: row.status };
@@ -154,7 +153,7 @@ export async function runAuditPackageJob({ ctx: system, job, heartbeat }: JobCon
   const fail = async (err: DomainError) => {
     await inTransaction(ctx, async (t) => {
       await repo.updatePackage(t.db, packageId, { status: "failed", errorCode: err.code, error: err.message, finishedAt: t.clock.now(), updatedAt: t.clock.now() });
-      await appendAuditEvent(t.db, t, { action: "audit_package.failed", objectType: "audit_package", objectId: packageId, data: { code: err.code, message: err.message } });
+      audit(t, auditPackageFailed, packageId, { code: err.code, message: err.message });
     });
     return { packageId, failed: err.code };
   };
@@ -173,7 +172,8 @@ export async function runAuditPackageJob({ ctx: system, job, heartbeat }: JobCon
       selection,
       items,
       chainHead: { seq: head.seq, hash: head.hash },
-      visibleEvents: eventVisibleTo(p.id, readableClassifications(p)),
+      // the items were chosen among what the requester may see; their objects' events are kept to the requester's levels
+      visibleEvents: eventClassifiedWithin(ctx.registry, readableClassifications(p)),
       onProgress: async (progress) => {
         await repo.updatePackage(ctx.db, packageId, { ...progress, updatedAt: ctx.clock.now() });
         await heartbeat();
@@ -193,11 +193,7 @@ export async function runAuditPackageJob({ ctx: system, job, heartbeat }: JobCon
         finishedAt: now,
         updatedAt: now,
       });
-      await appendAuditEvent(t.db, t, {
-        action: "audit_package.exported",
-        objectType: "audit_package",
-        objectId: packageId,
-        data: {
+      audit(t, auditPackageExported, packageId, {
           selection,
           grantId,
           items: built.totals.items,
@@ -210,8 +206,7 @@ export async function runAuditPackageJob({ ctx: system, job, heartbeat }: JobCon
           packageSize: built.size,
           manifestSha256: built.manifestSha256,
           chainHead: { seq: head.seq, hash: head.hash },
-        },
-      });
+        });
     });
     return { packageId, sha256: built.sha256, size: built.size, items: built.totals.items };
   } catch (err) {
@@ -260,8 +255,28 @@ export async function openAuditPackage(ctx: ServiceContext, id: string) {
     throw new DomainError("INVALID_STATE", row.status === "failed" ? "The package could not be made; see its error." : "The package is not ready yet.", { status: row.status });
   }
   const stream = await ctx.storage.get(row.packageSha256);
-  await inTransaction(ctx, (t) =>
-    appendAuditEvent(t.db, t, { action: "audit_package.downloaded", objectType: "audit_package", objectId: row.id, data: { packageSha256: row.packageSha256 } }),
+  await inTransaction(ctx, async (t) =>
+    audit(t, auditPackageDownloaded, row.id, { packageSha256: row.packageSha256 }),
   );
   return { row, stream, filename: `audit-package-${row.id}.zip` };
 }
+
+/** Audit packages: the person who asked for one, and administrators cleared for its classification. */
+export const auditPackagePolicy = tablePolicy({
+  objectType: "audit_package",
+  table: auditPackages,
+  id: auditPackages.id,
+  classification: auditPackages.classification,
+  rule: (p) => {
+    const cleared = sql`(${auditPackages.classification} is null or ${auditPackages.classification} = any(${textArray(readableClassifications(p))}))`;
+    return hasRole(p, "admin") ? sql`(${auditPackages.requestedBy} = ${p.id} or ${cleared})` : sql`${auditPackages.requestedBy} = ${p.id}`;
+  },
+});
+
+/** Builds an audit package in the background (streamed into blob storage, with progress). */
+export const auditPackageJob = defineJob({
+  kind: "audit-package",
+  payload: z.object({ packageId: z.string() }),
+  maxAttempts: 3,
+  run: runAuditPackageJob,
+});

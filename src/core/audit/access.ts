@@ -1,5 +1,4 @@
 import { requireRole } from "../auth/guard";
-import { visibleClassifications } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { eventVisibleTo, queryEvents, type AuditQuery } from "./repo";
 import { verifyAuditChain } from "./service";
@@ -19,5 +18,5 @@ export async function verifyAuditChainFor(ctx: ServiceContext) {
  */
 export async function listAuditEvents(ctx: ServiceContext, query: AuditQuery) {
   const p = requireRole(ctx, "admin");
-  return queryEvents(ctx.db, query, eventVisibleTo(p.id, visibleClassifications(p.clearance)));
+  return queryEvents(ctx.db, query, eventVisibleTo(ctx.registry, p));
 }

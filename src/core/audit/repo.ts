@@ -1,6 +1,9 @@
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { auditEvents, type AuditEventRow } from "../../db/schema/audit";
+import type { Principal } from "../auth/permissions";
+import type { Registry } from "../registry";
+import { textArray } from "../../db/sql";
 
 /** Takes the transaction-scoped lock that serialises appends to the chain. */
 export async function lockChain(tx: Tx): Promise<void> {
@@ -17,8 +20,8 @@ export async function findHead(tx: Db): Promise<Pick<AuditEventRow, "seq" | "has
   return row;
 }
 
-export async function insertEvent(tx: Tx, row: AuditEventRow): Promise<void> {
-  await tx.insert(auditEvents).values(row);
+export async function insertEvents(tx: Tx, rows: AuditEventRow[]): Promise<void> {
+  await tx.insert(auditEvents).values(rows);
 }
 
 /** A page of events in chain order, starting after `afterSeq`. */
@@ -36,16 +39,20 @@ export interface AuditQuery {
 }
 
 /**
- * Only events about objects the reader may see: objects without a classification, objects within
- * their clearance, and documents granted to them by name (see the audit_object_classification view).
+ * Only events about objects the reader may see, by each object type's access policy; an event
+ * about a type without a policy only for administrators cleared top-secret (fail closed).
  */
-export function eventVisibleTo(userId: string, levels: string[]): SQL {
-  return sql`not exists (
-    select 1 from audit_object_classification v
-    where v.object_type = ${auditEvents.objectType} and v.object_id = ${auditEvents.objectId}
-      and not (v.classification = any(${sql.raw(`array[${levels.map((l) => `'${l}'`).join(",")}]`)}::text[]))
-      and not exists (select 1 from document_grants g where v.object_type = 'document' and g.document_id = v.object_id and g.user_id = ${userId})
-  )`;
+export function eventVisibleTo(registry: Registry, p: Principal): SQL {
+  return registry.objectVisible(p, sql`${auditEvents.objectType}`, sql`${auditEvents.objectId}`);
+}
+
+/**
+ * Events whose object is classified within `levels` (by its type's policy; an object with no
+ * classification counts as public). For events about objects the reader was already shown (the
+ * items of an audit package), where only the classification remains to be respected.
+ */
+export function eventClassifiedWithin(registry: Registry, levels: readonly string[]): SQL {
+  return sql`coalesce(${registry.objectClassification(sql`${auditEvents.objectType}`, sql`${auditEvents.objectId}`)}, 'public') = any(${textArray(levels)})`;
 }
 
 /** Newest first, filtered; for the trail viewer. `visible` restricts to what the reader may see. */

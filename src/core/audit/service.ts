@@ -1,41 +1,111 @@
 import type { Db, Tx } from "../../db/client";
-import type { ServiceContext } from "../context";
+import type { Actor, Clock, RequestMeta } from "../context";
+import type { Registry } from "../registry";
 import { ChainVerifier, GENESIS_HASH, hashEvent, type ChainBreak } from "./chain";
-import { findHead, insertEvent, listEventsAfter, lockChain } from "./repo";
+import type { AuditEventType } from "./events";
+import { findHead, insertEvents, listEventsAfter, lockChain } from "./repo";
 
-/** What happened, to which object; `data` carries the before/after summary. */
+/** An event recorded during a transaction, appended to the chain just before it commits. */
+export interface PendingEvent {
+  type: AuditEventType<any>;
+  objectType: string;
+  objectId: string;
+  data: unknown;
+  actor: Actor;
+  request: RequestMeta;
+}
+
+/** Where a transaction collects its events (see inTransaction). */
+export interface EventCollector {
+  actor: Actor;
+  request: RequestMeta;
+  events: PendingEvent[];
+}
+
+/**
+ * Records that something happened to an object, in the caller's transaction: the event is checked
+ * against its type, kept, and appended to the hash chain just before the transaction commits, so
+ * it exists exactly when the change it describes does. `object` is the object's id, or its type
+ * and id for event types that may name several types of object.
+ */
+export function audit<D>(t: EventCollector, type: AuditEventType<D>, object: string | { type: string; id: string }, data: D): void {
+  const objectType = typeof object === "string" ? type.objectType : object.type;
+  const objectId = typeof object === "string" ? object : object.id;
+  t.events.push({ type, objectType, objectId, data, actor: t.actor, request: t.request });
+}
+
+/** Thrown when code records an event its catalogue does not allow: a programming error, never the caller's. */
+export class AuditEventError extends Error {
+  override name = "AuditEventError";
+}
+
+/**
+ * Appends the transaction's events to the chain, in the order they were recorded: checks each
+ * against the registry (its type registered, its object type allowed, its data fitting the schema),
+ * then takes the chain's lock (transaction-scoped: held from here to commit, milliseconds) and
+ * writes them with consecutive sequence numbers.
+ */
+export async function appendPendingEvents(tx: Tx, registry: Registry, clock: Clock, pending: PendingEvent[]): Promise<{ seq: number; hash: string }[]> {
+  const checked = pending.map((e) => {
+    const registered = registry.auditEvent(e.type.action);
+    if (registered !== e.type) throw new AuditEventError(`The audit event “${e.type.action}” is not registered.`);
+    const allowed = e.objectType === e.type.objectType || (e.type.alsoOn ?? []).includes(e.objectType);
+    if (!allowed) throw new AuditEventError(`The audit event “${e.type.action}” cannot name a ${e.objectType}.`);
+    const parsed = e.type.data.safeParse(e.data ?? {});
+    if (!parsed.success) {
+      throw new AuditEventError(`The data of audit event “${e.type.action}” does not fit its schema: ${parsed.error.message}`);
+    }
+    return { ...e, data: JSON.parse(JSON.stringify(parsed.data ?? {})) as Record<string, unknown> };
+  });
+  return appendAuditEvents(
+    tx,
+    clock,
+    checked.map((e) => ({ action: e.type.action, objectType: e.objectType, objectId: e.objectId, data: e.data, actor: e.actor, request: e.request })),
+  );
+}
+
+/** One event as written to the chain. */
 export interface AuditInput {
   action: string;
   objectType: string;
   objectId: string;
-  data?: Record<string, unknown>;
+  data: Record<string, unknown>;
+  actor: Actor;
+  request: RequestMeta;
 }
 
 /**
- * Appends one event to the hash chain inside the caller's transaction, so the event exists exactly
- * when the state change it describes does. Appends are serialised by a transaction-scoped advisory
- * lock, which keeps the chain linear under concurrent writers.
+ * Writes events to the chain under its lock. Services record events with {@link audit}; this is
+ * the chain's own primitive (and what the chain's tests and benchmark drive directly).
  */
-export async function appendAuditEvent(tx: Tx, ctx: Pick<ServiceContext, "actor" | "request" | "clock">, input: AuditInput) {
+export async function appendAuditEvents(tx: Tx, clock: Clock, events: AuditInput[]): Promise<{ seq: number; hash: string }[]> {
+  if (events.length === 0) return [];
   await lockChain(tx);
   const head = await findHead(tx);
-  const content = {
-    seq: (head?.seq ?? 0) + 1,
-    occurredAt: ctx.clock.now(),
-    actorId: ctx.actor.userId,
-    actorLabel: ctx.actor.label,
-    action: input.action,
-    objectType: input.objectType,
-    objectId: input.objectId,
-    ip: ctx.request.ip,
-    userAgent: ctx.request.userAgent,
-    requestId: ctx.request.requestId,
-    data: JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>,
-  };
-  const prevHash = head?.hash ?? GENESIS_HASH;
-  const hash = hashEvent(prevHash, content);
-  await insertEvent(tx, { ...content, prevHash, hash });
-  return { seq: content.seq, hash };
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  const occurredAt = clock.now();
+  const rows = events.map((e) => {
+    const content = {
+      seq: ++seq,
+      occurredAt,
+      actorId: e.actor.userId,
+      actorLabel: e.actor.label,
+      action: e.action,
+      objectType: e.objectType,
+      objectId: e.objectId,
+      ip: e.request.ip,
+      userAgent: e.request.userAgent,
+      requestId: e.request.requestId,
+      data: e.data,
+    };
+    const hash = hashEvent(prevHash, content);
+    const row = { ...content, prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  await insertEvents(tx, rows);
+  return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
 }
 
 /** The outcome of recomputing the whole chain. */

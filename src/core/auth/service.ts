@@ -1,14 +1,18 @@
 import type { Db } from "../../db/client";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
-import type { AppDeps, ServiceContext } from "../context";
+import { audit } from "../audit/service";
+import { apiTokenCreated, apiTokenRevoked, reauthFailed, signedIn, signedOut, signInFailed } from "./events";
+import { inTransaction, type AppDeps, type ServiceContext } from "../context";
 import { DomainError } from "../errors";
 import { deriveKey } from "../keys";
 import { createLucia, type CustosLucia } from "./lucia";
 import { dummyPasswordHash, verifyPassword } from "./password";
-import type { Classification, Principal, Role } from "./permissions";
+import { hasRole, type Classification, type Principal, type Role } from "./permissions";
 import * as repo from "./repo";
 import { csrfTokenFor, hashToken, newSecretToken } from "./tokens";
+import { sql } from "drizzle-orm";
+import { apiTokens } from "../../db/schema/users";
+import { tablePolicy } from "../access/policy";
 
 /** Throttling: 5 failed sign-ins per username (or 20 per address) within 15 minutes lock for 15 minutes. */
 export const THROTTLE = {
@@ -33,7 +37,8 @@ export function csrfKey(deps: Pick<AppDeps, "masterKey">): Buffer {
   return deriveKey(deps.masterKey, "csrf");
 }
 
-function toPrincipal(u: {
+/** The principal of a person, as permission checks see them (e.g. to ask whether a reviewer may see a document). */
+export function principalOf(u: {
   id: string;
   username: string;
   displayName: string;
@@ -102,35 +107,25 @@ export async function signIn(ctx: ServiceContext, input: { username: string; pas
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !ok || !user.active) {
     await recordFailures(ctx, throttleKeys);
-    await ctx.db.transaction((tx) =>
-      appendAuditEvent(tx, { ...ctx, actor: { userId: user?.id ?? null, label: username || "(empty)" } }, {
-        action: "auth.sign_in_failed",
-        objectType: "user",
-        objectId: user?.id ?? `username:${username}`,
-        data: { reason: !user ? "unknown-user" : !ok ? "wrong-password" : "inactive" },
-      }),
+    await inTransaction({ ...ctx, actor: { userId: user?.id ?? null, label: username || "(empty)" } }, async (t) =>
+      audit(t, signInFailed, user?.id ?? `username:${username}`, { reason: !user ? "unknown-user" : !ok ? "wrong-password" : "inactive" }),
     );
     throw new DomainError("INVALID_CREDENTIALS", "The username or password is wrong.");
   }
   await repo.clearThrottle(ctx.db, `user:${username}`);
   const sessionToken = newSecretToken("css");
   const sessionId = hashToken(sessionToken);
-  const session = await ctx.db.transaction(async (tx) => {
-    const s = await lucia(tx).createSession(
+  const session = await inTransaction({ ...ctx, actor: { userId: user.id, label: user.username } }, async (t) => {
+    const s = await lucia(t.db).createSession(
       user.id,
       { createdAt: ctx.clock.now(), ip: ctx.request.ip, userAgent: ctx.request.userAgent },
       { sessionId },
     );
-    await appendAuditEvent(tx, { ...ctx, actor: { userId: user.id, label: user.username } }, {
-      action: "auth.signed_in",
-      objectType: "user",
-      objectId: user.id,
-      data: { session: sessionId.slice(0, 12) },
-    });
+    audit(t, signedIn, user.id, { session: sessionId.slice(0, 12) });
     return s;
   });
   return {
-    principal: toPrincipal(user),
+    principal: principalOf(user),
     sessionToken,
     csrfToken: csrfTokenFor(csrfKey(ctx), sessionId),
     expiresAt: session.expiresAt,
@@ -146,7 +141,7 @@ export async function validateSessionToken(
   const { session, user } = await lucia(deps.db).validateSession(sessionId);
   if (!session || !user || !user.active) return null;
   return {
-    principal: toPrincipal(user),
+    principal: principalOf(user),
     sessionId,
     expiresAt: session.expiresAt,
     refreshed: session.fresh,
@@ -155,14 +150,9 @@ export async function validateSessionToken(
 
 /** Ends one session (sign-out). */
 export async function signOut(ctx: ServiceContext, sessionId: string): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    await lucia(tx).invalidateSession(sessionId);
-    await appendAuditEvent(tx, ctx, {
-      action: "auth.signed_out",
-      objectType: "user",
-      objectId: ctx.actor.userId ?? "unknown",
-      data: { session: sessionId.slice(0, 12) },
-    });
+  await inTransaction(ctx, async (t) => {
+    await lucia(t.db).invalidateSession(sessionId);
+    audit(t, signedOut, ctx.actor.userId ?? "unknown", { session: sessionId.slice(0, 12) });
   });
 }
 
@@ -181,7 +171,7 @@ export async function validateApiToken(deps: AppDeps, token: string): Promise<Pr
   if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
     await repo.touchToken(deps.db, row.token.id, now);
   }
-  return toPrincipal(row.user);
+  return principalOf(row.user);
 }
 
 /** Creates an API token for the acting user; the token text is returned once and never stored. */
@@ -199,14 +189,9 @@ export async function createApiToken(ctx: ServiceContext, input: { name: string;
     lastUsedAt: null,
     revokedAt: null,
   };
-  await ctx.db.transaction(async (tx) => {
-    await repo.insertToken(tx, row);
-    await appendAuditEvent(tx, ctx, {
-      action: "auth.api_token_created",
-      objectType: "api_token",
-      objectId: row.id,
-      data: { name: row.name, expiresAt: row.expiresAt },
-    });
+  await inTransaction(ctx, async (t) => {
+    await repo.insertToken(t.db, row);
+    audit(t, apiTokenCreated, row.id, { name: row.name, expiresAt: row.expiresAt });
   });
   return { id: row.id, name: row.name, token, createdAt: row.createdAt, expiresAt: row.expiresAt };
 }
@@ -218,15 +203,10 @@ export async function listApiTokens(ctx: ServiceContext) {
 
 export async function revokeApiToken(ctx: ServiceContext, id: string): Promise<void> {
   const userId = requireUser(ctx);
-  await ctx.db.transaction(async (tx) => {
-    const [row] = await repo.revokeToken(tx, userId, id, ctx.clock.now());
+  await inTransaction(ctx, async (t) => {
+    const [row] = await repo.revokeToken(t.db, userId, id, ctx.clock.now());
     if (!row) throw new DomainError("NOT_FOUND", "That API token was not found or is already revoked.");
-    await appendAuditEvent(tx, ctx, {
-      action: "auth.api_token_revoked",
-      objectType: "api_token",
-      objectId: id,
-      data: { name: row.name },
-    });
+    audit(t, apiTokenRevoked, id, { name: row.name });
   });
 }
 
@@ -243,14 +223,7 @@ export async function requireReauth(ctx: ServiceContext, password: string | unde
   const ok = !!user && !!password && (await verifyPassword(user.passwordHash, password));
   if (!ok) {
     await recordFailures(ctx, [{ key, limit: THROTTLE.perUser }]);
-    await ctx.db.transaction((tx) =>
-      appendAuditEvent(tx, ctx, {
-        action: "auth.reauth_failed",
-        objectType: "user",
-        objectId: userId,
-        data: {},
-      }),
-    );
+    await inTransaction(ctx, async (t) => audit(t, reauthFailed, userId, {}));
     throw new DomainError("REAUTH_FAILED", "Your password was not accepted; enter your own password to confirm.");
   }
   await repo.clearThrottle(ctx.db, key);
@@ -261,3 +234,11 @@ export function requireUser(ctx: Pick<ServiceContext, "actor">): string {
   if (!ctx.actor.userId) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
   return ctx.actor.userId;
 }
+
+/** API tokens: their owner and administrators. */
+export const apiTokenPolicy = tablePolicy({
+  objectType: "api_token",
+  table: apiTokens,
+  id: apiTokens.id,
+  rule: (p) => (hasRole(p, "admin") ? sql`true` : sql`${apiTokens.userId} = ${p.id}`),
+});

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, ilike, inArray, lte, or, sql, type SQL } from "driz
 import type { Db } from "../../db/client";
 import { contractReviews, contracts, type ContractReviewRow, type ContractRow } from "../../db/schema/contracts";
 import { users } from "../../db/schema/users";
-import { rowsOf } from "../../db/migrate";
+import { rowsOf } from "../../db/sql";
 import type { ContractQuery } from "./schemas";
 
 export async function nextContractSeq(db: Db): Promise<number> {

@@ -1,6 +1,6 @@
 import type { ContractReviewRow, ContractRow } from "../../db/schema/contracts";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { classificationLabels, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
@@ -25,6 +25,7 @@ import {
   type ChecklistItem,
   type ContractType,
 } from "./vocabulary";
+import { contractReviewRecorded } from "./events";
 
 /** Checks the review against the contract type's checklist; the problems are named for the reviewer. */
 export function checkReview(type: ContractType, input: ReviewInput): void {
@@ -162,12 +163,7 @@ export async function recordIpReview(ctx: ServiceContext, contractId: string, in
       signedAt: null,
     };
     await repo.insertReview(t.db, review);
-    await appendAuditEvent(t.db, t, {
-      action: "contract.review_recorded",
-      objectType: "contract",
-      objectId: contractId,
-      data: { reviewId, decision: input.decision, checklist: input.checklist, findings: input.findings, conditions: input.conditions ?? null, reportSha256: put.sha256, signatureRequestId: request.id },
-    });
+    audit(t, contractReviewRecorded, contractId, { reviewId, decision: input.decision, checklist: input.checklist, findings: input.findings, conditions: input.conditions ?? null, reportSha256: put.sha256, signatureRequestId: request.id });
     return { review, signatureRequestId: request.id };
   });
 }

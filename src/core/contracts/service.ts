@@ -3,7 +3,7 @@ import { contracts, type ContractRow } from "../../db/schema/contracts";
 import { signatureRequests } from "../../db/schema/signatures";
 import { newId } from "../../lib/ids";
 import { queryEvents } from "../audit/repo";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
 import { clearedFor, hasRole, readableClassifications, visibleClassifications, type Classification, type Principal } from "../auth/permissions";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
@@ -17,6 +17,12 @@ import { findUser } from "../users/repo";
 import * as repo from "./repo";
 import type { ContractQuery, CreateContractInput, StatusChangeInput, UpdateContractInput } from "./schemas";
 import { CONTRACT_READ_ROLES, CONTRACT_WRITE_ROLES, IP_TERMS, REVIEWER_ROLES, checklistForType, type ContractType } from "./vocabulary";
+import { contractCreated, contractDraftAttached, contractSubmittedForReview, contractUpdated } from "./events";
+import { contractExpired, contractInForce, contractTerminated } from "./events";
+import { contractOpened, contractSearched } from "../evidence/events";
+import { tablePolicy } from "../access/policy";
+import { z } from "zod";
+import { defineJob } from "../jobs/define";
 
 /** Number, title, counterparties and type: what contract search looks in. */
 function searchTextOf(c: Pick<ContractRow, "number" | "title" | "counterparties" | "notes">): string {
@@ -123,7 +129,7 @@ export async function createContract(ctx: ServiceContext, input: CreateContractI
     const row = newContractRow(p, { ...input, number }, t.clock.now());
     await repo.insertContract(t.db, row);
     const { searchText: _s, ...after } = row;
-    await appendAuditEvent(t.db, t, { action: "contract.created", objectType: "contract", objectId: row.id, data: { after } });
+    audit(t, contractCreated, row.id, { after });
     return row;
   });
 }
@@ -163,7 +169,7 @@ export async function updateContract(ctx: ServiceContext, id: string, input: Upd
       throw new DomainError("VALIDATION_FAILED", "The end date cannot be before the effective date.", { field: "endOn" });
     }
     await repo.updateContract(t.db, id, { ...patch, searchText: searchTextOf(merged), updatedAt: t.clock.now() });
-    await appendAuditEvent(t.db, t, { action: "contract.updated", objectType: "contract", objectId: id, data: { reason: input.reason, before, after: patch } });
+    audit(t, contractUpdated, id, { reason: input.reason, before, after: patch });
     return (await repo.findContract(t.db, id))!;
   });
 }
@@ -177,12 +183,7 @@ export async function attachContractDraft(ctx: ServiceContext, id: string, fileI
     const c = (await repo.findContract(t.db, id, true))!;
     if (c.status !== "draft") throw new DomainError("INVALID_STATE", `The contract is ${c.status}; its text changes only in draft.`);
     await repo.updateContract(t.db, id, { draftSha256: file.sha256, draftFilename: file.filename, draftMediaType: file.mediaType, updatedAt: t.clock.now() });
-    await appendAuditEvent(t.db, t, {
-      action: "contract.draft_attached",
-      objectType: "contract",
-      objectId: id,
-      data: { before: c.draftSha256, after: { sha256: file.sha256, filename: file.filename, fileId } },
-    });
+    audit(t, contractDraftAttached, id, { before: c.draftSha256, after: { sha256: file.sha256, filename: file.filename, fileId } });
     return (await repo.findContract(t.db, id))!;
   });
 }
@@ -196,7 +197,7 @@ export async function submitForIpReview(ctx: ServiceContext, id: string): Promis
     if (c.status !== "draft") throw new DomainError("INVALID_STATE", `The contract is ${c.status}; only a draft goes to IP review.`);
     if (!c.draftSha256) throw new DomainError("VALIDATION_FAILED", "Attach the contract text before sending it to IP review.", { field: "draft" });
     await repo.updateContract(t.db, id, { status: "ip-review", updatedAt: t.clock.now() });
-    await appendAuditEvent(t.db, t, { action: "contract.submitted_for_review", objectType: "contract", objectId: id, data: { before: { status: c.status }, after: { status: "ip-review" } } });
+    audit(t, contractSubmittedForReview, id, { before: { status: c.status }, after: { status: "ip-review" } });
   });
 }
 
@@ -224,7 +225,8 @@ async function moveStatus(t: TxContext, c: ContractRow, status: "in-force" | "ex
   if (status === "terminated") Object.assign(patch, { terminatedOn: on, terminationReason: reason });
   if (status === "expired" && !c.endOn) patch.endOn = on;
   await repo.updateContract(t.db, c.id, patch);
-  await appendAuditEvent(t.db, t, { action: `contract.${status === "in-force" ? "in_force" : status}`, objectType: "contract", objectId: c.id, data: { before: { status: c.status }, after: { status, on, reason } } });
+  const event = status === "in-force" ? contractInForce : status === "expired" ? contractExpired : contractTerminated;
+  audit(t, event, c.id, { before: { status: c.status }, after: { status, on, reason } });
   if (status !== "in-force") await applyRetentionEvent(t, { trigger: "contract-end", subjectId: c.id, occurredOn: status === "expired" ? (c.endOn ?? on) : on, note: reason });
 }
 
@@ -255,14 +257,14 @@ export async function advanceContracts(ctx: ServiceContext): Promise<{ inForce: 
 export async function listContracts(ctx: ServiceContext, q: ContractQuery) {
   const p = requirePrincipal(ctx);
   const found = await repo.searchContracts(ctx.db, q, contractVisibility(p));
-  await auditGrantRead(ctx, "contract.searched", { query: { ...q }, found: found.length });
+  await auditGrantRead(ctx, contractSearched, { query: { ...q }, found: found.length });
   return found;
 }
 
 /** A contract with its reviews, signing request, history, and what the caller may do next. */
 export async function getContractView(ctx: ServiceContext, id: string) {
   const { p, contract } = await loadVisibleContract(ctx, id);
-  await auditGrantRead(ctx, "contract.opened", { contractId: id, number: contract.number });
+  await auditGrantRead(ctx, contractOpened, { contractId: id, number: contract.number });
   const reviews = await repo.listReviews(ctx.db, id);
   const owner = await findUser(ctx.db, contract.ownerId);
   const [signing] = contract.signatureRequestId
@@ -288,3 +290,14 @@ export async function getContractView(ctx: ServiceContext, id: string) {
     pendingReview: pendingReview ?? null,
   };
 }
+
+/** Contracts: see {@link contractVisibility}. */
+export const contractPolicy = tablePolicy({ objectType: "contract", table: contracts, id: contracts.id, classification: contracts.classification, rule: (p) => and(...contractVisibility(p))! });
+
+/** Daily at 00:00 China time: signed contracts come into force and contracts past their end expire. */
+export const contractDatesJob = defineJob({
+  kind: "contract-dates",
+  payload: z.object({}),
+  dailyAtHourCst: 0,
+  run: async ({ ctx }) => ({ ...(await advanceContracts(ctx)) }),
+});

@@ -1,6 +1,6 @@
 import type { ContractRow } from "../../db/schema/contracts";
 import type { SignatureRequestRow } from "../../db/schema/signatures";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import type { Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
@@ -18,6 +18,8 @@ import * as repo from "./repo";
 import type { SendForSigningInput } from "./schemas";
 import { loadVisibleContract } from "./service";
 import { CONTRACT_WRITE_ROLES } from "./vocabulary";
+import { contractReviewWithdrawn, contractSentForSigning, contractSigned } from "./events";
+import { contractApproved, contractReviewRejected } from "./events";
 
 /** Signing is refused until a signed IP review approved the contract: the gate of 4.3.3 a). */
 function requireApproved(c: ContractRow): void {
@@ -65,7 +67,7 @@ export async function sendContractForSigning(ctx: ServiceContext, id: string, in
       signers: input.signers,
     });
     await repo.updateContract(t.db, id, { signatureRequestId: request.id, signingMethod: "e-sign", updatedAt: t.clock.now() });
-    await appendAuditEvent(t.db, t, { action: "contract.sent_for_signing", objectType: "contract", objectId: id, data: { signatureRequestId: request.id, signers: input.signers } });
+    audit(t, contractSentForSigning, id, { signatureRequestId: request.id, signers: input.signers });
     return request;
   });
 }
@@ -106,12 +108,7 @@ export async function uploadSignedScan(ctx: ServiceContext, id: string, input: {
     await requireNoPendingSigning(t, c);
     const record = await declareSignedContract(t, c, { sha256: file.sha256, size: file.size, filename: file.filename, mediaType: file.mediaType }, `wet-signed scan uploaded by ${p.displayName} (${p.username}), signed ${input.signedOn}`);
     await repo.updateContract(t.db, id, { status: "signed", signingMethod: "wet-ink", signedOn: input.signedOn, signedSha256: file.sha256, signedRecordId: record.id, updatedAt: t.clock.now() });
-    await appendAuditEvent(t.db, t, {
-      action: "contract.signed",
-      objectType: "contract",
-      objectId: id,
-      data: { method: "wet-ink", signedOn: input.signedOn, sha256: file.sha256, recordId: record.id, before: { status: c.status }, after: { status: "signed" } },
-    });
+    audit(t, contractSigned, id, { method: "wet-ink", signedOn: input.signedOn, sha256: file.sha256, recordId: record.id, before: { status: c.status }, after: { status: "signed" } });
     return (await repo.findContract(t.db, id))!;
   });
 }
@@ -125,12 +122,7 @@ export async function onContractSigned(t: TxContext, request: SignatureRequestRo
   const record = await declareSignedContract(t, c, { sha256: request.finalSha256!, size, filename: `${c.number}（已签署）.pdf`, mediaType: "application/pdf" }, `e-signed in Custos (request ${request.id}) by ${signers}`);
   const signedOn = chinaDay(request.completedAt ?? t.clock.now());
   await repo.updateContract(t.db, c.id, { status: "signed", signedOn, signedSha256: request.finalSha256, signedRecordId: record.id, updatedAt: t.clock.now() });
-  await appendAuditEvent(t.db, t, {
-    action: "contract.signed",
-    objectType: "contract",
-    objectId: c.id,
-    data: { method: "e-sign", signatureRequestId: request.id, sha256: request.finalSha256, recordId: record.id, before: { status: c.status }, after: { status: "signed" } },
-  });
+  audit(t, contractSigned, c.id, { method: "e-sign", signatureRequestId: request.id, sha256: request.finalSha256, recordId: record.id, before: { status: c.status }, after: { status: "signed" } });
 }
 
 /**
@@ -166,11 +158,12 @@ export async function onContractReviewSigned(t: TxContext, request: SignatureReq
   await repo.updateReview(t.db, review.id, { status: "signed", signedAt: now, recordId: record.id });
   const next = review.decision === "reject" ? "draft" : "approved";
   if (c.status === "ip-review") await repo.updateContract(t.db, c.id, { status: next, updatedAt: now });
-  await appendAuditEvent(t.db, t, {
-    action: review.decision === "reject" ? "contract.review_rejected" : "contract.approved",
-    objectType: "contract",
-    objectId: c.id,
-    data: { reviewId: review.id, decision: review.decision, recordId: record.id, before: { status: c.status }, after: { status: c.status === "ip-review" ? next : c.status } },
+  audit(t, review.decision === "reject" ? contractReviewRejected : contractApproved, c.id, {
+    reviewId: review.id,
+    decision: review.decision,
+    recordId: record.id,
+    before: { status: c.status },
+    after: { status: c.status === "ip-review" ? next : c.status },
   });
 }
 
@@ -179,10 +172,5 @@ export async function onContractReviewClosed(t: TxContext, request: SignatureReq
   const review = await repo.findReview(t.db, request.sourceId!);
   if (!review || review.signatureRequestId !== request.id || review.status !== "awaiting-signature") return;
   await repo.updateReview(t.db, review.id, { status: "withdrawn" });
-  await appendAuditEvent(t.db, t, {
-    action: "contract.review_withdrawn",
-    objectType: "contract",
-    objectId: review.contractId,
-    data: { reviewId: review.id, signatureRequestId: request.id, requestStatus: request.status, reason: request.closedReason },
-  });
+  audit(t, contractReviewWithdrawn, review.contractId, { reviewId: review.id, signatureRequestId: request.id, requestStatus: request.status, reason: request.closedReason });
 }

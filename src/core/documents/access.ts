@@ -6,25 +6,21 @@ import { clearedFor, hasRole, readableClassifications, visibleClassifications, t
 import type { ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import * as repo from "./repo";
+import { findVisible, readerPolicy, tablePolicy } from "../access/policy";
 
 /**
- * May `p` see this document: within clearance, or granted it by name. A grant-bound auditor sees
- * only documents of the categories (and clauses) and classifications their grant covers.
+ * May `p` see this document: the document policy (within clearance, or granted it by name; a
+ * grant-bound auditor only the categories, clauses and classifications their grant covers).
  */
-export async function maySeeDocument(ctx: Pick<ServiceContext, "db">, p: Principal, doc: DocumentRow): Promise<boolean> {
-  if (p.auditScope !== undefined) {
-    const scope = p.auditScope;
-    if (!scope || !readableClassifications(p).includes(doc.classification as Classification)) return false;
-    return scope.documentCategoryIds.includes(doc.categoryId);
-  }
-  return clearedFor(p.clearance, doc.classification as Classification) || (await repo.hasGrant(ctx.db, doc.id, p.id));
+export async function maySeeDocument(ctx: Pick<ServiceContext, "db">, p: Principal, documentId: string): Promise<boolean> {
+  return !!(await findVisible(ctx.db, documentPolicy, p, documentId));
 }
 
-/** The document if the caller may see it; otherwise it does not exist for them (NOT_FOUND). */
+/** The document if the caller may see it (the policy's SQL rule); otherwise it does not exist for them (NOT_FOUND). */
 export async function loadVisibleDocument(ctx: ServiceContext, id: string, lock = false): Promise<{ p: Principal; doc: DocumentRow }> {
   const p = requirePrincipal(ctx);
-  const doc = await repo.findDocument(ctx.db, id, lock);
-  if (!doc || !(await maySeeDocument(ctx, p, doc))) throw notFound("The document");
+  const doc = await findVisible(ctx.db, documentPolicy, p, id, { lock });
+  if (!doc) throw notFound("The document");
   return { p, doc };
 }
 
@@ -60,3 +56,9 @@ export async function loadCategory(ctx: Pick<ServiceContext, "db">, id: string):
   if (!category) throw new DomainError("INVALID_REFERENCE", `There is no document category “${id}”.`, { field: "categoryId" });
   return category;
 }
+
+/** Documents: within clearance or granted by name; a grant-bound auditor by the grant's categories and ceiling. */
+export const documentPolicy = tablePolicy({ objectType: "document", table: documents, id: documents.id, classification: documents.classification, rule: visibleFilter });
+
+/** The categories of the register carry nothing classified: every signed-in person may see them. */
+export const documentCategoryPolicy = readerPolicy("document_category", () => true);

@@ -1,24 +1,27 @@
+import { principalOf } from "../auth/service";
+import { z } from "zod";
 import { eq } from "drizzle-orm";
 import type { DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
 import { signatureRequests, type SignatureRequestRow } from "../../db/schema/signatures";
 import { newId } from "../../lib/ids";
 import { queryEvents } from "../audit/repo";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { clearedFor, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError } from "../errors";
 import { ensureBlob } from "../files/repo";
-import { enqueueJob } from "../jobs/queue";
 import { listDepartments } from "../organisation/repo";
 import { getOrganisationProfile } from "../organisation/service";
 import { openSignatureRequest, signablePageCount } from "../signatures/requests/create";
 import { cancelRequestIn } from "../signatures/requests/sign";
 import { getTemplate, renderTemplatePdf } from "../templates/index";
 import { listUsers } from "../users/repo";
-import { loadCategory, loadVisibleDocument } from "./access";
+import { loadCategory, loadVisibleDocument, maySeeDocument } from "./access";
 import { effectiveDateOf } from "./numbering";
 import * as repo from "./repo";
+import { documentAcknowledged, documentAcknowledgementRequired } from "./events";
+import { defineJob, enqueue } from "../jobs/define";
 
 /**
  * Distribution: the IP manager requires the people of named departments (and their
@@ -59,7 +62,7 @@ async function distribute(
   const people: typeof candidates = [];
   const notCleared: string[] = [];
   for (const u of candidates) {
-    if (clearedFor(u.clearance as Classification, doc.classification as Classification) || (await repo.hasGrant(t.db, doc.id, u.id))) people.push(u);
+    if (await maySeeDocument(t, principalOf(u), doc.id)) people.push(u);
     else notCleared.push(u.displayName);
   }
   const template = await getTemplate("policy-acknowledgement");
@@ -107,17 +110,10 @@ async function distribute(
       acknowledgedAt: null,
     });
   }
-  await appendAuditEvent(t.db, t, {
-    action: "document.acknowledgement_required",
-    objectType: "document",
-    objectId: doc.id,
-    data: { revisionId: revision.id, label: revision.label, departmentIds: input.departmentIds, people: people.length, notCleared },
-  });
+  audit(t, documentAcknowledgementRequired, doc.id, { revisionId: revision.id, label: revision.label, departmentIds: input.departmentIds, people: people.length, notCleared });
   return { revisionId: revision.id, requested: people.length, alreadyAsked: already.size, notCleared };
 }
 
-/** The background job that asks again for a revision that came into force. */
-export const ACKNOWLEDGEMENT_REOPEN_JOB = "acknowledgement-reopen";
 
 /** Withdraws the acknowledgement requests still pending for a revision (in the caller's transaction). */
 async function withdrawPending(t: TxContext, revisionId: string, reason: string): Promise<void> {
@@ -137,11 +133,7 @@ async function withdrawPending(t: TxContext, revisionId: string, reason: string)
 export async function reopenAcknowledgements(t: TxContext, doc: DocumentRow, previous: DocumentRevisionRow, next: DocumentRevisionRow): Promise<void> {
   if ((await repo.listAcknowledgements(t.db, previous.id)).length === 0) return;
   await withdrawPending(t, previous.id, `${previous.label} 版已被 ${next.label} 版替代 (superseded by ${next.label})`);
-  await enqueueJob(
-    t.db,
-    { kind: ACKNOWLEDGEMENT_REOPEN_JOB, payload: { documentId: doc.id, previousRevisionId: previous.id, revisionId: next.id }, runAt: t.clock.now(), dedupeKey: `${ACKNOWLEDGEMENT_REOPEN_JOB}:${next.id}` },
-    t.clock.now(),
-  );
+  await enqueue(t, acknowledgementReopenJob, { documentId: doc.id, previousRevisionId: previous.id, revisionId: next.id }, { dedupeKey: `acknowledgement-reopen:${next.id}` });
 }
 
 /** The document was withdrawn: nobody is asked any more to acknowledge it (in the caller's transaction). */
@@ -178,12 +170,7 @@ export async function onAcknowledged(t: TxContext, request: SignatureRequestRow)
   const ack = await repo.findAcknowledgementByRequest(t.db, request.id);
   if (!ack) return;
   await repo.markAcknowledged(t.db, ack.id, t.clock.now());
-  await appendAuditEvent(t.db, t, {
-    action: "document.acknowledged",
-    objectType: "document",
-    objectId: ack.documentId,
-    data: { revisionId: ack.revisionId, userId: ack.userId, signatureRequestId: request.id },
-  });
+  audit(t, documentAcknowledged, ack.documentId, { revisionId: ack.revisionId, userId: ack.userId, signatureRequestId: request.id });
 }
 
 /** Who has and has not acknowledged the effective revision. */
@@ -205,3 +192,10 @@ export async function acknowledgementStatus(ctx: ServiceContext, documentId: str
     pending: view.filter((v) => !v.acknowledgedAt),
   };
 }
+
+/** The background job that asks again, for a revision that came into force, the departments asked for the one it superseded. */
+export const acknowledgementReopenJob = defineJob({
+  kind: "acknowledgement-reopen",
+  payload: z.object({ documentId: z.string(), previousRevisionId: z.string(), revisionId: z.string() }),
+  run: ({ ctx, payload }) => runAcknowledgementReopen(ctx, payload),
+});

@@ -1,4 +1,4 @@
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import { formatSigningTime } from "../signatures/sign-pdf";
@@ -6,6 +6,7 @@ import { markEveryPage, PdfStructureError, type PageMarks } from "../signatures/
 import { loadVisibleDocument } from "./access";
 import { effectiveDateOf } from "./numbering";
 import * as repo from "./repo";
+import { documentCopyIssued } from "./events";
 
 const RED: [number, number, number] = [0.75, 0.1, 0.1];
 const GREY: [number, number, number] = [0.45, 0.45, 0.45];
@@ -72,13 +73,8 @@ export async function issueMarkedCopy(ctx: ServiceContext, revisionId: string) {
     if (err instanceof PdfStructureError) throw new DomainError("PDF_DAMAGED", "The stored PDF cannot be marked; contact the IP manager.");
     throw err;
   }
-  await inTransaction(ctx, (t) =>
-    appendAuditEvent(t.db, t, {
-      action: "document.copy_issued",
-      objectType: "document",
-      objectId: doc.id,
-      data: { revisionId, label: revision.label, state: revision.state, sha256 },
-    }),
+  await inTransaction(ctx, async (t) =>
+    audit(t, documentCopyIssued, doc.id, { revisionId, label: revision.label, state: revision.state, sha256 }),
   );
   return { bytes: marked, filename: `${doc.number}-${revision.label}-${revision.state}.pdf`, document: doc, revision };
 }

@@ -1,6 +1,6 @@
 import { PDFDocument, rgb } from "pdf-lib";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireReauth } from "../auth/service";
 import type { Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
@@ -18,6 +18,7 @@ import { newDraftRow } from "./register";
 import * as repo from "./repo";
 import { withdrawInTransaction } from "./revisions";
 import type { PeriodicReviewInput } from "./schemas";
+import { documentPeriodicReviewRecorded } from "./events";
 
 const OUTCOMES = {
   "no-change": { zh: "继续有效，无需修改", en: "Remains valid, no change" },
@@ -131,12 +132,7 @@ export async function recordPeriodicReview(ctx: ServiceContext, documentId: stri
         createdAt: now,
       });
       await repo.updateDocument(t.db, documentId, { nextReviewDue, updatedAt: now });
-      await appendAuditEvent(t.db, t, {
-        action: "document.periodic_review_recorded",
-        objectType: "document",
-        objectId: documentId,
-        data: { reviewId, outcome: input.outcome, revisionId: revision.id, nextReviewDue, signatureRequestId: request.id },
-      });
+      audit(t, documentPeriodicReviewRecorded, documentId, { reviewId, outcome: input.outcome, revisionId: revision.id, nextReviewDue, signatureRequestId: request.id });
       if (input.outcome === "withdraw") await withdrawInTransaction(t, documentId, `定期评审结论：作废 Periodic review: withdraw — ${input.comments}`);
       if (input.outcome === "revise") {
         const revisions = await repo.listRevisions(t.db, documentId);

@@ -1,6 +1,6 @@
 import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
 import { clearedFor, hasRole, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
@@ -14,6 +14,8 @@ import { loadCategory, loadVisibleDocument, maySeeDocument, mayAct, requireCateg
 import { firstLabel, formatDocumentNumber, localDate } from "./numbering";
 import * as repo from "./repo";
 import type { CreateCategoryInput, CreateDocumentInput, SearchQuery, UpdateCategoryInput, UpdateDocumentInput } from "./schemas";
+import { documentAccessGranted, documentCategoryCreated, documentCategoryUpdated, documentCreated, documentHandoverRecorded, documentUpdated } from "./events";
+import { documentOpened, documentSearched } from "../evidence/events";
 
 /** What search looks in: number, titles, keywords, and the effective revision's text. */
 export function buildSearchText(doc: Pick<DocumentRow, "number" | "title" | "titleEn" | "keywords">, effectiveText: string | null): string {
@@ -33,7 +35,7 @@ export async function createCategory(ctx: ServiceContext, input: CreateCategoryI
   return inTransaction(ctx, async (t) => {
     if (await repo.findCategory(t.db, input.id)) throw new DomainError("ALREADY_EXISTS", `A category “${input.id}” already exists.`);
     await repo.insertCategory(t.db, row);
-    await appendAuditEvent(t.db, t, { action: "document_category.created", objectType: "document_category", objectId: row.id, data: { after: input } });
+    audit(t, documentCategoryCreated, row.id, { after: input });
     return row;
   });
 }
@@ -61,7 +63,7 @@ export async function updateCategory(ctx: ServiceContext, id: string, input: Upd
     }
     const updatedAt = t.clock.now();
     await repo.updateCategory(t.db, id, { ...after, updatedAt });
-    await appendAuditEvent(t.db, t, { action: "document_category.updated", objectType: "document_category", objectId: id, data: { before, after } });
+    audit(t, documentCategoryUpdated, id, { before, after });
     return { ...category, ...after, updatedAt } as DocumentCategoryRow;
   });
 }
@@ -107,12 +109,7 @@ export async function createDocument(ctx: ServiceContext, input: CreateDocumentI
     await repo.insertDocument(t.db, document);
     const revision = newDraftRow(document.id, 1, firstLabel(category.labelScheme), p.id, now);
     await repo.insertRevision(t.db, revision);
-    await appendAuditEvent(t.db, t, {
-      action: "document.created",
-      objectType: "document",
-      objectId: document.id,
-      data: { after: { number, title: document.title, categoryId: category.id, classification: document.classification, revision: revision.label } },
-    });
+    audit(t, documentCreated, document.id, { after: { number, title: document.title, categoryId: category.id, classification: document.classification, revision: revision.label } });
     return { document, revision };
   });
 }
@@ -174,7 +171,7 @@ export async function updateDocument(ctx: ServiceContext, id: string, input: Upd
     const effective = doc.effectiveRevisionId ? await repo.findRevision(t.db, doc.effectiveRevisionId) : undefined;
     next.searchText = buildSearchText(next, effective?.textContent ?? null);
     await repo.updateDocument(t.db, id, { ...patch, searchText: next.searchText, updatedAt: next.updatedAt });
-    await appendAuditEvent(t.db, t, { action: "document.updated", objectType: "document", objectId: id, data: { before, after } });
+    audit(t, documentUpdated, id, { before, after });
     if (patch.classification) await reclassifyReleaseRecords(t, id, patch.classification as Classification, `文件 ${doc.number} 改定密级 (document reclassified)`);
     return next;
   });
@@ -184,14 +181,14 @@ export async function updateDocument(ctx: ServiceContext, id: string, input: Upd
 export async function searchDocuments(ctx: ServiceContext, query: SearchQuery) {
   const p = requirePrincipal(ctx);
   const found = await repo.searchDocuments(ctx.db, visibleFilter(p), query);
-  await auditGrantRead(ctx, "document.searched", { query: { ...query }, total: found.total });
+  await auditGrantRead(ctx, documentSearched, { query: { ...query }, total: found.total });
   return found;
 }
 
 /** The document with its revisions, comments, grants and what the caller may do with it. */
 export async function getDocumentDetail(ctx: ServiceContext, id: string) {
   const { p, doc } = await loadVisibleDocument(ctx, id);
-  await auditGrantRead(ctx, "document.opened", { documentId: id, number: doc.number });
+  await auditGrantRead(ctx, documentOpened, { documentId: id, number: doc.number });
   const category = await loadCategory(ctx, doc.categoryId);
   const revisions = await repo.listRevisions(ctx.db, id);
   const comments = await repo.listReviewComments(ctx.db, revisions.map((r) => r.id));
@@ -230,8 +227,8 @@ export async function getCurrentByNumber(ctx: ServiceContext, number: string) {
   requirePrincipal(ctx);
   // one answer for "no such number" and "not yours to see"
   const doc = await repo.findDocumentByNumber(ctx.db, number);
-  if (!doc || !(await maySeeDocument(ctx, ctx.principal!, doc))) throw notFound(`Document ${number}`);
-  await auditGrantRead(ctx, "document.opened", { documentId: doc.id, number });
+  if (!doc || !(await maySeeDocument(ctx, ctx.principal!, doc.id))) throw notFound(`Document ${number}`);
+  await auditGrantRead(ctx, documentOpened, { documentId: doc.id, number });
   if (!doc.effectiveRevisionId) {
     throw new DomainError("NOT_FOUND", `${number} has no effective revision${doc.status === "withdrawn" ? " (it was withdrawn)" : " yet"}.`);
   }
@@ -248,7 +245,7 @@ export async function grantDocumentAccess(ctx: ServiceContext, id: string, input
     const user = await findUser(t.db, input.userId);
     if (!user) throw new DomainError("INVALID_REFERENCE", "That user does not exist.", { field: "userId" });
     await repo.insertGrant(t.db, { documentId: id, userId: input.userId, grantedBy: granter.id, reason: input.reason, createdAt: t.clock.now() });
-    await appendAuditEvent(t.db, t, { action: "document.access_granted", objectType: "document", objectId: id, data: { userId: input.userId, reason: input.reason } });
+    audit(t, documentAccessGranted, id, { userId: input.userId, reason: input.reason });
   });
 }
 
@@ -260,7 +257,7 @@ export async function recordHandover(ctx: ServiceContext, id: string, input: { t
     await loadVisibleDocument(t, input.toDocumentId);
     if (input.toDocumentId === id) throw new DomainError("VALIDATION_FAILED", "A document cannot hand over to itself.");
     await repo.upsertHandover(t.db, { fromDocumentId: id, toDocumentId: input.toDocumentId, description: input.description });
-    await appendAuditEvent(t.db, t, { action: "document.handover_recorded", objectType: "document", objectId: id, data: input });
+    audit(t, documentHandoverRecorded, id, input);
   });
 }
 

@@ -1,7 +1,8 @@
+import { principalOf } from "../auth/service";
 import type { DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
 import type { SignatureRequestRow } from "../../db/schema/signatures";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { clearedFor, hasRole, type Classification, type Role } from "../auth/permissions";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError, notFound } from "../errors";
@@ -11,8 +12,8 @@ import { openSignatureRequest, signablePageCount } from "../signatures/requests/
 import { declineAsSigner, openDocumentForSigning, signAsSigner } from "../signatures/requests/sign";
 import type { BlobBody } from "../storage/blob-store";
 import { findUser } from "../users/repo";
-import { declareReleasedRevision, documentWithdrawn, revisionSuperseded } from "../records/from-revision";
-import { loadCategory, loadVisibleDocument, mayAct, requireCategoryRole } from "./access";
+import { declareReleasedRevision, documentWithdrawn as startRetentionOnWithdrawal, revisionSuperseded } from "../records/from-revision";
+import { loadCategory, loadVisibleDocument, maySeeDocument, mayAct, requireCategoryRole } from "./access";
 import { reopenAcknowledgements, withdrawAcknowledgements } from "./acknowledgements";
 import { CONVERTIBLE, convertToPdf } from "./convert";
 import { addMonths, localDate, nextLabel } from "./numbering";
@@ -20,6 +21,9 @@ import { buildSearchText, newDraftRow } from "./register";
 import * as repo from "./repo";
 import type { DecisionInput, SubmitForReviewInput, UpdateDraftInput } from "./schemas";
 import { extractPdfText } from "./text";
+import { documentApproved, documentDraftDiscarded, documentDraftUpdated, documentEffective, documentFileAttached, documentRejected, documentReviewed, documentRevisionStarted, documentSubmittedForReview, documentWithdrawn } from "./events";
+import { z } from "zod";
+import { defineJob } from "../jobs/define";
 
 /** A revision with its document, visible to the caller. */
 async function loadRevision(ctx: ServiceContext, revisionId: string, lock = false) {
@@ -51,7 +55,7 @@ export async function createRevision(ctx: ServiceContext, documentId: string, in
     const last = revisions[revisions.length - 1]!;
     const row = newDraftRow(documentId, last.seq + 1, nextLabel(category.labelScheme, last.label, input.major), p.id, t.clock.now());
     await repo.insertRevision(t.db, row);
-    await appendAuditEvent(t.db, t, { action: "document.revision_started", objectType: "document", objectId: documentId, data: { revisionId: row.id, label: row.label } });
+    audit(t, documentRevisionStarted, documentId, { revisionId: row.id, label: row.label });
     return row;
   });
 }
@@ -66,12 +70,7 @@ export async function updateDraft(ctx: ServiceContext, revisionId: string, input
     if (input.changeSummary !== undefined) patch.changeSummary = input.changeSummary;
     if (input.effectiveDate !== undefined) patch.effectiveDate = input.effectiveDate;
     await repo.updateRevision(t.db, revisionId, patch);
-    await appendAuditEvent(t.db, t, {
-      action: "document.draft_updated",
-      objectType: "document",
-      objectId: doc.id,
-      data: { revisionId, before: { changeSummary: revision.changeSummary, effectiveDate: revision.effectiveDate }, after: input },
-    });
+    audit(t, documentDraftUpdated, doc.id, { revisionId, before: { changeSummary: revision.changeSummary, effectiveDate: revision.effectiveDate }, after: input });
   });
 }
 
@@ -121,12 +120,7 @@ export async function attachRevisionFile(ctx: ServiceContext, revisionId: string
     if (input.kind === "source") Object.assign(patch, { sourceSha256: put.sha256, sourceFilename: input.filename, sourceMediaType: input.mediaType });
     if (release) Object.assign(patch, { releaseSha256: release.sha256, releaseFilename: release.filename, textContent: release.text });
     await repo.updateRevision(t.db, revisionId, patch);
-    await appendAuditEvent(t.db, t, {
-      action: "document.file_attached",
-      objectType: "document",
-      objectId: doc.id,
-      data: { revisionId, kind: input.kind, filename: input.filename, sha256: put.sha256, releaseSha256: release?.sha256, conversion },
-    });
+    audit(t, documentFileAttached, doc.id, { revisionId, kind: input.kind, filename: input.filename, sha256: put.sha256, releaseSha256: release?.sha256, conversion });
   });
   return {
     kind: input.kind,
@@ -147,7 +141,7 @@ export async function discardDraft(ctx: ServiceContext, revisionId: string): Pro
     requireDraft(revision);
     if (revision.seq === 1) throw new DomainError("INVALID_STATE", "The first revision cannot be discarded; withdraw the document instead.");
     await repo.deleteDraftRevision(t.db, revisionId);
-    await appendAuditEvent(t.db, t, { action: "document.draft_discarded", objectType: "document", objectId: doc.id, data: { revisionId, label: revision.label } });
+    audit(t, documentDraftDiscarded, doc.id, { revisionId, label: revision.label });
   });
 }
 
@@ -203,12 +197,7 @@ export async function submitForReview(ctx: ServiceContext, revisionId: string, i
       submittedAt: now,
       updatedAt: now,
     });
-    await appendAuditEvent(t.db, t, {
-      action: "document.submitted_for_review",
-      objectType: "document",
-      objectId: doc.id,
-      data: { revisionId, label: revision.label, reviewers, approverId: input.approverId, signatureRequestId: request.id, effectiveDate },
-    });
+    audit(t, documentSubmittedForReview, doc.id, { revisionId, label: revision.label, reviewers, approverId: input.approverId, signatureRequestId: request.id, effectiveDate });
     return { signatureRequestId: request.id };
   });
 }
@@ -219,7 +208,7 @@ async function requirePerson(t: TxContext, userId: string, roles: Role[], doc: D
   if (!hasRole({ roles: user.roles as Role[] }, ...roles)) {
     throw new DomainError("VALIDATION_FAILED", `${user.displayName} may not ${what} in this category (needs ${roles.join(", ")}).`, { field });
   }
-  if (!clearedFor(user.clearance as Classification, doc.classification as Classification) && !(await repo.hasGrant(t.db, doc.id, user.id))) {
+  if (!(await maySeeDocument(t, principalOf(user), doc.id))) {
     throw new DomainError("VALIDATION_FAILED", `${user.displayName} is not cleared to read this ${doc.classification} document.`, { field });
   }
 }
@@ -290,7 +279,7 @@ export async function onReviewSigned(t: TxContext, request: SignatureRequestRow,
   const reviewersDone = signers.filter((s) => s.signer.step === 1).every((s) => s.signer.status === "signed");
   if (!reviewersDone) return;
   await repo.updateRevision(t.db, revision.id, { state: "in_approval", updatedAt: t.clock.now() });
-  await appendAuditEvent(t.db, t, { action: "document.reviewed", objectType: "document", objectId: revision.documentId, data: { revisionId: revision.id, label: revision.label } });
+  audit(t, documentReviewed, revision.documentId, { revisionId: revision.id, label: revision.label });
 }
 
 /** The approval signature completed the request: the revision is approved, and effective if its date has come. */
@@ -299,12 +288,7 @@ export async function onRevisionApproved(t: TxContext, request: SignatureRequest
   if (!revision) return;
   const now = t.clock.now();
   await repo.updateRevision(t.db, revision.id, { state: "approved", signedSha256: request.finalSha256, approvedAt: now, updatedAt: now });
-  await appendAuditEvent(t.db, t, {
-    action: "document.approved",
-    objectType: "document",
-    objectId: revision.documentId,
-    data: { revisionId: revision.id, label: revision.label, signedSha256: request.finalSha256, effectiveDate: revision.effectiveDate },
-  });
+  audit(t, documentApproved, revision.documentId, { revisionId: revision.id, label: revision.label, signedSha256: request.finalSha256, effectiveDate: revision.effectiveDate });
   if (!revision.effectiveDate || revision.effectiveDate <= localDate(now)) {
     await makeEffective(t, { ...revision, state: "approved", signedSha256: request.finalSha256 ?? null });
   }
@@ -326,12 +310,7 @@ export async function onReviewClosed(t: TxContext, request: SignatureRequestRow)
     comments: request.closedReason,
     createdAt: now,
   });
-  await appendAuditEvent(t.db, t, {
-    action: "document.rejected",
-    objectType: "document",
-    objectId: revision.documentId,
-    data: { revisionId: revision.id, label: revision.label, reason: request.closedReason },
-  });
+  audit(t, documentRejected, revision.documentId, { revisionId: revision.id, label: revision.label, reason: request.closedReason });
 }
 
 /**
@@ -359,12 +338,7 @@ export async function makeEffective(t: TxContext, revision: DocumentRevisionRow)
     searchText: buildSearchText(doc, revision.textContent),
     updatedAt: now,
   });
-  await appendAuditEvent(t.db, t, {
-    action: "document.effective",
-    objectType: "document",
-    objectId: doc.id,
-    data: { revisionId: revision.id, label: revision.label, supersededRevisionId: doc.effectiveRevisionId, nextReviewDue },
-  });
+  audit(t, documentEffective, doc.id, { revisionId: revision.id, label: revision.label, supersededRevisionId: doc.effectiveRevisionId, nextReviewDue });
   const category = (await repo.findCategory(t.db, doc.categoryId))!;
   await declareReleasedRevision(t, { document: doc, category, revision, effectiveOn: revision.effectiveDate ?? today });
   if (previous) await reopenAcknowledgements(t, doc, previous, { ...revision, state: "effective", effectiveAt: now });
@@ -378,7 +352,7 @@ export async function activateDueRevisions(t: ServiceContext): Promise<number> {
     await inTransaction(t, async (tx) => {
       const current = await repo.findRevision(tx.db, revision.id, true);
       if (current?.state === "approved") await makeEffective(tx, current);
-    }).catch((err: unknown) => {
+    }, { mayWriteNothing: true }).catch((err: unknown) => {
       if (!(err instanceof DomainError)) throw err;
       t.logger.warn("an approved revision could not come into force", { revisionId: revision.id, code: err.code, message: err.message });
     });
@@ -410,9 +384,16 @@ export async function withdrawInTransaction(t: TxContext, documentId: string, re
     }
   }
   await repo.updateDocument(t.db, documentId, { status: "withdrawn", effectiveRevisionId: null, nextReviewDue: null, updatedAt: now });
-  await appendAuditEvent(t.db, t, { action: "document.withdrawn", objectType: "document", objectId: documentId, data: { reason, effectiveRevisionId: doc.effectiveRevisionId } });
+  audit(t, documentWithdrawn, documentId, { reason, effectiveRevisionId: doc.effectiveRevisionId });
   const effective = revisions.find((r) => r.state === "effective");
   if (effective) await withdrawAcknowledgements(t, effective.id, reason);
-  await documentWithdrawn(t, documentId, effective, localDate(now), reason);
+  await startRetentionOnWithdrawal(t, documentId, effective, localDate(now), reason);
 }
 
+/** Hourly: approved revisions whose effective date has come are put in force. */
+export const revisionActivationJob = defineJob({
+  kind: "revision-activation",
+  payload: z.object({}),
+  hourly: true,
+  run: async ({ ctx }) => ({ activated: await activateDueRevisions(ctx) }),
+});

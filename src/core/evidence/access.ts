@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { rowsOf } from "../../db/migrate";
+import type { AuditEventType } from "../audit/events";
 import { requirePrincipal } from "../auth/guard";
 import { isGrantBoundAuditor, type Principal } from "../auth/permissions";
 import type { ServiceContext } from "../context";
@@ -7,12 +6,14 @@ import { DomainError } from "../errors";
 import { listTemplates } from "../templates/index";
 import { clauseInRow, listClauses } from "./clauses";
 import { auditGrantRead } from "./grants";
-import { evidenceAccess, type EvidenceAccess } from "./sources";
+import { evidenceAccess, type EvidenceAccess, type EvidenceEnv } from "./source";
 
 /** Someone allowed to read evidence, with what they may read and how their reading is recorded. */
 export interface EvidenceReader {
   p: Principal;
   access: EvidenceAccess;
+  /** What every evidence source builds its branch from: the access, the templates' clauses, the registry. */
+  env: EvidenceEnv;
   /** Template id → the clause its signed documents evidence. */
   templateClauses: [string, string][];
   /** The registry rows. */
@@ -22,7 +23,7 @@ export interface EvidenceReader {
   /** For a grant-bound auditor: refuse (OUTSIDE_GRANT) a clause or period the grant does not cover. */
   assertWithinGrant(request: { clause?: string; from?: string; to?: string }): void;
   /** Audits what a grant-bound auditor opened or searched (everything they open is an audit event). */
-  recordAccess(action: string, data: Record<string, unknown>): Promise<void>;
+  recordAccess(event: AuditEventType<Record<string, unknown>>, data: Record<string, unknown>): Promise<void>;
 }
 
 /**
@@ -37,7 +38,7 @@ export async function requireEvidenceReader(ctx: ServiceContext): Promise<Eviden
   }
   const rowIds = (await listClauses(ctx.db)).map((c) => c.id);
   const templateClauses = (await listTemplates()).map(({ latest }) => [latest.id, latest.clause] as [string, string]);
-  const inUse = await clauseNumbersInUse(ctx, templateClauses);
+  const inUse = await clauseNumbersInUse(ctx, { templateClauses, registry: ctx.registry });
   const clauseNumbersOf = (rows: string[]) => {
     if (rows.some((r) => !rowIds.includes(r))) return undefined;
     return inUse.filter((n) => rows.some((r) => clauseInRow(r, n)));
@@ -46,6 +47,7 @@ export async function requireEvidenceReader(ctx: ServiceContext): Promise<Eviden
   return {
     p,
     access,
+    env: { access, templateClauses, registry: ctx.registry },
     templateClauses,
     rowIds,
     clauseNumbersOf,
@@ -60,18 +62,13 @@ export async function requireEvidenceReader(ctx: ServiceContext): Promise<Eviden
       }
       if (to && scope.periodTo && to > scope.periodTo) throw new DomainError("OUTSIDE_GRANT", `Your audit grant ends at ${scope.periodTo}; ask up to then.`);
     },
-    recordAccess: (action, data) => auditGrantRead(ctx, action, data),
+    recordAccess: (event, data) => auditGrantRead(ctx, event, data),
   };
 }
 
-/** Every clause number evidence can carry: from document categories, record classes, templates, contracts and documents. */
-async function clauseNumbersInUse(ctx: ServiceContext, templateClauses: [string, string][]): Promise<string[]> {
-  const result = await ctx.db.execute(sql`
-    select distinct unnest(clauses) as clause from document_categories
-    union select distinct clause from record_classes`);
-  const numbers = new Set(rowsOf<{ clause: string }>(result).map((r) => r.clause));
-  for (const [, clause] of templateClauses) numbers.add(clause);
-  numbers.add("4.3.3");
-  numbers.add("4.3.2.1");
+/** Every clause number evidence can carry, as each evidence source says (its categories, classes, templates …). */
+async function clauseNumbersInUse(ctx: ServiceContext, env: Omit<EvidenceEnv, "access">): Promise<string[]> {
+  const numbers = new Set<string>();
+  for (const source of ctx.registry.evidenceSources) for (const n of (await source.clausesInUse?.(ctx.db, env)) ?? []) numbers.add(n);
   return [...numbers];
 }

@@ -6,12 +6,16 @@ import { recordClasses } from "../../db/schema/records";
 import { CONTRACT_CLAUSE } from "../contracts/vocabulary";
 import { users } from "../../db/schema/users";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
-import { clearedFor, isGrantBoundAuditor, type AuditScope, type Classification, type Principal, type Role } from "../auth/permissions";
+import { clearedFor, hasRole, isGrantBoundAuditor, type AuditScope, type Classification, type Principal, type Role } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
 import { clauseInRow } from "./clauses";
 import { DomainError, notFound } from "../errors";
+import { auditGrantCreated, auditGrantRevoked } from "./events";
+import type { AuditEventType } from "../audit/events";
+import { sql } from "drizzle-orm";
+import { tablePolicy } from "../access/policy";
 
 /** The grant in force for an auditor at `now`, or undefined. */
 export async function findActiveGrant(db: Db, auditorId: string, now: Date): Promise<AuditorGrantRow | undefined> {
@@ -64,10 +68,10 @@ export async function withAuditScope(db: Db, p: Principal, now: Date): Promise<P
  * What a grant-bound auditor read (a search, an opened item), as an audit event under their grant;
  * nothing for anyone else. Everything an auditor opens is on the record.
  */
-export async function auditGrantRead(ctx: ServiceContext, action: string, data: Record<string, unknown>): Promise<void> {
+export async function auditGrantRead(ctx: ServiceContext, event: AuditEventType<Record<string, unknown>>, data: Record<string, unknown>): Promise<void> {
   const scope = ctx.principal?.auditScope;
   if (!scope) return;
-  await ctx.db.transaction((tx) => appendAuditEvent(tx, ctx, { action, objectType: "audit_grant", objectId: scope.grantId, data }));
+  await inTransaction(ctx, async (t) => audit(t, event, scope.grantId, data));
 }
 
 /** What granting needs. */
@@ -130,7 +134,7 @@ export async function grantAuditorAccess(ctx: ServiceContext, input: GrantInput)
       createdAt: now,
     };
     await t.db.insert(auditorGrants).values(row);
-    await appendAuditEvent(t.db, t, { action: "audit_grant.created", objectType: "audit_grant", objectId: row.id, data: { after: { ...row } } });
+    audit(t, auditGrantCreated, row.id, { after: { ...row } });
     return row;
   });
 }
@@ -143,7 +147,7 @@ export async function revokeAuditorGrant(ctx: ServiceContext, id: string, reason
     if (!row) throw notFound("The grant");
     if (row.revokedAt) throw new DomainError("INVALID_STATE", "The grant is already revoked.");
     await t.db.update(auditorGrants).set({ revokedAt: t.clock.now(), revokedReason: reason }).where(eq(auditorGrants.id, id));
-    await appendAuditEvent(t.db, t, { action: "audit_grant.revoked", objectType: "audit_grant", objectId: id, data: { reason } });
+    audit(t, auditGrantRevoked, id, { reason });
   });
 }
 
@@ -159,3 +163,11 @@ export async function listAuditorGrants(ctx: ServiceContext) {
   if (p.roles.includes("admin") || p.roles.includes("ip-manager")) return q;
   return q.where(eq(auditorGrants.auditorId, p.id));
 }
+
+/** Auditor grants: those who give them (admins, IP managers) and the auditor a grant is for. */
+export const auditGrantPolicy = tablePolicy({
+  objectType: "audit_grant",
+  table: auditorGrants,
+  id: auditorGrants.id,
+  rule: (p) => (hasRole(p, "admin", "ip-manager") ? sql`true` : sql`${auditorGrants.auditorId} = ${p.id}`),
+});

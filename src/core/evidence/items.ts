@@ -1,9 +1,10 @@
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { queryEvents } from "../audit/repo";
-import type { ServiceContext } from "../context";
+import { inTransaction, type ServiceContext } from "../context";
 import { notFound } from "../errors";
 import { resolveEvidence } from "./resolve";
 import type { EvidenceKind } from "./types";
+import { evidenceFileDownloaded, evidenceOpened } from "./events";
 
 /**
  * One evidence item with the full history of the objects it consists of (who did what, when,
@@ -14,9 +15,7 @@ export async function getEvidenceItem(ctx: ServiceContext, kind: EvidenceKind, i
   const events = [];
   for (const object of item!.auditObjects) events.push(...(await queryEvents(ctx.db, { objectType: object.type, objectId: object.id, limit: 500 })));
   events.sort((a, b) => b.seq - a.seq);
-  await ctx.db.transaction((tx) =>
-    appendAuditEvent(tx, ctx, { action: "evidence.opened", objectType: item!.auditObjects[0]!.type, objectId: item!.auditObjects[0]!.id, data: { kind, id } }),
-  );
+  await inTransaction(ctx, async (t) => audit(t, evidenceOpened, item!.auditObjects[0]!, { kind, id }));
   return { item: item!, events };
 }
 
@@ -26,13 +25,6 @@ export async function openEvidenceFile(ctx: ServiceContext, kind: EvidenceKind, 
   const file = item!.files.find((f) => f.sha256 === sha256);
   if (!file) throw notFound("The file");
   const stream = await ctx.storage.get(sha256);
-  await ctx.db.transaction((tx) =>
-    appendAuditEvent(tx, ctx, {
-      action: "evidence.file_downloaded",
-      objectType: item!.auditObjects[0]!.type,
-      objectId: item!.auditObjects[0]!.id,
-      data: { kind, id, sha256, role: file.role },
-    }),
-  );
+  await inTransaction(ctx, async (t) => audit(t, evidenceFileDownloaded, item!.auditObjects[0]!, { kind, id, sha256, role: file.role }));
   return { file, stream };
 }

@@ -1,32 +1,16 @@
 import { sql } from "drizzle-orm";
 import { z } from "@hono/zod-openapi";
 import { CLASSIFICATIONS } from "../auth/permissions";
-import { CONTRACT_STATUSES } from "../contracts/vocabulary";
-import { RECORD_STATUSES } from "../records/vocabulary";
 import type { ServiceContext } from "../context";
 import { DomainError } from "../errors";
 import { requireEvidenceReader } from "./access";
-import { rowsOf } from "../../db/migrate";
-import { evidenceRelation } from "./sources";
-
-export const SEARCH_KINDS = ["document-revision", "record", "external-document", "contract", "signature-request", "audit-event"] as const;
-
-/**
- * The states search can filter on, per kind of evidence (what each kind's `state` holds: a
- * revision's state, a record's or contract's status, a signature request's status). Audit events
- * have none: their `state` is the action (e.g. `document.approved`).
- */
-export const SEARCH_STATES: Record<Exclude<(typeof SEARCH_KINDS)[number], "audit-event">, readonly string[]> = {
-  "document-revision": ["approved", "effective", "superseded", "obsolete"],
-  record: RECORD_STATUSES,
-  "external-document": RECORD_STATUSES,
-  contract: CONTRACT_STATUSES,
-  "signature-request": ["completed", "pending", "declined", "cancelled"],
-};
+import { rowsOf } from "../../db/sql";
+import { evidenceRelation } from "./source";
+import { evidenceSearched } from "./events";
 
 export const EvidenceSearchQuery = z.object({
   q: z.string().trim().max(200).optional(),
-  kind: z.enum(SEARCH_KINDS).optional(),
+  kind: z.string().max(60).optional().openapi({ description: "a kind of evidence (document-revision, record, external-document, contract, signature-request, audit-event, and those of the modules)" }),
   clause: z.string().max(20).optional().openapi({ description: "a clause row of the registry (e.g. 7.3.2.4 or 5.2–5.5)" }),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
@@ -36,7 +20,7 @@ export const EvidenceSearchQuery = z.object({
     .string()
     .max(40)
     .optional()
-    .openapi({ description: `the item's state: ${Object.entries(SEARCH_STATES).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ")}; audit-event: the action` }),
+    .openapi({ description: "the item's state (a revision's state, a record's or contract's status …; an audit event's action)" }),
   classification: z.enum(CLASSIFICATIONS).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -45,7 +29,7 @@ export type EvidenceSearchQuery = z.infer<typeof EvidenceSearchQuery>;
 
 /** One search result. */
 export interface EvidenceHit {
-  kind: (typeof SEARCH_KINDS)[number];
+  kind: string;
   id: string;
   reference: string | null;
   title: string;
@@ -67,12 +51,15 @@ export const COUNT_CAP = 1_000;
  */
 export async function searchEvidence(ctx: ServiceContext, q: EvidenceSearchQuery) {
   const reader = await requireEvidenceReader(ctx);
+  if (q.kind && !ctx.registry.evidenceSources.some((s) => s.kind === q.kind)) {
+    throw new DomainError("VALIDATION_FAILED", `There is no kind of evidence “${q.kind}”.`, { field: "kind" });
+  }
   reader.assertWithinGrant({ clause: q.clause, from: q.from, to: q.to });
   const clauseNumbers = q.clause ? reader.clauseNumbersOf([q.clause]) : undefined;
   if (q.clause && clauseNumbers === undefined) throw new DomainError("VALIDATION_FAILED", `There is no clause “${q.clause}” in the registry.`, { field: "clause" });
   const { limit, offset, clause: _clause, ...filters } = q;
-  const relation = evidenceRelation(reader.access, reader.templateClauses, q.kind === "audit-event", { ...filters, clauseNumbers });
-  const page = evidenceRelation(reader.access, reader.templateClauses, q.kind === "audit-event", { ...filters, clauseNumbers }, offset + limit);
+  const relation = evidenceRelation(reader.env, { ...filters, clauseNumbers });
+  const page = evidenceRelation(reader.env, { ...filters, clauseNumbers }, offset + limit);
   const countResult = await ctx.db.execute(sql`select count(*)::int as n from (select 1 from ${relation} ev limit ${COUNT_CAP + 1}) capped`);
   const total = Number(rowsOf<{ n: number }>(countResult)[0]?.n ?? 0);
   const result = await ctx.db.execute(sql`
@@ -83,7 +70,7 @@ export async function searchEvidence(ctx: ServiceContext, q: EvidenceSearchQuery
   const hits = rowsOf<{ kind: EvidenceHit["kind"]; id: string; reference: string | null; title: string; clauses: string[]; classification: string; date: string; state: string; department_id: string | null }>(result).map(
     (r): EvidenceHit => ({ kind: r.kind, id: r.id, reference: r.reference, title: r.title, clauses: r.clauses, classification: r.classification, date: r.date, state: r.state, departmentId: r.department_id }),
   );
-  await reader.recordAccess("evidence.searched", { query: { ...q }, total });
+  await reader.recordAccess(evidenceSearched, { query: { ...q }, total });
   return { total: Math.min(total, COUNT_CAP), capped: total > COUNT_CAP, hits };
 }
 

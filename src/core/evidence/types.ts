@@ -1,8 +1,16 @@
 import type { Classification } from "../auth/permissions";
 
-/** The kinds of evidence an auditor retrieves (issue: audit retrieval). */
-export const EVIDENCE_KINDS = ["document-revision", "record", "external-document", "contract", "signature-request"] as const;
-export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+/** A kind of evidence, as its source registered it (document-revision, record, contract …). */
+export type EvidenceKind = string;
+
+/** A gap an auditor will ask about, under the clause row it concerns. */
+export interface EvidenceGap {
+  /** no-evidence, or what the source found (acknowledgement-missing, review-overdue, contract-without-ip-review …). */
+  kind: string;
+  message: string;
+  count: number;
+  refs: { type: string; id: string; label: string }[];
+}
 
 /** Points at one evidence item. */
 export interface EvidenceRef {

@@ -1,13 +1,19 @@
 import type { FileRow } from "../../db/schema/files";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requirePrincipal } from "../auth/guard";
 import { clearedFor, hasRole, type Classification } from "../auth/permissions";
-import type { ServiceContext } from "../context";
+import { inTransaction, type ServiceContext } from "../context";
 import { notFound } from "../errors";
 import type { BlobBody } from "../storage/blob-store";
 import { integrityFailure, verifyingStream } from "../storage/hashing";
 import * as repo from "./repo";
+import { blobIntegrityFailed, fileDownloaded, fileUploaded } from "./events";
+import { sql } from "drizzle-orm";
+import { files } from "../../db/schema/files";
+import { textArray } from "../../db/sql";
+import { readerPolicy, tablePolicy } from "../access/policy";
+import { readableClassifications } from "../auth/permissions";
 
 /** Files up to this size are re-hashed before the first byte is served, so a mismatch is a clean error; larger ones while they stream. */
 export const VERIFY_BEFORE_SERVING = 64 * 1024 * 1024;
@@ -45,15 +51,10 @@ export async function uploadFile(ctx: ServiceContext, input: UploadInput): Promi
     uploadedBy: p.id,
     createdAt: now,
   };
-  await ctx.db.transaction(async (tx) => {
-    await repo.ensureBlob(tx, put.sha256, put.size, now);
-    await repo.insertFile(tx, row);
-    await appendAuditEvent(tx, ctx, {
-      action: "file.uploaded",
-      objectType: "file",
-      objectId: row.id,
-      data: { after: { filename: row.filename, sha256: row.sha256, size: row.size, classification: row.classification } },
-    });
+  await inTransaction(ctx, async (t) => {
+    await repo.ensureBlob(t.db, put.sha256, put.size, now);
+    await repo.insertFile(t.db, row);
+    audit(t, fileUploaded, row.id, { after: { filename: row.filename, sha256: row.sha256, size: row.size, classification: row.classification } });
   });
   return row;
 }
@@ -87,9 +88,7 @@ export async function openFileContent(ctx: ServiceContext, id: string) {
     }
     await repo.markBlobVerified(ctx.db, file.sha256, ctx.clock.now());
   }
-  await ctx.db.transaction((tx) =>
-    appendAuditEvent(tx, ctx, { action: "file.downloaded", objectType: "file", objectId: file.id, data: {} }),
-  );
+  await inTransaction(ctx, async (t) => audit(t, fileDownloaded, file.id, {}));
   const stream = await ctx.storage.get(file.sha256);
   if (file.size <= VERIFY_BEFORE_SERVING) return { file, stream };
   return {
@@ -106,12 +105,20 @@ export async function recordIntegrityIncident(
   actualSha256?: string,
 ): Promise<void> {
   ctx.logger.error("blob integrity failure", { sha256, problem, actualSha256 });
-  await ctx.db.transaction((tx) =>
-    appendAuditEvent(tx, ctx, {
-      action: "blob.integrity_failed",
-      objectType: "blob",
-      objectId: sha256,
-      data: { problem, actualSha256 },
-    }),
-  );
+  await inTransaction(ctx, async (t) => audit(t, blobIntegrityFailed, sha256, { problem, actualSha256 }));
 }
+
+/** Uploaded files: their uploader and admins, within their clearance. */
+export const filePolicy = tablePolicy({
+  objectType: "file",
+  table: files,
+  id: files.id,
+  classification: files.classification,
+  rule: (p) => {
+    const mine = hasRole(p, "admin") ? sql`true` : sql`${files.uploadedBy} = ${p.id}`;
+    return sql`${files.classification} = any(${textArray(readableClassifications(p))}) and ${mine}`;
+  },
+});
+
+/** Stored bytes (integrity incidents, verifications): those who deal with incidents. */
+export const blobPolicy = readerPolicy("blob", (p) => hasRole(p, "admin", "ip-manager", "auditor"));

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { jobs, type JobRow } from "../../db/schema/jobs";
-import { rowsOf } from "../../db/migrate";
+import { rowsOf } from "../../db/sql";
 import { newId } from "../../lib/ids";
 
 /**

@@ -1,22 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { JobRow } from "../../db/schema/jobs";
-import { systemContext, type AppDeps, type ServiceContext } from "../context";
+import { systemContext, type AppDeps } from "../context";
 import { claimNextJob, enqueueJob, extendLease, failJob, finishJob } from "./queue";
-
-/** What a job handler gets: a system context, the job, and a way to keep its lease while it works. */
-export interface JobContext {
-  ctx: ServiceContext;
-  job: JobRow;
-  heartbeat(): Promise<void>;
-}
-
-export type JobHandler = (jc: JobContext) => Promise<Record<string, unknown>>;
-
-/** A daily job: its kind and the time of day (China Standard Time) it is due. */
-export interface DailyJob {
-  kind: string;
-  hourCst: number;
-}
 
 /** How long a claimed job is ours before another instance may take it over. */
 const LEASE_MS = 15 * 60_000;
@@ -27,27 +12,36 @@ function dailySlot(now: Date, hour: number): { day: string; at: Date } {
   return { day, at: new Date(Date.parse(`${day}T00:00:00Z`) + (hour - 8) * 3_600_000) };
 }
 
+/** The start of the current hour, and its key (YYYY-MM-DDTHH, UTC). */
+function hourlySlot(now: Date): { key: string; at: Date } {
+  const at = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  return { key: at.toISOString().slice(0, 13), at };
+}
+
 /**
- * Runs background work: every tick it enqueues today's run of each daily job (once across all
- * instances: the dedupe key is the kind and the day) and then runs every due job, one at a time.
+ * Runs background work: every tick it enqueues the current run of each scheduled job (daily or
+ * hourly; once across all instances, since the dedupe key is the kind and the slot) and then runs
+ * every due job, one at a time. What each kind does comes from the job registry.
  */
 export class JobRunner {
   private readonly worker = `worker-${randomBytes(4).toString("hex")}`;
   private running: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(
-    private readonly deps: AppDeps,
-    private readonly handlers: Record<string, JobHandler>,
-    private readonly daily: DailyJob[],
-  ) {}
+  constructor(private readonly deps: AppDeps) {}
 
-  /** Enqueues today's daily jobs (idempotent). */
+  /** Enqueues the current run of every scheduled job (idempotent). */
   async schedule(): Promise<void> {
     const now = this.deps.clock.now();
-    for (const d of this.daily) {
-      const slot = dailySlot(now, d.hourCst);
-      await enqueueJob(this.deps.db, { kind: d.kind, runAt: slot.at, dedupeKey: `${d.kind}:${slot.day}`, maxAttempts: 3 }, now);
+    for (const job of this.deps.registry.jobDefinitions) {
+      if (job.dailyAtHourCst !== undefined) {
+        const slot = dailySlot(now, job.dailyAtHourCst);
+        await enqueueJob(this.deps.db, { kind: job.kind, runAt: slot.at, dedupeKey: `${job.kind}:${slot.day}`, maxAttempts: job.maxAttempts ?? 3 }, now);
+      }
+      if (job.hourly) {
+        const slot = hourlySlot(now);
+        await enqueueJob(this.deps.db, { kind: job.kind, runAt: slot.at, dedupeKey: `${job.kind}:${slot.key}`, maxAttempts: job.maxAttempts ?? 1 }, now);
+      }
     }
   }
 
@@ -74,12 +68,14 @@ export class JobRunner {
 
   private async run(job: JobRow): Promise<void> {
     const { deps } = this;
-    const handler = this.handlers[job.kind];
+    const definition = deps.registry.job(job.kind);
     const started = performance.now();
     try {
-      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      const result = await handler({
+      if (!definition) throw new Error(`no job of kind "${job.kind}" is registered`);
+      const payload = definition.payload.parse(job.payload ?? {});
+      const result = await definition.run({
         ctx: systemContext(deps),
+        payload,
         job,
         heartbeat: () => extendLease(deps.db, job.id, new Date(deps.clock.now().getTime() + LEASE_MS)),
       });
@@ -113,8 +109,20 @@ export class JobRunner {
     await this.running?.catch(() => undefined);
   }
 
-  /** Runs work that was just enqueued without waiting for the next tick. */
+  /** Runs work that was just enqueued (and committed) without waiting for the next tick. */
   kick(): void {
     setImmediate(() => void this.runDue().catch((err) => this.deps.logger.error("job runner failed", { error: String(err) })));
   }
+}
+
+/** Completes an instance's dependencies with its job runner (which needs them in turn). */
+export function assembleDeps(base: Omit<AppDeps, "jobs">): AppDeps {
+  const deps = { ...base } as AppDeps;
+  deps.jobs = new JobRunner(deps);
+  return deps;
+}
+
+/** The job runner of an instance. */
+export function jobRunnerFor(deps: Pick<AppDeps, "jobs">): JobRunner {
+  return deps.jobs;
 }

@@ -1,11 +1,13 @@
 import type { Db } from "../../db/client";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
-import type { ServiceContext } from "../context";
+import { inTransaction, type ServiceContext } from "../context";
 import { DomainError } from "../errors";
 import * as repo from "./repo";
 import type { CreateDepartmentInput } from "./schemas";
+import { departmentCreated, organisationUpdated } from "./events";
+import { readerPolicy } from "../access/policy";
 
 /** Every organisation unit; any signed-in person may read the organisation chart. */
 export async function listDepartments(ctx: ServiceContext) {
@@ -27,17 +29,13 @@ export async function createDepartment(ctx: ServiceContext, input: CreateDepartm
     createdAt: now,
     updatedAt: now,
   };
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx, async (t) => {
+    const tx = t.db;
     if (row.parentId && !(await repo.findDepartment(tx, row.parentId))) {
       throw new DomainError("INVALID_REFERENCE", "The parent department does not exist.");
     }
     await repo.insertDepartment(tx, row);
-    await appendAuditEvent(tx, ctx, {
-      action: "department.created",
-      objectType: "department",
-      objectId: row.id,
-      data: { after: { code: row.code, name: row.name, parentId: row.parentId } },
-    });
+    audit(t, departmentCreated, row.id, { after: { code: row.code, name: row.name, parentId: row.parentId } });
     return row;
   });
 }
@@ -54,16 +52,16 @@ export async function getOrganisationProfile(db: Db): Promise<{ name: string; na
 /** Renames the organisation (admins). Certificates already issued keep the old name. */
 export async function updateOrganisationProfile(ctx: ServiceContext, input: { name: string; nameEn?: string | null }) {
   requireRole(ctx, "admin");
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx, async (t) => {
+    const tx = t.db;
     const before = await getOrganisationProfile(tx);
     const row = { id: "default", name: input.name, nameEn: input.nameEn ?? null, updatedAt: ctx.clock.now() };
     await repo.upsertOrganisationProfile(tx, row);
-    await appendAuditEvent(tx, ctx, {
-      action: "organisation.updated",
-      objectType: "organisation",
-      objectId: "default",
-      data: { before, after: { name: row.name, nameEn: row.nameEn } },
-    });
+    audit(t, organisationUpdated, "default", { before, after: { name: row.name, nameEn: row.nameEn } });
     return { name: row.name, nameEn: row.nameEn };
   });
 }
+
+/** The organisation and its departments carry nothing classified. */
+export const organisationPolicy = readerPolicy("organisation", () => true);
+export const departmentPolicy = readerPolicy("department", () => true);

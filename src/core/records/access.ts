@@ -1,11 +1,12 @@
 import { and, eq, exists, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
-import { recordLinks, records, type RecordRow } from "../../db/schema/records";
+import { caseFiles, disposalItems, disposals, importBatches, legalHolds, recordLinks, records, type RecordRow } from "../../db/schema/records";
+import { findVisible, readerPolicy, tablePolicy } from "../access/policy";
 import { requirePrincipal } from "../auth/guard";
 import { clearedFor, hasRole, readableClassifications, visibleClassifications, type Classification, type Principal } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { notFound } from "../errors";
 import * as repo from "./repo";
-import { RECORD_READ_ROLES } from "./vocabulary";
+import { HOLD_READ_ROLES, RECORD_READ_ROLES } from "./vocabulary";
 
 /**
  * Who sees a record: people in records roles (IP manager and staff, legal, top management, admins)
@@ -40,20 +41,11 @@ export function recordVisibility(p: Principal): SQL[] {
   return [and(within, mine)!];
 }
 
-/** The record if the caller may see it, else NOT_FOUND. */
+/** The record if the caller may see it (the record policy's SQL rule), else NOT_FOUND. */
 export async function loadVisibleRecord(ctx: ServiceContext, id: string): Promise<{ p: Principal; record: RecordRow }> {
   const p = requirePrincipal(ctx);
-  const record = await repo.findRecord(ctx.db, id);
+  const record = await findVisible(ctx.db, recordPolicy, p, id);
   if (!record) throw notFound("The record");
-  if (p.auditScope !== undefined) {
-    if (!(await repo.filterRecordIds(ctx.db, recordVisibility(p), [id])).length) throw notFound("The record");
-    return { p, record };
-  }
-  if (!clearedFor(p.clearance, record.classification as Classification)) throw notFound("The record");
-  if (!hasRole(p, ...RECORD_READ_ROLES) && record.declaredBy !== p.id) {
-    const links = await repo.listLinks(ctx.db, [id]);
-    if (!links.some((l) => l.kind === "user" && l.targetId === p.id)) throw notFound("The record");
-  }
   return { p, record };
 }
 
@@ -79,3 +71,63 @@ export async function resolveRecordNumbers(ctx: ServiceContext, numbers: string[
   if (missing) throw notFound(`Record ${missing}`);
   return rows.map((r) => r.id);
 }
+
+/** Records: see {@link recordVisibility}. */
+export const recordPolicy = tablePolicy({ objectType: "record", table: records, id: records.id, classification: records.classification, rule: (p) => and(...recordVisibility(p))! });
+
+/**
+ * Case files (10.2): people in records roles, within their clearance. Auditors reach a case's
+ * documents through the records their grant covers, not the case file itself.
+ */
+export const casePolicy = tablePolicy({
+  objectType: "case",
+  table: caseFiles,
+  id: caseFiles.id,
+  classification: caseFiles.classification,
+  rule: (p) => (hasRole(p, ...RECORD_READ_ROLES) ? inArray(caseFiles.classification, visibleClassifications(p.clearance)) : sql`false`),
+});
+
+/**
+ * Legal holds: people in hold roles; a case's hold (named after the case) only for those who may
+ * see the case. A grant-bound auditor sees holds that are not a case's, while a grant covering
+ * records is in force.
+ */
+export const legalHoldPolicy = tablePolicy({
+  objectType: "legal_hold",
+  table: legalHolds,
+  id: legalHolds.id,
+  rule: (p) => {
+    if (!hasRole(p, ...HOLD_READ_ROLES)) return sql`false`;
+    if (p.auditScope !== undefined) {
+      return p.auditScope && p.auditScope.recordClassIds.length ? sql`${legalHolds.caseId} is null` : sql`false`;
+    }
+    return sql`(${legalHolds.caseId} is null or ${casePolicy.visibleId(p, sql`${legalHolds.caseId}`)})`;
+  },
+});
+
+/**
+ * Disposals: people in hold roles who may see every record the disposal covers (its number,
+ * titles and hashes name them), within the disposal's classification and any grant's ceiling.
+ */
+export const disposalPolicy = tablePolicy({
+  objectType: "disposal",
+  table: disposals,
+  id: disposals.id,
+  classification: disposals.classification,
+  rule: (p) => {
+    if (!hasRole(p, ...HOLD_READ_ROLES)) return sql`false`;
+    const levels = readableClassifications(p);
+    if (!levels.length) return sql`false`;
+    return and(
+      inArray(disposals.classification, levels),
+      sql`not exists (select 1 from ${disposalItems} di where di.disposal_id = ${disposals.id} and not ${recordPolicy.visibleId(p, sql`di.record_id`)})`,
+    )!;
+  },
+});
+
+/** A CSV import holds whatever its rows said, at any classification: only the person who ran it sees it. */
+export const importPolicy = tablePolicy({ objectType: "import", table: importBatches, id: importBatches.id, rule: (p) => eq(importBatches.createdBy, p.id) });
+
+/** The file plan and its classes carry nothing classified. */
+export const recordClassPolicy = readerPolicy("record_class", () => true);
+export const filePlanPolicy = readerPolicy("file_plan", () => true);

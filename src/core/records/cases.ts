@@ -1,20 +1,22 @@
 import { eq, sql } from "drizzle-orm";
-import { rowsOf } from "../../db/migrate";
+import { rowsOf } from "../../db/sql";
 import { caseFiles, type CaseFileRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { clearedFor, hasRole, visibleClassifications, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import { findUser } from "../users/repo";
-import { recordVisibility } from "./access";
+import { casePolicy, recordVisibility } from "./access";
+import { findVisible } from "../access/policy";
 import { today } from "./dates";
 import { insertHold, releaseHoldIn } from "./holds";
 import * as repo from "./repo";
 import { applyRetentionEvent } from "./retention";
 import type { CaseInput } from "./schemas";
 import { LEGAL_ROLES, RECORD_READ_ROLES } from "./vocabulary";
+import { caseClosed, caseOpened } from "./events";
 
 /**
  * Opens a case file (10.2) and, in the same transaction, a legal hold over every record linked to
@@ -50,7 +52,7 @@ export async function openCaseFile(ctx: ServiceContext, input: CaseInput): Promi
       updatedAt: now,
     };
     await repo.insertCase(t.db, row);
-    await appendAuditEvent(t.db, t, { action: "case.opened", objectType: "case", objectId: row.id, data: { after: row } });
+    audit(t, caseOpened, row.id, { after: row });
     await insertHold(t, {
       matter: `${row.number} ${row.title}`,
       reason: `案件 ${row.number} 进行中，纠纷相关记录须保存至结案（10.2）。Open case file: its records are kept until it is closed.`,
@@ -62,17 +64,17 @@ export async function openCaseFile(ctx: ServiceContext, input: CaseInput): Promi
   });
 }
 
-/** A case the caller may see (records roles, within clearance), else NOT_FOUND. */
+/** A case the caller may see (the case policy: records roles, within clearance), else NOT_FOUND. */
 async function loadVisibleCase(ctx: ServiceContext, id: string): Promise<CaseFileRow> {
   const p = requireRole(ctx, ...RECORD_READ_ROLES);
-  const c = await repo.findCase(ctx.db, id);
-  if (!c || !clearedFor(p.clearance, c.classification as Classification)) throw notFound("The case file");
+  const c = await findVisible(ctx.db, casePolicy, p, id);
+  if (!c) throw notFound("The case file");
   return c;
 }
 
 export async function listCaseFiles(ctx: ServiceContext) {
   const p = requireRole(ctx, ...RECORD_READ_ROLES);
-  return repo.listCases(ctx.db, visibleClassifications(p.clearance));
+  return repo.listCases(ctx.db, casePolicy.rule(p));
 }
 
 /** A case with its hold and the records linked to it that the caller may see. */
@@ -99,12 +101,7 @@ export async function closeCaseFile(ctx: ServiceContext, id: string, input: { cl
     if (c.status !== "open") throw new DomainError("INVALID_STATE", "The case is already closed.");
     if (input.closedOn < c.openedOn) throw new DomainError("VALIDATION_FAILED", "A case cannot close before it was opened.", { field: "closedOn" });
     await t.db.update(caseFiles).set({ status: "closed", closedOn: input.closedOn, outcome: input.outcome, updatedAt: t.clock.now() }).where(eq(caseFiles.id, id));
-    await appendAuditEvent(t.db, t, {
-      action: "case.closed",
-      objectType: "case",
-      objectId: id,
-      data: { before: { status: c.status }, after: { status: "closed", closedOn: input.closedOn, outcome: input.outcome } },
-    });
+    audit(t, caseClosed, id, { before: { status: c.status }, after: { status: "closed", closedOn: input.closedOn, outcome: input.outcome } });
     const hold = await repo.findActiveCaseHold(t.db, id);
     if (hold) await releaseHoldIn(t, hold.id, `案件 ${c.number} 于 ${input.closedOn} 结案：${input.outcome}（Case closed）`);
     await applyRetentionEvent(t, { trigger: "case-closed", subjectId: id, occurredOn: input.closedOn, note: input.outcome });

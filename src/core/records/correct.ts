@@ -1,6 +1,6 @@
 import type { ExternalDocumentRow, RecordRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { clearedFor } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
@@ -12,6 +12,7 @@ import * as repo from "./repo";
 import { recomputeRetention, summariseChanges } from "./retention";
 import type { CorrectRecordInput, LinkInput } from "./schemas";
 import { RECORD_WRITE_ROLES } from "./vocabulary";
+import { recordCorrected, recordLinked, recordRetentionExtended, recordUnlinked } from "./events";
 
 const RECORD_FIELDS = ["classId", "title", "description", "recordDate", "author", "departmentId", "classification", "paperRoom", "paperCabinet", "paperBox"] as const;
 const EXTERNAL_FIELDS = ["issuer", "referenceNumber", "issuedOn", "obtainedOn", "arrivalMethod", "arrivalDetail"] as const;
@@ -75,18 +76,13 @@ export async function correctRecord(ctx: ServiceContext, id: string, input: Corr
     patch.searchText = [merged.number, merged.title, merged.author, merged.description, ext?.issuer, ext?.referenceNumber, ext?.ipAsset].filter(Boolean).join(" ");
     await repo.updateRecord(t.db, id, { ...patch, updatedAt: now });
     const changes = await recomputeRetention(t.db, [id], now);
-    await appendAuditEvent(t.db, t, {
-      action: "record.corrected",
-      objectType: "record",
-      objectId: id,
-      data: {
+    audit(t, recordCorrected, id, {
         reason: input.reason,
         before,
         after,
         ...(Object.keys(externalAfter).length ? { external: { before: externalBefore, after: externalAfter } } : {}),
         ...(changes.length ? { retention: { before: changes[0]!.before, after: changes[0]!.after } } : {}),
-      },
-    });
+      });
     return (await repo.findRecord(t.db, id))!;
   });
 }
@@ -98,7 +94,7 @@ export async function addRecordLink(ctx: ServiceContext, id: string, link: LinkI
   return inTransaction(ctx, async (t) => {
     const record = (await repo.findRecord(t.db, id, true))!;
     requireActive(record);
-    await validateLinks(t.db, [link]);
+    await validateLinks(t, [link]);
     if ((await repo.listLinks(t.db, [id])).some((l) => l.kind === link.kind && l.targetId === link.targetId)) {
       throw new DomainError("ALREADY_EXISTS", "The record is already linked to it.");
     }
@@ -106,12 +102,7 @@ export async function addRecordLink(ctx: ServiceContext, id: string, link: LinkI
     const row = { id: newId("rln"), recordId: id, kind: link.kind, targetId: link.targetId, label: link.label ?? null, createdBy: t.actor.userId, createdAt: now };
     await repo.insertLinks(t.db, [row]);
     const changes = await recomputeRetention(t.db, [id], now);
-    await appendAuditEvent(t.db, t, {
-      action: "record.linked",
-      objectType: "record",
-      objectId: id,
-      data: { link: { id: row.id, kind: row.kind, targetId: row.targetId, label: row.label }, ...summariseChanges(changes) },
-    });
+    audit(t, recordLinked, id, { link: { id: row.id, kind: row.kind, targetId: row.targetId, label: row.label }, ...summariseChanges(changes) });
     return row;
   });
 }
@@ -128,12 +119,7 @@ export async function removeRecordLink(ctx: ServiceContext, id: string, linkId: 
     if (!link) throw notFound("The link");
     await repo.deleteLink(t.db, linkId);
     const changes = await recomputeRetention(t.db, [id], t.clock.now());
-    await appendAuditEvent(t.db, t, {
-      action: "record.unlinked",
-      objectType: "record",
-      objectId: id,
-      data: { reason, link: { id: link.id, kind: link.kind, targetId: link.targetId, label: link.label }, ...summariseChanges(changes) },
-    });
+    audit(t, recordUnlinked, id, { reason, link: { id: link.id, kind: link.kind, targetId: link.targetId, label: link.label }, ...summariseChanges(changes) });
   });
 }
 
@@ -155,11 +141,6 @@ export async function retainRecord(ctx: ServiceContext, id: string, input: { unt
     const now = t.clock.now();
     await repo.updateRecord(t.db, id, { retainUntil: input.until, retainReason: input.reason, updatedAt: now });
     const changes = await recomputeRetention(t.db, [id], now);
-    await appendAuditEvent(t.db, t, {
-      action: "record.retention_extended",
-      objectType: "record",
-      objectId: id,
-      data: { reason: input.reason, before: { dueOn: record.dueOn, retainUntil: record.retainUntil }, after: { dueOn: changes[0]?.after.dueOn ?? record.dueOn, retainUntil: input.until } },
-    });
+    audit(t, recordRetentionExtended, id, { reason: input.reason, before: { dueOn: record.dueOn, retainUntil: record.retainUntil }, after: { dueOn: changes[0]?.after.dueOn ?? record.dueOn, retainUntil: input.until } });
   });
 }

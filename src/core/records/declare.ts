@@ -4,7 +4,7 @@ import { contracts } from "../../db/schema/contracts";
 import { documentRevisions, documents } from "../../db/schema/documents";
 import type { RecordRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { classificationRank, clearedFor, type Classification, type Principal } from "../auth/permissions";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
@@ -18,6 +18,7 @@ import * as repo from "./repo";
 import { retentionFor } from "./retention";
 import type { DeclareRecordInput, ExternalDocumentInput, LinkInput } from "./schemas";
 import { externalTypeClass, LEGAL_ROLES, RECORD_WRITE_ROLES } from "./vocabulary";
+import { recordDeclared } from "./events";
 
 /** Everything a new record needs; used by the API and by other flows (signed templates, contracts, disposals). */
 export interface NewRecord {
@@ -49,33 +50,18 @@ export function paperLocation(p: { room?: string | null; cabinet?: string | null
 }
 
 /** Checks that each link points at something that exists; INVALID_REFERENCE names the first that does not. */
-export async function validateLinks(db: Db, links: LinkInput[]): Promise<void> {
+export async function validateLinks(t: Pick<TxContext, "db" | "registry" | "principal">, links: LinkInput[]): Promise<void> {
   for (const [i, link] of links.entries()) {
-    let ok = true;
-    switch (link.kind) {
-      case "user":
-        ok = !!(await findUser(db, link.targetId));
-        break;
-      case "record":
-        ok = !!(await repo.findRecord(db, link.targetId));
-        break;
-      case "case":
-        ok = !!(await repo.findCase(db, link.targetId));
-        break;
-      case "contract":
-        ok = (await db.select({ id: contracts.id }).from(contracts).where(eq(contracts.id, link.targetId)).limit(1)).length > 0;
-        break;
-      case "document":
-        // a document as a whole, or one revision of it (whose supersession starts its records' retention)
-        ok =
-          (await db.select({ id: documents.id }).from(documents).where(eq(documents.id, link.targetId)).limit(1)).length > 0 ||
-          (await db.select({ id: documentRevisions.id }).from(documentRevisions).where(eq(documentRevisions.id, link.targetId)).limit(1)).length > 0;
-        break;
-      case "ip-asset":
-        ok = true;
-        break;
+    const kind = t.registry.linkKind(link.kind);
+    if (!kind) {
+      throw new DomainError("VALIDATION_FAILED", `Link ${i + 1}: a record cannot be linked to a “${link.kind}” (known: ${t.registry.linkKindNames.join(", ")}).`, { field: `links.${i}.kind` });
     }
-    if (!ok) throw new DomainError("INVALID_REFERENCE", `Link ${i + 1}: no ${link.kind} ${link.targetId} exists.`, { field: `links.${i}.targetId` });
+    // a target the person may not see answers exactly like one that does not exist
+    const exists = await kind.exists(t.db, link.targetId);
+    const visible = exists && (!kind.describe || !t.principal || (await kind.describe(t.db, t.principal, [link.targetId])).has(link.targetId));
+    if (!visible) {
+      throw new DomainError("INVALID_REFERENCE", `Link ${i + 1}: no ${link.kind} ${link.targetId} exists.`, { field: `links.${i}.targetId` });
+    }
   }
 }
 
@@ -119,7 +105,7 @@ export async function insertDeclaredRecord(t: TxContext, input: NewRecord): Prom
     throw new DomainError("INVALID_REFERENCE", "The department does not exist.", { field: "departmentId" });
   }
   const links = input.links ?? [];
-  await validateLinks(t.db, links);
+  await validateLinks(t, links);
   const now = t.clock.now();
   const seq = await repo.nextRecordSeq(t.db);
   const number = `R${today(t.clock).slice(0, 4)}-${String(seq).padStart(6, "0")}`;
@@ -165,11 +151,7 @@ export async function insertDeclaredRecord(t: TxContext, input: NewRecord): Prom
     links.map((l) => ({ id: newId("rln"), recordId: row.id, kind: l.kind, targetId: l.targetId, label: l.label ?? null, createdBy: declaredBy, createdAt: now })),
   );
   const declared = row;
-  await appendAuditEvent(t.db, t, {
-    action: "record.declared",
-    objectType: "record",
-    objectId: row.id,
-    data: {
+  audit(t, recordDeclared, row.id, {
       number,
       classId: cls.id,
       classCode: cls.code,
@@ -190,8 +172,7 @@ export async function insertDeclaredRecord(t: TxContext, input: NewRecord): Prom
       triggerDate: declared.triggerDate,
       dueOn: declared.dueOn,
       ...input.auditExtra,
-    },
-  });
+    });
   return declared;
 }
 

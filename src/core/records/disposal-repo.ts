@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { contractReviews, contracts } from "../../db/schema/contracts";
 import { documentRevisions } from "../../db/schema/documents";
@@ -15,7 +15,7 @@ import {
 } from "../../db/schema/records";
 import { signatureRequests, signatures } from "../../db/schema/signatures";
 import { users } from "../../db/schema/users";
-import { rowsOf } from "../../db/migrate";
+import { rowsOf } from "../../db/sql";
 
 export async function nextDisposalSeq(db: Db): Promise<number> {
   return Number(rowsOf<{ n: string | number }>(await db.execute(sql`select nextval('disposal_number_seq') as n`))[0]!.n);
@@ -36,12 +36,12 @@ export async function updateDisposal(db: Db, id: string, patch: Partial<Disposal
   await db.update(disposals).set(patch).where(eq(disposals.id, id));
 }
 
-export async function listDisposals(db: Db, visible: string[]): Promise<(DisposalRow & { proposedByName: string; items: number })[]> {
+export async function listDisposals(db: Db, visible: SQL): Promise<(DisposalRow & { proposedByName: string; items: number })[]> {
   const rows = await db
     .select({ d: disposals, name: users.displayName, items: sql<number>`(select count(*) from ${disposalItems} where ${disposalItems.disposalId} = ${disposals.id})` })
     .from(disposals)
     .innerJoin(users, eq(users.id, disposals.proposedBy))
-    .where(inArray(disposals.classification, visible))
+    .where(visible)
     .orderBy(desc(disposals.proposedAt));
   return rows.map((r) => ({ ...r.d, proposedByName: r.name, items: Number(r.items) }));
 }

@@ -1,17 +1,17 @@
 import type { DestructionRecordRow, DisposalRow, RecordRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
 import { queryEvents } from "../audit/repo";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { CLASSIFICATIONS, classificationRank, clearedFor, hasRole, visibleClassifications, type Classification } from "../auth/permissions";
 import { requireReauth } from "../auth/service";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError, notFound } from "../errors";
-import { enqueueJob } from "../jobs/queue";
 import { getOrganisationProfile } from "../organisation/service";
 import { findUser } from "../users/repo";
 import { ensureBlob } from "../files/repo";
-import { recordVisibility, requireVisibleRecords } from "./access";
+import { disposalPolicy, recordVisibility, requireVisibleRecords } from "./access";
+import { findVisible } from "../access/policy";
 import { chinaDay, today } from "./dates";
 import { insertDeclaredRecord, paperLocation } from "./declare";
 import * as drepo from "./disposal-repo";
@@ -22,6 +22,10 @@ import * as repo from "./repo";
 import type { DecideDisposalInput, ProposeDisposalInput } from "./schemas";
 import { BUILT_IN_CLASS, HOLD_READ_ROLES } from "./vocabulary";
 import { zipStream, type ZipEntry } from "./zip-stream";
+import { disposalCancelled, disposalCompleted, disposalExecuted, disposalProposed, recordDestroyed, recordTransferred } from "./events";
+import { disposalApproved, disposalPackageDownloaded, disposalRejected } from "./events";
+import { z } from "zod";
+import { defineJob, enqueue } from "../jobs/define";
 
 /** The two approvals a disposal needs. */
 export const APPROVER_ROLES = ["ip-manager", "legal"] as const;
@@ -132,26 +136,22 @@ export async function proposeDisposal(ctx: ServiceContext, input: ProposeDisposa
       updatedAt: now,
     };
     await drepo.insertDisposal(t.db, disposal, rows.map((r) => r.id));
-    await appendAuditEvent(t.db, t, {
-      action: "disposal.proposed",
-      objectType: "disposal",
-      objectId: disposal.id,
-      data: { number: disposal.number, action: disposal.action, reason: disposal.reason, recipient: disposal.recipient, records: rows.map((r) => ({ id: r.id, number: r.number, dueOn: r.dueOn })) },
-    });
+    audit(t, disposalProposed, disposal.id, { number: disposal.number, action: disposal.action, reason: disposal.reason, recipient: disposal.recipient, records: rows.map((r) => ({ id: r.id, number: r.number, dueOn: r.dueOn })) });
     return disposal;
   });
 }
 
+/** A disposal the caller may see (the disposal policy: every record it covers visible to them), else NOT_FOUND. */
 async function loadVisibleDisposal(ctx: ServiceContext, id: string): Promise<DisposalRow> {
   const p = requireRole(ctx, ...HOLD_READ_ROLES);
-  const d = await drepo.findDisposal(ctx.db, id);
-  if (!d || !clearedFor(p.clearance, d.classification as Classification)) throw notFound("The disposal");
+  const d = await findVisible(ctx.db, disposalPolicy, p, id);
+  if (!d) throw notFound("The disposal");
   return d;
 }
 
 export async function listDisposals(ctx: ServiceContext) {
   const p = requireRole(ctx, ...HOLD_READ_ROLES);
-  return drepo.listDisposals(ctx.db, visibleClassifications(p.clearance));
+  return drepo.listDisposals(ctx.db, disposalPolicy.rule(p));
 }
 
 /** A disposal with its records, approvals, destruction records and purge state. */
@@ -185,7 +185,7 @@ export async function cancelDisposal(ctx: ServiceContext, id: string, reason: st
     if (d.status !== "pending") throw new DomainError("INVALID_STATE", `The disposal is ${d.status}; only a pending one can be cancelled.`);
     if (d.proposedBy !== p.id && !hasRole(p, "ip-manager")) throw new DomainError("FORBIDDEN", "Only the proposer or an IP manager can cancel a disposal.");
     await drepo.updateDisposal(t.db, id, { status: "cancelled", closedReason: reason, updatedAt: t.clock.now() });
-    await appendAuditEvent(t.db, t, { action: "disposal.cancelled", objectType: "disposal", objectId: id, data: { reason } });
+    audit(t, disposalCancelled, id, { reason });
   });
 }
 
@@ -214,12 +214,7 @@ export async function decideDisposal(ctx: ServiceContext, id: string, input: Dec
     }
     const now = t.clock.now();
     await drepo.insertApproval(t.db, { id: newId("dap"), disposalId: id, role, userId: p.id, decision: input.decision, comment: input.comment ?? null, decidedAt: now });
-    await appendAuditEvent(t.db, t, {
-      action: input.decision === "approved" ? "disposal.approved" : "disposal.rejected",
-      objectType: "disposal",
-      objectId: id,
-      data: { role, comment: input.comment ?? null },
-    });
+    audit(t, input.decision === "approved" ? disposalApproved : disposalRejected, id, { role, comment: input.comment ?? null });
     if (input.decision === "rejected") {
       await drepo.updateDisposal(t.db, id, { status: "rejected", closedReason: input.comment ?? `rejected by ${role}`, updatedAt: now });
       return { executed: false };
@@ -293,29 +288,19 @@ async function executeDisposal(t: TxContext, d: DisposalRow): Promise<void> {
         }
       }
       await repo.updateRecord(t.db, r.id, { status: "destroyed", disposedAt: now, updatedAt: now });
-      await appendAuditEvent(t.db, t, {
-        action: "record.destroyed",
-        objectType: "record",
-        objectId: r.id,
-        data: { disposalId: d.id, disposal: d.number, contentSha256: r.contentSha256, dueOn: r.dueOn },
-      });
+      audit(t, recordDestroyed, r.id, { disposalId: d.id, disposal: d.number, contentSha256: r.contentSha256, dueOn: r.dueOn });
     }
     await drepo.insertDestructionRecords(t.db, destructions);
     await drepo.insertPurges(t.db, [...purge].map((sha256) => ({ sha256, disposalId: d.id, requestedAt: now, purgedAt: null, storageKind: null })));
   } else {
     for (const r of rows) {
       await repo.updateRecord(t.db, r.id, { status: "transferred", disposedAt: now, updatedAt: now });
-      await appendAuditEvent(t.db, t, { action: "record.transferred", objectType: "record", objectId: r.id, data: { disposalId: d.id, disposal: d.number, recipient: d.recipient } });
+      audit(t, recordTransferred, r.id, { disposalId: d.id, disposal: d.number, recipient: d.recipient });
     }
   }
-  await appendAuditEvent(t.db, t, {
-    action: "disposal.executed",
-    objectType: "disposal",
-    objectId: d.id,
-    data: { action: d.action, records: rows.map((r) => r.number), approvals: approvals.map((a) => ({ role: a.role, userId: a.userId })) },
-  });
+  audit(t, disposalExecuted, d.id, { action: d.action, records: rows.map((r) => r.number), approvals: approvals.map((a) => ({ role: a.role, userId: a.userId })) });
   // if this process stops before the bytes are gone and the certificate is made, the queue finishes it
-  await enqueueJob(t.db, { kind: "disposal-complete", payload: { disposalId: d.id }, runAt: new Date(now.getTime() + 60_000), dedupeKey: `disposal-complete:${d.id}` }, now);
+  await enqueue(t, disposalCompleteJob, { disposalId: d.id }, { runAt: new Date(now.getTime() + 60_000), dedupeKey: `disposal-complete:${d.id}` });
 }
 
 const fmtTime = (d: Date | string | null) => (d ? `${new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 19)} (UTC+8)` : "—");
@@ -479,14 +464,19 @@ export async function completeDisposal(ctx: ServiceContext, id: string): Promise
     });
     const now = t.clock.now();
     await drepo.updateDisposal(t.db, id, { status: "completed", completedAt: now, certificateRecordId: record.id, exportSha256: exported?.sha256 ?? null, updatedAt: now });
-    await appendAuditEvent(t.db, t, {
-      action: "disposal.completed",
-      objectType: "disposal",
-      objectId: id,
-      data: { certificateRecordId: record.id, certificateSha256: put.sha256, exportSha256: exported?.sha256 ?? null, purged: (await drepo.listPurges(t.db, id)).map((p) => p.sha256) },
-    });
+    audit(t, disposalCompleted, id, { certificateRecordId: record.id, certificateSha256: put.sha256, exportSha256: exported?.sha256 ?? null, purged: (await drepo.listPurges(t.db, id)).map((p) => p.sha256) });
   });
 }
+
+/** Finishes a disposal if the process that executed it stopped before the bytes were gone and the certificate made. */
+export const disposalCompleteJob = defineJob({
+  kind: "disposal-complete",
+  payload: z.object({ disposalId: z.string() }),
+  run: async ({ ctx, payload }) => {
+    await completeDisposal(ctx, payload.disposalId);
+    return {};
+  },
+});
 
 /** Finishes every disposal left executing (called by the daily sweep and the disposal-complete job). */
 export async function resumeUnfinishedDisposals(ctx: ServiceContext): Promise<number> {
@@ -506,6 +496,7 @@ export async function disposalCertificateRecordId(ctx: ServiceContext, id: strin
 export async function openTransferPackage(ctx: ServiceContext, id: string) {
   const d = await loadVisibleDisposal(ctx, id);
   if (d.action !== "transfer" || !d.exportSha256) throw new DomainError("INVALID_STATE", "Only a completed transfer has an export package.");
-  await ctx.db.transaction((tx) => appendAuditEvent(tx, ctx, { action: "disposal.package_downloaded", objectType: "disposal", objectId: id, data: { sha256: d.exportSha256 } }));
+  const sha256 = d.exportSha256;
+  await inTransaction(ctx, async (t) => audit(t, disposalPackageDownloaded, id, { sha256 }));
   return { disposal: d, stream: await ctx.storage.get(d.exportSha256) };
 }

@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client";
 import type { RecordClassRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
@@ -11,6 +11,8 @@ import * as repo from "./repo";
 import { recomputeRetention, summariseChanges } from "./retention";
 import type { RecordClassInput, RecordClassPatch } from "./schemas";
 import { BUILT_IN_CLASS } from "./vocabulary";
+import { recordClassCreated, recordClassDeleted, recordClassUpdated } from "./events";
+import { recordPolicy } from "./access";
 
 /** Orders clause numbers numerically ("4.3.2.2" < "10.1"). */
 export function compareClauses(a: string, b: string): number {
@@ -48,19 +50,20 @@ async function checkClause(db: Db, clause: string): Promise<void> {
 }
 
 /** The file plan: every class with how many records use it, ordered by clause. */
+/** The file plan, each class with how many of its records the reader may see. */
 export async function listFilePlan(ctx: ServiceContext) {
-  requirePrincipal(ctx);
-  const counts = await repo.countRecordsByClass(ctx.db);
+  const p = requirePrincipal(ctx);
+  const counts = await repo.countRecordsByClass(ctx.db, recordPolicy.rule(p));
   return (await repo.listClasses(ctx.db))
     .map((c) => ({ ...c, recordCount: counts.get(c.id) ?? 0 }))
     .sort((a, b) => compareClauses(a.clause, b.clause) || a.code.localeCompare(b.code));
 }
 
 export async function getRecordClass(ctx: ServiceContext, id: string) {
-  requirePrincipal(ctx);
+  const p = requirePrincipal(ctx);
   const cls = await repo.findClass(ctx.db, id);
   if (!cls) throw notFound("The record class");
-  return { ...cls, recordCount: (await repo.countRecordsByClass(ctx.db)).get(id) ?? 0 };
+  return { ...cls, recordCount: (await repo.countRecordsByClass(ctx.db, recordPolicy.rule(p))).get(id) ?? 0 };
 }
 
 /** Adds a class to the file plan (IP manager). */
@@ -88,7 +91,7 @@ export async function createRecordClass(ctx: ServiceContext, input: RecordClassI
   await checkClause(ctx.db, row.clause);
   await inTransaction(ctx, async (t) => {
     await repo.insertClass(t.db, row);
-    await appendAuditEvent(t.db, t, { action: "record_class.created", objectType: "record_class", objectId: row.id, data: { after: row } });
+    audit(t, recordClassCreated, row.id, { after: row });
   });
   return row;
 }
@@ -117,17 +120,12 @@ export async function updateRecordClass(ctx: ServiceContext, id: string, patch: 
     const updated = await repo.updateClass(t.db, id, { ...Object.fromEntries(changed.map((k) => [k, next[k]])), updatedAt: now });
     const retentionChanged = changed.some((k) => k === "retentionAmount" || k === "retentionUnit" || k === "trigger");
     const changes = retentionChanged ? await recomputeRetention(t.db, await repo.listActiveRecordIdsOfClass(t.db, id), now) : [];
-    await appendAuditEvent(t.db, t, {
-      action: "record_class.updated",
-      objectType: "record_class",
-      objectId: id,
-      data: {
+    audit(t, recordClassUpdated, id, {
         reason: patch.reason,
         before: Object.fromEntries(changed.map((k) => [k, before[k]])),
         after: Object.fromEntries(changed.map((k) => [k, next[k]])),
         ...summariseChanges(changes),
-      },
-    });
+      });
     return { recordClass: updated!, recomputed: changes.length };
   });
 }
@@ -146,6 +144,6 @@ export async function deleteRecordClass(ctx: ServiceContext, id: string): Promis
       throw new DomainError("IN_USE", `Custos files into the class ${cls.code} itself (external documents, contracts, disposals); change its period or disposition instead of deleting it.`);
     }
     await repo.deleteClass(t.db, id);
-    await appendAuditEvent(t.db, t, { action: "record_class.deleted", objectType: "record_class", objectId: id, data: { before: cls } });
+    audit(t, recordClassDeleted, id, { before: cls });
   });
 }

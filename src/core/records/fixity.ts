@@ -2,13 +2,16 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { blobs } from "../../db/schema/files";
 import { integrityIncidents, type IntegrityIncidentRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import { markBlobVerified } from "../files/repo";
 import { recordIntegrityIncident } from "../files/service";
 import { listPurgedShas } from "./disposal-repo";
+import { blobIncidentResolved } from "./events";
+import { z } from "zod";
+import { defineJob } from "../jobs/define";
 
 /** How much one fixity run re-reads at most; the least recently verified blobs go first, so every blob comes round. */
 export const FIXITY_LIMITS = { maxBlobs: 10_000, maxBytes: 20 * 1024 ** 3 } as const;
@@ -83,7 +86,7 @@ async function openIncident(ctx: ServiceContext, sha256: string, problem: "missi
       resolution: null,
     });
     await recordIntegrityIncident(t, sha256, problem, actualSha256);
-  });
+  }, { mayWriteNothing: true });
 }
 
 /** Open integrity incidents (admins, IP managers, auditors). */
@@ -101,6 +104,14 @@ export async function resolveIncident(ctx: ServiceContext, id: string, resolutio
     if (!row) throw notFound("The incident");
     if (row.resolvedAt) throw new DomainError("INVALID_STATE", "The incident is resolved already.");
     await t.db.update(integrityIncidents).set({ resolvedAt: t.clock.now(), resolvedBy: t.actor.userId, resolution }).where(eq(integrityIncidents.id, id));
-    await appendAuditEvent(t.db, t, { action: "blob.incident_resolved", objectType: "blob", objectId: row.sha256, data: { incidentId: id, resolution } });
+    audit(t, blobIncidentResolved, row.sha256, { incidentId: id, resolution });
   });
 }
+
+/** Daily at 02:00 China time: stored bytes re-hashed, least recently verified first. */
+export const fixityCheckJob = defineJob({
+  kind: "fixity-check",
+  payload: z.object({}),
+  dailyAtHourCst: 2,
+  run: async ({ ctx, heartbeat }) => ({ ...(await runFixityCheck(ctx, { heartbeat })) }),
+});

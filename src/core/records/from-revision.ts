@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { documentRevisions, type DocumentCategoryRow, type DocumentRevisionRow, type DocumentRow } from "../../db/schema/documents";
 import { records } from "../../db/schema/records";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import type { Classification } from "../auth/permissions";
 import type { TxContext } from "../context";
 import { findUser } from "../users/repo";
@@ -11,6 +11,7 @@ import { checkContentNatures } from "./natures";
 import * as repo from "./repo";
 import { applyRetentionEvent } from "./retention";
 import { BUILT_IN_CLASS } from "./vocabulary";
+import { recordCorrected } from "./events";
 
 /**
  * The record class that receives a category's approved revisions: the first class waiting for a
@@ -106,12 +107,7 @@ export async function reclassifyReleaseRecords(t: TxContext, documentId: string,
   const changed = rows.filter((r) => r.classification !== classification);
   for (const r of changed) {
     await repo.updateRecord(t.db, r.id, { classification, updatedAt: t.clock.now() });
-    await appendAuditEvent(t.db, t, {
-      action: "record.corrected",
-      objectType: "record",
-      objectId: r.id,
-      data: { reason, before: { classification: r.classification }, after: { classification } },
-    });
+    audit(t, recordCorrected, r.id, { reason, before: { classification: r.classification }, after: { classification } });
   }
   return changed.length;
 }

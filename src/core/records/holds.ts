@@ -1,16 +1,18 @@
 import type { Db } from "../../db/client";
 import type { LegalHoldRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { hasRole } from "../auth/permissions";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import { findUser } from "../users/repo";
-import { recordVisibility, requireVisibleRecords } from "./access";
+import { legalHoldPolicy, recordVisibility, requireVisibleRecords } from "./access";
+import { findVisible } from "../access/policy";
 import * as repo from "./repo";
 import { RecordQuery, type HoldInput } from "./schemas";
 import { HOLD_READ_ROLES, LEGAL_ROLES } from "./vocabulary";
+import { legalHoldPlaced, legalHoldRecordsAdded, legalHoldReleased } from "./events";
 
 /** The active holds covering each of `recordIds` (list membership, or a query that matches). */
 export async function holdsCovering(db: Db, recordIds: string[]): Promise<Map<string, LegalHoldRow[]>> {
@@ -63,12 +65,7 @@ export async function insertHold(
     );
   }
   const covered = await coveredIds(t.db, hold);
-  await appendAuditEvent(t.db, t, {
-    action: "legal_hold.placed",
-    objectType: "legal_hold",
-    objectId: hold.id,
-    data: { matter: hold.matter, reason: hold.reason, ownerId: hold.ownerId, scope: input.scope, caseId: hold.caseId, covers: covered.length },
-  });
+  audit(t, legalHoldPlaced, hold.id, { matter: hold.matter, reason: hold.reason, ownerId: hold.ownerId, scope: input.scope, caseId: hold.caseId, covers: covered.length });
   return hold;
 }
 
@@ -97,7 +94,7 @@ export async function addRecordsToHold(ctx: ServiceContext, holdId: string, reco
     if (hold.scopeKind !== "list") throw new DomainError("INVALID_STATE", "This hold covers records by a query; records that match it are covered already.");
     const now = t.clock.now();
     await repo.addHoldRecords(t.db, recordIds.map((recordId) => ({ holdId, recordId, addedBy: t.actor.userId!, addedAt: now })));
-    await appendAuditEvent(t.db, t, { action: "legal_hold.records_added", objectType: "legal_hold", objectId: holdId, data: { recordIds } });
+    audit(t, legalHoldRecordsAdded, holdId, { recordIds });
   });
 }
 
@@ -108,12 +105,7 @@ export async function releaseHoldIn(t: TxContext, holdId: string, reason: string
   if (hold.status !== "active") throw new DomainError("INVALID_STATE", "The hold was already released.");
   const now = t.clock.now();
   await repo.updateHold(t.db, holdId, { status: "released", releasedAt: now, releasedBy: t.actor.userId, releaseReason: reason });
-  await appendAuditEvent(t.db, t, {
-    action: "legal_hold.released",
-    objectType: "legal_hold",
-    objectId: holdId,
-    data: { reason, matter: hold.matter, covered: (await coveredIds(t.db, hold)).length },
-  });
+  audit(t, legalHoldReleased, holdId, { reason, matter: hold.matter, covered: (await coveredIds(t.db, hold)).length });
 }
 
 /** Releases a hold; the reason is required. A case's hold is released by closing the case. */
@@ -128,10 +120,10 @@ export async function releaseLegalHold(ctx: ServiceContext, holdId: string, reas
   await inTransaction(ctx, (t) => releaseHoldIn(t, holdId, reason.trim()));
 }
 
-/** All holds (holders of hold roles). */
+/** The holds the caller may see (the legal hold policy: a case's hold only with its case). */
 export async function listLegalHolds(ctx: ServiceContext) {
-  requireRole(ctx, ...HOLD_READ_ROLES);
-  return repo.listHolds(ctx.db);
+  const p = requireRole(ctx, ...HOLD_READ_ROLES);
+  return repo.listHolds(ctx.db, legalHoldPolicy.rule(p));
 }
 
 /**
@@ -140,7 +132,7 @@ export async function listLegalHolds(ctx: ServiceContext) {
  */
 export async function getHoldReport(ctx: ServiceContext, holdId: string) {
   const p = requireRole(ctx, ...HOLD_READ_ROLES);
-  const hold = await repo.findHold(ctx.db, holdId);
+  const hold = await findVisible(ctx.db, legalHoldPolicy, p, holdId);
   if (!hold) throw notFound("The legal hold");
   const ids = await coveredIds(ctx.db, hold);
   const visible = await repo.filterRecordIds(ctx.db, recordVisibility(p), ids);

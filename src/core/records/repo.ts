@@ -18,7 +18,7 @@ import {
   type RetentionEventRow,
 } from "../../db/schema/records";
 import { users } from "../../db/schema/users";
-import { rowsOf } from "../../db/migrate";
+import { rowsOf } from "../../db/sql";
 import type { RecordQuery } from "./schemas";
 
 // ── record classes ────────────────────────────────────────────────────────────
@@ -51,9 +51,9 @@ export async function deleteClass(db: Db, id: string): Promise<void> {
   await db.delete(recordClasses).where(eq(recordClasses.id, id));
 }
 
-/** How many records (of any status) use each class. */
-export async function countRecordsByClass(db: Db): Promise<Map<string, number>> {
-  const rows = await db.select({ classId: records.classId, n: sql<number>`count(*)` }).from(records).groupBy(records.classId);
+/** How many records (of any status) use each class; only those matching `visible` when given (what the reader may see). */
+export async function countRecordsByClass(db: Db, visible?: SQL): Promise<Map<string, number>> {
+  const rows = await db.select({ classId: records.classId, n: sql<number>`count(*)` }).from(records).where(visible).groupBy(records.classId);
   return new Map(rows.map((r) => [r.classId, Number(r.n)]));
 }
 
@@ -290,12 +290,12 @@ export async function findCase(db: Db, id: string, forUpdate = false): Promise<C
   return row;
 }
 
-export async function listCases(db: Db, visible: string[]): Promise<(CaseFileRow & { ownerName: string })[]> {
+export async function listCases(db: Db, visible: SQL): Promise<(CaseFileRow & { ownerName: string })[]> {
   const rows = await db
     .select({ c: caseFiles, ownerName: users.displayName })
     .from(caseFiles)
     .innerJoin(users, eq(users.id, caseFiles.ownerId))
-    .where(inArray(caseFiles.classification, visible))
+    .where(visible)
     .orderBy(desc(caseFiles.openedOn), desc(caseFiles.createdAt));
   return rows.map((r) => ({ ...r.c, ownerName: r.ownerName }));
 }
@@ -321,8 +321,8 @@ export async function findActiveCaseHold(db: Db, caseId: string): Promise<LegalH
   return row;
 }
 
-export async function listHolds(db: Db): Promise<LegalHoldRow[]> {
-  return db.select().from(legalHolds).orderBy(desc(legalHolds.placedAt));
+export async function listHolds(db: Db, visible: SQL): Promise<LegalHoldRow[]> {
+  return db.select().from(legalHolds).where(visible).orderBy(desc(legalHolds.placedAt));
 }
 
 export async function listActiveHolds(db: Db): Promise<LegalHoldRow[]> {

@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client";
 import type { RecordClassRow, RecordLinkRow, RecordRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requireRole } from "../auth/guard";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError } from "../errors";
@@ -9,6 +9,7 @@ import { addPeriod, chinaDay } from "./dates";
 import * as repo from "./repo";
 import type { RetentionEventInput } from "./schemas";
 import { triggerLinkKind, type EventTrigger, type RetentionTrigger, type RetentionUnit } from "./vocabulary";
+import { retentionEventRecorded } from "./events";
 
 /** A record's retention as derived from its class, its links and the retention events. */
 export interface Retention {
@@ -133,17 +134,12 @@ export async function applyRetentionEvent(
   });
   const ids = await repo.listActiveRecordIdsLinkedTo(t.db, triggerLinkKind[input.trigger], input.subjectId);
   const changes = await recomputeRetention(t.db, ids, now);
-  await appendAuditEvent(t.db, t, {
-    action: "retention.event_recorded",
-    objectType: triggerLinkKind[input.trigger],
-    objectId: input.subjectId,
-    data: {
+  audit(t, retentionEventRecorded, { type: triggerLinkKind[input.trigger], id: input.subjectId }, {
       trigger: input.trigger,
       before: previous ? { occurredOn: previous.occurredOn } : null,
       after: { occurredOn: input.occurredOn, note: input.note ?? null },
       ...summariseChanges(changes),
-    },
-  });
+    });
   return { recomputed: changes.length };
 }
 

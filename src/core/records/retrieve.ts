@@ -4,10 +4,10 @@ import { documentRevisions, documents } from "../../db/schema/documents";
 import { caseFiles, destructionRecords, disposalItems, disposals, recordClasses } from "../../db/schema/records";
 import { users } from "../../db/schema/users";
 import { queryEvents } from "../audit/repo";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requirePrincipal } from "../auth/guard";
 import { clearedFor, hasRole, type Classification } from "../auth/permissions";
-import type { ServiceContext } from "../context";
+import { inTransaction, type ServiceContext } from "../context";
 import { DomainError } from "../errors";
 import { auditGrantRead } from "../evidence/grants";
 import { markBlobVerified } from "../files/repo";
@@ -19,13 +19,17 @@ import { holdsCovering } from "./holds";
 import * as repo from "./repo";
 import type { RecordQuery } from "./schemas";
 import { HOLD_READ_ROLES, RECORD_WRITE_ROLES } from "./vocabulary";
+import { recordOpened, recordSearched } from "../evidence/events";
+import { recordContentDownloaded } from "./events";
+import { filterVisibleIds } from "../access/policy";
+import { legalHoldPolicy } from "./access";
 
 /** Records the caller may see that match `query`, newest first, with the total. */
 export async function searchRecordList(ctx: ServiceContext, query: RecordQuery, page: { limit: number; offset: number }) {
   const p = requirePrincipal(ctx);
   const { rows, total } = await repo.searchRecords(ctx.db, [...repo.recordQueryConditions(query), ...recordVisibility(p)], page);
   const holds = await holdsCovering(ctx.db, rows.map((r) => r.record.id));
-  await auditGrantRead(ctx, "record.searched", { query: { ...query }, total });
+  await auditGrantRead(ctx, recordSearched, { query: { ...query }, total });
   return {
     total,
     items: rows.map((r) => ({ ...r, underHold: (holds.get(r.record.id)?.length ?? 0) > 0 })),
@@ -33,45 +37,20 @@ export async function searchRecordList(ctx: ServiceContext, query: RecordQuery, 
 }
 
 /** Names for what links point at (people, contracts, cases, documents, records) that the caller may see. */
+/** Each link with how its target is named to the reader (by its kind's rule; null: not theirs to know). */
 async function describeLinks(ctx: ServiceContext, links: Awaited<ReturnType<typeof repo.listLinks>>) {
   const p = ctx.principal!;
-  const ids = (kind: string) => links.filter((l) => l.kind === kind).map((l) => l.targetId);
   const names = new Map<string, string>();
-  const people = ids("user");
-  if (people.length) for (const u of await ctx.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, people))) names.set(`user:${u.id}`, u.name);
-  const ctr = ids("contract");
-  if (ctr.length) {
-    for (const c of await ctx.db.select().from(contracts).where(inArray(contracts.id, ctr))) {
-      if (clearedFor(p.clearance, c.classification as Classification)) names.set(`contract:${c.id}`, `${c.number} ${c.title}`);
-    }
+  for (const kind of new Set(links.map((l) => l.kind))) {
+    const linkKind = ctx.registry.linkKind(kind);
+    if (!linkKind?.describe) continue;
+    const described = await linkKind.describe(ctx.db, p, links.filter((l) => l.kind === kind).map((l) => l.targetId));
+    for (const [id, name] of described) names.set(`${kind}:${id}`, name);
   }
-  const cases = ids("case");
-  if (cases.length) {
-    for (const c of await ctx.db.select().from(caseFiles).where(inArray(caseFiles.id, cases))) {
-      if (clearedFor(p.clearance, c.classification as Classification)) names.set(`case:${c.id}`, `${c.number} ${c.title}`);
-    }
-  }
-  const docs = ids("document");
-  if (docs.length) {
-    for (const d of await ctx.db.select().from(documents).where(inArray(documents.id, docs))) {
-      if (clearedFor(p.clearance, d.classification as Classification)) names.set(`document:${d.id}`, `${d.number} ${d.title}`);
-    }
-    // a link to one revision of a document
-    const revisions = await ctx.db
-      .select({ id: documentRevisions.id, label: documentRevisions.label, number: documents.number, title: documents.title, classification: documents.classification })
-      .from(documentRevisions)
-      .innerJoin(documents, eq(documents.id, documentRevisions.documentId))
-      .where(inArray(documentRevisions.id, docs));
-    for (const r of revisions) {
-      if (clearedFor(p.clearance, r.classification as Classification)) names.set(`document:${r.id}`, `${r.number} ${r.title} ${r.label}`);
-    }
-  }
-  const recs = ids("record");
-  if (recs.length) {
-    const visible = await repo.filterRecordIds(ctx.db, recordVisibility(p), recs);
-    for (const r of await repo.findRecordsByIds(ctx.db, visible)) names.set(`record:${r.id}`, `${r.number} ${r.title}`);
-  }
-  return links.map((l) => ({ ...l, display: l.kind === "ip-asset" ? (l.label ?? l.targetId) : (names.get(`${l.kind}:${l.targetId}`) ?? null) }));
+  return links.map((l) => {
+    const describes = !!ctx.registry.linkKind(l.kind)?.describe;
+    return { ...l, display: describes ? (names.get(`${l.kind}:${l.targetId}`) ?? null) : (l.label ?? l.targetId) };
+  });
 }
 
 /**
@@ -81,7 +60,7 @@ async function describeLinks(ctx: ServiceContext, links: Awaited<ReturnType<type
  */
 export async function getRecordView(ctx: ServiceContext, id: string) {
   const { p, record } = await loadVisibleRecord(ctx, id);
-  await auditGrantRead(ctx, "record.opened", { recordId: id, number: record.number });
+  await auditGrantRead(ctx, recordOpened, { recordId: id, number: record.number });
   const [cls] = await ctx.db.select().from(recordClasses).where(eq(recordClasses.id, record.classId));
   const links = await describeLinks(ctx, await repo.listLinks(ctx.db, [id]));
   const external = await repo.findExternalDocument(ctx.db, id);
@@ -95,7 +74,8 @@ export async function getRecordView(ctx: ServiceContext, id: string) {
     .where(and(eq(disposalItems.recordId, id), inArray(disposals.status, ["pending", "executing", "completed"])));
   const history = await queryEvents(ctx.db, { objectType: "record", objectId: id, limit: 500 });
   const [declarer] = await ctx.db.select({ name: users.displayName }).from(users).where(eq(users.id, record.declaredBy));
-  const seesHolds = hasRole(p, ...HOLD_READ_ROLES);
+  // a hold the reader may not see (a case's, named after it) still keeps the record, but is not named
+  const visibleHolds = new Set(await filterVisibleIds(ctx.db, legalHoldPolicy, p, holds.map((h) => h.id)));
   return {
     record,
     recordClass: cls!,
@@ -104,7 +84,9 @@ export async function getRecordView(ctx: ServiceContext, id: string) {
     links,
     external: external ? { ...external, receivedByName: receiver[0]?.name ?? external.receivedBy } : null,
     underHold: holds.length > 0,
-    holds: seesHolds ? holds.map((h) => ({ id: h.id, matter: h.matter, caseId: h.caseId })) : [],
+    holds: holds.filter((h) => visibleHolds.has(h.id)).map((h) => ({ id: h.id, matter: h.matter, caseId: h.caseId })),
+    /** The kinds of link a record may carry (for the form that adds one), with their names. */
+    linkKinds: ctx.registry.linkKinds.map((k) => ({ kind: k.kind, label: k.label })),
     destruction: destruction ?? null,
     disposal: disposal ?? null,
     history: history.map((e) => ({ seq: e.seq, at: e.occurredAt, actor: e.actorLabel, action: e.action, data: e.data })),
@@ -130,6 +112,6 @@ export async function openRecordContent(ctx: ServiceContext, id: string) {
     throw integrityFailure(record.contentSha256, fixity.actualSha256);
   }
   await markBlobVerified(ctx.db, record.contentSha256, ctx.clock.now());
-  await ctx.db.transaction((tx) => appendAuditEvent(tx, ctx, { action: "record.content_downloaded", objectType: "record", objectId: id, data: { sha256: record.contentSha256 } }));
+  await inTransaction(ctx, async (t) => audit(t, recordContentDownloaded, id, { sha256: record.contentSha256 }));
   return { record, stream: await ctx.storage.get(record.contentSha256) };
 }

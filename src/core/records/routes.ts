@@ -6,7 +6,6 @@ import { requireRole } from "../auth/guard";
 import { CLASSIFICATIONS } from "../auth/permissions";
 import { DomainError } from "../errors";
 import { contentDisposition } from "../files/routes";
-import { jobRunnerFor } from "../jobs/index";
 import { closeCaseFile, getCaseFile, listCaseFiles, openCaseFile } from "./cases";
 import { addRecordLink, correctRecord, removeRecordLink, retainRecord } from "./correct";
 import { declareExternalDocument, declareRecord } from "./declare";
@@ -383,7 +382,6 @@ export function recordRoutes() {
       if (!body) throw new DomainError("VALIDATION_FAILED", "Send the CSV file as the request body.");
       const q = c.req.valid("query");
       const started = await startImport(ctx, { ...q, body: body as unknown as AsyncIterable<Uint8Array> });
-      if (started.queued) jobRunnerFor(c.get("deps")).kick();
       return c.json(started as never, 202);
     },
   );

@@ -6,7 +6,6 @@ import {
   DISPOSITIONS,
   EVENT_TRIGGERS,
   EXTERNAL_DOCUMENT_TYPES,
-  LINK_KINDS,
   RECORD_STATUSES,
   RETENTION_TRIGGERS,
   RETENTION_UNITS,
@@ -53,7 +52,7 @@ export type RecordClassPatch = z.infer<typeof RecordClassPatch>;
 
 export const LinkInput = z
   .object({
-    kind: z.enum(LINK_KINDS),
+    kind: z.string().trim().min(1).max(40).openapi({ description: "user, document, contract, case, record, ip-asset, or a kind a module registered" }),
     targetId: text(200),
     label: opt(z.string().trim().max(300)),
   })

@@ -1,11 +1,15 @@
 import { and, eq, gt, isNotNull, lte } from "drizzle-orm";
 import { records } from "../../db/schema/records";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { inTransaction, type ServiceContext } from "../context";
 import { today } from "./dates";
 import { resumeUnfinishedDisposals } from "./disposal";
 import { holdsCovering } from "./holds";
 import * as repo from "./repo";
+import { retentionSwept } from "./events";
+import { z } from "zod";
+import { defineJob } from "../jobs/define";
+import { listJobs } from "../jobs/queue";
 
 /** What the daily retention sweep found. */
 export interface RetentionSweepReport {
@@ -48,8 +52,20 @@ export async function runRetentionSweep(ctx: ServiceContext, since: string | nul
     activeHolds: (await repo.listActiveHolds(ctx.db)).length,
     resumedDisposals,
   };
-  await inTransaction(ctx, (t) =>
-    appendAuditEvent(t.db, t, { action: "retention.swept", objectType: "file_plan", objectId: day, data: { ...report } }),
+  await inTransaction(ctx, async (t) =>
+    audit(t, retentionSwept, day, { ...report }),
   );
   return report;
 }
+
+/** Daily at 01:00 China time: the retention sweep (after the contracts' dates have moved them on at 00:00). */
+export const retentionSweepJob = defineJob({
+  kind: "retention-sweep",
+  payload: z.object({}),
+  dailyAtHourCst: 1,
+  run: async ({ ctx }) => {
+    const [previous] = (await listJobs(ctx.db, "retention-sweep", 20)).filter((j) => j.status === "done" && j.result);
+    const since = (previous?.result as { day?: string } | null)?.day ?? null;
+    return { ...(await runRetentionSweep(ctx, since)) };
+  },
+});

@@ -50,17 +50,8 @@ export const unitLabels: Labels<RetentionUnit> = {
   permanent: { zh: "永久", en: "permanent" },
 };
 
-export const LINK_KINDS = ["user", "document", "contract", "case", "ip-asset", "record"] as const;
-export type LinkKind = (typeof LINK_KINDS)[number];
-
-export const linkKindLabels: Labels<LinkKind> = {
-  user: { zh: "人员", en: "Person" },
-  document: { zh: "受控文件", en: "Document" },
-  contract: { zh: "合同", en: "Contract" },
-  case: { zh: "案件", en: "Case" },
-  "ip-asset": { zh: "知识产权", en: "IP asset" },
-  record: { zh: "记录", en: "Record" },
-};
+/** The kinds of link a record can carry are registered by the areas that own the targets (see link-kinds.ts). */
+type LinkKind = string;
 
 export const RECORD_STATUSES = ["active", "destroyed", "transferred"] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];

@@ -11,6 +11,7 @@ import {
   type SignatureRow,
 } from "../../db/schema/signatures";
 import { users } from "../../db/schema/users";
+import { rowsOf } from "../../db/sql";
 
 export type AuthorityRow = typeof pkiAuthorities.$inferSelect;
 
@@ -68,9 +69,8 @@ export async function listRevokedCertificates(db: Db) {
 }
 
 export async function nextTsaSerial(db: Db): Promise<bigint> {
-  const result = await db.execute(sql`select nextval(${sql.raw(`'${tsaSerial.seqName}'`)})::text as serial`);
-  const rows = Array.isArray(result) ? result : (result as { rows: { serial: string }[] }).rows;
-  return BigInt((rows[0] as { serial: string }).serial);
+  const result = await db.execute(sql`select nextval(${tsaSerial.seqName}::regclass)::text as serial`);
+  return BigInt(rowsOf<{ serial: string }>(result)[0]!.serial);
 }
 
 export async function recordTimestampToken(db: Db, row: typeof timestampTokens.$inferInsert): Promise<void> {

@@ -2,7 +2,7 @@ import { hkdfSync, randomBytes, scrypt as scryptCb, type KeyObject } from "node:
 import { promisify } from "node:util";
 import type { SignerCertificateRow } from "../../db/schema/pki";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import type { TxContext } from "../context";
 import { DomainError } from "../errors";
 import { seal, unseal } from "../keys";
@@ -20,6 +20,7 @@ import {
   type RevocationReason,
 } from "./pki/index";
 import * as repo from "./repo";
+import { certificateIssued, certificateRevoked } from "./events";
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 const YEAR = 365 * 86_400_000;
@@ -113,12 +114,7 @@ export async function openSigningIdentity(ctx: TxContext, pki: Pki, userId: stri
     revocationReason: null,
     createdAt: now,
   });
-  await appendAuditEvent(ctx.db, ctx, {
-    action: "pki.certificate_issued",
-    objectType: "user",
-    objectId: userId,
-    data: { certificateSerial: issued.serialNumber, notAfter },
-  });
+  audit(ctx, certificateIssued, userId, { certificateSerial: issued.serialNumber, notAfter });
   return { certificate: issued.certificate, serialNumber: issued.serialNumber, privateKey: keys.privateKey, chain: [pki.root.certificate] };
 }
 
@@ -138,11 +134,6 @@ export async function rewrapSigningKey(ctx: TxContext, userId: string, oldPasswo
 export async function revokeSignerCertificates(ctx: TxContext, userId: string, reason: RevocationReason, note: string): Promise<void> {
   const revoked = await repo.revokeActiveCertificates(ctx.db, userId, ctx.clock.now(), reason);
   for (const r of revoked) {
-    await appendAuditEvent(ctx.db, ctx, {
-      action: "pki.certificate_revoked",
-      objectType: "user",
-      objectId: userId,
-      data: { certificateSerial: r.serialNumber, reason, note },
-    });
+    audit(ctx, certificateRevoked, userId, { certificateSerial: r.serialNumber, reason, note });
   }
 }

@@ -3,10 +3,10 @@ import { and, eq, inArray, or } from "drizzle-orm";
 import { documentRevisions, documents } from "../../db/schema/documents";
 import { files } from "../../db/schema/files";
 import { records } from "../../db/schema/records";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requirePrincipal } from "../auth/guard";
 import { hasRole, visibleClassifications } from "../auth/permissions";
-import type { ServiceContext } from "../context";
+import { inTransaction, type ServiceContext } from "../context";
 import { visibleFilter } from "../documents/access";
 import { DomainError } from "../errors";
 import { recordVisibility } from "../records/access";
@@ -15,6 +15,7 @@ import { verifyPdfSignatures } from "./pdf/index";
 import { signatureReportOf, type SignatureReport } from "./signature-report";
 import * as repo from "./repo";
 import { loadVisibleRequest } from "./requests/access";
+import { signatureVerified } from "./events";
 
 export type { SignatureReport } from "./signature-report";
 
@@ -42,18 +43,15 @@ export async function verifyUploadedPdf(ctx: ServiceContext, bytes: Uint8Array) 
  */
 export async function verifyPdfReport(ctx: ServiceContext, bytes: Uint8Array) {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const audit = (result: Record<string, unknown>) =>
-    ctx.db.transaction((tx) =>
-      appendAuditEvent(tx, ctx, { action: "signature.verified", objectType: "blob", objectId: sha256, data: result }),
-    );
+  const recordOutcome = (result: Record<string, unknown>) => inTransaction(ctx, async (t) => audit(t, signatureVerified, sha256, result));
   const pki = await ensurePki(ctx);
   const verification = verifyPdfSignatures(bytes, { trustAnchors: [pki.root.certificate] });
   if (!verification.isPdf) {
-    await audit({ outcome: "not-a-pdf" });
+    await recordOutcome({ outcome: "not-a-pdf" });
     throw new DomainError("NOT_A_PDF", "The file is not a PDF, so it has no PDF signatures to verify.");
   }
   if (verification.encrypted) {
-    await audit({ outcome: "encrypted" });
+    await recordOutcome({ outcome: "encrypted" });
     throw new DomainError("PDF_ENCRYPTED", "The PDF is encrypted; its signatures cannot be checked without the password. Upload an unencrypted copy.");
   }
   const signatures: SignatureReport[] = [];
@@ -63,12 +61,12 @@ export async function verifyPdfReport(ctx: ServiceContext, bytes: Uint8Array) {
     signatures.push(signatureReportOf(s, ours));
   }
   if (signatures.length === 0) {
-    await audit({ outcome: "no-signatures" });
+    await recordOutcome({ outcome: "no-signatures" });
     throw new DomainError("NO_SIGNATURES", "The PDF has no signatures to verify.");
   }
   const held = await findHeld(ctx, sha256);
   const result = { sha256, size: bytes.length, ok: signatures.every((s) => s.ok), signatures, held, problems: verification.problems };
-  await audit({ outcome: result.ok ? "valid" : "invalid", signatures: signatures.length, held: held.held });
+  await recordOutcome({ outcome: result.ok ? "valid" : "invalid", signatures: signatures.length, held: held.held });
   return result;
 }
 

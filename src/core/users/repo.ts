@@ -1,4 +1,4 @@
-import { asc, count, eq } from "drizzle-orm";
+import { asc, count, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { users, type UserRow } from "../../db/schema/users";
 
@@ -23,4 +23,12 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
 export async function updateUser(db: Db, id: string, patch: Partial<UserRow>): Promise<UserRow | undefined> {
   const [row] = await db.update(users).set(patch).where(eq(users.id, id)).returning();
   return row;
+}
+
+/** Display names of the given people (unknown ids are left out). */
+export async function displayNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.filter(Boolean))];
+  if (!unique.length) return new Map();
+  const rows = await db.select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, unique));
+  return new Map(rows.map((r) => [r.id, r.displayName]));
 }

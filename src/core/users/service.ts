@@ -1,7 +1,8 @@
 import type { UserRow } from "../../db/schema/users";
 import { newId } from "../../lib/ids";
-import { appendAuditEvent } from "../audit/service";
+import { audit } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
+import { hasRole } from "../auth/permissions";
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from "../auth/password";
 import { endAllSessions } from "../auth/service";
 import type { AppDeps, ServiceContext } from "../context";
@@ -11,6 +12,8 @@ import { DomainError, notFound } from "../errors";
 import { findDepartment } from "../organisation/repo";
 import * as repo from "./repo";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
+import { userCreated, userPasswordChanged, userPasswordReset, userUpdated } from "./events";
+import { readerPolicy } from "../access/policy";
 
 /** What callers outside this module see of a user: never the password hash. */
 export type PublicUser = Omit<UserRow, "passwordHash" | "passwordChangedAt">;
@@ -46,24 +49,14 @@ async function insertNewUser(ctx: ServiceContext, input: CreateUserInput, mustCh
     createdAt: now,
     updatedAt: now,
   };
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (t) => {
+    const tx = t.db;
     if (row.departmentId && !(await findDepartment(tx, row.departmentId))) {
       throw new DomainError("INVALID_REFERENCE", "The department does not exist.", { field: "departmentId" });
     }
     await repo.insertUser(tx, row);
-    await appendAuditEvent(tx, ctx, {
-      action: "user.created",
-      objectType: "user",
-      objectId: row.id,
-      data: {
-        after: {
-          username: row.username,
-          displayName: row.displayName,
-          roles: row.roles,
-          departmentId: row.departmentId,
-          clearance: row.clearance,
-        },
-      },
+    audit(t, userCreated, row.id, {
+      after: { username: row.username, displayName: row.displayName, roles: row.roles, departmentId: row.departmentId, clearance: row.clearance },
     });
   });
   return { user: toPublicUser(row), password: input.password ? undefined : password };
@@ -157,12 +150,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
       await endAllSessions(tx, id);
       await revokeSignerCertificates(t, id, "affiliationChanged", "account deactivated");
     }
-    await appendAuditEvent(tx, ctx, {
-      action: "user.updated",
-      objectType: "user",
-      objectId: id,
-      data: { before: changedBefore, after: changedAfter },
-    });
+    audit(t, userUpdated, id, { before: changedBefore, after: changedAfter });
     return toPublicUser(after!);
   });
 }
@@ -181,7 +169,7 @@ export async function resetPassword(ctx: ServiceContext, id: string): Promise<{ 
     await endAllSessions(tx, id);
     // the old signing key was wrapped under the old password, which nobody else knows: retire it
     await revokeSignerCertificates(t, id, "superseded", "password reset by an administrator");
-    await appendAuditEvent(tx, ctx, { action: "user.password_reset", objectType: "user", objectId: id, data: {} });
+    audit(t, userPasswordReset, id, {});
   });
   return { password };
 }
@@ -206,7 +194,7 @@ export async function changeOwnPassword(
     const now = ctx.clock.now();
     await repo.updateUser(tx, p.id, { passwordHash: hash, mustChangePassword: false, passwordChangedAt: now, updatedAt: now });
     await rewrapSigningKey(t, p.id, input.currentPassword, input.newPassword);
-    await appendAuditEvent(tx, ctx, { action: "user.password_changed", objectType: "user", objectId: p.id, data: {} });
+    audit(t, userPasswordChanged, p.id, {});
   });
 }
 
@@ -217,3 +205,6 @@ export async function listDirectory(ctx: ServiceContext) {
     .filter((u) => u.active)
     .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId, position: u.position }));
 }
+
+/** People's accounts (sign-ins, roles, passwords) are for administrators. */
+export const userPolicy = readerPolicy("user", (p) => hasRole(p, "admin"));

@@ -136,7 +136,6 @@ export const recordLinks = pgTable(
     createdAt: tstz("created_at").notNull(),
   },
   (t) => [
-    check("record_links_kind", sql`${t.kind} in ('user','document','contract','case','ip-asset','record')`),
     uniqueIndex("record_links_once").on(t.recordId, t.kind, t.targetId),
     index("record_links_target_idx").on(t.kind, t.targetId),
   ],

@@ -6,42 +6,40 @@ import { classificationLabels, type Classification } from "../../core/auth/permi
 import type { DepartmentRow } from "../../core/organisation/repo";
 import type { MatrixRow } from "../../core/evidence/matrix";
 import type { EvidenceHit } from "../../core/evidence/search";
-import { SEARCH_KINDS, SEARCH_STATES } from "../../core/evidence/search";
-import { contractStatusLabels, type ContractStatus } from "../../core/contracts/vocabulary";
-import { recordStatusLabels, type RecordStatus } from "../../core/records/vocabulary";
+import type { Label } from "../../core/audit/events";
 import type { EvidenceItem } from "../../core/evidence/types";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect, DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
-const kindLabel = (page: PageContext, kind: string) => page.t(`ev_kind_${kind.replace(/-/g, "_")}` as MessageKey);
+/** A kind of evidence as the page offers it: its name and the names of its states (from its source). */
+export interface EvidenceKindOption {
+  kind: string;
+  label: Label;
+  states: Readonly<Record<string, Label>>;
+}
+
+const kindLabel = (page: PageContext, kinds: EvidenceKindOption[], kind: string) => {
+  const option = kinds.find((k) => k.kind === kind);
+  return option ? pick(page.locale, option.label) : kind;
+};
 const fmt = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
 
-/** A state in the reader's language, by the kind of evidence it belongs to (an audit event's action as it is). */
-function stateLabel(page: PageContext, kind: string, state: string): string {
-  switch (kind) {
-    case "document-revision":
-      return page.t(`doc_state_${state.replace(/-/g, "_")}` as MessageKey);
-    case "record":
-    case "external-document":
-      return recordStatusLabels[state as RecordStatus] ? pick(page.locale, recordStatusLabels[state as RecordStatus]) : state;
-    case "contract":
-      return contractStatusLabels[state as ContractStatus] ? pick(page.locale, contractStatusLabels[state as ContractStatus]) : state;
-    case "signature-request":
-      return page.t(`sig_status_${state}` as MessageKey);
-    default:
-      return state;
-  }
+/** A state in the reader's language, as the kind's source names it (an audit event's action as it is). */
+function stateLabel(page: PageContext, kinds: EvidenceKindOption[], kind: string, state: string): string {
+  const label = kinds.find((k) => k.kind === kind)?.states[state];
+  return label ? pick(page.locale, label) : state;
 }
 
 /**
  * The state filter: the states of the chosen kind, or of every kind grouped by kind (states differ
  * per kind; a state two kinds share filters both). Audit events are filtered by their action, typed.
  */
-const StateFilter: FC<{ page: PageContext; kind?: string; value?: string }> = ({ page, kind, value }) => {
-  if (kind === "audit-event") return <input name="state" value={value ?? ""} placeholder={page.t("ev_stateAction")} />;
-  const kinds = (Object.keys(SEARCH_STATES) as (keyof typeof SEARCH_STATES)[]).filter((k) => !kind || k === kind);
-  const offered = kinds.some((k) => SEARCH_STATES[k].includes(value ?? ""));
+const StateFilter: FC<{ page: PageContext; options: EvidenceKindOption[]; kind?: string; value?: string }> = ({ page, options, kind, value }) => {
+  const chosen = options.find((k) => k.kind === kind);
+  if (chosen && Object.keys(chosen.states).length === 0) return <input name="state" value={value ?? ""} placeholder={page.t("ev_stateAction")} />;
+  const kinds = options.filter((k) => (!kind || k.kind === kind) && Object.keys(k.states).length > 0);
+  const offered = kinds.some((k) => value !== undefined && value in k.states);
   let marked = false;
   const selected = (s: string) => (s === value && !marked ? (marked = true) : false);
   return (
@@ -53,10 +51,10 @@ const StateFilter: FC<{ page: PageContext; kind?: string; value?: string }> = ({
         </option>
       )}
       {kinds.map((k) => (
-        <optgroup label={kindLabel(page, k)}>
-          {SEARCH_STATES[k].map((s) => (
+        <optgroup label={pick(page.locale, k.label)}>
+          {Object.entries(k.states).map(([s, label]) => (
             <option value={s} selected={selected(s)}>
-              {stateLabel(page, k, s)}
+              {pick(page.locale, label)}
             </option>
           ))}
         </optgroup>
@@ -73,9 +71,10 @@ export const EvidenceSearchPage: FC<{
   clauses: ClauseRow[];
   departments: DepartmentRow[];
   people: { id: string; displayName: string }[];
+  kinds: EvidenceKindOption[];
   grantNote?: string;
   flash?: Flash;
-}> = ({ page, query, result, clauses, departments, people, grantNote, flash }) => {
+}> = ({ page, query, result, clauses, departments, people, kinds, grantNote, flash }) => {
   const { t, locale } = page;
   return (
     <Layout page={page} title={t("ev_title")} flash={flash}>
@@ -93,9 +92,9 @@ export const EvidenceSearchPage: FC<{
           {t("ev_kind")}
           <select name="kind">
             <option value="">{t("ev_any")}</option>
-            {SEARCH_KINDS.map((k) => (
-              <option value={k} selected={query.kind === k}>
-                {kindLabel(page, k)}
+            {kinds.map((k) => (
+              <option value={k.kind} selected={query.kind === k.kind}>
+                {pick(locale, k.label)}
               </option>
             ))}
           </select>
@@ -136,7 +135,7 @@ export const EvidenceSearchPage: FC<{
         </label>
         <label>
           {t("ev_state")}
-          <StateFilter page={page} kind={query.kind} value={query.state} />
+          <StateFilter page={page} options={kinds} kind={query.kind} value={query.state} />
         </label>
         <label>
           {t("doc_classification")}
@@ -166,12 +165,12 @@ export const EvidenceSearchPage: FC<{
               {result.hits.map((h) => (
                 <tr>
                   <td>{h.kind !== "audit-event" && <input type="checkbox" name="ref" value={`${h.kind}:${h.id}`} aria-label={h.title} />}</td>
-                  <td>{kindLabel(page, h.kind)}</td>
+                  <td>{kindLabel(page, kinds, h.kind)}</td>
                   <td>{h.reference ?? ""}</td>
                   <td>{h.kind === "audit-event" ? h.title : <a href={`/evidence/${h.kind}/${h.id}`}>{h.title}</a>}</td>
                   <td>{h.clauses.join(", ")}</td>
                   <td>{h.date}</td>
-                  <td>{stateLabel(page, h.kind, h.state)}</td>
+                  <td>{stateLabel(page, kinds, h.kind, h.state)}</td>
                   <td>{pick(locale, classificationLabels[h.classification as Classification])}</td>
                 </tr>
               ))}
@@ -201,7 +200,8 @@ export const EvidenceMatrixPage: FC<{
   period: { from?: string; to?: string };
   rows: MatrixRow[];
   summary: { clauses: number; covered: number; gaps: number };
-}> = ({ page, period, rows, summary }) => {
+  kinds: EvidenceKindOption[];
+}> = ({ page, period, rows, summary, kinds }) => {
   const { t } = page;
   const qs = new URLSearchParams(Object.entries(period).filter(([, v]) => v) as [string, string][]).toString();
   return (
@@ -250,7 +250,7 @@ export const EvidenceMatrixPage: FC<{
                 <span class={`tag ${r.count ? "ok" : "bad"}`}>{r.count}</span>
                 {Object.entries(r.byKind).map(([k, n]) => (
                   <div class="muted">
-                    {kindLabel(page, k)} {n}
+                    {kindLabel(page, kinds, k)} {n}
                   </div>
                 ))}
               </td>
@@ -277,7 +277,7 @@ export const EvidenceMatrixPage: FC<{
 };
 
 /** One evidence item: metadata, files as stored, and the full history of its objects. */
-export const EvidenceItemPage: FC<{ page: PageContext; item: EvidenceItem; events: AuditEventRow[] }> = ({ page, item, events }) => {
+export const EvidenceItemPage: FC<{ page: PageContext; item: EvidenceItem; events: AuditEventRow[]; kinds: EvidenceKindOption[] }> = ({ page, item, events, kinds }) => {
   const { t, locale } = page;
   return (
     <Layout page={page} title={item.title}>
@@ -286,7 +286,7 @@ export const EvidenceItemPage: FC<{ page: PageContext; item: EvidenceItem; event
         {item.title}
       </h1>
       <p>
-        <span class="tag">{kindLabel(page, item.kind)}</span>
+        <span class="tag">{kindLabel(page, kinds, item.kind)}</span>
         <span class="tag">{pick(locale, classificationLabels[item.classification])}</span>
         <span class="tag">
           {t("ev_clause")} {item.clauses.join(", ")}

@@ -6,8 +6,6 @@ import {
   DISPOSITIONS,
   dispositionLabels,
   externalTypeLabels,
-  LINK_KINDS,
-  linkKindLabels,
   natureLabels,
   RETENTION_TRIGGERS,
   RETENTION_UNITS,
@@ -17,13 +15,12 @@ import {
   unitLabels,
   type Disposition,
   type ExternalDocumentType,
-  type LinkKind,
   type RecordStatus,
   type RetentionTrigger,
   type RetentionUnit,
 } from "../../core/records/vocabulary";
 import type { RecordClassRow } from "../../db/schema/records";
-import { pick, type MessageKey } from "../i18n";
+import { pick, type Locale, type MessageKey } from "../i18n";
 import { ClassificationSelect, DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
@@ -303,6 +300,12 @@ function describeChange(data: Record<string, unknown>): string {
 }
 
 /** One record: everything known about it, and the forms to correct and link it. */
+/** A link kind's name in the reader's language (the kind itself if it is no longer registered). */
+const labelOfKind = (locale: Locale, kinds: { kind: string; label: { zh: string; en: string } }[], kind: string) => {
+  const found = kinds.find((k) => k.kind === kind);
+  return found ? pick(locale, found.label) : kind;
+};
+
 export const RecordPage: FC<{
   page: PageContext;
   view: RecordView;
@@ -476,7 +479,7 @@ export const RecordPage: FC<{
             <tbody>
               {view.links.map((l) => (
                 <tr>
-                  <td>{pick(locale, linkKindLabels[l.kind as LinkKind])}</td>
+                  <td>{labelOfKind(locale, view.linkKinds, l.kind)}</td>
                   <td>{l.kind === "case" ? <a href={`/records/cases/${l.targetId}`}>{l.display ?? l.targetId}</a> : l.kind === "contract" ? <a href={`/contracts/${l.targetId}`}>{l.display ?? l.targetId}</a> : l.kind === "record" ? <a href={`/records/${l.targetId}`}>{l.display ?? l.targetId}</a> : (l.display ?? l.targetId)}</td>
                   <td>
                     {view.mayCorrect && (
@@ -500,8 +503,8 @@ export const RecordPage: FC<{
             <label>
               {t("rec_linkKind")}
               <select name="kind">
-                {LINK_KINDS.map((k) => (
-                  <option value={k}>{pick(locale, linkKindLabels[k])}</option>
+                {view.linkKinds.map((k) => (
+                  <option value={k.kind}>{pick(locale, k.label)}</option>
                 ))}
               </select>
             </label>

@@ -1,19 +1,25 @@
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { appendAuditEvent, verifyAuditChain } from "../../../src/core/audit/service";
+import { readerPolicy } from "../../../src/core/access/policy";
+import { auditEvent } from "../../../src/core/audit/events";
+import { audit, verifyAuditChain } from "../../../src/core/audit/service";
 import { GENESIS_HASH, hashEvent } from "../../../src/core/audit/chain";
-import { systemContext } from "../../../src/core/context";
+import { inTransaction, systemContext } from "../../../src/core/context";
+import type { Extension } from "../../../src/core/registry";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { errorCode, startHarness } from "../../support/app";
 
-const h = await startHarness();
+/** A kind of object and event only these tests know: the chain takes whatever is registered. */
+const thingEvent = auditEvent("test.event", "thing", { zh: "测试", en: "Test" }, z.strictObject({ i: z.number().optional(), 名称: z.string().optional() }));
+export const thingExtension: Extension = { name: "test-things", events: [thingEvent], policies: [readerPolicy("thing", () => true)] };
 
-async function append(n: number, label = "test") {
-  const ctx = systemContext(h.deps);
+const h = await startHarness({ extensions: [thingExtension] });
+
+async function append(n: number, label = "test", harness = h) {
+  const ctx = systemContext(harness.deps);
   for (let i = 0; i < n; i++) {
-    await h.deps.db.transaction((tx) =>
-      appendAuditEvent(tx, ctx, { action: "test.event", objectType: "thing", objectId: `${label}-${i}`, data: { i, 名称: "知识产权" } }),
-    );
+    await inTransaction(ctx, async (t) => audit(t, thingEvent, `${label}-${i}`, { i, 名称: "知识产权" }));
   }
 }
 
@@ -38,13 +44,7 @@ describe("audit chain", () => {
 
   it("stays linear under concurrent writers", async () => {
     const ctx = systemContext(h.deps);
-    await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        h.deps.db.transaction((tx) =>
-          appendAuditEvent(tx, ctx, { action: "test.concurrent", objectType: "thing", objectId: `c-${i}`, data: {} }),
-        ),
-      ),
-    );
+    await Promise.all(Array.from({ length: 12 }, (_, i) => inTransaction(ctx, async (t) => audit(t, thingEvent, `c-${i}`, {}))));
     const rows = await h.deps.db.select({ seq: auditEvents.seq }).from(auditEvents).orderBy(auditEvents.seq);
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
     expect((await verifyAuditChain(h.deps.db)).ok).toBe(true);
@@ -87,11 +87,8 @@ describe("audit chain", () => {
   });
 
   it("reports a deleted event as a gap", async () => {
-    const fresh = await startHarness();
-    const ctx = systemContext(fresh.deps);
-    for (let i = 0; i < 3; i++) {
-      await fresh.deps.db.transaction((tx) => appendAuditEvent(tx, ctx, { action: "a", objectType: "t", objectId: String(i) }));
-    }
+    const fresh = await startHarness({ extensions: [thingExtension] });
+    await append(3, "gap", fresh);
     await fresh.deps.db.transaction(async (tx) => {
       await tx.execute(sql`alter table audit_events disable trigger audit_events_no_update_delete`);
       await tx.execute(sql`delete from audit_events where seq = 2`);

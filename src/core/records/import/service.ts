@@ -1,10 +1,11 @@
+import { z } from "zod";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { departments } from "../../../db/schema/organisation";
 import { importBatches, importRows, type ImportBatchRow, type ImportRowRow } from "../../../db/schema/records";
 import { users } from "../../../db/schema/users";
 import { newId } from "../../../lib/ids";
-import { appendAuditEvent } from "../../audit/service";
+import { audit } from "../../audit/service";
 import { requirePrincipal, requireRole } from "../../auth/guard";
 import { clearedFor, hasRole, type Classification, type Principal } from "../../auth/permissions";
 import { inTransaction, systemContext, type AppDeps, type ServiceContext, type TxContext } from "../../context";
@@ -13,7 +14,6 @@ import * as contractRepo from "../../contracts/repo";
 import { CONTRACT_WRITE_ROLES, IP_TERMS, type ContractType } from "../../contracts/vocabulary";
 import { DomainError, mapDatabaseError, notFound } from "../../errors";
 import { ensureBlob } from "../../files/repo";
-import { enqueueJob } from "../../jobs/queue";
 import type { BlobBody } from "../../storage/blob-store";
 import { today } from "../dates";
 import { insertDeclaredRecord, paperLocation } from "../declare";
@@ -23,6 +23,11 @@ import { applyRetentionEvent } from "../retention";
 import { BUILT_IN_CLASS, RECORD_WRITE_ROLES } from "../vocabulary";
 import { CONTRACT_COLUMNS, RECORD_COLUMNS, cellsOf, mapHeader, parseClassification, parseContractStatus, parseContractType, parseDate } from "./columns";
 import { decodeUtf8, parseCsv, toCsv } from "./csv";
+import { importCompleted, importStarted } from "../events";
+import { contractImported } from "../../contracts/events";
+import { defineJob, enqueue } from "../../jobs/define";
+import { findVisible } from "../../access/policy";
+import { importPolicy } from "../access";
 
 export type ImportKind = "contracts" | "records";
 export type ImportMode = "valid-rows" | "all-or-nothing";
@@ -234,13 +239,8 @@ export async function startImport(
       objectId: null,
     }));
     for (let i = 0; i < rowsToInsert.length; i += 1000) await t.db.insert(importRows).values(rowsToInsert.slice(i, i + 1000));
-    await appendAuditEvent(t.db, t, {
-      action: "import.started",
-      objectType: "import",
-      objectId: batch.id,
-      data: { kind: batch.kind, mode: batch.mode, filename: batch.filename, sha256: put.sha256, rows: outcomes.length, failedChecks: failed, status: batch.status, ignoredColumns: ignored },
-    });
-    if (batch.status === "queued") await enqueueJob(t.db, { kind: "csv-import", payload: { batchId: batch.id }, runAt: now, dedupeKey: `csv-import:${batch.id}` }, now);
+    audit(t, importStarted, batch.id, { kind: batch.kind, mode: batch.mode, filename: batch.filename, sha256: put.sha256, rows: outcomes.length, failedChecks: failed, status: batch.status, ignoredColumns: ignored });
+    if (batch.status === "queued") await enqueue(t, csvImportJob, { batchId: batch.id }, { dedupeKey: `csv-import:${batch.id}` });
   });
   return { batch, ignoredColumns: ignored, queued: batch.status === "queued" };
 }
@@ -285,7 +285,7 @@ async function importOne(t: TxContext, kind: ImportKind, data: Record<string, un
     notes: (data.notes as string | null) ?? undefined,
   }, t.clock.now());
   await contractRepo.insertContract(t.db, row);
-  await appendAuditEvent(t.db, t, { action: "contract.imported", objectType: "contract", objectId: row.id, data: { filename, line, status, after: { ...row, searchText: undefined } } });
+  audit(t, contractImported, row.id, { filename, line, status, after: { ...row, searchText: undefined } });
   if (status !== "draft") {
     // signed before Custos existed: its paper original becomes the signed contract's record; no IP review was recorded here
     const paper = data.paper as { room: string | null; cabinet: string | null; box: string | null };
@@ -389,23 +389,17 @@ export async function processImport(deps: AppDeps, batchId: string, heartbeat: (
   }
   await inTransaction(ctx, async (t) => {
     const [done] = await t.db.update(importBatches).set({ status: "completed", finishedAt: t.clock.now() }).where(eq(importBatches.id, batchId)).returning();
-    await appendAuditEvent(t.db, t, {
-      action: "import.completed",
-      objectType: "import",
-      objectId: batchId,
-      data: { imported: done!.importedRows, failed: done!.failedRows, total: done!.totalRows },
-    });
+    audit(t, importCompleted, batchId, { imported: done!.importedRows, failed: done!.failedRows, total: done!.totalRows });
   });
   return { imported, failed };
 }
 
 /** A batch and its failed rows, for its starter and records or contract roles. */
+/** An import and its failed rows: only for the person who ran it (its rows may hold anything, at any classification). */
 export async function getImportBatch(ctx: ServiceContext, id: string) {
   const p = requirePrincipal(ctx);
-  const [batch] = await ctx.db.select().from(importBatches).where(eq(importBatches.id, id));
+  const batch = await findVisible(ctx.db, importPolicy, p, id);
   if (!batch) throw notFound("The import");
-  const roles = batch.kind === "records" ? RECORD_WRITE_ROLES : CONTRACT_WRITE_ROLES;
-  if (batch.createdBy !== p.id && !hasRole(p, "admin", ...roles)) throw notFound("The import");
   const failedRows = await ctx.db
     .select({ line: importRows.line, error: importRows.error, data: importRows.data })
     .from(importRows)
@@ -425,3 +419,10 @@ export async function importReportCsv(ctx: ServiceContext, id: string): Promise<
   ]);
   return { filename: `${batch.filename.replace(/\.csv$/i, "")}-report.csv`, csv };
 }
+
+/** Imports a checked CSV file's rows in the background, with progress. */
+export const csvImportJob = defineJob({
+  kind: "csv-import",
+  payload: z.object({ batchId: z.string() }),
+  run: ({ ctx, payload, heartbeat }) => processImport(ctx, payload.batchId, heartbeat),
+});

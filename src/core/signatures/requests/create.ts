@@ -1,6 +1,6 @@
 import type { SignatureRequestRow, SignatureRequestSignerRow } from "../../../db/schema/signatures";
 import { newId } from "../../../lib/ids";
-import { appendAuditEvent } from "../../audit/service";
+import { audit } from "../../audit/service";
 import { requireRole } from "../../auth/guard";
 import { clearedFor, type Classification } from "../../auth/permissions";
 import { inTransaction, type ServiceContext, type TxContext } from "../../context";
@@ -14,6 +14,8 @@ import { inspectPdfSignatures, listPages, openPdf, PdfStructureError } from "../
 import type { Meaning } from "../sign-pdf";
 import * as repo from "../repo";
 import type { CreateSignatureRequestInput } from "../schemas";
+import { signatureRequestCreated } from "../events";
+import { signatureSourceOf } from "./completion";
 
 /** Roles that may send documents for signature. */
 export const REQUESTER_ROLES = ["admin", "top-manager", "ip-manager", "ip-staff", "legal"] as const;
@@ -60,6 +62,7 @@ export interface NewRequest {
 export async function openSignatureRequest(t: TxContext, input: NewRequest): Promise<SignatureRequestRow> {
   const requestedBy = t.actor.userId ?? input.requestedBy;
   if (!requestedBy) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
+  signatureSourceOf(t, input.sourceKind);
   for (const [i, s] of input.signers.entries()) {
     const user = await findUser(t.db, s.userId);
     if (!user || !user.active) {
@@ -117,18 +120,13 @@ export async function openSignatureRequest(t: TxContext, input: NewRequest): Pro
   }));
   await repo.insertRequest(t.db, request);
   await repo.insertSigners(t.db, signers);
-  await appendAuditEvent(t.db, t, {
-    action: "signature_request.created",
-    objectType: "signature_request",
-    objectId: request.id,
-    data: {
+  audit(t, signatureRequestCreated, request.id, {
       title: request.title,
       source: { kind: request.sourceKind, id: request.sourceId, templateId: request.templateId, templateRevision: request.templateRevision },
       originalSha256: request.originalSha256,
       signers: signers.map((s) => ({ signerId: s.id, userId: s.userId, meaning: s.meaning })),
       dueAt: request.dueAt,
-    },
-  });
+    });
   return request;
 }
 

@@ -1,11 +1,12 @@
 import { newId } from "../../../lib/ids";
-import { appendAuditEvent } from "../../audit/service";
+import { audit } from "../../audit/service";
 import { requirePrincipal } from "../../auth/guard";
 import { hashToken, newSecretToken } from "../../auth/tokens";
 import { inTransaction, type ServiceContext } from "../../context";
 import { DomainError, notFound } from "../../errors";
 import * as repo from "../repo";
 import { loadVisibleRequest } from "./access";
+import { signatureLinkCreated, signatureLinkOpened, signatureLinkRefused } from "../events";
 
 const LINK_LIFETIME_MS = 7 * 86_400_000;
 
@@ -28,12 +29,7 @@ export async function createSigningLink(ctx: ServiceContext, requestId: string, 
   const id = newId("lnk");
   await inTransaction(ctx, async (t) => {
     await repo.insertLink(t.db, { id, signerId, tokenHash: hashToken(token), createdBy: t.actor.userId!, createdAt: now, expiresAt, usedAt: null });
-    await appendAuditEvent(t.db, t, {
-      action: "signature.link_created",
-      objectType: "signature_request",
-      objectId: requestId,
-      data: { signerId, linkId: id, expiresAt },
-    });
+    audit(t, signatureLinkCreated, requestId, { signerId, linkId: id, expiresAt });
   });
   return { token, path: `/sign/${token}`, expiresAt, signer: { id: signerId, displayName: signer.user.displayName } };
 }
@@ -71,24 +67,14 @@ export async function openSigningLink(ctx: ServiceContext, token: string): Promi
         );
       }
       await repo.markLinkUsed(t.db, link.id, t.clock.now());
-      await appendAuditEvent(t.db, t, {
-        action: "signature.link_opened",
-        objectType: "signature_request",
-        objectId: signer.requestId,
-        data: { signerId: signer.id, linkId: link.id },
-      });
+      audit(t, signatureLinkOpened, signer.requestId, { signerId: signer.id, linkId: link.id });
       return { requestId: signer.requestId };
     });
   } catch (err) {
     if (refusal && err instanceof DomainError) {
       const { reason, linkId, signerId, requestId } = refusal;
-      await inTransaction(ctx, (t) =>
-        appendAuditEvent(t.db, t, {
-          action: "signature.link_refused",
-          objectType: "signature_request",
-          objectId: requestId,
-          data: { reason, code: err.code, linkId, signerId },
-        }),
+      await inTransaction(ctx, async (t) =>
+        audit(t, signatureLinkRefused, requestId, { reason, code: err.code, linkId, signerId }),
       );
     }
     throw err;

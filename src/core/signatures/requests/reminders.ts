@@ -1,6 +1,9 @@
-import { appendAuditEvent } from "../../audit/service";
+import { audit } from "../../audit/service";
 import { inTransaction, systemContext, type AppDeps } from "../../context";
 import * as repo from "../repo";
+import { signatureReminderSent } from "../events";
+import { z } from "zod";
+import { defineJob } from "../../jobs/define";
 
 const REMIND_EVERY_MS = 24 * 3_600_000;
 
@@ -20,14 +23,17 @@ export async function remindOverdueSigners(deps: AppDeps): Promise<{ reminded: n
       if (!current || current.status !== "ready") return;
       if (current.lastRemindedAt && current.lastRemindedAt.getTime() > now.getTime() - REMIND_EVERY_MS) return;
       await repo.updateSigner(t.db, signer.id, { lastRemindedAt: now, reminderCount: current.reminderCount + 1 });
-      await appendAuditEvent(t.db, t, {
-        action: "signature.reminder_sent",
-        objectType: "signature_request",
-        objectId: request.id,
-        data: { signerId: signer.id, userId: signer.userId, dueAt: request.dueAt, reminder: current.reminderCount + 1 },
-      });
+      audit(t, signatureReminderSent, request.id, { signerId: signer.id, userId: signer.userId, dueAt: request.dueAt, reminder: current.reminderCount + 1 });
       reminded++;
-    });
+    }, { mayWriteNothing: true });
   }
   return { reminded };
 }
+
+/** Hourly: signers of overdue requests are reminded (each at most once a day). */
+export const signingRemindersJob = defineJob({
+  kind: "signing-reminders",
+  payload: z.object({}),
+  hourly: true,
+  run: async ({ ctx }) => ({ ...(await remindOverdueSigners(ctx)) }),
+});

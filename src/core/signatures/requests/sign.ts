@@ -2,37 +2,31 @@ import { createHash } from "node:crypto";
 import type { SignatureRequestRow } from "../../../db/schema/signatures";
 import { newId } from "../../../lib/ids";
 import { queryEvents } from "../../audit/repo";
-import { appendAuditEvent } from "../../audit/service";
+import { audit } from "../../audit/service";
 import { requireReauth } from "../../auth/service";
 import { inTransaction, type ServiceContext, type TxContext } from "../../context";
 import { DomainError, notFound } from "../../errors";
 import { ensureBlob } from "../../files/repo";
-import { ensurePki, timestampDigest } from "../authority";
+import { ensurePki, timestampDigest, type Pki } from "../authority";
 import { verifyTimestampToken } from "../cms/index";
 import { appendCompletionPage } from "../pdf/index";
 import { formatSigningTime, MEANINGS, signPdf, type Meaning } from "../sign-pdf";
-import { openSigningIdentity } from "../signer-keys";
+import { openSigningIdentity, type SigningIdentity } from "../signer-keys";
 import * as repo from "../repo";
 import { loadVisibleRequest, resolveDocument } from "./access";
 import { afterRequestClosed, afterRequestCompleted, afterSignature } from "./completion";
+import { signatureDeclined, signatureDeclineRefused, signatureDocumentViewed, signatureRequestCancelled, signatureRequestCompleted, signatureSigned, signatureSignRefused } from "../events";
 
 /** Custos serves Chinese enterprises: stamps and /M are written in China Standard Time (UTC+8). */
 export const SIGNING_TIME_ZONE_OFFSET = 480;
 
 /** Runs `fn`; if it refuses with a domain error, records the refusal as an audit event, then rethrows. */
-async function auditRefusal<T>(ctx: ServiceContext, requestId: string, action: string, fn: () => Promise<T>): Promise<T> {
+async function auditRefusal<T>(ctx: ServiceContext, requestId: string, refused: typeof signatureSignRefused, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof DomainError && err.code !== "NOT_FOUND" && err.code !== "UNAUTHENTICATED") {
-      await ctx.db.transaction((tx) =>
-        appendAuditEvent(tx, ctx, {
-          action: `${action}_refused`,
-          objectType: "signature_request",
-          objectId: requestId,
-          data: { code: err.code, message: err.message },
-        }),
-      );
+      await inTransaction(ctx, async (t) => audit(t, refused, requestId, { code: err.code, message: err.message }));
     }
     throw err;
   }
@@ -48,12 +42,7 @@ export async function openDocumentForSigning(ctx: ServiceContext, requestId: str
   if (!signer.viewedAt) {
     await inTransaction(ctx, async (t) => {
       await repo.updateSigner(t.db, signer.id, { viewedAt: t.clock.now() });
-      await appendAuditEvent(t.db, t, {
-        action: "signature.document_viewed",
-        objectType: "signature_request",
-        objectId: requestId,
-        data: { signerId: signer.id, sha256: resolved.sha256 },
-      });
+      audit(t, signatureDocumentViewed, requestId, { signerId: signer.id, sha256: resolved.sha256 });
     });
   }
   return { request: resolved.request, sha256: resolved.sha256, stream: await ctx.storage.get(resolved.sha256) };
@@ -68,12 +57,52 @@ export interface SignOutcome {
   certificateSerial: string;
 }
 
+/** Signers of a request with their names, as the repo lists them. */
+type Signers = Awaited<ReturnType<typeof repo.listSigners>>;
+
+/** What signing needs, read without locks: the request as it stands, its signers, and which one signs. */
+interface Prepared {
+  request: SignatureRequestRow;
+  signers: Signers;
+  me: Signers[number];
+  isLast: boolean;
+}
+
+/** The request changed between preparing and committing (another signer of the same step signed first). */
+class RequestMoved extends Error {}
+
+/** Reads the request and checks it is this signer's turn (no locks: the commit checks again). */
+async function prepareSignature(ctx: ServiceContext, requestId: string): Promise<Prepared> {
+  const request = await repo.findRequest(ctx.db, requestId);
+  if (!request) throw notFound("The signature request");
+  if (request.status !== "pending") {
+    throw new DomainError("INVALID_STATE", `This request is ${request.status}; nothing more can be signed.`);
+  }
+  const signers = await repo.listSigners(ctx.db, requestId);
+  const mine = signers.filter((s) => s.signer.userId === ctx.actor.userId);
+  const me = mine.find((s) => s.signer.status === "ready") ?? mine.find((s) => s.signer.status === "waiting") ?? mine[0];
+  if (!me) throw notFound("The signature request");
+  if (me.signer.status === "signed") throw new DomainError("CONFLICT", "You have already signed this document.");
+  if (me.signer.status !== "ready") {
+    const current = signers.find((s) => s.signer.status === "ready");
+    throw new DomainError("NOT_YOUR_TURN", `It is not your turn yet: ${current?.user.displayName ?? "an earlier signer"} must sign first.`);
+  }
+  if (!me.signer.viewedAt) {
+    throw new DomainError("DOCUMENT_NOT_READ", "Open and read the whole document before you sign it.");
+  }
+  const isLast = signers.every((s) => s.signer.id === me.signer.id || s.signer.status === "signed");
+  return { request, signers, me, isLast };
+}
+
 /**
- * The signing ceremony's last step: re-authenticate with the signer's own password, then, in one
- * transaction that locks the request, check it is this signer's turn and that they opened the
- * document, open their key, (for the last signer) append the completion page, add the PAdES
- * signature with a time stamp, store the result and the evidence row, and hand over to the next
- * signer. Any refusal is a clear error and an audit event; nothing is half-written.
+ * The signing ceremony's last step: re-authenticate with the signer's own password; check it is
+ * their turn and that they opened the document; open their key; then, outside any transaction,
+ * (for the last signer) append the completion page, add the PAdES signature with a time stamp and
+ * store the result; and finally, in one short transaction that locks the request, check that
+ * nothing moved meanwhile, write the evidence row and hand over to the next signer. If another
+ * signer of the same step signed first, the signature is made again on top of theirs. Any refusal
+ * is a clear error and an audit event; nothing is half-written (a PDF stored for a signature that
+ * did not commit is an unreferenced, content-addressed blob).
  */
 export async function signAsSigner(
   ctx: ServiceContext,
@@ -86,122 +115,132 @@ export async function signAsSigner(
   } = {},
 ): Promise<SignOutcome> {
   await loadVisibleRequest(ctx, requestId);
-  return auditRefusal(ctx, requestId, "signature.sign", async () => {
+  return auditRefusal(ctx, requestId, signatureSignRefused, async () => {
     if (input.consent !== true) throw new DomainError("VALIDATION_FAILED", "You must agree to sign electronically.");
     await requireReauth(ctx, input.password);
     const pki = await ensurePki(ctx);
-    return inTransaction(ctx, async (t) => {
-      const request = await repo.findRequest(t.db, requestId, true);
-      if (!request) throw notFound("The signature request");
-      if (request.status !== "pending") {
-        throw new DomainError("INVALID_STATE", `This request is ${request.status}; nothing more can be signed.`);
+    await prepareSignature(ctx, requestId);
+    // the signer's key: opened (or issued, the first time) in a short transaction of its own
+    const identity = await inTransaction(ctx, (t) => openSigningIdentity(t, pki, t.actor.userId!, input.password), { mayWriteNothing: true });
+    for (let attempt = 1; ; attempt++) {
+      const prepared = await prepareSignature(ctx, requestId);
+      const produced = await produceSignedPdf(ctx, prepared, identity, pki);
+      try {
+        return await commitSignature(ctx, prepared, produced, identity, hooks);
+      } catch (err) {
+        if (!(err instanceof RequestMoved)) throw err;
+        if (attempt >= 3) throw new DomainError("CONFLICT", "Others signed this document at the same moment; try again.");
       }
-      const signers = await repo.listSigners(t.db, requestId);
-      const mine = signers.filter((s) => s.signer.userId === t.actor.userId);
-      const me = mine.find((s) => s.signer.status === "ready") ?? mine.find((s) => s.signer.status === "waiting") ?? mine[0];
-      if (!me) throw notFound("The signature request");
-      if (me.signer.status === "signed") throw new DomainError("CONFLICT", "You have already signed this document.");
-      if (me.signer.status !== "ready") {
-        const current = signers.find((s) => s.signer.status === "ready");
-        throw new DomainError(
-          "NOT_YOUR_TURN",
-          `It is not your turn yet: ${current?.user.displayName ?? "an earlier signer"} must sign first.`,
-        );
-      }
-      if (!me.signer.viewedAt) {
-        throw new DomainError("DOCUMENT_NOT_READ", "Open and read the whole document before you sign it.");
-      }
-      const identity = await openSigningIdentity(t, pki, me.signer.userId, input.password);
-      const now = t.clock.now();
-      const isLast = signers.every((s) => s.signer.id === me.signer.id || s.signer.status === "signed");
-      let pdf = await t.storage.getBytes(request.currentSha256);
-      const sha256Before = request.currentSha256;
-      if (isLast) pdf = await withCompletionPage(t, request, signers, me.signer.id, identity.serialNumber, pdf, now);
-      let token: Buffer | undefined;
-      const signed = await signPdf(
-        {
-          pdf,
-          fieldName: `Custos_${me.signer.id}`,
-          signerName: me.user.displayName,
-          meaning: me.signer.meaning as Meaning,
-          signingTime: now,
-          timeZoneOffsetMinutes: SIGNING_TIME_ZONE_OFFSET,
-          certificate: identity.certificate,
-          chain: identity.chain,
-          privateKey: identity.privateKey,
-          ...(me.signer.visibleStamp ? { stampPage: request.stampPage } : {}),
-          timestamp: async (digest) => (token = await timestampDigest(t, digest, { via: "internal", pki })),
-        },
-        identity.serialNumber,
-      );
-      const put = await t.storage.put(signed.pdf);
-      await ensureBlob(t.db, put.sha256, put.size, now);
-      const signatureId = newId("sgt");
-      await repo.insertSignature(t.db, {
-        id: signatureId,
-        requestId,
-        signerId: me.signer.id,
-        userId: me.signer.userId,
-        meaning: me.signer.meaning,
-        certificateSerial: identity.serialNumber,
-        signedAt: now,
-        // the time the TSA put in its token (an external TSA's clock, not ours)
-        timestampGenTime: token ? (verifyTimestampToken({ token, trustAnchors: [] }).info?.genTime ?? null) : null,
-        fieldName: `Custos_${me.signer.id}`,
-        sha256Before,
-        sha256After: put.sha256,
-        byteRange: signed.byteRange,
-        cmsSha256: createHash("sha256").update(signed.cms).digest("hex"),
-      });
-      await repo.updateSigner(t.db, me.signer.id, { status: "signed", signedAt: now });
-      const stepDone = signers.every((s) => s.signer.step !== me.signer.step || s.signer.id === me.signer.id || s.signer.status === "signed");
-      if (stepDone) {
-        const nextStep = Math.min(...signers.filter((s) => s.signer.status === "waiting").map((s) => s.signer.step));
-        for (const s of signers) {
-          if (s.signer.status === "waiting" && s.signer.step === nextStep) await repo.updateSigner(t.db, s.signer.id, { status: "ready" });
-        }
-      }
-      await repo.updateRequest(t.db, requestId, {
-        currentSha256: put.sha256,
-        ...(isLast ? { status: "completed", finalSha256: put.sha256, completedAt: now } : {}),
-      });
-      await appendAuditEvent(t.db, t, {
-        action: "signature.signed",
-        objectType: "signature_request",
-        objectId: requestId,
-        data: {
-          signerId: me.signer.id,
-          signatureId,
-          meaning: me.signer.meaning,
-          certificateSerial: identity.serialNumber,
-          sha256Before,
-          sha256After: put.sha256,
-        },
-      });
-      const updated = { ...request, currentSha256: put.sha256 };
-      await hooks.onSigned?.(t, updated);
-      await afterSignature(t, updated, stepDone);
-      if (isLast) {
-        await appendAuditEvent(t.db, t, {
-          action: "signature_request.completed",
-          objectType: "signature_request",
-          objectId: requestId,
-          data: { finalSha256: put.sha256 },
-        });
-        const completed = { ...request, status: "completed", finalSha256: put.sha256, completedAt: now, currentSha256: put.sha256 };
-        await afterRequestCompleted(t, completed);
-        await hooks.onCompleted?.(t, completed);
-      }
-      return { requestId, signatureId, sha256: put.sha256, completed: isLast, certificateSerial: identity.serialNumber };
+    }
+  });
+}
+
+/** The signed PDF, stored (no transaction, no locks: rendering, signing, time-stamping and storage take their time here). */
+async function produceSignedPdf(ctx: ServiceContext, { request, signers, me, isLast }: Prepared, identity: SigningIdentity, pki: Pki) {
+  const now = ctx.clock.now();
+  let pdf = await ctx.storage.getBytes(request.currentSha256);
+  if (isLast) pdf = await withCompletionPage(ctx, request, signers, me.signer.id, identity.serialNumber, pdf, now);
+  let token: Buffer | undefined;
+  const signed = await signPdf(
+    {
+      pdf,
+      fieldName: `Custos_${me.signer.id}`,
+      signerName: me.user.displayName,
+      meaning: me.signer.meaning as Meaning,
+      signingTime: now,
+      timeZoneOffsetMinutes: SIGNING_TIME_ZONE_OFFSET,
+      certificate: identity.certificate,
+      chain: identity.chain,
+      privateKey: identity.privateKey,
+      ...(me.signer.visibleStamp ? { stampPage: request.stampPage } : {}),
+      timestamp: async (digest) => (token = await timestampDigest(ctx, digest, { via: "internal", pki })),
+    },
+    identity.serialNumber,
+  );
+  const put = await ctx.storage.put(signed.pdf);
+  return { now, signed, put, token };
+}
+
+/**
+ * The short transaction: locks the request, checks that it is still pending, still this signer's
+ * turn and still at the bytes that were signed (else RequestMoved), then writes the signature,
+ * hands over to the next step, and lets the source of the request take over.
+ */
+async function commitSignature(
+  ctx: ServiceContext,
+  prepared: Prepared,
+  { now, signed, put, token }: Awaited<ReturnType<typeof produceSignedPdf>>,
+  identity: SigningIdentity,
+  hooks: { onSigned?: (t: TxContext, request: SignatureRequestRow) => Promise<void>; onCompleted?: (t: TxContext, request: SignatureRequestRow) => Promise<void> },
+): Promise<SignOutcome> {
+  const requestId = prepared.request.id;
+  const sha256Before = prepared.request.currentSha256;
+  return inTransaction(ctx, async (t) => {
+    const request = await repo.findRequest(t.db, requestId, true);
+    if (!request) throw notFound("The signature request");
+    if (request.status !== "pending") throw new DomainError("INVALID_STATE", `This request is ${request.status}; nothing more can be signed.`);
+    const signers = await repo.listSigners(t.db, requestId);
+    const me = signers.find((s) => s.signer.id === prepared.me.signer.id);
+    if (me?.signer.status === "signed") throw new DomainError("CONFLICT", "You have already signed this document.");
+    if (request.currentSha256 !== sha256Before || me?.signer.status !== "ready") throw new RequestMoved();
+    const isLast = signers.every((s) => s.signer.id === me.signer.id || s.signer.status === "signed");
+    if (isLast !== prepared.isLast) throw new RequestMoved();
+    await ensureBlob(t.db, put.sha256, put.size, now);
+    const signatureId = newId("sgt");
+    await repo.insertSignature(t.db, {
+      id: signatureId,
+      requestId,
+      signerId: me.signer.id,
+      userId: me.signer.userId,
+      meaning: me.signer.meaning,
+      certificateSerial: identity.serialNumber,
+      signedAt: now,
+      // the time the TSA put in its token (an external TSA's clock, not ours)
+      timestampGenTime: token ? (verifyTimestampToken({ token, trustAnchors: [] }).info?.genTime ?? null) : null,
+      fieldName: `Custos_${me.signer.id}`,
+      sha256Before,
+      sha256After: put.sha256,
+      byteRange: signed.byteRange,
+      cmsSha256: createHash("sha256").update(signed.cms).digest("hex"),
     });
+    await repo.updateSigner(t.db, me.signer.id, { status: "signed", signedAt: now });
+    const stepDone = signers.every((s) => s.signer.step !== me.signer.step || s.signer.id === me.signer.id || s.signer.status === "signed");
+    if (stepDone) {
+      const nextStep = Math.min(...signers.filter((s) => s.signer.status === "waiting").map((s) => s.signer.step));
+      for (const s of signers) {
+        if (s.signer.status === "waiting" && s.signer.step === nextStep) await repo.updateSigner(t.db, s.signer.id, { status: "ready" });
+      }
+    }
+    await repo.updateRequest(t.db, requestId, {
+      currentSha256: put.sha256,
+      ...(isLast ? { status: "completed", finalSha256: put.sha256, completedAt: now } : {}),
+    });
+    audit(t, signatureSigned, requestId, {
+      signerId: me.signer.id,
+      signatureId,
+      meaning: me.signer.meaning,
+      certificateSerial: identity.serialNumber,
+      sha256Before,
+      sha256After: put.sha256,
+    });
+    const updated = { ...request, currentSha256: put.sha256 };
+    await hooks.onSigned?.(t, updated);
+    await afterSignature(t, updated, stepDone);
+    if (isLast) {
+      audit(t, signatureRequestCompleted, requestId, { finalSha256: put.sha256 });
+      const completed = { ...request, status: "completed", finalSha256: put.sha256, completedAt: now, currentSha256: put.sha256 };
+      await afterRequestCompleted(t, completed);
+      await hooks.onCompleted?.(t, completed);
+    }
+    return { requestId, signatureId, sha256: put.sha256, completed: isLast, certificateSerial: identity.serialNumber };
   });
 }
 
 /** Appends the completion page (document hash, every signer, the request's audit events) before the last signature. */
 async function withCompletionPage(
-  t: TxContext,
+  t: ServiceContext,
   request: SignatureRequestRow,
-  signers: Awaited<ReturnType<typeof repo.listSigners>>,
+  signers: Signers,
   lastSignerId: string,
   lastSerial: string,
   pdf: Uint8Array,
@@ -234,7 +273,7 @@ async function withCompletionPage(
 /** The signer declines with a reason: the request ends as declined and nobody else is asked. */
 export async function declineAsSigner(ctx: ServiceContext, requestId: string, reason: string): Promise<void> {
   await loadVisibleRequest(ctx, requestId);
-  await auditRefusal(ctx, requestId, "signature.decline", () =>
+  await auditRefusal(ctx, requestId, signatureDeclineRefused, () =>
     inTransaction(ctx, async (t) => {
       const request = await repo.findRequest(t.db, requestId, true);
       if (!request) throw notFound("The signature request");
@@ -250,12 +289,7 @@ export async function declineAsSigner(ctx: ServiceContext, requestId: string, re
         }
       }
       await repo.updateRequest(t.db, requestId, { status: "declined", closedReason: reason });
-      await appendAuditEvent(t.db, t, {
-        action: "signature.declined",
-        objectType: "signature_request",
-        objectId: requestId,
-        data: { signerId: me.signer.id, reason },
-      });
+      audit(t, signatureDeclined, requestId, { signerId: me.signer.id, reason });
       await afterRequestClosed(t, { ...request, status: "declined", closedReason: reason });
     }),
   );
@@ -276,6 +310,6 @@ export async function cancelRequestIn(t: TxContext, requestId: string, reason: s
     if (s.signer.status === "ready" || s.signer.status === "waiting") await repo.updateSigner(t.db, s.signer.id, { status: "cancelled" });
   }
   await repo.updateRequest(t.db, requestId, { status: "cancelled", closedReason: reason });
-  await appendAuditEvent(t.db, t, { action: "signature_request.cancelled", objectType: "signature_request", objectId: requestId, data: { reason } });
+  audit(t, signatureRequestCancelled, requestId, { reason });
   await afterRequestClosed(t, { ...request, status: "cancelled", closedReason: reason });
 }

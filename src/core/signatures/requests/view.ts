@@ -1,5 +1,10 @@
 import type { SignatureRequestRow, SignatureRequestSignerRow } from "../../../db/schema/signatures";
 import { clearedFor, hasRole, type Classification, type Principal } from "../../auth/permissions";
+import { sql } from "drizzle-orm";
+import { signatureRequests, signatureRequestSigners } from "../../../db/schema/signatures";
+import { textArray } from "../../../db/sql";
+import { tablePolicy } from "../../access/policy";
+import { readableClassifications } from "../../auth/permissions";
 
 /** A signer row with the signer's display name. */
 export interface SignerWithName {
@@ -71,3 +76,22 @@ export function toView(request: SignatureRequestRow, signers: SignerWithName[], 
 }
 
 export type SignatureRequestViewData = ReturnType<typeof toView>;
+
+/**
+ * Signature requests: their requester, their signers and admins, each within their clearance (and a
+ * grant-bound auditor's ceiling); for anyone else a request does not exist.
+ */
+export const signatureRequestPolicy = tablePolicy({
+  objectType: "signature_request",
+  table: signatureRequests,
+  id: signatureRequests.id,
+  classification: signatureRequests.classification,
+  rule: (p) => {
+    const levels = readableClassifications(p);
+    if (!levels.length) return sql`false`;
+    const involved = hasRole(p, "admin")
+      ? sql`true`
+      : sql`(${signatureRequests.requestedBy} = ${p.id} or exists (select 1 from ${signatureRequestSigners} s where s.request_id = ${signatureRequests.id} and s.user_id = ${p.id}))`;
+    return sql`${signatureRequests.classification} = any(${textArray(levels)}) and ${involved}`;
+  },
+});

@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { auditEvents } from "../../../../src/db/schema/audit";
@@ -255,6 +257,40 @@ describe("signature requests", () => {
     expect(trail).not.toContain(second.token);
     // the refused attempts changed nothing: the second link is still unused
     expect((await h.deps.db.select().from(signingLinks).where(eq(signingLinks.id, secondLink!.id)))[0]!.usedAt).toBeNull();
+  });
+
+  it("lets two signers of one step sign at the same moment: both signatures land, one on top of the other", async () => {
+    const fileId = await uploadPdf(requester, await createBasePdf({ pages: 1 }));
+    const created = await requester.post("/api/v1/signature-requests", {
+      title: "并行签署",
+      source: { kind: "file", fileId },
+      signers: [
+        { userId: employee.id, meaning: "signed", step: 1 },
+        { userId: legal.id, meaning: "reviewed", step: 1 },
+        { userId: ipManager.id, meaning: "approved", step: 2 },
+      ],
+    });
+    const request = (await created.json()) as { id: string };
+    // (an earlier test reset the legal user's password, which ended that session)
+    const legalNow = await h.signIn(legal);
+    await read(employeeClient, request.id);
+    await read(legalNow, request.id);
+    // both prepare from the same bytes; the one that commits second is signed again on top of the first
+    const [a, b] = await Promise.all([sign(employeeClient, request.id, employee.password), sign(legalNow, request.id, legal.password)]);
+    expect([a.status, b.status], `${await a.clone().text()} ${await b.clone().text()}`).toEqual([200, 200]);
+    await read(requester, request.id);
+    expect((await sign(requester, request.id, ipManager.password)).status).toBe(200);
+    const rows = await h.deps.db.select().from(signatures).where(eq(signatures.requestId, request.id)).orderBy(asc(signatures.signedAt));
+    expect(rows).toHaveLength(3);
+    // a chain of bytes: each signature was made on what the one before left
+    const chain = new Set(rows.map((r) => r.sha256Before));
+    expect(rows.filter((r) => !chain.has(r.sha256After))).toHaveLength(1);
+    const pdf = new Uint8Array(await (await requester.get(`/api/v1/signature-requests/${request.id}/document?version=final`)).arrayBuffer());
+    const nssDir = join(tmp.dir, "nss-parallel");
+    mkdirSync(nssDir);
+    const verdicts = runPdfsig(pdf, createNssDb(nssDir, certificatePemToDer(await (await h.app.request("/pki/ca.pem")).text())), tmp.dir);
+    expect(verdicts).toHaveLength(3);
+    for (const v of verdicts) expect(v.signatureValid && v.certificateTrusted).toBe(true);
   });
 
   it("reminds overdue signers once a day", async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "record_links" DROP CONSTRAINT "record_links_kind";

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { auditEvent } from "../audit/events";
+
+const nullable = z.string().nullable();
+const Refusal = z.strictObject({ code: z.string(), message: z.string() });
+
+export const signatureRequestCreated = auditEvent(
+  "signature_request.created",
+  "signature_request",
+  { zh: "发起签署请求", en: "Signature request created" },
+  z.strictObject({
+    title: z.string(),
+    source: z.object({ kind: z.string(), id: nullable, templateId: nullable, templateRevision: nullable }),
+    originalSha256: z.string(),
+    signers: z.array(z.object({ signerId: z.string(), userId: z.string(), meaning: z.string() })),
+    dueAt: z.date().nullable(),
+  }),
+);
+export const signatureRequestCompleted = auditEvent(
+  "signature_request.completed",
+  "signature_request",
+  { zh: "全部签署完成", en: "Signature request completed" },
+  z.strictObject({ finalSha256: z.string() }),
+);
+export const signatureRequestCancelled = auditEvent(
+  "signature_request.cancelled",
+  "signature_request",
+  { zh: "撤回签署请求", en: "Signature request withdrawn" },
+  z.strictObject({ reason: z.string() }),
+);
+export const signatureDocumentViewed = auditEvent(
+  "signature.document_viewed",
+  "signature_request",
+  { zh: "阅读待签文件", en: "Document read before signing" },
+  z.strictObject({ signerId: z.string(), sha256: z.string() }),
+);
+export const signatureSigned = auditEvent(
+  "signature.signed",
+  "signature_request",
+  { zh: "电子签名", en: "Signed" },
+  z.strictObject({
+    signerId: z.string(),
+    signatureId: z.string(),
+    meaning: z.string(),
+    certificateSerial: z.string(),
+    sha256Before: z.string(),
+    sha256After: z.string(),
+  }),
+);
+export const signatureSignRefused = auditEvent("signature.sign_refused", "signature_request", { zh: "签名被拒", en: "Signing refused" }, Refusal);
+export const signatureDeclined = auditEvent(
+  "signature.declined",
+  "signature_request",
+  { zh: "拒绝签署", en: "Declined to sign" },
+  z.strictObject({ signerId: z.string(), reason: z.string() }),
+);
+export const signatureDeclineRefused = auditEvent("signature.decline_refused", "signature_request", { zh: "拒签被拒", en: "Declining refused" }, Refusal);
+export const signatureReminderSent = auditEvent(
+  "signature.reminder_sent",
+  "signature_request",
+  { zh: "催签", en: "Reminder sent" },
+  z.strictObject({ signerId: z.string(), userId: z.string(), dueAt: z.date().nullable(), reminder: z.number().int() }),
+);
+export const signatureLinkCreated = auditEvent(
+  "signature.link_created",
+  "signature_request",
+  { zh: "生成签署链接", en: "Signing link created" },
+  z.strictObject({ signerId: z.string(), linkId: z.string(), expiresAt: z.date() }),
+);
+export const signatureLinkOpened = auditEvent(
+  "signature.link_opened",
+  "signature_request",
+  { zh: "打开签署链接", en: "Signing link opened" },
+  z.strictObject({ signerId: z.string(), linkId: z.string() }),
+);
+export const signatureLinkRefused = auditEvent(
+  "signature.link_refused",
+  "signature_request",
+  { zh: "签署链接被拒", en: "Signing link refused" },
+  z.strictObject({ reason: z.string(), code: z.string(), linkId: nullable, signerId: nullable }),
+);
+export const signatureVerified = auditEvent(
+  "signature.verified",
+  "blob",
+  { zh: "验证签名", en: "Signatures verified" },
+  z.record(z.string(), z.unknown()),
+);
+export const certificateIssued = auditEvent(
+  "pki.certificate_issued",
+  "user",
+  { zh: "签发签名证书", en: "Signing certificate issued" },
+  z.strictObject({ certificateSerial: z.string(), notAfter: z.date() }),
+);
+export const certificateRevoked = auditEvent(
+  "pki.certificate_revoked",
+  "user",
+  { zh: "吊销签名证书", en: "Signing certificate revoked" },
+  z.strictObject({ certificateSerial: z.string(), reason: z.string(), note: z.string().nullish() }),
+);
+
+/** The e-signature area's audit events. */
+export const signatureEvents = [
+  signatureRequestCreated,
+  signatureRequestCompleted,
+  signatureRequestCancelled,
+  signatureDocumentViewed,
+  signatureSigned,
+  signatureSignRefused,
+  signatureDeclined,
+  signatureDeclineRefused,
+  signatureReminderSent,
+  signatureLinkCreated,
+  signatureLinkOpened,
+  signatureLinkRefused,
+  signatureVerified,
+  certificateIssued,
+  certificateRevoked,
+];
