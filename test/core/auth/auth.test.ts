@@ -142,6 +142,32 @@ describe("CSRF", () => {
     });
     expect(res.status).toBe(403);
   });
+
+  it("refuses an anonymous sign-in with Origin: null (login CSRF from a sandboxed frame or a local file) or a garbled Origin", async () => {
+    const user = await h.user();
+    for (const origin of ["null", "not a url"]) {
+      const form = await h.app.request("/sign-in", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin, accept: "text/html" },
+        body: new URLSearchParams({ username: user.username, password: user.password }),
+      });
+      expect(form.status, `form, Origin: ${origin}`).toBe(403);
+      expect(form.headers.getSetCookie().join()).not.toContain("custos_session=");
+      const api = await h.anonymous().post("/api/v1/auth/sign-in", { username: user.username, password: user.password }, { origin });
+      expect(api.status, `API, Origin: ${origin}`).toBe(403);
+      expect(await errorCode(api)).toBe("CSRF_FAILED");
+    }
+    const events = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, user.id));
+    expect(events.map((e) => e.action)).not.toContain("auth.signed_in");
+    // the form posted from Custos's own page still signs in
+    const own = await h.app.request("http://localhost/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost", accept: "text/html" },
+      body: new URLSearchParams({ username: user.username, password: user.password }),
+    });
+    expect(own.status).toBe(303);
+    expect(own.headers.getSetCookie().join()).toContain("custos_session=");
+  });
 });
 
 describe("API tokens", () => {
