@@ -231,11 +231,16 @@ export async function revokeApiToken(ctx: ServiceContext, id: string): Promise<v
 }
 
 /**
- * Re-authentication before a signature or another act that must be the person's own: checks the
- * password again (throttled like sign-in, audited on failure). Returns nothing; throws
- * REAUTH_FAILED or TOO_MANY_ATTEMPTS.
+ * Re-authentication before a signature, a password change or another act that must be the
+ * person's own: checks the password again (throttled like sign-in, audited on failure). Every
+ * purpose shares one counter per person, so guesses cannot be spread across them. Returns nothing;
+ * throws REAUTH_FAILED or TOO_MANY_ATTEMPTS.
  */
-export async function requireReauth(ctx: ServiceContext, password: string | undefined): Promise<void> {
+export async function requireReauth(
+  ctx: ServiceContext,
+  password: string | undefined,
+  options: { purpose?: string; failureMessage?: string } = {},
+): Promise<void> {
   const userId = requireUser(ctx);
   const key = `reauth:${userId}`;
   await assertNotLocked(ctx, [key]);
@@ -248,10 +253,10 @@ export async function requireReauth(ctx: ServiceContext, password: string | unde
         action: "auth.reauth_failed",
         objectType: "user",
         objectId: userId,
-        data: {},
+        data: options.purpose ? { purpose: options.purpose } : {},
       }),
     );
-    throw new DomainError("REAUTH_FAILED", "Your password was not accepted; enter your own password to confirm.");
+    throw new DomainError("REAUTH_FAILED", options.failureMessage ?? "Your password was not accepted; enter your own password to confirm.");
   }
   await repo.clearThrottle(ctx.db, key);
 }

@@ -2,8 +2,8 @@ import type { UserRow } from "../../db/schema/users";
 import { newId } from "../../lib/ids";
 import { appendAuditEvent } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
-import { generatePassword, hashPassword, passwordProblem, verifyPassword } from "../auth/password";
-import { endAllSessions } from "../auth/service";
+import { generatePassword, hashPassword, passwordProblem } from "../auth/password";
+import { endAllSessions, requireReauth } from "../auth/service";
 import type { AppDeps, ServiceContext } from "../context";
 import { inTransaction, systemContext } from "../context";
 import { revokeSignerCertificates, rewrapSigningKey } from "../signatures/signer-keys";
@@ -192,10 +192,10 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
   const p = requirePrincipal(ctx);
+  // throttled with re-authentication: a stolen session must not be a way to guess the password
+  await requireReauth(ctx, input.currentPassword, { purpose: "password-change", failureMessage: "Your current password is wrong." });
   const user = await repo.findUser(ctx.db, p.id);
-  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new DomainError("REAUTH_FAILED", "Your current password is wrong.");
-  }
+  if (!user) throw notFound("The user");
   checkPassword(input.newPassword, user.username);
   if (input.newPassword === input.currentPassword) {
     throw new DomainError("VALIDATION_FAILED", "The new password must differ from the current one.", { field: "newPassword" });

@@ -233,6 +233,36 @@ describe("re-authentication before a signature", () => {
   });
 });
 
+describe("changing one's own password", () => {
+  it("throttles guesses of the current password like re-authentication: the sixth try is 429 even when right", async () => {
+    const user = await h.user();
+    const client = await h.signIn(user);
+    for (let i = 0; i < THROTTLE.perUser; i++) {
+      const wrong = await client.post("/api/v1/me/password", { currentPassword: `guess number ${i}`, newPassword: "a much better password" });
+      expect(wrong.status, `try ${i + 1}`).toBe(401);
+      expect(await errorCode(wrong)).toBe("REAUTH_FAILED");
+    }
+    const locked = await client.post("/api/v1/me/password", { currentPassword: user.password, newPassword: "a much better password" });
+    expect(locked.status).toBe(429);
+    expect(await errorCode(locked)).toBe("TOO_MANY_ATTEMPTS");
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    // the page's form is the same door
+    const page = await client.form("/account/password", {
+      currentPassword: user.password,
+      newPassword: "a much better password",
+      confirmPassword: "a much better password",
+    });
+    expect(page.status).toBe(429);
+    const failures = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, user.id));
+    const reauth = failures.filter((e) => e.action === "auth.reauth_failed");
+    expect(reauth).toHaveLength(THROTTLE.perUser);
+    expect(reauth[0]!.data).toEqual({ purpose: "password-change" });
+    h.clock.advance(THROTTLE.lockMs + 1000);
+    const ok = await client.post("/api/v1/me/password", { currentPassword: user.password, newPassword: "a much better password" });
+    expect(ok.status).toBe(200);
+  });
+});
+
 describe("generated passwords", () => {
   it("must be changed before anything else", async () => {
     const admin = await h.signIn(await h.user({ roles: ["admin"] }));
