@@ -166,9 +166,21 @@ export async function signOut(ctx: ServiceContext, sessionId: string): Promise<v
   });
 }
 
-/** Ends every session of a user (password reset, deactivation). Call inside the caller's transaction. */
-export async function endAllSessions(db: Db, userId: string): Promise<void> {
-  await lucia(db).invalidateUserSessions(userId);
+/** What {@link endSessionsAndTokens} ended, for the audit event of the change that caused it. */
+export interface AccessEnded {
+  sessionsEnded: number;
+  tokensRevoked: string[];
+}
+
+/**
+ * Ends a user's sessions and revokes all their API tokens: after an admin's password reset or a
+ * deactivation (everything), or after they change their own password (every session but the one
+ * they changed it in). Runs inside the caller's transaction, whose audit event records the result.
+ */
+export async function endSessionsAndTokens(db: Db, userId: string, at: Date, options: { keepSessionId?: string | null } = {}): Promise<AccessEnded> {
+  const sessionsEnded = await repo.deleteSessions(db, userId, options.keepSessionId ?? undefined);
+  const tokensRevoked = await repo.revokeAllTokens(db, userId, at);
+  return { sessionsEnded, tokensRevoked };
 }
 
 /** The user a bearer token belongs to, if the token is valid. */
@@ -177,16 +189,23 @@ export async function validateApiToken(deps: AppDeps, token: string): Promise<Pr
   const row = await repo.findActiveToken(deps.db, hashToken(token));
   const now = deps.clock.now();
   if (!row || !row.user.active) return null;
-  if (row.token.expiresAt && row.token.expiresAt <= now) return null;
+  if (row.token.expiresAt <= now) return null;
   if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
     await repo.touchToken(deps.db, row.token.id, now);
   }
   return toPrincipal(row.user);
 }
 
+/** How long an API token lives: 90 days unless its creator asks for another span, at most 365. */
+export const API_TOKEN_LIFETIME = { defaultDays: 90, maxDays: 365 } as const;
+
 /** Creates an API token for the acting user; the token text is returned once and never stored. */
 export async function createApiToken(ctx: ServiceContext, input: { name: string; expiresInDays?: number }) {
   const userId = requireUser(ctx);
+  const days = input.expiresInDays ?? API_TOKEN_LIFETIME.defaultDays;
+  if (!Number.isInteger(days) || days < 1 || days > API_TOKEN_LIFETIME.maxDays) {
+    throw new DomainError("VALIDATION_FAILED", `A token lives from 1 to ${API_TOKEN_LIFETIME.maxDays} days.`, { field: "expiresInDays" });
+  }
   const token = newSecretToken("cat");
   const now = ctx.clock.now();
   const row = {
@@ -195,7 +214,7 @@ export async function createApiToken(ctx: ServiceContext, input: { name: string;
     name: input.name,
     tokenHash: hashToken(token),
     createdAt: now,
-    expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
+    expiresAt: new Date(now.getTime() + days * 86_400_000),
     lastUsedAt: null,
     revokedAt: null,
   };

@@ -3,9 +3,9 @@ import { newId } from "../../lib/ids";
 import { appendAuditEvent } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
 import { generatePassword, hashPassword, passwordProblem } from "../auth/password";
-import { endAllSessions, requireReauth } from "../auth/service";
+import { endSessionsAndTokens, requireReauth, type AccessEnded } from "../auth/service";
 import type { AppDeps, ServiceContext } from "../context";
-import { inTransaction, systemContext } from "../context";
+import { inTransaction, systemContext, type TxContext } from "../context";
 import { revokeSignerCertificates, rewrapSigningKey } from "../signatures/signer-keys";
 import { DomainError, notFound } from "../errors";
 import { findDepartment } from "../organisation/repo";
@@ -126,7 +126,7 @@ export async function getUser(ctx: ServiceContext, id: string): Promise<PublicUs
   return toPublicUser(row);
 }
 
-/** Changes roles, department, clearance, name or active flag (admins); deactivation ends sessions. */
+/** Changes roles, department, clearance, name or active flag (admins); deactivation ends sessions and revokes API tokens. */
 export async function updateUser(ctx: ServiceContext, id: string, input: UpdateUserInput): Promise<PublicUser> {
   const p = requireRole(ctx, "admin");
   if (id === p.id && (input.active === false || (input.roles && !input.roles.includes("admin")))) {
@@ -153,43 +153,57 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
     }
     if (Object.keys(changedAfter).length === 0) return toPublicUser(before);
     const after = await repo.updateUser(tx, id, patch);
+    // deactivation ends every session and token; so does reactivation, for tokens a deactivation
+    // before this rule left alive: an account comes back with no way in but its password
+    let ended: AccessEnded | undefined;
+    if (changedAfter.active !== undefined) ended = await endSessionsAndTokens(tx, id, ctx.clock.now());
     if (input.active === false && before.active) {
-      await endAllSessions(tx, id);
       await revokeSignerCertificates(t, id, "affiliationChanged", "account deactivated");
     }
     await appendAuditEvent(tx, ctx, {
       action: "user.updated",
       objectType: "user",
       objectId: id,
-      data: { before: changedBefore, after: changedAfter },
+      data: { before: changedBefore, after: changedAfter, ...ended },
     });
     return toPublicUser(after!);
   });
 }
 
-/** An admin sets a new password (generated) for a user; their sessions end and they must change it. */
+/**
+ * Gives a user a new password hash they must change at next sign-in, ends all their sessions,
+ * revokes all their API tokens and retires their signing key; audited as user.password_reset.
+ */
+async function applyPasswordReset(t: TxContext, id: string, hash: string, reason: string, data: Record<string, unknown> = {}): Promise<void> {
+  const now = t.clock.now();
+  await repo.updateUser(t.db, id, { passwordHash: hash, mustChangePassword: true, passwordChangedAt: now, updatedAt: now });
+  const ended = await endSessionsAndTokens(t.db, id, now);
+  // the old signing key was wrapped under the old password, which nobody else knows: retire it
+  await revokeSignerCertificates(t, id, "superseded", reason);
+  await appendAuditEvent(t.db, t, { action: "user.password_reset", objectType: "user", objectId: id, data: { ...data, ...ended } });
+}
+
+/** An admin sets a new password (generated) for a user; their sessions end, their API tokens are revoked and they must change it. */
 export async function resetPassword(ctx: ServiceContext, id: string): Promise<{ password: string }> {
   requireRole(ctx, "admin");
   const password = generatePassword();
   const hash = await hashPassword(password);
   await inTransaction(ctx, async (t) => {
-    const tx = t.db;
-    const user = await repo.findUser(tx, id);
-    if (!user) throw notFound("The user");
-    const now = ctx.clock.now();
-    await repo.updateUser(tx, id, { passwordHash: hash, mustChangePassword: true, passwordChangedAt: now, updatedAt: now });
-    await endAllSessions(tx, id);
-    // the old signing key was wrapped under the old password, which nobody else knows: retire it
-    await revokeSignerCertificates(t, id, "superseded", "password reset by an administrator");
-    await appendAuditEvent(tx, ctx, { action: "user.password_reset", objectType: "user", objectId: id, data: {} });
+    if (!(await repo.findUser(t.db, id))) throw notFound("The user");
+    await applyPasswordReset(t, id, hash, "password reset by an administrator");
   });
   return { password };
 }
 
-/** A person changes their own password, proving the current one. */
+/**
+ * A person changes their own password, proving the current one. Their other sessions end (the one
+ * given as `keepSessionId`, where they changed it, stays) and their API tokens are revoked, so a
+ * thief holding either loses it with the old password.
+ */
 export async function changeOwnPassword(
   ctx: ServiceContext,
   input: { currentPassword: string; newPassword: string },
+  options: { keepSessionId?: string | null } = {},
 ): Promise<void> {
   const p = requirePrincipal(ctx);
   // throttled with re-authentication: a stolen session must not be a way to guess the password
@@ -206,7 +220,8 @@ export async function changeOwnPassword(
     const now = ctx.clock.now();
     await repo.updateUser(tx, p.id, { passwordHash: hash, mustChangePassword: false, passwordChangedAt: now, updatedAt: now });
     await rewrapSigningKey(t, p.id, input.currentPassword, input.newPassword);
-    await appendAuditEvent(tx, ctx, { action: "user.password_changed", objectType: "user", objectId: p.id, data: {} });
+    const ended = await endSessionsAndTokens(tx, p.id, now, { keepSessionId: options.keepSessionId });
+    await appendAuditEvent(tx, ctx, { action: "user.password_changed", objectType: "user", objectId: p.id, data: { ...ended } });
   });
 }
 

@@ -4,7 +4,7 @@ import { requireReauth, THROTTLE } from "../../../src/core/auth/service";
 import { sessions } from "../../../src/db/schema/users";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { DomainError } from "../../../src/core/errors";
-import { errorCode, startHarness } from "../../support/app";
+import { errorCode, startHarness, type Client } from "../../support/app";
 
 const h = await startHarness();
 
@@ -208,6 +208,94 @@ describe("API tokens", () => {
     const bob = await h.signIn(await h.user());
     const created = (await (await alice.post("/api/v1/me/tokens", { name: "alice" })).json()) as { id: string };
     expect(await errorCode(await bob.delete(`/api/v1/me/tokens/${created.id}`))).toBe("NOT_FOUND");
+  });
+});
+
+describe("ending sessions and API tokens", () => {
+  const DAY = 86_400_000;
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+  async function newToken(client: Client, body: Record<string, unknown> = { name: "script" }) {
+    const res = await client.post("/api/v1/me/tokens", body);
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; token: string; expiresAt: string };
+  }
+  async function lastEvent(objectId: string, action: string) {
+    const events = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, objectId));
+    return events.filter((e) => e.action === action).at(-1);
+  }
+
+  it("changing your password ends your other sessions and revokes your API tokens, audited; this session stays", async () => {
+    const user = await h.user();
+    const here = await h.signIn(user);
+    const elsewhere = await h.signIn(user);
+    const token = await newToken(here);
+    expect((await h.app.request("/api/v1/me", bearer(token.token))).status).toBe(200);
+    const res = await here.post("/api/v1/me/password", { currentPassword: user.password, newPassword: "a much better password" });
+    expect(res.status).toBe(200);
+    expect((await here.get("/api/v1/me")).status).toBe(200);
+    expect(await errorCode(await elsewhere.get("/api/v1/me"))).toBe("UNAUTHENTICATED");
+    expect(await errorCode(await h.app.request("/api/v1/me", bearer(token.token)))).toBe("UNAUTHENTICATED");
+    const listed = (await (await here.get("/api/v1/me/tokens")).json()) as { tokens: { id: string; revokedAt: string | null }[] };
+    expect(listed.tokens.find((t) => t.id === token.id)!.revokedAt).toBeTruthy();
+    expect((await lastEvent(user.id, "user.password_changed"))!.data).toEqual({ sessionsEnded: 1, tokensRevoked: [token.id] });
+
+    // the page's form does the same
+    const other = await h.signIn({ ...user, password: "a much better password" });
+    const page = await here.form("/account/password", {
+      currentPassword: "a much better password",
+      newPassword: "yet another good password",
+      confirmPassword: "yet another good password",
+    });
+    expect(page.status).toBe(303);
+    expect((await here.get("/api/v1/me")).status).toBe(200);
+    expect((await other.get("/api/v1/me")).status).toBe(401);
+  });
+
+  it("an administrator's password reset ends every session and revokes every token", async () => {
+    const admin = await h.signIn(await h.user({ roles: ["admin"] }));
+    const user = await h.user();
+    const session = await h.signIn(user);
+    const token = await newToken(session);
+    expect((await admin.post(`/api/v1/users/${user.id}/reset-password`)).status).toBe(200);
+    expect((await session.get("/api/v1/me")).status).toBe(401);
+    expect(await errorCode(await h.app.request("/api/v1/me", bearer(token.token)))).toBe("UNAUTHENTICATED");
+    expect((await lastEvent(user.id, "user.password_reset"))!.data).toEqual({ sessionsEnded: 1, tokensRevoked: [token.id] });
+  });
+
+  it("deactivation revokes the tokens, and reactivation does not bring them back", async () => {
+    const admin = await h.signIn(await h.user({ roles: ["admin"] }));
+    const user = await h.user();
+    const session = await h.signIn(user);
+    const token = await newToken(session);
+    expect((await admin.patch(`/api/v1/users/${user.id}`, { active: false })).status).toBe(200);
+    expect((await h.app.request("/api/v1/me", bearer(token.token))).status).toBe(401);
+    expect((await lastEvent(user.id, "user.updated"))!.data).toMatchObject({ after: { active: false }, sessionsEnded: 1, tokensRevoked: [token.id] });
+    expect((await admin.patch(`/api/v1/users/${user.id}`, { active: true })).status).toBe(200);
+    expect(await errorCode(await h.app.request("/api/v1/me", bearer(token.token)))).toBe("UNAUTHENTICATED");
+    expect((await session.get("/api/v1/me")).status).toBe(401);
+    // their password still works, and new tokens do
+    const back = await h.signIn(user);
+    expect((await h.app.request("/api/v1/me", bearer((await newToken(back)).token))).status).toBe(200);
+  });
+
+  it("tokens live 90 days unless asked otherwise, at most 365, and are refused once expired", async () => {
+    const client = await h.signIn(await h.user());
+    const created = h.clock.now();
+    const standard = await newToken(client);
+    expect(new Date(standard.expiresAt).getTime()).toBe(created.getTime() + 90 * DAY);
+    const year = await newToken(client, { name: "yearly", expiresInDays: 365 });
+    expect(new Date(year.expiresAt).getTime()).toBe(created.getTime() + 365 * DAY);
+    const tooLong = await client.post("/api/v1/me/tokens", { name: "forever", expiresInDays: 366 });
+    expect(tooLong.status).toBe(400);
+    expect(await errorCode(tooLong)).toBe("VALIDATION_FAILED");
+    const page = await client.form("/account/tokens", { name: "from the page", expiresInDays: "400" });
+    expect(page.status).toBe(400);
+
+    h.clock.advance(89 * DAY);
+    expect((await h.app.request("/api/v1/me", bearer(standard.token))).status).toBe(200);
+    h.clock.advance(2 * DAY);
+    expect(await errorCode(await h.app.request("/api/v1/me", bearer(standard.token)))).toBe("UNAUTHENTICATED");
+    expect((await h.app.request("/api/v1/me", bearer(year.token))).status).toBe(200);
   });
 });
 
