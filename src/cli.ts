@@ -23,11 +23,11 @@ Commands:
 
 Configuration comes from the same environment variables as the server (see README).`;
 
-async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
+async function withRuntime<T>(command: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const { openRuntime } = await import("./boot");
   const { loadConfig } = await import("./config");
   const { silentLogger } = await import("./core/context");
-  const runtime = await openRuntime(loadConfig(process.env), { logger: silentLogger });
+  const runtime = await openRuntime(loadConfig(process.env), { logger: silentLogger, holder: { role: "cli", command } });
   try {
     return await fn(runtime);
   } finally {
@@ -43,12 +43,12 @@ async function main(argv: string[]): Promise<number> {
       return runVerifyPackage(rest);
     }
     case "migrate":
-      await withRuntime(async () => undefined);
+      await withRuntime("migrate", async () => undefined);
       console.log("Migrations applied.");
       return 0;
     case "verify-audit": {
       const { verifyAuditChain } = await import("./core/audit/service");
-      const report = await withRuntime((rt) => verifyAuditChain(rt.deps.db));
+      const report = await withRuntime("verify-audit", (rt) => verifyAuditChain(rt.deps.db));
       if (report.ok) {
         console.log(`Audit chain intact: ${report.checked} events verified in ${report.durationMs} ms; head ${report.headHash}`);
         return 0;
@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       const { CreateUserInput } = await import("./core/users/schemas");
       const { createUserAsSystem } = await import("./core/users/service");
       const { listDepartments } = await import("./core/organisation/repo");
-      return withRuntime(async (rt) => {
+      return withRuntime("create-user", async (rt) => {
         let departmentId: string | undefined;
         if (values.department) {
           const dept = (await listDepartments(rt.deps.db)).find((d) => d.code === values.department);
@@ -113,7 +113,7 @@ main(process.argv.slice(2)).then(
   (err) => {
     // by name: the classes live in modules this command may not have loaded
     const name = (err as { name?: string; constructor?: { name?: string } })?.constructor?.name;
-    if (name === "ConfigError" || name === "DatabaseUnsuitableError" || name === "DomainError") {
+    if (["ConfigError", "DatabaseUnsuitableError", "DomainError", "DataDirLockedError"].includes(name ?? "")) {
       console.error(err.message);
     } else {
       console.error(err);

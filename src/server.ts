@@ -8,6 +8,7 @@ import { jobRunnerFor } from "./core/jobs/index";
 import { ensurePki } from "./core/signatures/authority";
 import { remindOverdueSigners } from "./core/signatures/requests/reminders";
 import { ensureInitialAdmin } from "./core/users/service";
+import { DataDirLockedError } from "./db/data-dir-lock";
 import { DatabaseUnsuitableError } from "./db/migrate";
 
 /** Node entry: config → database → migrations → storage → first admin → serve. */
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DatabaseUnsuitableError) {
+  if (err instanceof ConfigError || err instanceof DatabaseUnsuitableError || err instanceof DataDirLockedError) {
     console.error(err.message);
   } else {
     console.error("Custos failed to start:", err);
