@@ -20,7 +20,12 @@ Commands:
       --department CODE        department code
       --password PASSWORD      (default: generated and printed once)
       --locale zh-CN|en
+  reset-admin                  give an administrator a new generated password (printed once, to be
+                               changed at next sign-in); ends their sessions, revokes their API
+                               tokens, reactivates the account; creates it if there is none
+      --username NAME          (default admin)
 
+With the embedded database (no DATABASE_URL) commands cannot run while the server runs.
 Configuration comes from the same environment variables as the server (see README).`;
 
 async function withRuntime<T>(command: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
@@ -99,6 +104,31 @@ async function main(argv: string[]): Promise<number> {
         const created = await createUserAsSystem(rt.deps, parsed.data);
         console.log(`Created ${created.user.username} (${created.user.id}).`);
         if (created.password) console.log(`Password (shown once): ${created.password}`);
+        return 0;
+      });
+    }
+    case "reset-admin": {
+      const { values } = parseArgs({ args: rest, options: { username: { type: "string", default: "admin" } } });
+      const { CreateUserInput } = await import("./core/users/schemas");
+      const { resetAdminAsSystem } = await import("./core/users/service");
+      const username = CreateUserInput.shape.username.safeParse(values.username);
+      if (!username.success) {
+        for (const issue of username.error.issues) console.error(`--username: ${issue.message}`);
+        return 2;
+      }
+      return withRuntime("reset-admin", async (rt) => {
+        const result = await resetAdminAsSystem(rt.deps, username.data);
+        if (result.created) {
+          console.log(`Created the administrator ${result.user.username} (${result.user.id}).`);
+        } else {
+          console.log(
+            `Reset the password of ${result.user.username} (${result.user.id})` +
+              (result.reactivated ? "; the account was deactivated and is active again" : "") +
+              "; their sessions ended and their API tokens were revoked.",
+          );
+        }
+        console.log(`Password (shown once): ${result.password}`);
+        console.log("It must be changed at the next sign-in.");
         return 0;
       });
     }

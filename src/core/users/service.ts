@@ -83,6 +83,14 @@ export async function createUserAsSystem(deps: AppDeps, input: CreateUserInput) 
   return insertNewUser(systemContext(deps), input, false);
 }
 
+/** The account the first start creates, and `custos reset-admin` recreates. */
+const INITIAL_ADMIN = {
+  displayName: "系统管理员 Administrator",
+  roles: ["admin"],
+  clearance: "top-secret",
+  locale: "zh-CN",
+} as const satisfies Omit<CreateUserInput, "username">;
+
 /**
  * On an empty database, creates the first administrator with a generated password (to be changed
  * at first sign-in) and returns the credentials to print once; otherwise returns null.
@@ -94,14 +102,7 @@ export async function ensureInitialAdmin(deps: AppDeps): Promise<{ username: str
   try {
     await insertNewUser(
       ctx,
-      {
-        username: "admin",
-        displayName: "系统管理员 Administrator",
-        password,
-        roles: ["admin"],
-        clearance: "top-secret",
-        locale: "zh-CN",
-      },
+      { ...INITIAL_ADMIN, roles: [...INITIAL_ADMIN.roles], username: "admin", password },
       true,
     );
   } catch (err) {
@@ -193,6 +194,47 @@ export async function resetPassword(ctx: ServiceContext, id: string): Promise<{ 
     await applyPasswordReset(t, id, hash, "password reset by an administrator");
   });
   return { password };
+}
+
+/**
+ * Recovery from the command line (`custos reset-admin`), for when nobody can sign in as an
+ * administrator: gives the administrator `username` a generated password, to be changed at next
+ * sign-in, ends their sessions, revokes their API tokens and reactivates the account if it was
+ * deactivated; with no user of that name, creates the administrator afresh. Refuses a user who is
+ * not an administrator (INVALID_STATE). Audited, with "custos reset-admin" as the actor.
+ */
+export async function resetAdminAsSystem(
+  deps: AppDeps,
+  username: string,
+): Promise<{ user: PublicUser; password: string; created: boolean; reactivated: boolean }> {
+  const ctx: ServiceContext = { ...systemContext(deps), actor: { userId: null, label: "custos reset-admin" } };
+  const password = generatePassword();
+  const existing = await repo.findUserByUsername(ctx.db, username);
+  if (!existing) {
+    const created = await insertNewUser(ctx, { ...INITIAL_ADMIN, roles: [...INITIAL_ADMIN.roles], username, password }, true);
+    return { user: created.user, password, created: true, reactivated: false };
+  }
+  if (!existing.roles.includes("admin")) {
+    throw new DomainError(
+      "INVALID_STATE",
+      `${existing.username} is not an administrator. Name an administrator, or a username that does not exist yet to create a new administrator.`,
+    );
+  }
+  const hash = await hashPassword(password);
+  const user = await inTransaction(ctx, async (t) => {
+    if (!existing.active) {
+      await repo.updateUser(t.db, existing.id, { active: true, updatedAt: t.clock.now() });
+      await appendAuditEvent(t.db, t, {
+        action: "user.updated",
+        objectType: "user",
+        objectId: existing.id,
+        data: { before: { active: false }, after: { active: true } },
+      });
+    }
+    await applyPasswordReset(t, existing.id, hash, "password reset with custos reset-admin", { via: "custos reset-admin" });
+    return (await repo.findUser(t.db, existing.id))!;
+  });
+  return { user: toPublicUser(user), password, created: false, reactivated: !existing.active };
 }
 
 /**
