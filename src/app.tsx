@@ -20,6 +20,7 @@ import { userRoutes } from "./core/users/routes";
 import type { AppEnv } from "./http/env";
 import { renderError } from "./http/errors";
 import { authenticate, chooseLocale, csrfProtection, passwordChangeGate } from "./http/middleware";
+import { wellFormedQueryAndForm } from "./http/well-formed";
 import { pageContext } from "./web/page";
 import { ApiDocsPage } from "./web/pages/api-docs";
 import { webRoutes } from "./web/routes";
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
       },
     })(c, next);
   });
+  app.use("*", wellFormedQueryAndForm);
   app.use("*", authenticate);
   app.use("*", chooseLocale);
   app.use("*", csrfProtection);

@@ -5,6 +5,7 @@ import { jsonLogger, systemClock, type AppDeps, type Clock, type Logger } from "
 import { loadOrCreateMasterKey } from "./core/keys";
 import { createBlobStore } from "./core/storage/index";
 import { openPglite, openPostgres, type Database } from "./db/client";
+import { lockDataDir, type LockRequest } from "./db/data-dir-lock";
 import { runMigrations } from "./db/migrate";
 import { createRegistry } from "./core/extensions";
 import { assembleDeps } from "./core/jobs/runner";
@@ -19,15 +20,31 @@ export interface Runtime {
 
 /**
  * Opens the database (embedded PGlite under CUSTOS_DATA_DIR, or PostgreSQL), applies the
- * migrations, opens blob storage and loads the master key. Used by the server and the CLI.
+ * migrations, opens blob storage and loads the master key. Used by the server and the CLI. The
+ * embedded database is opened by one process at a time: its data directory is locked (see
+ * data-dir-lock.ts) until `close()`, and a second opener gets a {@link DataDirLockedError}.
  */
 export async function openRuntime(
   config: Config,
-  options: { logger?: Logger; clock?: Clock; migrate?: boolean } = {},
+  options: { logger?: Logger; clock?: Clock; migrate?: boolean; holder?: LockRequest } = {},
 ): Promise<Runtime> {
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const database = config.databaseUrl ? openPostgres(config.databaseUrl) : await openPglite({ dataDir: join(dataDir, "db") });
+  const lock = config.databaseUrl ? null : lockDataDir(dataDir, options.holder ?? { role: "server", command: "start" });
+  let database: Database;
+  try {
+    database = config.databaseUrl ? openPostgres(config.databaseUrl) : await openPglite({ dataDir: join(dataDir, "db") });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const close = async () => {
+    try {
+      await database.close();
+    } finally {
+      lock?.release();
+    }
+  };
   try {
     if (options.migrate !== false) await runMigrations(database, config.databaseUrl);
     let masterKey = config.masterKey;
@@ -46,9 +63,9 @@ export async function openRuntime(
       config: { ...config, dataDir },
       masterKey,
     });
-    return { deps, database, masterKeyCreated, close: () => database.close() };
+    return { deps, database, masterKeyCreated, close };
   } catch (err) {
-    await database.close();
+    await close();
     throw err;
   }
 }

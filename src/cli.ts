@@ -20,14 +20,19 @@ Commands:
       --department CODE        department code
       --password PASSWORD      (default: generated and printed once)
       --locale zh-CN|en
+  reset-admin                  give an administrator a new generated password (printed once, to be
+                               changed at next sign-in); ends their sessions, revokes their API
+                               tokens, reactivates the account; creates it if there is none
+      --username NAME          (default admin)
 
+With the embedded database (no DATABASE_URL) commands cannot run while the server runs.
 Configuration comes from the same environment variables as the server (see README).`;
 
-async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
+async function withRuntime<T>(command: string, fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const { openRuntime } = await import("./boot");
   const { loadConfig } = await import("./config");
   const { silentLogger } = await import("./core/context");
-  const runtime = await openRuntime(loadConfig(process.env), { logger: silentLogger });
+  const runtime = await openRuntime(loadConfig(process.env), { logger: silentLogger, holder: { role: "cli", command } });
   try {
     return await fn(runtime);
   } finally {
@@ -43,12 +48,12 @@ async function main(argv: string[]): Promise<number> {
       return runVerifyPackage(rest);
     }
     case "migrate":
-      await withRuntime(async () => undefined);
+      await withRuntime("migrate", async () => undefined);
       console.log("Migrations applied.");
       return 0;
     case "verify-audit": {
       const { verifyAuditChain } = await import("./core/audit/service");
-      const report = await withRuntime((rt) => verifyAuditChain(rt.deps.db));
+      const report = await withRuntime("verify-audit", (rt) => verifyAuditChain(rt.deps.db));
       if (report.ok) {
         console.log(`Audit chain intact: ${report.checked} events verified in ${report.durationMs} ms; head ${report.headHash}`);
         return 0;
@@ -76,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
       const { CreateUserInput } = await import("./core/users/schemas");
       const { createUserAsSystem } = await import("./core/users/service");
       const { listDepartments } = await import("./core/organisation/repo");
-      return withRuntime(async (rt) => {
+      return withRuntime("create-user", async (rt) => {
         let departmentId: string | undefined;
         if (values.department) {
           const dept = (await listDepartments(rt.deps.db)).find((d) => d.code === values.department);
@@ -102,6 +107,31 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case "reset-admin": {
+      const { values } = parseArgs({ args: rest, options: { username: { type: "string", default: "admin" } } });
+      const { CreateUserInput } = await import("./core/users/schemas");
+      const { resetAdminAsSystem } = await import("./core/users/service");
+      const username = CreateUserInput.shape.username.safeParse(values.username);
+      if (!username.success) {
+        for (const issue of username.error.issues) console.error(`--username: ${issue.message}`);
+        return 2;
+      }
+      return withRuntime("reset-admin", async (rt) => {
+        const result = await resetAdminAsSystem(rt.deps, username.data);
+        if (result.created) {
+          console.log(`Created the administrator ${result.user.username} (${result.user.id}).`);
+        } else {
+          console.log(
+            `Reset the password of ${result.user.username} (${result.user.id})` +
+              (result.reactivated ? "; the account was deactivated and is active again" : "") +
+              "; their sessions ended and their API tokens were revoked.",
+          );
+        }
+        console.log(`Password (shown once): ${result.password}`);
+        console.log("It must be changed at the next sign-in.");
+        return 0;
+      });
+    }
     default:
       console.log(USAGE);
       return command ? 2 : 0;
@@ -113,7 +143,7 @@ main(process.argv.slice(2)).then(
   (err) => {
     // by name: the classes live in modules this command may not have loaded
     const name = (err as { name?: string; constructor?: { name?: string } })?.constructor?.name;
-    if (name === "ConfigError" || name === "DatabaseUnsuitableError" || name === "DomainError") {
+    if (["ConfigError", "DatabaseUnsuitableError", "DomainError", "DataDirLockedError"].includes(name ?? "")) {
       console.error(err.message);
     } else {
       console.error(err);

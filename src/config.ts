@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseIpRange, type IpRange } from "./lib/ip";
 
 const optionalString = z
   .string()
@@ -54,6 +55,7 @@ export const envSchema = z.object({
     "must be an http:// or https:// URL",
   ),
   CUSTOS_SOFFICE: optionalString,
+  CUSTOS_TRUSTED_PROXIES: optionalString,
   CUSTOS_MAX_UPLOAD_MB: z.coerce
     .number({ message: "must be a number of megabytes" })
     .int("must be a whole number")
@@ -84,6 +86,11 @@ export interface Config {
   maxUploadBytes: number;
   /** LibreOffice binary for DOCX → PDF ("none" disables conversion; unset: soffice or libreoffice on PATH). */
   soffice?: string;
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (CUSTOS_TRUSTED_PROXIES); empty: none, and
+   * the client address is the socket's peer.
+   */
+  trustedProxies: IpRange[];
 }
 
 /** Start-up refused because a variable has a wrong value; the message names the variable. */
@@ -138,6 +145,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         "is required when DATABASE_URL is set (instances share one key; generate one with: openssl rand -hex 32)",
     });
   }
+  const trustedProxies: IpRange[] = [];
+  for (const item of (e.CUSTOS_TRUSTED_PROXIES ?? "").split(",").map((v) => v.trim()).filter(Boolean)) {
+    const range = parseIpRange(item);
+    if (range) trustedProxies.push(range);
+    else {
+      problems.push({
+        variable: "CUSTOS_TRUSTED_PROXIES",
+        message: `“${item}” is not an IP address or CIDR range; list them separated by commas, e.g. 127.0.0.1,10.0.0.0/8,fd00::/8`,
+      });
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -150,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.CUSTOS_PUBLIC_URL,
     maxUploadBytes: e.CUSTOS_MAX_UPLOAD_MB * 1024 * 1024,
     soffice: e.CUSTOS_SOFFICE,
+    trustedProxies,
   };
 }
 

@@ -40,6 +40,22 @@ describe("configuration", () => {
     expect(c.s3).toMatchObject({ bucket: "b", region: "us-east-1", forcePathStyle: true });
   });
 
+  it("reads trusted proxies as IP addresses and CIDR ranges, none by default, and names a bad entry", () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    const c = loadConfig({ CUSTOS_TRUSTED_PROXIES: " 127.0.0.1, 10.0.0.0/8 ,::1,fd00::/8," });
+    expect(c.trustedProxies.map((r) => [r.family, r.prefix])).toEqual([
+      [4, 32],
+      [4, 8],
+      [6, 128],
+      [6, 8],
+    ]);
+    for (const bad of ["10.0.0.300", "10.0.0.0/33", "localhost", "10.0.0.0/8/1", "::1::2"]) {
+      const found = problems({ CUSTOS_TRUSTED_PROXIES: `127.0.0.1,${bad}` });
+      expect(found.map((p) => p.variable)).toEqual(["CUSTOS_TRUSTED_PROXIES"]);
+      expect(found[0]!.message).toContain(`“${bad}”`);
+    }
+  });
+
   it("needs a master key shared by instances when DATABASE_URL is set", () => {
     expect(problems({ DATABASE_URL: "postgres://localhost/custos" })[0]!.variable).toBe("CUSTOS_MASTER_KEY");
     const key = "ab".repeat(32);

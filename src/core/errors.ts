@@ -104,6 +104,12 @@ export function mapDatabaseError(err: unknown): unknown {
       return new DomainError("VALIDATION_FAILED", "A value is outside what is allowed.", {
         constraint: pg.constraint_name ?? pg.constraint,
       });
+    case "22P02":
+      // invalid_text_representation: e.g. jsonb given a lone surrogate ("\udfff"), a number column given letters
+      return new DomainError(
+        "VALIDATION_FAILED",
+        "A value is not in the form its field needs (for example text with a broken character, or letters where a number belongs).",
+      );
     case "22021":
     case "22P05":
       return new DomainError("VALIDATION_FAILED", "A text value contains a character that cannot be stored (e.g. a NUL byte).");

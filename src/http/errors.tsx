@@ -14,6 +14,14 @@ export function toDomainError(err: unknown, c: AppContext): DomainError {
   if (err instanceof HTTPException) {
     const status = err.status;
     if (status === 413) return new DomainError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+    // @hono/zod-openapi refuses a body whose content type the route does not declare (a JSON route sent text or a form)
+    if (status === 415) {
+      const sent = c.req.header("content-type")?.split(";")[0]?.trim() || "none";
+      return new DomainError(
+        "UNSUPPORTED_MEDIA_TYPE",
+        `This endpoint does not accept a body of content type “${sent}”; send JSON with Content-Type: application/json.`,
+      );
+    }
     if (status === 400 && /json/i.test(err.message)) {
       return new DomainError("MALFORMED_JSON", "The request body is not valid JSON.");
     }

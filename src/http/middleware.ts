@@ -71,13 +71,30 @@ export const csrfProtection = createMiddleware<AppEnv>(async (c, next) => {
       throw new DomainError("CSRF_FAILED", "The form has expired or did not come from Custos. Reload the page and try again.");
     }
   } else if (c.get("authVia") === null) {
+    // no session yet: the sign-in form. A foreign origin would sign the browser into the attacker's
+    // account (login CSRF); so would "null", which sandboxed frames, data: and file: pages send
     const origin = c.req.header("origin");
-    if (origin && origin !== "null" && new URL(origin).host !== new URL(c.req.url).host) {
+    if (origin === "null") {
+      throw new DomainError(
+        "CSRF_FAILED",
+        "This request came from a page without an origin (a sandboxed frame, a local file or another site's redirect) and was refused. Open the Custos sign-in page itself and try again.",
+      );
+    }
+    if (origin && originHost(origin) !== new URL(c.req.url).host) {
       throw new DomainError("CSRF_FAILED", "This request came from another site and was refused.");
     }
   }
   return next();
 });
+
+/** The host of an Origin header, or null when it is not a URL (never equal to ours). */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
 
 /** People with a generated password must choose their own before doing anything else. */
 export const passwordChangeGate = createMiddleware<AppEnv>(async (c, next) => {

@@ -108,7 +108,10 @@ export function webRoutes() {
     const p = requirePrincipal(ctx);
     const tokens = p.mustChangePassword ? [] : await listApiTokens(ctx);
     const page = pageContext(c);
-    return c.html(<AccountPage page={page} tokens={tokens} mustChange={p.mustChangePassword} flash={flash ?? flashFrom(c, page.t)} />, status as 200);
+    return c.html(
+      <AccountPage page={page} tokens={tokens} mustChange={p.mustChangePassword} now={ctx.clock.now()} flash={flash ?? flashFrom(c, page.t)} />,
+      status as 200,
+    );
   };
   app.get("/account", (c) => accountPage(c));
   app.get("/account/password", (c) => accountPage(c));
@@ -120,7 +123,11 @@ export function webRoutes() {
       return accountPage(c, { kind: "error", text: page.t("account_mismatch") }, 400);
     }
     try {
-      await changeOwnPassword(ctxOf(c), { currentPassword: field(form, "currentPassword"), newPassword: field(form, "newPassword") });
+      await changeOwnPassword(
+        ctxOf(c),
+        { currentPassword: field(form, "currentPassword"), newPassword: field(form, "newPassword") },
+        { keepSessionId: c.get("sessionId") },
+      );
     } catch (err) {
       return accountPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
@@ -131,7 +138,11 @@ export function webRoutes() {
     const form = await readForm(c);
     const page = pageContext(c);
     try {
-      const token = await createApiToken(ctxOf(c), { name: field(form, "name").trim() || "token" });
+      const days = field(form, "expiresInDays").trim();
+      const token = await createApiToken(ctxOf(c), {
+        name: field(form, "name").trim() || "token",
+        expiresInDays: days === "" ? undefined : Number(days),
+      });
       return accountPage(c, { kind: "ok", text: page.t("account_tokenCreated"), secret: token.token });
     } catch (err) {
       return accountPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));

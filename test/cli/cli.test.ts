@@ -3,12 +3,15 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { openRuntime } from "../../src/boot";
 import { loadConfig } from "../../src/config";
-import { silentLogger } from "../../src/core/context";
-import { listUsers } from "../../src/core/users/repo";
+import { createApiToken, signIn, validateApiToken, validateSessionToken } from "../../src/core/auth/service";
+import { silentLogger, systemContext } from "../../src/core/context";
+import type { DomainError } from "../../src/core/errors";
+import { listUsers, updateUser } from "../../src/core/users/repo";
+import { auditEvents } from "../../src/db/schema/audit";
 import { createTestDatabase } from "../support/db";
 
 const run = promisify(execFile);
@@ -71,6 +74,61 @@ describe("custos CLI and restarts", { timeout: 300_000 }, () => {
     const broken = await custos("verify-audit");
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/BROKEN at event 1 \(hash-mismatch\)/);
+  });
+
+  it("reset-admin gives an administrator a new password once, ends their sessions and tokens, reactivates, or recreates the account; audited", async () => {
+    const made = await custos("create-user", "--username", "boss", "--name", "Boss", "--roles", "admin", "--password", "correct horse battery");
+    expect(made.code).toBe(0);
+    // the boss signs in and makes a token, then forgets the password
+    let rt = await openRuntime(loadConfig(env), { logger: silentLogger });
+    const boss = (await listUsers(rt.deps.db)).find((u) => u.username === "boss")!;
+    const signedIn = await signIn(systemContext(rt.deps), { username: "boss", password: "correct horse battery" });
+    const token = await createApiToken({ ...systemContext(rt.deps), actor: { userId: boss.id, label: "boss" } }, { name: "nightly" });
+    await updateUser(rt.deps.db, boss.id, { active: false });
+    await rt.close();
+
+    const reset = await custos("reset-admin", "--username", "boss");
+    expect(reset.stderr).toBe("");
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain("the account was deactivated and is active again");
+    const password = /Password \(shown once\): (\S{16})/.exec(reset.stdout)?.[1];
+    expect(password).toBeTruthy();
+
+    rt = await openRuntime(loadConfig(env), { logger: silentLogger });
+    try {
+      const ctx = systemContext(rt.deps);
+      expect(await signIn(ctx, { username: "boss", password: "correct horse battery" }).catch((e: DomainError) => e.code)).toBe("INVALID_CREDENTIALS");
+      const fresh = await signIn(ctx, { username: "boss", password: password! });
+      expect(fresh.principal.mustChangePassword).toBe(true);
+      expect(await validateSessionToken(rt.deps, signedIn.sessionToken)).toBeNull();
+      expect(await validateApiToken(rt.deps, token.token)).toBeNull();
+      const events = await rt.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, boss.id));
+      const resetEvent = events.find((e) => e.action === "user.password_reset")!;
+      expect(resetEvent.actorLabel).toBe("custos reset-admin");
+      expect(resetEvent.data).toEqual({ via: "custos reset-admin", sessionsEnded: 1, tokensRevoked: [token.id] });
+      expect(events.find((e) => e.action === "user.updated" && e.actorLabel === "custos reset-admin")!.data).toEqual({
+        before: { active: false },
+        after: { active: true },
+      });
+    } finally {
+      await rt.close();
+    }
+
+    // someone who is not an administrator is refused; a missing name is created as an administrator
+    const notAdmin = await custos("reset-admin", "--username", "li.lei");
+    expect(notAdmin.code).toBe(1);
+    expect(notAdmin.stderr).toContain("li.lei is not an administrator");
+    const recreated = await custos("reset-admin", "--username", "rescue");
+    expect(recreated.code).toBe(0);
+    expect(recreated.stdout).toMatch(/Created the administrator rescue \(usr_/);
+    const rescuePassword = /Password \(shown once\): (\S{16})/.exec(recreated.stdout)![1]!;
+    rt = await openRuntime(loadConfig(env), { logger: silentLogger });
+    try {
+      const rescue = await signIn(systemContext(rt.deps), { username: "rescue", password: rescuePassword });
+      expect(rescue.principal).toMatchObject({ roles: ["admin"], clearance: "top-secret", mustChangePassword: true });
+    } finally {
+      await rt.close();
+    }
   });
 
   it("refuses to start with a wrong setting and names it", async () => {

@@ -1,8 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { openRuntime } from "../../src/boot";
+import { loadConfig } from "../../src/config";
+import { silentLogger } from "../../src/core/context";
+import { countUsers } from "../../src/core/users/repo";
 import { createTestDatabase } from "../support/db";
 
 const dataDir = await mkdtemp(join(tmpdir(), "custos-server-"));
@@ -49,6 +54,42 @@ async function start(): Promise<{ url: string; out: () => string; stop: () => Pr
 }
 
 // these start real processes (tsx compiling, PGlite opening): generous on a loaded 2-core machine
+describe("npm start on a port that is taken", { timeout: 300_000 }, () => {
+  it("fails with a message naming the port, and leaves no administrator whose password nobody saw", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const ownDir = await mkdtemp(join(tmpdir(), "custos-port-"));
+    const ownDatabase = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
+    const ownEnv = {
+      ...env,
+      PORT: String(port),
+      CUSTOS_DATA_DIR: ownDir,
+      ...(ownDatabase ? { DATABASE_URL: ownDatabase.url! } : {}),
+    };
+    try {
+      const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        execFile("node", ["--import", "tsx", "src/server.ts"], { env: ownEnv, cwd: process.cwd(), timeout: 90_000 }, (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout + stderr }),
+        );
+      });
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`port ${port} is already in use`);
+      expect(result.out).not.toMatch(/password\s+\S{16}/);
+      const runtime = await openRuntime(loadConfig(ownEnv), { logger: silentLogger });
+      try {
+        expect(await countUsers(runtime.deps.db)).toBe(0);
+      } finally {
+        await runtime.close();
+      }
+    } finally {
+      taken.close();
+      await ownDatabase?.close();
+      await rm(ownDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("npm start", { timeout: 300_000 }, () => {
   it("starts on an empty database, prints the first admin's sign-in once, and serves it; a restart prints nothing", async () => {
     const first = await start();

@@ -17,13 +17,28 @@ describe("errors", () => {
     expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
   });
 
-  it("answers a JSON route sent something else with 400, not 500", async () => {
-    const res = await client.request("/api/v1/departments", {
+  it("answers a JSON route sent text or a form with 415 UNSUPPORTED_MEDIA_TYPE", async () => {
+    const me = (await (await client.get("/api/v1/me")).json()) as { id: string };
+    const attempts: [string, string, string, string][] = [
+      ["POST", "/api/v1/departments", "text/plain", "code=X"],
+      ["POST", "/api/v1/departments", "application/x-www-form-urlencoded", "code=X&name=Y"],
+      ["PATCH", `/api/v1/users/${me.id}`, "text/plain", '{"displayName":"X"}'],
+      ["POST", "/api/v1/me/tokens", "multipart/form-data; boundary=b", '--b\r\ncontent-disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n'],
+    ];
+    for (const [method, path, type, body] of attempts) {
+      const res = await client.request(path, { method, headers: { "content-type": type }, body });
+      expect(res.status, `${method} ${path} as ${type}`).toBe(415);
+      const error = ((await res.json()) as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+      expect(error.message).toContain("application/json");
+    }
+    // the anonymous sign-in too
+    const signIn = await h.anonymous().request("/api/v1/auth/sign-in", {
       method: "POST",
-      headers: { "content-type": "text/plain" },
-      body: "code=X",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "username=a&password=b",
     });
-    expect(res.status).toBe(400);
+    expect(signIn.status).toBe(415);
   });
 
   it("answers an oversized JSON body with 413 before reading it all", async () => {

@@ -11,7 +11,7 @@ export const signInFailed = auditEvent(
 );
 export const signedIn = auditEvent("auth.signed_in", "user", { zh: "登录", en: "Signed in" }, Session);
 export const signedOut = auditEvent("auth.signed_out", "user", { zh: "退出登录", en: "Signed out" }, Session);
-export const reauthFailed = auditEvent("auth.reauth_failed", "user", { zh: "身份确认失败", en: "Re-authentication failed" }, z.strictObject({}));
+export const reauthFailed = auditEvent("auth.reauth_failed", "user", { zh: "身份确认失败", en: "Re-authentication failed" }, z.strictObject({ purpose: z.string().optional() }));
 export const apiTokenCreated = auditEvent(
   "auth.api_token_created",
   "api_token",

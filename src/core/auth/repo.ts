@@ -1,6 +1,6 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { apiTokens, loginThrottle, users, type ApiTokenRow } from "../../db/schema/users";
+import { apiTokens, loginThrottle, sessions, users, type ApiTokenRow } from "../../db/schema/users";
 
 export async function findUserByUsername(db: Db, username: string) {
   const [row] = await db.select().from(users).where(eq(users.username, username.toLowerCase())).limit(1);
@@ -40,6 +40,25 @@ export async function revokeToken(db: Db, userId: string, id: string, at: Date) 
     .set({ revokedAt: at })
     .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id, name: apiTokens.name });
+}
+
+/** Revokes every API token of a user that is not revoked yet; returns their ids. */
+export async function revokeAllTokens(db: Db, userId: string, at: Date): Promise<string[]> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: at })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.map((r) => r.id);
+}
+
+/** Deletes a user's sessions, all of them or all but `exceptId`; returns how many ended. */
+export async function deleteSessions(db: Db, userId: string, exceptId?: string): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(exceptId ? and(eq(sessions.userId, userId), ne(sessions.id, exceptId)) : eq(sessions.userId, userId))
+    .returning({ id: sessions.id });
+  return rows.length;
 }
 
 export async function readThrottle(db: Db, key: string) {

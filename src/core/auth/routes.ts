@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ctxOf } from "../../http/env";
 import { clearSessionCookie, setSessionCookie } from "../../http/cookies";
-import { errors, json, jsonBody, Ok } from "../../http/openapi";
+import { ErrorBody, errors, json, jsonBody, Ok } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { DomainError } from "../errors";
 import { ChangePasswordInput, User } from "../users/schemas";
 import { changeOwnPassword, getUser } from "../users/service";
-import { createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "./service";
+import { API_TOKEN_LIFETIME, createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "./service";
 
 const SignInInput = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) })
@@ -23,7 +23,7 @@ const ApiToken = z
     id: z.string(),
     name: z.string(),
     createdAt: z.string(),
-    expiresAt: z.string().nullable(),
+    expiresAt: z.string(),
     lastUsedAt: z.string().nullable().optional(),
     revokedAt: z.string().nullable().optional(),
   })
@@ -92,12 +92,17 @@ export function authRoutes() {
       method: "post",
       path: "/me/password",
       tags: ["auth"],
-      summary: "Change your own password",
+      summary: "Change your own password; your other sessions end and your API tokens are revoked",
       request: { body: jsonBody(ChangePasswordInput) },
-      responses: { 200: json(Ok, "Changed"), 400: errors[400], 401: errors[401] },
+      responses: {
+        200: json(Ok, "Changed"),
+        400: errors[400],
+        401: errors[401],
+        429: json(ErrorBody, "Too many wrong current passwords (TOO_MANY_ATTEMPTS); see Retry-After"),
+      },
     }),
     async (c) => {
-      await changeOwnPassword(ctxOf(c), c.req.valid("json"));
+      await changeOwnPassword(ctxOf(c), c.req.valid("json"), { keepSessionId: c.get("sessionId") });
       return c.json({ ok: true as const }, 200);
     },
   );
@@ -121,7 +126,16 @@ export function authRoutes() {
       summary: "Create an API token for scripts; the token is returned once",
       request: {
         body: jsonBody(
-          z.object({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().positive().max(3650).optional() }),
+          z.object({
+            name: z.string().trim().min(1).max(100),
+            expiresInDays: z
+              .number()
+              .int()
+              .positive()
+              .max(API_TOKEN_LIFETIME.maxDays, `at most ${API_TOKEN_LIFETIME.maxDays} days`)
+              .optional()
+              .openapi({ description: `How long the token lives (default ${API_TOKEN_LIFETIME.defaultDays} days, at most ${API_TOKEN_LIFETIME.maxDays}).` }),
+          }),
         ),
       },
       responses: { 201: json(ApiToken.extend({ token: z.string() }), "Created"), 400: errors[400], 401: errors[401] },

@@ -156,9 +156,21 @@ export async function signOut(ctx: ServiceContext, sessionId: string): Promise<v
   });
 }
 
-/** Ends every session of a user (password reset, deactivation). Call inside the caller's transaction. */
-export async function endAllSessions(db: Db, userId: string): Promise<void> {
-  await lucia(db).invalidateUserSessions(userId);
+/** What {@link endSessionsAndTokens} ended, for the audit event of the change that caused it. */
+export interface AccessEnded {
+  sessionsEnded: number;
+  tokensRevoked: string[];
+}
+
+/**
+ * Ends a user's sessions and revokes all their API tokens: after an admin's password reset or a
+ * deactivation (everything), or after they change their own password (every session but the one
+ * they changed it in). Runs inside the caller's transaction, whose audit event records the result.
+ */
+export async function endSessionsAndTokens(db: Db, userId: string, at: Date, options: { keepSessionId?: string | null } = {}): Promise<AccessEnded> {
+  const sessionsEnded = await repo.deleteSessions(db, userId, options.keepSessionId ?? undefined);
+  const tokensRevoked = await repo.revokeAllTokens(db, userId, at);
+  return { sessionsEnded, tokensRevoked };
 }
 
 /** The user a bearer token belongs to, if the token is valid. */
@@ -167,16 +179,23 @@ export async function validateApiToken(deps: AppDeps, token: string): Promise<Pr
   const row = await repo.findActiveToken(deps.db, hashToken(token));
   const now = deps.clock.now();
   if (!row || !row.user.active) return null;
-  if (row.token.expiresAt && row.token.expiresAt <= now) return null;
+  if (row.token.expiresAt <= now) return null;
   if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
     await repo.touchToken(deps.db, row.token.id, now);
   }
   return principalOf(row.user);
 }
 
+/** How long an API token lives: 90 days unless its creator asks for another span, at most 365. */
+export const API_TOKEN_LIFETIME = { defaultDays: 90, maxDays: 365 } as const;
+
 /** Creates an API token for the acting user; the token text is returned once and never stored. */
 export async function createApiToken(ctx: ServiceContext, input: { name: string; expiresInDays?: number }) {
   const userId = requireUser(ctx);
+  const days = input.expiresInDays ?? API_TOKEN_LIFETIME.defaultDays;
+  if (!Number.isInteger(days) || days < 1 || days > API_TOKEN_LIFETIME.maxDays) {
+    throw new DomainError("VALIDATION_FAILED", `A token lives from 1 to ${API_TOKEN_LIFETIME.maxDays} days.`, { field: "expiresInDays" });
+  }
   const token = newSecretToken("cat");
   const now = ctx.clock.now();
   const row = {
@@ -185,7 +204,7 @@ export async function createApiToken(ctx: ServiceContext, input: { name: string;
     name: input.name,
     tokenHash: hashToken(token),
     createdAt: now,
-    expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
+    expiresAt: new Date(now.getTime() + days * 86_400_000),
     lastUsedAt: null,
     revokedAt: null,
   };
@@ -211,11 +230,16 @@ export async function revokeApiToken(ctx: ServiceContext, id: string): Promise<v
 }
 
 /**
- * Re-authentication before a signature or another act that must be the person's own: checks the
- * password again (throttled like sign-in, audited on failure). Returns nothing; throws
- * REAUTH_FAILED or TOO_MANY_ATTEMPTS.
+ * Re-authentication before a signature, a password change or another act that must be the
+ * person's own: checks the password again (throttled like sign-in, audited on failure). Every
+ * purpose shares one counter per person, so guesses cannot be spread across them. Returns nothing;
+ * throws REAUTH_FAILED or TOO_MANY_ATTEMPTS.
  */
-export async function requireReauth(ctx: ServiceContext, password: string | undefined): Promise<void> {
+export async function requireReauth(
+  ctx: ServiceContext,
+  password: string | undefined,
+  options: { purpose?: string; failureMessage?: string } = {},
+): Promise<void> {
   const userId = requireUser(ctx);
   const key = `reauth:${userId}`;
   await assertNotLocked(ctx, [key]);
@@ -223,8 +247,8 @@ export async function requireReauth(ctx: ServiceContext, password: string | unde
   const ok = !!user && !!password && (await verifyPassword(user.passwordHash, password));
   if (!ok) {
     await recordFailures(ctx, [{ key, limit: THROTTLE.perUser }]);
-    await inTransaction(ctx, async (t) => audit(t, reauthFailed, userId, {}));
-    throw new DomainError("REAUTH_FAILED", "Your password was not accepted; enter your own password to confirm.");
+    await inTransaction(ctx, async (t) => audit(t, reauthFailed, userId, options.purpose ? { purpose: options.purpose } : {}));
+    throw new DomainError("REAUTH_FAILED", options.failureMessage ?? "Your password was not accepted; enter your own password to confirm.");
   }
   await repo.clearThrottle(ctx.db, key);
 }

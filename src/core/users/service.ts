@@ -3,10 +3,10 @@ import { newId } from "../../lib/ids";
 import { audit } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
 import { hasRole } from "../auth/permissions";
-import { generatePassword, hashPassword, passwordProblem, verifyPassword } from "../auth/password";
-import { endAllSessions } from "../auth/service";
+import { generatePassword, hashPassword, passwordProblem } from "../auth/password";
+import { endSessionsAndTokens, requireReauth, type AccessEnded } from "../auth/service";
 import type { AppDeps, ServiceContext } from "../context";
-import { inTransaction, systemContext } from "../context";
+import { inTransaction, systemContext, type TxContext } from "../context";
 import { revokeSignerCertificates, rewrapSigningKey } from "../signatures/signer-keys";
 import { DomainError, notFound } from "../errors";
 import { findDepartment } from "../organisation/repo";
@@ -76,6 +76,14 @@ export async function createUserAsSystem(deps: AppDeps, input: CreateUserInput) 
   return insertNewUser(systemContext(deps), input, false);
 }
 
+/** The account the first start creates, and `custos reset-admin` recreates. */
+const INITIAL_ADMIN = {
+  displayName: "系统管理员 Administrator",
+  roles: ["admin"],
+  clearance: "top-secret",
+  locale: "zh-CN",
+} as const satisfies Omit<CreateUserInput, "username">;
+
 /**
  * On an empty database, creates the first administrator with a generated password (to be changed
  * at first sign-in) and returns the credentials to print once; otherwise returns null.
@@ -87,14 +95,7 @@ export async function ensureInitialAdmin(deps: AppDeps): Promise<{ username: str
   try {
     await insertNewUser(
       ctx,
-      {
-        username: "admin",
-        displayName: "系统管理员 Administrator",
-        password,
-        roles: ["admin"],
-        clearance: "top-secret",
-        locale: "zh-CN",
-      },
+      { ...INITIAL_ADMIN, roles: [...INITIAL_ADMIN.roles], username: "admin", password },
       true,
     );
   } catch (err) {
@@ -119,7 +120,7 @@ export async function getUser(ctx: ServiceContext, id: string): Promise<PublicUs
   return toPublicUser(row);
 }
 
-/** Changes roles, department, clearance, name or active flag (admins); deactivation ends sessions. */
+/** Changes roles, department, clearance, name or active flag (admins); deactivation ends sessions and revokes API tokens. */
 export async function updateUser(ctx: ServiceContext, id: string, input: UpdateUserInput): Promise<PublicUser> {
   const p = requireRole(ctx, "admin");
   if (id === p.id && (input.active === false || (input.roles && !input.roles.includes("admin")))) {
@@ -146,44 +147,94 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
     }
     if (Object.keys(changedAfter).length === 0) return toPublicUser(before);
     const after = await repo.updateUser(tx, id, patch);
+    // deactivation ends every session and token; so does reactivation, for tokens a deactivation
+    // before this rule left alive: an account comes back with no way in but its password
+    let ended: AccessEnded | undefined;
+    if (changedAfter.active !== undefined) ended = await endSessionsAndTokens(tx, id, ctx.clock.now());
     if (input.active === false && before.active) {
-      await endAllSessions(tx, id);
       await revokeSignerCertificates(t, id, "affiliationChanged", "account deactivated");
     }
-    audit(t, userUpdated, id, { before: changedBefore, after: changedAfter });
+    audit(t, userUpdated, id, { before: changedBefore, after: changedAfter, ...ended });
     return toPublicUser(after!);
   });
 }
 
-/** An admin sets a new password (generated) for a user; their sessions end and they must change it. */
+/**
+ * Gives a user a new password hash they must change at next sign-in, ends all their sessions,
+ * revokes all their API tokens and retires their signing key; audited as user.password_reset.
+ */
+async function applyPasswordReset(t: TxContext, id: string, hash: string, reason: string, data: Record<string, unknown> = {}): Promise<void> {
+  const now = t.clock.now();
+  await repo.updateUser(t.db, id, { passwordHash: hash, mustChangePassword: true, passwordChangedAt: now, updatedAt: now });
+  const ended = await endSessionsAndTokens(t.db, id, now);
+  // the old signing key was wrapped under the old password, which nobody else knows: retire it
+  await revokeSignerCertificates(t, id, "superseded", reason);
+  audit(t, userPasswordReset, id, { ...data, ...ended });
+}
+
+/** An admin sets a new password (generated) for a user; their sessions end, their API tokens are revoked and they must change it. */
 export async function resetPassword(ctx: ServiceContext, id: string): Promise<{ password: string }> {
   requireRole(ctx, "admin");
   const password = generatePassword();
   const hash = await hashPassword(password);
   await inTransaction(ctx, async (t) => {
-    const tx = t.db;
-    const user = await repo.findUser(tx, id);
-    if (!user) throw notFound("The user");
-    const now = ctx.clock.now();
-    await repo.updateUser(tx, id, { passwordHash: hash, mustChangePassword: true, passwordChangedAt: now, updatedAt: now });
-    await endAllSessions(tx, id);
-    // the old signing key was wrapped under the old password, which nobody else knows: retire it
-    await revokeSignerCertificates(t, id, "superseded", "password reset by an administrator");
-    audit(t, userPasswordReset, id, {});
+    if (!(await repo.findUser(t.db, id))) throw notFound("The user");
+    await applyPasswordReset(t, id, hash, "password reset by an administrator");
   });
   return { password };
 }
 
-/** A person changes their own password, proving the current one. */
+/**
+ * Recovery from the command line (`custos reset-admin`), for when nobody can sign in as an
+ * administrator: gives the administrator `username` a generated password, to be changed at next
+ * sign-in, ends their sessions, revokes their API tokens and reactivates the account if it was
+ * deactivated; with no user of that name, creates the administrator afresh. Refuses a user who is
+ * not an administrator (INVALID_STATE). Audited, with "custos reset-admin" as the actor.
+ */
+export async function resetAdminAsSystem(
+  deps: AppDeps,
+  username: string,
+): Promise<{ user: PublicUser; password: string; created: boolean; reactivated: boolean }> {
+  const ctx: ServiceContext = { ...systemContext(deps), actor: { userId: null, label: "custos reset-admin" } };
+  const password = generatePassword();
+  const existing = await repo.findUserByUsername(ctx.db, username);
+  if (!existing) {
+    const created = await insertNewUser(ctx, { ...INITIAL_ADMIN, roles: [...INITIAL_ADMIN.roles], username, password }, true);
+    return { user: created.user, password, created: true, reactivated: false };
+  }
+  if (!existing.roles.includes("admin")) {
+    throw new DomainError(
+      "INVALID_STATE",
+      `${existing.username} is not an administrator. Name an administrator, or a username that does not exist yet to create a new administrator.`,
+    );
+  }
+  const hash = await hashPassword(password);
+  const user = await inTransaction(ctx, async (t) => {
+    if (!existing.active) {
+      await repo.updateUser(t.db, existing.id, { active: true, updatedAt: t.clock.now() });
+      audit(t, userUpdated, existing.id, { before: { active: false }, after: { active: true } });
+    }
+    await applyPasswordReset(t, existing.id, hash, "password reset with custos reset-admin", { via: "custos reset-admin" });
+    return (await repo.findUser(t.db, existing.id))!;
+  });
+  return { user: toPublicUser(user), password, created: false, reactivated: !existing.active };
+}
+
+/**
+ * A person changes their own password, proving the current one. Their other sessions end (the one
+ * given as `keepSessionId`, where they changed it, stays) and their API tokens are revoked, so a
+ * thief holding either loses it with the old password.
+ */
 export async function changeOwnPassword(
   ctx: ServiceContext,
   input: { currentPassword: string; newPassword: string },
+  options: { keepSessionId?: string | null } = {},
 ): Promise<void> {
   const p = requirePrincipal(ctx);
+  // throttled with re-authentication: a stolen session must not be a way to guess the password
+  await requireReauth(ctx, input.currentPassword, { purpose: "password-change", failureMessage: "Your current password is wrong." });
   const user = await repo.findUser(ctx.db, p.id);
-  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new DomainError("REAUTH_FAILED", "Your current password is wrong.");
-  }
+  if (!user) throw notFound("The user");
   checkPassword(input.newPassword, user.username);
   if (input.newPassword === input.currentPassword) {
     throw new DomainError("VALIDATION_FAILED", "The new password must differ from the current one.", { field: "newPassword" });
@@ -194,7 +245,8 @@ export async function changeOwnPassword(
     const now = ctx.clock.now();
     await repo.updateUser(tx, p.id, { passwordHash: hash, mustChangePassword: false, passwordChangedAt: now, updatedAt: now });
     await rewrapSigningKey(t, p.id, input.currentPassword, input.newPassword);
-    audit(t, userPasswordChanged, p.id, {});
+    const ended = await endSessionsAndTokens(tx, p.id, now, { keepSessionId: options.keepSessionId });
+    audit(t, userPasswordChanged, p.id, { ...ended });
   });
 }
 

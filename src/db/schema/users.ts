@@ -45,7 +45,7 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-/** Bearer tokens for scripts; only the SHA-256 of the token is stored. */
+/** Bearer tokens for scripts; only the SHA-256 of the token is stored. Every token expires. */
 export const apiTokens = pgTable(
   "api_tokens",
   {
@@ -56,7 +56,7 @@ export const apiTokens = pgTable(
     name: text("name").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
     createdAt: tstz("created_at").notNull(),
-    expiresAt: tstz("expires_at"),
+    expiresAt: tstz("expires_at").notNull(),
     lastUsedAt: tstz("last_used_at"),
     revokedAt: tstz("revoked_at"),
   },

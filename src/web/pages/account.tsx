@@ -1,20 +1,24 @@
 import type { FC } from "hono/jsx";
+import { API_TOKEN_LIFETIME } from "../../core/auth/service";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 interface TokenView {
   id: string;
   name: string;
   createdAt: Date;
-  expiresAt: Date | null;
+  expiresAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }
 
+const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
+
 /** Change your password; manage your API tokens. */
-export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChange: boolean; flash?: Flash }> = ({
+export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChange: boolean; now: Date; flash?: Flash }> = ({
   page,
   tokens,
   mustChange,
+  now,
   flash,
 }) => {
   const { t } = page;
@@ -36,6 +40,7 @@ export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChang
           {t("account_confirm")}
           <input name="confirmPassword" type="password" autocomplete="new-password" required minlength={10} />
         </label>
+        {!mustChange && <p class="muted">{t("account_tokenEndNote")}</p>}
         <button type="submit">{t("account_changePassword")}</button>
       </form>
       {!mustChange && (
@@ -46,6 +51,7 @@ export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChang
               <tr>
                 <th>{t("account_tokenName")}</th>
                 <th>{t("created")}</th>
+                <th>{t("account_tokenExpires")}</th>
                 <th>{t("actions")}</th>
               </tr>
             </thead>
@@ -53,10 +59,13 @@ export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChang
               {tokens.map((tk) => (
                 <tr>
                   <td>{tk.name}</td>
-                  <td>{tk.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                  <td>{minute(tk.createdAt)}</td>
+                  <td>{minute(tk.expiresAt)}</td>
                   <td>
                     {tk.revokedAt ? (
                       <span class="tag">{t("account_tokenRevoked")}</span>
+                    ) : tk.expiresAt <= now ? (
+                      <span class="tag">{t("account_tokenExpired")}</span>
                     ) : (
                       <form method="post" action={`/account/tokens/${tk.id}/revoke`}>
                         <CsrfField page={page} />
@@ -75,6 +84,10 @@ export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChang
             <label>
               {t("account_tokenName")}
               <input name="name" required maxlength={100} />
+            </label>
+            <label>
+              {t("account_tokenDays", { max: API_TOKEN_LIFETIME.maxDays })}
+              <input name="expiresInDays" type="number" min={1} max={API_TOKEN_LIFETIME.maxDays} value={String(API_TOKEN_LIFETIME.defaultDays)} required />
             </label>
             <button type="submit">{t("account_tokenCreate")}</button>
           </form>

@@ -4,7 +4,7 @@ import { requireReauth, THROTTLE } from "../../../src/core/auth/service";
 import { sessions } from "../../../src/db/schema/users";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { DomainError } from "../../../src/core/errors";
-import { errorCode, startHarness } from "../../support/app";
+import { errorCode, startHarness, type Client } from "../../support/app";
 
 const h = await startHarness();
 
@@ -142,6 +142,32 @@ describe("CSRF", () => {
     });
     expect(res.status).toBe(403);
   });
+
+  it("refuses an anonymous sign-in with Origin: null (login CSRF from a sandboxed frame or a local file) or a garbled Origin", async () => {
+    const user = await h.user();
+    for (const origin of ["null", "not a url"]) {
+      const form = await h.app.request("/sign-in", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin, accept: "text/html" },
+        body: new URLSearchParams({ username: user.username, password: user.password }),
+      });
+      expect(form.status, `form, Origin: ${origin}`).toBe(403);
+      expect(form.headers.getSetCookie().join()).not.toContain("custos_session=");
+      const api = await h.anonymous().post("/api/v1/auth/sign-in", { username: user.username, password: user.password }, { origin });
+      expect(api.status, `API, Origin: ${origin}`).toBe(403);
+      expect(await errorCode(api)).toBe("CSRF_FAILED");
+    }
+    const events = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, user.id));
+    expect(events.map((e) => e.action)).not.toContain("auth.signed_in");
+    // the form posted from Custos's own page still signs in
+    const own = await h.app.request("http://localhost/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost", accept: "text/html" },
+      body: new URLSearchParams({ username: user.username, password: user.password }),
+    });
+    expect(own.status).toBe(303);
+    expect(own.headers.getSetCookie().join()).toContain("custos_session=");
+  });
 });
 
 describe("API tokens", () => {
@@ -185,6 +211,94 @@ describe("API tokens", () => {
   });
 });
 
+describe("ending sessions and API tokens", () => {
+  const DAY = 86_400_000;
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+  async function newToken(client: Client, body: Record<string, unknown> = { name: "script" }) {
+    const res = await client.post("/api/v1/me/tokens", body);
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; token: string; expiresAt: string };
+  }
+  async function lastEvent(objectId: string, action: string) {
+    const events = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, objectId));
+    return events.filter((e) => e.action === action).at(-1);
+  }
+
+  it("changing your password ends your other sessions and revokes your API tokens, audited; this session stays", async () => {
+    const user = await h.user();
+    const here = await h.signIn(user);
+    const elsewhere = await h.signIn(user);
+    const token = await newToken(here);
+    expect((await h.app.request("/api/v1/me", bearer(token.token))).status).toBe(200);
+    const res = await here.post("/api/v1/me/password", { currentPassword: user.password, newPassword: "a much better password" });
+    expect(res.status).toBe(200);
+    expect((await here.get("/api/v1/me")).status).toBe(200);
+    expect(await errorCode(await elsewhere.get("/api/v1/me"))).toBe("UNAUTHENTICATED");
+    expect(await errorCode(await h.app.request("/api/v1/me", bearer(token.token)))).toBe("UNAUTHENTICATED");
+    const listed = (await (await here.get("/api/v1/me/tokens")).json()) as { tokens: { id: string; revokedAt: string | null }[] };
+    expect(listed.tokens.find((t) => t.id === token.id)!.revokedAt).toBeTruthy();
+    expect((await lastEvent(user.id, "user.password_changed"))!.data).toEqual({ sessionsEnded: 1, tokensRevoked: [token.id] });
+
+    // the page's form does the same
+    const other = await h.signIn({ ...user, password: "a much better password" });
+    const page = await here.form("/account/password", {
+      currentPassword: "a much better password",
+      newPassword: "yet another good password",
+      confirmPassword: "yet another good password",
+    });
+    expect(page.status).toBe(303);
+    expect((await here.get("/api/v1/me")).status).toBe(200);
+    expect((await other.get("/api/v1/me")).status).toBe(401);
+  });
+
+  it("an administrator's password reset ends every session and revokes every token", async () => {
+    const admin = await h.signIn(await h.user({ roles: ["admin"] }));
+    const user = await h.user();
+    const session = await h.signIn(user);
+    const token = await newToken(session);
+    expect((await admin.post(`/api/v1/users/${user.id}/reset-password`)).status).toBe(200);
+    expect((await session.get("/api/v1/me")).status).toBe(401);
+    expect(await errorCode(await h.app.request("/api/v1/me", bearer(token.token)))).toBe("UNAUTHENTICATED");
+    expect((await lastEvent(user.id, "user.password_reset"))!.data).toEqual({ sessionsEnded: 1, tokensRevoked: [token.id] });
+  });
+
+  it("deactivation revokes the tokens, and reactivation does not bring them back", async () => {
+    const admin = await h.signIn(await h.user({ roles: ["admin"] }));
+    const user = await h.user();
+    const session = await h.signIn(user);
+    const token = await newToken(session);
+    expect((await admin.patch(`/api/v1/users/${user.id}`, { active: false })).status).toBe(200);
+    expect((await h.app.request("/api/v1/me", bearer(token.token))).status).toBe(401);
+    expect((await lastEvent(user.id, "user.updated"))!.data).toMatchObject({ after: { active: false }, sessionsEnded: 1, tokensRevoked: [token.id] });
+    expect((await admin.patch(`/api/v1/users/${user.id}`, { active: true })).status).toBe(200);
+    expect(await errorCode(await h.app.request("/api/v1/me", bearer(token.token)))).toBe("UNAUTHENTICATED");
+    expect((await session.get("/api/v1/me")).status).toBe(401);
+    // their password still works, and new tokens do
+    const back = await h.signIn(user);
+    expect((await h.app.request("/api/v1/me", bearer((await newToken(back)).token))).status).toBe(200);
+  });
+
+  it("tokens live 90 days unless asked otherwise, at most 365, and are refused once expired", async () => {
+    const client = await h.signIn(await h.user());
+    const created = h.clock.now();
+    const standard = await newToken(client);
+    expect(new Date(standard.expiresAt).getTime()).toBe(created.getTime() + 90 * DAY);
+    const year = await newToken(client, { name: "yearly", expiresInDays: 365 });
+    expect(new Date(year.expiresAt).getTime()).toBe(created.getTime() + 365 * DAY);
+    const tooLong = await client.post("/api/v1/me/tokens", { name: "forever", expiresInDays: 366 });
+    expect(tooLong.status).toBe(400);
+    expect(await errorCode(tooLong)).toBe("VALIDATION_FAILED");
+    const page = await client.form("/account/tokens", { name: "from the page", expiresInDays: "400" });
+    expect(page.status).toBe(400);
+
+    h.clock.advance(89 * DAY);
+    expect((await h.app.request("/api/v1/me", bearer(standard.token))).status).toBe(200);
+    h.clock.advance(2 * DAY);
+    expect(await errorCode(await h.app.request("/api/v1/me", bearer(standard.token)))).toBe("UNAUTHENTICATED");
+    expect((await h.app.request("/api/v1/me", bearer(year.token))).status).toBe(200);
+  });
+});
+
 describe("re-authentication before a signature", () => {
   it("accepts the person's own password and refuses anything else, audited and throttled", async () => {
     const user = await h.user();
@@ -204,6 +318,36 @@ describe("re-authentication before a signature", () => {
     const events = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.action, "auth.reauth_failed"));
     expect(events.length).toBeGreaterThanOrEqual(1);
     expect(events[0]!.ip).toBe("10.0.0.9");
+  });
+});
+
+describe("changing one's own password", () => {
+  it("throttles guesses of the current password like re-authentication: the sixth try is 429 even when right", async () => {
+    const user = await h.user();
+    const client = await h.signIn(user);
+    for (let i = 0; i < THROTTLE.perUser; i++) {
+      const wrong = await client.post("/api/v1/me/password", { currentPassword: `guess number ${i}`, newPassword: "a much better password" });
+      expect(wrong.status, `try ${i + 1}`).toBe(401);
+      expect(await errorCode(wrong)).toBe("REAUTH_FAILED");
+    }
+    const locked = await client.post("/api/v1/me/password", { currentPassword: user.password, newPassword: "a much better password" });
+    expect(locked.status).toBe(429);
+    expect(await errorCode(locked)).toBe("TOO_MANY_ATTEMPTS");
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    // the page's form is the same door
+    const page = await client.form("/account/password", {
+      currentPassword: user.password,
+      newPassword: "a much better password",
+      confirmPassword: "a much better password",
+    });
+    expect(page.status).toBe(429);
+    const failures = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, user.id));
+    const reauth = failures.filter((e) => e.action === "auth.reauth_failed");
+    expect(reauth).toHaveLength(THROTTLE.perUser);
+    expect(reauth[0]!.data).toEqual({ purpose: "password-change" });
+    h.clock.advance(THROTTLE.lockMs + 1000);
+    const ok = await client.post("/api/v1/me/password", { currentPassword: user.password, newPassword: "a much better password" });
+    expect(ok.status).toBe(200);
   });
 });
 
