@@ -103,7 +103,7 @@ describe("web shell", () => {
 describe("signature verification page", () => {
   it("verifies an uploaded PDF and keeps nothing of it", async () => {
     const client = await h.signIn(await h.user());
-    const foreign = new Uint8Array(await readFile(new URL("../../../shared/corpus/pdf/node-signpdf-signed.pdf", import.meta.url)));
+    const foreign = new Uint8Array(await readFile(new URL("../fixtures/pdf/node-signpdf-signed.pdf", import.meta.url)));
     const form = new FormData();
     form.append("_csrf", client.csrfToken!);
     form.append("file", new File([foreign], "对方签署.pdf", { type: "application/pdf" }));

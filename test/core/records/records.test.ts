@@ -39,7 +39,7 @@ const byCode = (code: string) => classes.find((c) => c.code === code)!;
 
 describe("file plan", () => {
   it("is seeded with a class for every clause of the standard that asks for evidence", async () => {
-    const table = await readFile(new URL("../../../../shared/standard/CLAUSES.md", import.meta.url), "utf8");
+    const table = await readFile(new URL("../../fixtures/standard/CLAUSES.md", import.meta.url), "utf8");
     const rows = [...table.matchAll(/^\| ([0-9][0-9.–]*) \|/gm)].map((m) => m[1]!);
     expect(rows.length).toBeGreaterThan(25);
     const uncovered = rows.filter((row) => {

@@ -3,8 +3,8 @@ import { zipSync } from "fflate";
 import { expect } from "vitest";
 import type { Client } from "../../support/app";
 
-/** The shared corpus of real-world PDFs (encrypted, damaged, signed by other tools). */
-export const corpus = (name: string) => readFile(new URL(`../../../../shared/corpus/pdf/${name}`, import.meta.url)).then((b) => new Uint8Array(b));
+/** The corpus of real-world PDFs (encrypted, damaged, signed by other tools), copied into test/fixtures/pdf. */
+export const corpus = (name: string) => readFile(new URL(`../../fixtures/pdf/${name}`, import.meta.url)).then((b) => new Uint8Array(b));
 
 /** Uploads bytes through POST /files and returns the file id. */
 export async function upload(client: Client, bytes: Uint8Array, filename: string, classification = "internal", type = "application/octet-stream"): Promise<string> {

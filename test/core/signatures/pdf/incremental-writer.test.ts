@@ -51,7 +51,7 @@ describe.each([false, true])("incremental writer (object streams: %s)", (useObje
 });
 
 describe("refusing to update", () => {
-  const corpus = (name: string) => readFileSync(join(process.cwd(), "..", "shared", "corpus", "pdf", name));
+  const corpus = (name: string) => readFileSync(join(process.cwd(), "test", "fixtures", "pdf", name));
 
   it("refuses encrypted files and files with damaged cross-reference data", () => {
     expect(() => beginIncrementalUpdate(openPdf(corpus("pyhanko-minimal-rc4.pdf")))).toThrow(PdfStructureError);

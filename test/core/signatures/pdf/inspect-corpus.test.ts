@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inspectPdfSignatures, verifyPdfSignatures, type PdfVerification } from "../../../../src/core/signatures/pdf";
 
-const CORPUS = join(process.cwd(), "..", "shared", "corpus", "pdf");
+const CORPUS = join(process.cwd(), "test", "fixtures", "pdf");
 const files = readdirSync(CORPUS).filter((f) => f.endsWith(".pdf")).sort();
 const load = (name: string) => readFileSync(join(CORPUS, name));
 const verify = (name: string): PdfVerification => verifyPdfSignatures(load(name), { trustAnchors: [] });

@@ -5,7 +5,7 @@ import { PdfStructureError, verifyPdfSignatures } from "../../../../src/core/sig
 import { createTestPki, signPdf, type TestPki } from "../support/test-pki";
 import { createNssDb, makeTempDir, runPdfsig } from "../support/validators";
 
-const CORPUS = join(process.cwd(), "..", "shared", "corpus", "pdf");
+const CORPUS = join(process.cwd(), "test", "fixtures", "pdf");
 const load = (name: string) => readFileSync(join(CORPUS, name));
 const REFUSED: Record<string, string> = {
   "pyhanko-minimal-aes256.pdf": "ENCRYPTED",

@@ -77,7 +77,7 @@ describe("PKI endpoints", () => {
 describe("verification of foreign and broken PDFs over HTTP", () => {
   it("answers every corpus file with a report or a clear 4xx, never a 500", async () => {
     const { readdir, readFile } = await import("node:fs/promises");
-    const dir = new URL("../../../../../shared/corpus/pdf/", import.meta.url);
+    const dir = new URL("../../../fixtures/pdf/", import.meta.url);
     const client = await h.signIn(await h.user());
     const files = (await readdir(dir)).filter((f) => f.endsWith(".pdf"));
     expect(files.length).toBeGreaterThan(20);

@@ -188,7 +188,7 @@ describe("signature requests", () => {
 
   it("says a verified PDF is held by Custos only to someone who may open what holds it", async () => {
     const { readFile } = await import("node:fs/promises");
-    const foreign = new Uint8Array(await readFile(new URL("../../../../../shared/corpus/pdf/node-signpdf-signed.pdf", import.meta.url)));
+    const foreign = new Uint8Array(await readFile(new URL("../../../fixtures/pdf/node-signpdf-signed.pdf", import.meta.url)));
     await uploadPdf(requester, foreign, "secret");
     const verify = async (client: Client) =>
       ((await (await client.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(foreign) })).json()) as { held: { held: boolean; as: string | null } }).held;
@@ -202,7 +202,7 @@ describe("signature requests", () => {
     expect(await errorCode(await post(await createBasePdf()))).toBe("NO_SIGNATURES");
     expect(await errorCode(await post(new TextEncoder().encode("not a pdf at all")))).toBe("NOT_A_PDF");
     const { readFile } = await import("node:fs/promises");
-    const encrypted = await readFile(new URL("../../../../../shared/corpus/pdf/pyhanko-minimal-aes256.pdf", import.meta.url));
+    const encrypted = await readFile(new URL("../../../fixtures/pdf/pyhanko-minimal-aes256.pdf", import.meta.url));
     expect(await errorCode(await post(new Uint8Array(encrypted)))).toBe("PDF_ENCRYPTED");
   });
 
