@@ -117,4 +117,13 @@ export const suites: readonly Suite[] = [
     },
     run: async (ctx) => (await import("./audit-package")).runAuditPackageBench(ctx),
   },
+  {
+    name: "signing-concurrency",
+    description: "N people sign at once beside unrelated writes: how long each signing holds the audit chain's lock; the writes' p95 during the signings vs alone",
+    options: {
+      signers: "people signing at the same moment (default 20)",
+      writes: "unrelated writes timed alone first (default 60)",
+    },
+    run: async (ctx) => (await import("./signing-concurrency")).runSigningConcurrencyBench(ctx),
+  },
 ];

@@ -33,6 +33,14 @@ export interface AppDeps {
   registry: Registry;
   /** This instance's background job runner (see assembleDeps). */
   jobs: JobRunner;
+  /** Optional measurements (the signing benchmark reads how long the audit chain's lock is held). */
+  metrics?: Metrics;
+}
+
+/** Measurements an instance can report; every one is optional. */
+export interface Metrics {
+  /** A transaction held the audit chain's lock for `ms` (from taking it to commit), appending these actions. */
+  chainLockHeld?(ms: number, actions: string[]): void;
 }
 
 /** Who is acting: a signed-in person, or the system itself (jobs, start-up). */
@@ -85,6 +93,7 @@ export async function inTransaction<T>(ctx: ServiceContext, fn: (t: TxContext) =
   // already inside one: a savepoint whose events and after-commit work join the outer transaction's
   if (isTxContext(ctx)) return inSavepoint(ctx, fn);
   const afterCommit: (() => void)[] = [];
+  let locked: { at: number; actions: string[] } | undefined;
   const result = await ctx.db.transaction(async (tx) => {
     const t: TxContext = { ...ctx, db: tx, events: [], afterCommit };
     const out = await fn(t);
@@ -92,9 +101,11 @@ export async function inTransaction<T>(ctx: ServiceContext, fn: (t: TxContext) =
       if (options.mayWriteNothing) return out;
       throw new UnauditedWriteError("A write transaction recorded no audit event.");
     }
-    await appendPendingEvents(tx, ctx.registry, ctx.clock, t.events);
+    const { lockedAt } = await appendPendingEvents(tx, ctx.registry, ctx.clock, t.events);
+    locked = { at: lockedAt, actions: t.events.map((e) => e.type.action) };
     return out;
   });
+  if (locked) ctx.metrics?.chainLockHeld?.(performance.now() - locked.at, locked.actions);
   for (const run of afterCommit) run();
   return result;
 }

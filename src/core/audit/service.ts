@@ -45,7 +45,7 @@ export class AuditEventError extends Error {
  * then takes the chain's lock (transaction-scoped: held from here to commit, milliseconds) and
  * writes them with consecutive sequence numbers.
  */
-export async function appendPendingEvents(tx: Tx, registry: Registry, clock: Clock, pending: PendingEvent[]): Promise<{ seq: number; hash: string }[]> {
+export async function appendPendingEvents(tx: Tx, registry: Registry, clock: Clock, pending: PendingEvent[]): Promise<{ lockedAt: number }> {
   const checked = pending.map((e) => {
     const registered = registry.auditEvent(e.type.action);
     if (registered !== e.type) throw new AuditEventError(`The audit event “${e.type.action}” is not registered.`);
@@ -57,11 +57,12 @@ export async function appendPendingEvents(tx: Tx, registry: Registry, clock: Clo
     }
     return { ...e, data: JSON.parse(JSON.stringify(parsed.data ?? {})) as Record<string, unknown> };
   });
-  return appendAuditEvents(
+  const appended = await appendAuditEvents(
     tx,
     clock,
     checked.map((e) => ({ action: e.type.action, objectType: e.objectType, objectId: e.objectId, data: e.data, actor: e.actor, request: e.request })),
   );
+  return { lockedAt: appended.lockedAt };
 }
 
 /** One event as written to the chain. */
@@ -78,9 +79,10 @@ export interface AuditInput {
  * Writes events to the chain under its lock. Services record events with {@link audit}; this is
  * the chain's own primitive (and what the chain's tests and benchmark drive directly).
  */
-export async function appendAuditEvents(tx: Tx, clock: Clock, events: AuditInput[]): Promise<{ seq: number; hash: string }[]> {
-  if (events.length === 0) return [];
+export async function appendAuditEvents(tx: Tx, clock: Clock, events: AuditInput[]): Promise<{ events: { seq: number; hash: string }[]; lockedAt: number }> {
+  if (events.length === 0) return { events: [], lockedAt: performance.now() };
   await lockChain(tx);
+  const lockedAt = performance.now();
   const head = await findHead(tx);
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
@@ -105,7 +107,7 @@ export async function appendAuditEvents(tx: Tx, clock: Clock, events: AuditInput
     return row;
   });
   await insertEvents(tx, rows);
-  return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
+  return { events: rows.map((r) => ({ seq: r.seq, hash: r.hash })), lockedAt };
 }
 
 /** The outcome of recomputing the whole chain. */
