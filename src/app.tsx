@@ -13,6 +13,7 @@ import { organisationRoutes } from "./core/organisation/routes";
 import { documentRoutes } from "./core/documents/routes";
 import { evidenceRoutes } from "./core/evidence/routes";
 import { contractRoutes } from "./core/contracts/routes";
+import { itemRoutes } from "./core/items/routes";
 import { recordRoutes } from "./core/records/routes";
 import { pkiRoutes, signatureRoutes } from "./core/signatures/routes";
 import { templateRoutes } from "./core/templates/routes";
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps) {
   api.route("/", evidenceRoutes());
   api.route("/", recordRoutes());
   api.route("/", contractRoutes());
+  api.route("/", itemRoutes(deps.registry));
   app.route("/api/v1", api);
 
   app.doc31("/api/openapi.json", OPENAPI_INFO);

@@ -7,6 +7,8 @@ import { evidenceExtension } from "./evidence/extension";
 import { filesExtension } from "./files/extension";
 import { organisationExtension } from "./organisation/extension";
 import { recordsExtension } from "./records/extension";
+import type { Module } from "./items/define";
+import { itemsExtension, moduleExtension } from "./items/extension";
 import { Registry, type Extension } from "./registry";
 import { signaturesExtension } from "./signatures/extension";
 import { usersExtension } from "./users/extension";
@@ -26,7 +28,12 @@ export const coreExtensions: readonly Extension[] = [
   auditExtension,
 ];
 
-/** The registry of an instance: the core areas and the given modules. */
-export function createRegistry(modules: readonly Extension[] = []): Registry {
-  return new Registry([...coreExtensions, ...modules]);
+/**
+ * The registry of an instance: the core areas, the given modules, and what the module framework
+ * derives from the modules' record types (their policy, events, evidence, signature source).
+ */
+export function createRegistry(modules: readonly (Module | Extension)[] = []): Registry {
+  const extensions = modules.map((m) => ("recordTypes" in m && "title" in m ? moduleExtension(m as Module) : (m as Extension)));
+  const types = extensions.flatMap((e) => e.recordTypes ?? []);
+  return new Registry([...coreExtensions, itemsExtension(types), ...extensions]);
 }

@@ -3,6 +3,7 @@ import { failClosed, type AccessPolicy } from "./access/policy";
 import type { AuditEventType } from "./audit/events";
 import type { Principal } from "./auth/permissions";
 import type { EvidenceSource } from "./evidence/source";
+import type { RecordType } from "./items/define";
 import type { JobDefinition } from "./jobs/define";
 import type { LinkKind } from "./records/link-kinds";
 import type { SignatureSource } from "./signatures/requests/source";
@@ -22,6 +23,8 @@ export interface Extension {
   readonly evidenceSources?: readonly EvidenceSource[];
   readonly jobs?: readonly JobDefinition<any>[];
   readonly linkKinds?: readonly LinkKind[];
+  /** A module's record types: the core gives each storage, workflow, API, pages, records, evidence and audit. */
+  readonly recordTypes?: readonly RecordType<any>[];
 }
 
 /** Thrown at start-up when two extensions claim the same kind of thing. */
@@ -49,6 +52,7 @@ export class Registry {
   private readonly sourcesByKind: Map<string, SignatureSource>;
   private readonly jobs: Map<string, JobDefinition<any>>;
   private readonly linkKindsByName: Map<string, LinkKind>;
+  private readonly recordTypesById: Map<string, RecordType<any>>;
   readonly evidenceSources: readonly EvidenceSource[];
 
   constructor(extensions: readonly Extension[]) {
@@ -59,6 +63,7 @@ export class Registry {
     this.sourcesByKind = indexBy("The signature source", all((e) => e.signatureSources), (s) => s.kind);
     this.jobs = indexBy("The job", all((e) => e.jobs), (j) => j.kind);
     this.linkKindsByName = indexBy("The link kind", all((e) => e.linkKinds), (l) => l.kind);
+    this.recordTypesById = indexBy("The record type", all((e) => e.recordTypes), (t) => t.id);
     this.evidenceSources = [...indexBy("The evidence source", all((e) => e.evidenceSources), (s) => s.kind).values()];
     for (const event of this.events.values()) {
       for (const objectType of [event.objectType, ...(event.alsoOn ?? [])]) {
@@ -114,6 +119,14 @@ export class Registry {
 
   get linkKinds(): LinkKind[] {
     return [...this.linkKindsByName.values()];
+  }
+
+  recordType(id: string): RecordType<any> | undefined {
+    return this.recordTypesById.get(id);
+  }
+
+  get recordTypes(): RecordType<any>[] {
+    return [...this.recordTypesById.values()];
   }
 
   get linkKindNames(): string[] {

@@ -15,6 +15,7 @@ import { TestClock } from "./clock";
 import { createTestDatabase } from "./db";
 import { createRegistry } from "../../src/core/extensions";
 import { assembleDeps } from "../../src/core/jobs/runner";
+import type { Module } from "../../src/core/items/define";
 import type { Extension } from "../../src/core/registry";
 
 /** One Custos under test: its app, dependencies, a movable clock and a temp data dir. */
@@ -53,13 +54,15 @@ const DEFAULT_PASSWORD = "correct horse battery";
  * Starts a test instance on a fresh database (PGlite, or PostgreSQL with DATABASE_URL) and local
  * blob storage in a temp dir; everything is closed after the file's tests.
  */
-export async function startHarness(options: { storage?: (dataDir: string) => BlobStore; config?: Partial<Config>; extensions?: Extension[] } = {}) {
+export async function startHarness(
+  options: { storage?: (dataDir: string) => BlobStore; config?: Partial<Config>; extensions?: Extension[]; modules?: readonly Module[] } = {},
+) {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), "custos-test-"));
   const clock = new TestClock();
   const config: Config = { ...loadConfig({ CUSTOS_DATA_DIR: dataDir }), ...options.config };
   const deps: AppDeps = assembleDeps({
-    registry: createRegistry(options.extensions),
+    registry: createRegistry([...(options.modules ?? []), ...(options.extensions ?? [])]),
     db: database.db,
     storage: options.storage ? options.storage(dataDir) : new LocalBlobStore(dataDir),
     clock,

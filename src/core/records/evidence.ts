@@ -14,8 +14,9 @@ const people = (id: SQL) =>
   sql`select declared_by as person from records where id = ${id} union all select target_id from record_links where record_id = ${id} and kind = 'user'`;
 const byClauses = (numbers: SQL) => sql`${records.classId} = any(array(select id from record_classes where clause = any(${numbers})))`;
 const isExternal = sql`exists (select 1 from external_documents x where x.record_id = ${records.id})`;
-// a released revision's record is the revision itself; a contract's own records belong to the contract
-const ownedElsewhere = sql`${records.sourceKind} in ('contract','contract-review','document-revision')`;
+// a released revision's record is the revision itself; a contract's own records belong to the
+// contract; a module item's record is the item
+const ownedElsewhere = sql`${records.sourceKind} in ('contract','contract-review','document-revision','item')`;
 
 function recordBranch({ access }: EvidenceEnv): EvidenceBranch {
   return {

@@ -3,7 +3,7 @@ import type { RecordClassRow } from "../../db/schema/records";
 import { newId } from "../../lib/ids";
 import { audit } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
-import { inTransaction, type ServiceContext } from "../context";
+import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import { clauseInRow, listClauses } from "../evidence/clauses";
 import { getTemplate } from "../templates/index";
@@ -93,6 +93,50 @@ export async function createRecordClass(ctx: ServiceContext, input: RecordClassI
     await repo.insertClass(t.db, row);
     audit(t, recordClassCreated, row.id, { after: row });
   });
+  return row;
+}
+
+/** A class a module's record type brings into the file plan (built in: its records are declared into it). */
+export interface BuiltInClass {
+  code: string;
+  name: string;
+  nameEn: string;
+  clause: string;
+  description?: string;
+  retention: { years: number } | { months: number } | "permanent";
+  disposition: "destroy" | "review" | "transfer" | "permanent";
+  defaultClassification: string;
+}
+
+/**
+ * The class with this code, created (built in, audited) in the caller's transaction if the file
+ * plan does not have it yet. Later changes an IP manager makes to it are kept.
+ */
+export async function ensureBuiltInClass(t: TxContext, spec: BuiltInClass): Promise<RecordClassRow> {
+  const existing = await repo.findClassByCode(t.db, spec.code);
+  if (existing) return existing;
+  const now = t.clock.now();
+  const permanent = spec.retention === "permanent";
+  const row: RecordClassRow = {
+    id: newId("rcl"),
+    code: spec.code,
+    name: spec.name,
+    nameEn: spec.nameEn,
+    clause: spec.clause,
+    description: spec.description ?? null,
+    retentionAmount: permanent ? null : "years" in (spec.retention as object) ? (spec.retention as { years: number }).years : (spec.retention as { months: number }).months,
+    retentionUnit: permanent ? "permanent" : "years" in (spec.retention as object) ? "years" : "months",
+    trigger: "creation",
+    disposition: permanent ? "permanent" : spec.disposition,
+    defaultClassification: spec.defaultClassification,
+    templateId: null,
+    builtIn: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+  checkPeriod(row);
+  await repo.insertClass(t.db, row);
+  audit(t, recordClassCreated, row.id, { after: row });
   return row;
 }
 

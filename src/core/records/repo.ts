@@ -33,6 +33,11 @@ export async function findClass(db: Db, id: string, forUpdate = false): Promise<
   return row;
 }
 
+export async function findClassByCode(db: Db, code: string): Promise<RecordClassRow | undefined> {
+  const [row] = await db.select().from(recordClasses).where(eq(recordClasses.code, code)).limit(1);
+  return row;
+}
+
 export async function findClassByTemplate(db: Db, templateId: string): Promise<RecordClassRow | undefined> {
   const [row] = await db.select().from(recordClasses).where(eq(recordClasses.templateId, templateId)).limit(1);
   return row;
@@ -104,6 +109,15 @@ export async function listActiveRecordIdsOfClass(db: Db, classId: string): Promi
 }
 
 /** Active records linked to `targetId` as `kind`. */
+/** Every record (any status) linked to an object. */
+export async function listRecordIdsLinkedTo(db: Db, kind: string, targetId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: recordLinks.recordId })
+    .from(recordLinks)
+    .where(and(eq(recordLinks.kind, kind), eq(recordLinks.targetId, targetId)));
+  return rows.map((r) => r.id);
+}
+
 export async function listActiveRecordIdsLinkedTo(db: Db, kind: string, targetId: string): Promise<string[]> {
   const rows = await db
     .select({ id: records.id })

@@ -6,7 +6,7 @@
 export { getTemplate, listTemplates, loadTemplateCatalog, compareRevisions, TemplateDefinitionError, TEMPLATES_DIRECTORY, type TemplateCatalog, type TemplateListing } from "./catalog";
 export { validateTemplateValues, type TemplateValue, type TemplateValues, type TemplateValueIssue } from "./values";
 export { fillTemplate, templateHeaderLine, type FilledDocument, type TemplateOrganisation } from "./fill-template";
-export { renderTemplatePdf, type RenderTemplateOptions } from "./render-pdf";
+export { renderFilledPdf, renderTemplatePdf, type RenderTemplateOptions } from "./render-pdf";
 export { renderTemplateDocx } from "./render-docx";
 export { SIGNATURE_STAMP_AREA, SIGNATURE_STAMP, A4 } from "./pdf-signature-area";
 export { residentIdProblem, residentIdCheckCharacter } from "./resident-id";

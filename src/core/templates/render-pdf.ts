@@ -119,7 +119,15 @@ function allStrings(doc: FilledDocument): { regular: string; bold: string } {
  * @throws DomainError `VALIDATION_FAILED` when `values` do not fit the template.
  */
 export async function renderTemplatePdf(template: DocumentTemplate, values: Record<string, unknown>, options: RenderTemplateOptions): Promise<Uint8Array> {
-  const doc = fillTemplate(template, values, options.organisation);
+  return renderFilledPdf(fillTemplate(template, values, options.organisation), options);
+}
+
+/**
+ * Renders a document whose text is already final (a filled template, or a document another area
+ * composed in the same shape, such as a module item's record) exactly as {@link renderTemplatePdf}.
+ */
+export async function renderFilledPdf(doc: FilledDocument, options: Pick<RenderTemplateOptions, "createdAt">): Promise<Uint8Array> {
+  const template = doc.template;
   const createdAt = options.createdAt ?? new Date();
   const pdf = await PDFDocument.create({ updateMetadata: false });
   pdf.setTitle(documentTitle(doc), { showInWindowTitleBar: true });

@@ -10,3 +10,4 @@ export * from "./contracts";
 export * from "./jobs";
 export * from "./evidence";
 export * from "./audit-packages";
+export * from "./items";
