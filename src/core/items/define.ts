@@ -60,10 +60,18 @@ export interface Transition<M> {
   comment?: "required" | "optional";
   /** Signatures that complete it: the item's PDF is signed by these people, then the state changes. */
   sign?: readonly SignerSpec<M>[];
-  /** Refuses the transition with a message a person understands, or null to allow it. */
-  guard?: (item: ItemState<M>, actor: Principal, next: M) => string | null;
+  /**
+   * Refuses the transition with a message a person understands, or null to allow it. It may look
+   * things up (through the core's services, with `t`), e.g. "no auditor audits their own department".
+   */
+  guard?: (item: ItemState<M>, actor: Principal, next: M, t: TxContext) => string | null | Promise<string | null>;
   /** Computes metadata from live data when it is taken (inside its transaction; uses core services only). */
   compute?: (t: TxContext, item: ItemState<M>, next: M) => Promise<Partial<M>>;
+  /**
+   * Runs once the item has moved (inside the same transaction), e.g. a management review's decisions
+   * become corrective actions: create items with `createItemIn`, link them, and so on.
+   */
+  effect?: (t: TxContext, item: ItemState<M>) => Promise<void>;
   /** Something is due this long after it (e.g. the effectiveness review 90 days after implementation): sets the due date. */
   dueAfter?: { days: number };
 }

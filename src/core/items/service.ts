@@ -167,12 +167,25 @@ export async function createItem(ctx: ServiceContext, typeId: string, input: { d
   if (!hasRole(p, ...type.permissions.create)) {
     throw new DomainError("FORBIDDEN", `Only ${type.permissions.create.join(", ")} may create a ${type.title.en}.`, { roles: type.permissions.create });
   }
+  return inTransaction(ctx, (t) => createItemIn(t, typeId, input, p.id));
+}
+
+/**
+ * Creates an item inside the caller's transaction, for a workflow's effect (a management review's
+ * decision becomes a corrective action): the person is whoever took the step that made it, so the
+ * type's creator roles are not asked for; the metadata is checked as always.
+ */
+export async function createItemIn(t: TxContext, typeId: string, input: { data: unknown; classification?: Classification }, createdBy: string): Promise<ItemRow> {
+  const type = recordTypeOf(t, typeId);
+  const creator = await findUser(t.db, createdBy);
+  if (!creator) throw notFound("The person creating the item");
   const classification = input.classification ?? type.classification;
-  if (!clearedFor(p.clearance, classification)) throw notFound("A classification level you may use");
+  if (!clearedFor(creator.clearance as Classification, classification)) throw notFound("A classification level you may use");
   const data = parseWith(createSchema(type), input.data, type.title.en);
-  await checkReferences(ctx, type, data);
+  await checkReferences(t, type, data);
   const events = itemEventsOf(type);
-  return inTransaction(ctx, async (t) => {
+  const p = { id: createdBy };
+  return inTransaction(t, async (t) => {
     const now = t.clock.now();
     const cols = columnsOf(type, data, p.id);
     const number = `${type.numberPrefix}-${year(cols.itemDate)}-${String(await repo.takeItemSeq(t.db, type.id, year(cols.itemDate))).padStart(4, "0")}`;
@@ -350,7 +363,7 @@ export async function takeAction(ctx: ServiceContext, id: string, action: string
     if (missing.length) {
       throw new DomainError("VALIDATION_FAILED", `To ${transition.label.en.toLowerCase()}, fill in ${missing.map((f) => (type.fields[f] as Field<any>).label.en).join(", ")}.`, { fields: missing });
     }
-    const refusal = transition.guard?.({ id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId }, p, next as never);
+    const refusal = await transition.guard?.({ id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId }, p, next as never, t);
     if (refusal) throw new DomainError("UNPROCESSABLE", refusal, { action, rule: "guard" });
     if (transition.compute) next = { ...next, ...(await transition.compute(t, { id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId }, next as never)) };
     parseWith(partialSchema(type), next, type.title.en);
@@ -382,6 +395,7 @@ async function applyTransition(
     recordId = await declareItemRecord(t, type, moved, signed);
     await repo.updateItem(t.db, item.id, { closedAt: t.clock.now(), recordId });
   }
+  await transition.effect?.(t, { id: moved.id, number: moved.number, state: moved.state, data: moved.data as never, createdBy: moved.createdBy, ownerId: moved.ownerId });
   audit(t, itemEventsOf(type).actions.get(transition.action)!, item.id, {
     from: item.state,
     to: transition.to,
