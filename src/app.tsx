@@ -28,6 +28,7 @@ import { webRoutes } from "./web/routes";
 import { documentPages } from "./web/document-routes";
 import { evidencePages } from "./web/evidence-routes";
 import { contractPages } from "./web/contract-routes";
+import { itemPages } from "./web/items-routes";
 import { recordPages } from "./web/records-routes";
 import { signaturePages } from "./web/signature-routes";
 import { auditPackagePages } from "./web/audit-package-routes";
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", evidencePages());
   app.route("/", recordPages());
   app.route("/", contractPages());
+  app.route("/", itemPages());
 
   app.notFound((c) => renderError(new DomainError("NOT_FOUND", "There is nothing at this address."), c));
   app.onError(renderError);

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { failClosed, type AccessPolicy } from "./access/policy";
-import type { AuditEventType } from "./audit/events";
+import type { AuditEventType, Label } from "./audit/events";
 import type { Principal } from "./auth/permissions";
 import type { EvidenceSource } from "./evidence/source";
 import type { RecordType } from "./items/define";
@@ -17,6 +17,8 @@ import type { SignatureSource } from "./signatures/requests/source";
 export interface Extension {
   /** A short name for messages ("records", "improvement" …). */
   readonly name: string;
+  /** Its name for people (a module's, shown on its pages). */
+  readonly title?: Label;
   readonly policies?: readonly AccessPolicy[];
   readonly events?: readonly AuditEventType<any>[];
   readonly signatureSources?: readonly SignatureSource[];

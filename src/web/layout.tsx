@@ -9,6 +9,8 @@ export interface PageContext {
   principal: Principal | null;
   csrfToken: string | null;
   path: string;
+  /** Whether any management-system module is installed (its menu entry is shown). */
+  hasModules: boolean;
 }
 
 /** A flash message shown above the page content. */
@@ -69,6 +71,11 @@ export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; refre
                 <NavLink href="/contracts" path={path}>
                   {t("nav_contracts")}
                 </NavLink>
+                {page.hasModules && (
+                  <NavLink href="/m" path={path}>
+                    {t("nav_modules")}
+                  </NavLink>
+                )}
                 {isAdmin && (
                   <>
                     <NavLink href="/admin/users" path={path}>

@@ -20,6 +20,7 @@ export function pageContext(c: AppContext): PageContext {
     principal: c.get("principal"),
     csrfToken: sessionId ? csrfTokenFor(csrfKey(c.get("deps")), sessionId) : null,
     path: c.req.path,
+    hasModules: c.get("deps").registry.recordTypes.length > 0,
   };
 }
 

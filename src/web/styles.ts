@@ -51,4 +51,10 @@ dl.facts dd { margin: 0; word-break: break-word; }
 form.inline { display: inline; margin: 0; }
 details.card > summary { cursor: pointer; font-weight: 600; }
 @media print { header.top { display: none; } }
+.prewrap { white-space: pre-wrap; }
+.scroll { overflow-x: auto; }
+.pager { display: flex; gap: 1rem; align-items: center; margin: 1rem 0; }
+table.compact th, table.compact td { padding: .25rem .4rem; font-size: .9rem; }
+.row-inputs { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .5rem; align-items: end; margin-bottom: .5rem; }
+ol.history > li { margin-bottom: .6rem; }
 `;

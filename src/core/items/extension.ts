@@ -129,6 +129,6 @@ export function itemsExtension(types: readonly RecordType<any>[]): Extension {
 
 /** A module as an extension of the core: its record types (and whatever else it registers). */
 export function moduleExtension(m: Module): Extension {
-  return { ...m.extension, name: m.name, recordTypes: m.recordTypes };
+  return { ...m.extension, name: m.name, title: m.title, recordTypes: m.recordTypes };
 }
 

@@ -2,7 +2,7 @@ import type { UserRow } from "../../db/schema/users";
 import { newId } from "../../lib/ids";
 import { audit } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
-import { hasRole } from "../auth/permissions";
+import { hasRole, type Classification, type Role } from "../auth/permissions";
 import { generatePassword, hashPassword, passwordProblem } from "../auth/password";
 import { endSessionsAndTokens, requireReauth, type AccessEnded } from "../auth/service";
 import type { AppDeps, ServiceContext } from "../context";
@@ -255,7 +255,7 @@ export async function listDirectory(ctx: ServiceContext) {
   requirePrincipal(ctx);
   return (await repo.listUsers(ctx.db))
     .filter((u) => u.active)
-    .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId, position: u.position }));
+    .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId, position: u.position, roles: u.roles as Role[], clearance: u.clearance as Classification }));
 }
 
 /** People's accounts (sign-ins, roles, passwords) are for administrators. */
