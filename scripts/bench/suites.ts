@@ -126,4 +126,13 @@ export const suites: readonly Suite[] = [
     },
     run: async (ctx) => (await import("./signing-concurrency")).runSigningConcurrencyBench(ctx),
   },
+  {
+    name: "items",
+    description: "A module's register over 100 000 items of one type: the framework's list (policy, filters, page, total) vs the same SQL by hand",
+    options: {
+      items: "items of the type (default 100000)",
+      runs: "timed runs per query (default 50)",
+    },
+    run: async (ctx) => (await import("./items")).runItemsBench(ctx),
+  },
 ];
