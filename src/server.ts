@@ -2,6 +2,8 @@ import { serve, type ServerType } from "@hono/node-server";
 import { createApp, type App } from "./app";
 import { openRuntime } from "./boot";
 import { ConfigError, loadConfig } from "./config";
+import { systemContext } from "./core/context";
+import { syncRecordTypeClasses } from "./core/items/service";
 import { ensurePki } from "./core/signatures/authority";
 import { ensureInitialAdmin } from "./core/users/service";
 import { DataDirLockedError } from "./db/data-dir-lock";
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
   let url: string;
   try {
     await ensurePki(deps);
+    await syncRecordTypeClasses(systemContext(deps));
     const listening = await listen(createApp(deps), config.port);
     server = listening.server;
     url = config.publicUrl ?? `http://localhost:${listening.port}`;

@@ -712,3 +712,23 @@ export async function itemsDueBy(ctx: ServiceContext, until: string, limit = 50)
   });
   return rows;
 }
+
+/**
+ * Brings every record type's class into the file plan (built in, audited once), so the plan shows
+ * where the modules' records go before the first one is made. Idempotent; run at start.
+ */
+export async function syncRecordTypeClasses(ctx: ServiceContext): Promise<number> {
+  let created = 0;
+  for (const type of ctx.registry.recordTypes) {
+    await inTransaction(
+      ctx,
+      async (t) => {
+        const before = t.events.length;
+        await ensureBuiltInClass(t, builtInClassOf(type));
+        if (t.events.length > before) created++;
+      },
+      { mayWriteNothing: true },
+    );
+  }
+  return created;
+}

@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { recordClasses, records } from "../../../src/db/schema/records";
-import { errorCode, startHarness, type Client } from "../../support/app";
+import { syncRecordTypeClasses } from "../../../src/core/items/service";
+import { errorCode, startHarness, systemContext, type Client } from "../../support/app";
 import { qualityModule } from "../../modules/inspection";
 import { expectJson } from "../records/support";
 
@@ -41,6 +42,13 @@ async function signAs(client: Client, requestId: string, password: string) {
 }
 
 describe("a record type declared by a module", () => {
+  it("brings its record class into the file plan at start, once", async () => {
+    expect(await syncRecordTypeClasses(systemContext(h.deps))).toBe(1);
+    expect(await syncRecordTypeClasses(systemContext(h.deps))).toBe(0);
+    const plan = await expectJson<{ code: string; clause: string; builtIn: boolean; retentionAmount: number }[]>(await manager.get("/api/v1/record-classes"), 200);
+    expect(plan.find((c) => c.code === "TEST-QI")).toMatchObject({ clause: "13.3", builtIn: true, retentionAmount: 5 });
+  });
+
   it("is listed in the catalogue with its fields, states and actions", async () => {
     const types = await expectJson<{ id: string; path: string; fields: { name: string }[]; transitions: { action: string; signs: boolean }[] }[]>(await manager.get("/api/v1/m"), 200);
     const t = types.find((x) => x.id === "quality.inspection")!;
