@@ -1,9 +1,10 @@
 import { hkdfSync, randomBytes, scrypt as scryptCb, type KeyObject } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { promisify } from "node:util";
 import type { SignerCertificateRow } from "../../db/schema/pki";
 import { newId } from "../../lib/ids";
 import { audit } from "../audit/service";
-import type { TxContext } from "../context";
+import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError } from "../errors";
 import { seal, unseal } from "../keys";
 import { findDepartment } from "../organisation/repo";
@@ -61,24 +62,40 @@ export interface SigningIdentity {
 /**
  * The signer's active certificate and key, opened with their password; issued on first need
  * (subject: their name, department and the organisation, as UTF8String). An expired certificate
- * is revoked as superseded and replaced. Runs inside the caller's transaction (`ctx.db`); `pki`
- * comes from `ensurePki`, called before the transaction.
+ * is revoked as superseded and replaced. The slow work (deriving the key-wrapping key, generating
+ * an RSA key pair, issuing the certificate) happens outside any transaction; only recording a new
+ * certificate takes a short one, which locks the person so that two first signatures at the same
+ * moment issue one certificate. `pki` comes from `ensurePki`.
  */
-export async function openSigningIdentity(ctx: TxContext, pki: Pki, userId: string, password: string): Promise<SigningIdentity> {
+export async function openSigningIdentity(ctx: ServiceContext, pki: Pki, userId: string, password: string): Promise<SigningIdentity> {
   const now = ctx.clock.now();
-  let row = await repo.findActiveCertificate(ctx.db, userId);
-  if (row && row.notAfter <= now) {
-    await revokeSignerCertificates(ctx, userId, "superseded", "certificate expired");
-    row = undefined;
-  }
-  if (row) {
-    return {
-      certificate: certificatePemToDer(row.certificatePem),
-      serialNumber: row.serialNumber,
-      privateKey: await unsealKey(ctx.masterKey, password, row),
-      chain: [pki.root.certificate],
-    };
-  }
+  const row = await repo.findActiveCertificate(ctx.db, userId);
+  if (row && row.notAfter > now) return identityOf(row, await unsealKey(ctx.masterKey, password, row), pki);
+  const prepared = await prepareCertificate(ctx, pki, userId, password, now);
+  const existing = await inTransaction(
+    ctx,
+    async (t) => {
+      await t.db.execute(sql`select 1 from users where id = ${userId} for update`);
+      const current = await repo.findActiveCertificate(t.db, userId);
+      if (current && current.notAfter > now) return current;
+      if (current) await revokeSignerCertificates(t, userId, "superseded", "certificate expired");
+      await repo.insertCertificate(t.db, prepared.row);
+      audit(t, certificateIssued, userId, { certificateSerial: prepared.row.serialNumber, notAfter: prepared.row.notAfter });
+      return undefined;
+    },
+    { mayWriteNothing: true },
+  );
+  // someone else's first signature issued one meanwhile: that one is the person's certificate
+  if (existing) return identityOf(existing, await unsealKey(ctx.masterKey, password, existing), pki);
+  return prepared.identity;
+}
+
+function identityOf(row: SignerCertificateRow, privateKey: KeyObject, pki: Pki): SigningIdentity {
+  return { certificate: certificatePemToDer(row.certificatePem), serialNumber: row.serialNumber, privateKey, chain: [pki.root.certificate] };
+}
+
+/** A new certificate and its wrapped key for the person, not yet recorded. */
+async function prepareCertificate(ctx: ServiceContext, pki: Pki, userId: string, password: string, now: Date) {
   const user = await findUser(ctx.db, userId);
   if (!user) throw new DomainError("NOT_FOUND", "The signer was not found.");
   const org = await getOrganisationProfile(ctx.db);
@@ -101,7 +118,7 @@ export async function openSigningIdentity(ctx: TxContext, pki: Pki, userId: stri
   });
   const id = newId("crt");
   const sealed = await sealKey(ctx.masterKey, password, id, keys.privateKey);
-  await repo.insertCertificate(ctx.db, {
+  const row: SignerCertificateRow = {
     id,
     userId,
     serialNumber: issued.serialNumber,
@@ -113,9 +130,8 @@ export async function openSigningIdentity(ctx: TxContext, pki: Pki, userId: stri
     revokedAt: null,
     revocationReason: null,
     createdAt: now,
-  });
-  audit(ctx, certificateIssued, userId, { certificateSerial: issued.serialNumber, notAfter });
-  return { certificate: issued.certificate, serialNumber: issued.serialNumber, privateKey: keys.privateKey, chain: [pki.root.certificate] };
+  };
+  return { row, identity: { certificate: issued.certificate, serialNumber: issued.serialNumber, privateKey: keys.privateKey, chain: [pki.root.certificate] } };
 }
 
 /** Re-wraps the signer's key under their new password (inside the password-change transaction). */

@@ -120,8 +120,8 @@ export async function signAsSigner(
     await requireReauth(ctx, input.password);
     const pki = await ensurePki(ctx);
     await prepareSignature(ctx, requestId);
-    // the signer's key: opened (or issued, the first time) in a short transaction of its own
-    const identity = await inTransaction(ctx, (t) => openSigningIdentity(t, pki, t.actor.userId!, input.password), { mayWriteNothing: true });
+    // the signer's key: opened (or issued, the first time, outside any transaction but a short one to record it)
+    const identity = await openSigningIdentity(ctx, pki, ctx.actor.userId!, input.password);
     for (let attempt = 1; ; attempt++) {
       const prepared = await prepareSignature(ctx, requestId);
       const produced = await produceSignedPdf(ctx, prepared, identity, pki);
