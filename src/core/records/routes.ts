@@ -201,7 +201,7 @@ export function recordRoutes() {
     },
   );
   app.openapi(
-    createRoute({ method: "post", path: "/retention-events", tags: ["retention"], summary: "Record that a person's employment ended: their records' retention starts (IP manager)", request: { body: jsonBody(RetentionEventInput) }, responses: { 200: json(z.object({ recomputed: z.number() }), "Recorded"), 400: errors[400], 401: errors[401], 403: errors[403] } }),
+    createRoute({ method: "post", path: "/retention-events", tags: ["retention"], summary: "Record that a person's employment ended: their records' retention starts (IP manager)", request: { body: jsonBody(RetentionEventInput) }, responses: { 200: json(z.object({ recomputed: z.number() }), "Recorded"), 400: errors[400], 401: errors[401], 403: errors[403], 422: json(z.any(), "INVALID_REFERENCE: no such person, or one you may not see") } }),
     async (c) => c.json(await recordRetentionEvent(ctxOf(c), c.req.valid("json")), 200),
   );
 
