@@ -89,8 +89,21 @@ export async function listDestructionRecords(db: Db, disposalId: string): Promis
   return db.select().from(destructionRecords).where(eq(destructionRecords.disposalId, disposalId)).orderBy(asc(destructionRecords.recordNumber));
 }
 
+/**
+ * Asks for blobs to be deleted by a disposal. Bytes destroyed once can come back (someone uploads
+ * a copy they kept) and be destroyed again: the blob's purge then passes to the new disposal, to be
+ * deleted and confirmed once more; the earlier deletion stays in that disposal's certificate and
+ * audit event.
+ */
 export async function insertPurges(db: Db, rows: (typeof blobPurges.$inferInsert)[]): Promise<void> {
-  if (rows.length) await db.insert(blobPurges).values(rows).onConflictDoNothing();
+  if (!rows.length) return;
+  await db
+    .insert(blobPurges)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: blobPurges.sha256,
+      set: { disposalId: sql`excluded.disposal_id`, requestedAt: sql`excluded.requested_at`, purgedAt: null, storageKind: null },
+    });
 }
 
 export async function listPurges(db: Db, disposalId: string) {
