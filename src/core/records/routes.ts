@@ -3,6 +3,7 @@ import { ctxOf } from "../../http/env";
 import { errors, json, jsonBody, Ok } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { requireRole } from "../auth/guard";
+import { fileName } from "../text";
 import { CLASSIFICATIONS } from "../auth/permissions";
 import { DomainError } from "../errors";
 import { contentDisposition } from "../files/routes";
@@ -363,7 +364,7 @@ export function recordRoutes() {
         query: z.object({
           kind: z.enum(["contracts", "records"]),
           mode: z.enum(["valid-rows", "all-or-nothing"]).default("valid-rows"),
-          filename: z.string().trim().min(1).max(255).default("import.csv"),
+          filename: fileName().default("import.csv"),
         }),
         body: { content: { "text/csv": { schema: z.any().openapi({ type: "string", format: "binary" }) } } },
       },

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CLASSIFICATIONS } from "../auth/permissions";
+import { text } from "../text";
 import {
   ARRIVAL_METHODS,
   CASE_KINDS,
@@ -16,7 +17,6 @@ const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
 const isoDate = z.iso.date({ message: "a date as YYYY-MM-DD" });
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max);
 const classification = z.enum(CLASSIFICATIONS);
 
 /** A record class's settings as given (no defaults: a change names only what it changes). */
