@@ -317,7 +317,7 @@ export function recordRoutes() {
     },
   );
   app.openapi(
-    createRoute({ method: "get", path: "/disposals/{id}/package", tags: ["disposal"], summary: "The transfer package (zip: content, metadata, list, manifest)", request: { params: IdParam }, responses: { 200: { description: "zip", content: { "application/zip": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
+    createRoute({ method: "get", path: "/disposals/{id}/package", tags: ["disposal"], summary: "The transfer package (zip: content, metadata, list, manifest)", request: { params: IdParam }, responses: { 200: { description: "zip", content: { "application/zip": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INVALID_STATE"), 410: json(z.any(), "Deleted with content it held when that content was destroyed (CONTENT_DESTROYED)") } }),
     async (c) => {
       const { disposal, stream } = await openTransferPackage(ctxOf(c), c.req.valid("param").id);
       return c.body(stream, 200, { "content-type": "application/zip", "content-disposition": contentDisposition("attachment", `${disposal.number}-transfer.zip`), "x-content-sha256": disposal.exportSha256! }) as never;

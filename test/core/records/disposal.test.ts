@@ -230,7 +230,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
     expect(swept.length).toBeGreaterThan(0);
   });
 
-  it("leaves no copy of destroyed bytes in storage: not the blob, not a crash leftover, not after the same bytes come back and are destroyed again", async () => {
+  it("leaves no copy of destroyed bytes in storage: not the blob, not a crash leftover, not a package that exported them, not after the same bytes come back", async () => {
     const { ipm, legalClient, ipManager, legal } = await setup;
     const bytes = await uniquePdf();
     // what a crash leaves, cut off part way: it holds the beginning of the bytes, which is what we look for
@@ -247,10 +247,30 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
 
     const first = await declare(ipm, { classId: CORRECTIVE, title: "2013 年纠正措施记录", recordDate: "2013-03-01" }, { bytes, name: "纠正措施-2013.pdf" });
     expect((await holders()).length).toBeGreaterThanOrEqual(1);
+    // the same bytes were handed to an archive once (the transfer package keeps them) …
+    const letter = await declare(legalClient, { classId: LAWYER_LETTERS, title: "2013 年律师函", recordDate: "2013-04-01", classification: "internal" }, { bytes, name: "律师函-2013.pdf" });
+    const transfer = await expectJson<{ id: string }>(await ipm.post("/api/v1/disposals", { action: "transfer", recordIds: [letter.id], reason: "移交", recipient: "市档案馆" }), 201);
+    await expectJson(await ipm.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: ipManager.password }), 200);
+    await expectJson(await legalClient.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: legal.password }), 200);
+    expect((await ipm.get(`/api/v1/disposals/${transfer.id}/package`)).status).toBe(200);
+    // … and exported in an audit package (its files are stored in the ZIP as they are)
+    const pkg = await expectJson<{ id: string }>(await ipm.post("/api/v1/audit/packages", { refs: [{ kind: "record", id: first.id }] }), 202);
+    await jobRunnerFor(h.deps).runDue();
+    expect((await ipm.get(`/api/v1/audit/packages/${pkg.id}/download`)).status).toBe(200);
     await leaveCrashCopies(bytes, needle);
-    expect((await holders()).length).toBeGreaterThanOrEqual(3);
-    await destroy(first.id);
+    expect((await holders()).length).toBeGreaterThanOrEqual(5);
+    const destroyed = await destroy(first.id);
     expect(await holders()).toEqual([]);
+    // the packages went with the bytes: the certificate lists them, downloading them says why they are gone
+    expect(destroyed.purges).toHaveLength(3);
+    expect(destroyed.purges.every((p) => p.purgedAt !== null)).toBe(true);
+    const found = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.action, "disposal.copies_found"));
+    expect(found.at(-1)!.data).toMatchObject({ copies: expect.arrayContaining([expect.objectContaining({ kind: "audit-package", id: pkg.id }), expect.objectContaining({ kind: "transfer-package", id: transfer.id })]) });
+    for (const path of [`/api/v1/audit/packages/${pkg.id}/download`, `/api/v1/disposals/${transfer.id}/package`]) {
+      const gone = await ipm.get(path);
+      expect(gone.status, path).toBe(410);
+      expect(((await gone.json()) as { error: { code: string; message: string } }).error.message).toMatch(/held content that was destroyed under disposal D\d{4}-\d{4}/);
+    }
 
     // the same bytes uploaded again (someone kept a copy) make a new record; destroying it destroys them again
     const again = await declare(ipm, { classId: CORRECTIVE, title: "2013 年纠正措施记录（副本）", recordDate: "2013-03-01" }, { bytes, name: "副本.pdf" });
