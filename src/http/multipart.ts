@@ -136,6 +136,8 @@ export async function readMultipartForm(request: Request, storage: BlobStore, ma
     // refused before a byte is stored: a name that displays as something else ("\u202Efdp.exe" shows as "exe.pdf")
     const controls = bidiControlsIn(filename);
     if (controls) {
+      // ending the form ends this file's stream with the same error, which is answered already
+      stream.on("error", () => undefined);
       stream.resume();
       fail(new DomainError("VALIDATION_FAILED", `The name of the file in “${name}”: ${bidiMessage(controls)}.`, { field: name }));
       return;
