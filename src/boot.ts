@@ -20,7 +20,8 @@ export interface Runtime {
 
 /**
  * Opens the database (embedded PGlite under CUSTOS_DATA_DIR, or PostgreSQL), applies the
- * migrations, opens blob storage and loads the master key. Used by the server and the CLI. The
+ * migrations, opens blob storage (removing what interrupted uploads left there) and loads the
+ * master key. Used by the server and the CLI. The
  * embedded database is opened by one process at a time: its data directory is locked (see
  * data-dir-lock.ts) until `close()`, and a second opener gets a {@link DataDirLockedError}.
  */
@@ -54,12 +55,25 @@ export async function openRuntime(
       masterKey = loaded.key;
       masterKeyCreated = loaded.created;
     }
+    const logger = options.logger ?? jsonLogger;
+    const storage = createBlobStore({ ...config, dataDir });
+    // what a crash left half written (it may hold a record's bytes): with the embedded database this
+    // process holds the data directory's lock, so no one else can be writing and all of it is dead
+    // (storage out of reach now is no reason not to start: /healthz says so, the next start cleans)
+    const cleaned = await storage.cleanUpTemp({ exclusive: lock !== null }).catch((err: unknown) => {
+      logger.warn("could not remove what interrupted uploads left in blob storage; the next start tries again", { storage: storage.kind, error: err instanceof Error ? err.message : String(err) });
+      return null;
+    });
+    if (cleaned && (cleaned.removed > 0 || cleaned.abortedUploads > 0)) {
+      logger.info("removed what interrupted uploads left in blob storage", { storage: storage.kind, removed: cleaned.removed, bytes: cleaned.bytes, abortedUploads: cleaned.abortedUploads });
+    }
+    for (const note of cleaned?.notes ?? []) logger.warn(note, { storage: storage.kind });
     const deps = assembleDeps({
       registry: createRegistry(),
       db: database.db,
-      storage: createBlobStore({ ...config, dataDir }),
+      storage,
       clock: options.clock ?? systemClock,
-      logger: options.logger ?? jsonLogger,
+      logger,
       config: { ...config, dataDir },
       masterKey,
     });

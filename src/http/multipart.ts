@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import Busboy from "busboy";
 import { DomainError } from "../core/errors";
+import { bidiControlsIn, bidiMessage } from "../core/text";
 import type { BlobStore } from "../core/storage/blob-store";
 
 /** How much of a multipart body is read ahead to find its first field (the CSRF token). */
@@ -132,6 +133,15 @@ export async function readMultipartForm(request: Request, storage: BlobStore, ma
       return;
     }
     const mediaType = info.mimeType || "application/octet-stream";
+    // refused before a byte is stored: a name that displays as something else ("\u202Efdp.exe" shows as "exe.pdf")
+    const controls = bidiControlsIn(filename);
+    if (controls) {
+      // ending the form ends this file's stream with the same error, which is answered already
+      stream.on("error", () => undefined);
+      stream.resume();
+      fail(new DomainError("VALIDATION_FAILED", `The name of the file in “${name}”: ${bidiMessage(controls)}.`, { field: name }));
+      return;
+    }
     if (handling === "discard") {
       stream.resume();
       return;

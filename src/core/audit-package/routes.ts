@@ -147,6 +147,7 @@ export function auditPackageRoutes() {
         403: errors[403],
         404: errors[404],
         409: json(z.any(), "Not ready yet, or failed (INVALID_STATE)"),
+        410: json(z.any(), "Deleted with content it held when that content was destroyed (CONTENT_DESTROYED)"),
       },
     }),
     async (c) => {

@@ -12,6 +12,7 @@ import { findActiveGrant, withAuditScope } from "../evidence/grants";
 import { resolveEvidence } from "../evidence/resolve";
 import type { EvidenceItem, EvidenceSelection } from "../evidence/types";
 import { ensureBlob } from "../files/repo";
+import { refusePurgedPackage } from "../records/disposal";
 import { buildAuditPackage } from "./build";
 import * as repo from "./repo";
 import { auditPackageDownloaded, auditPackageExported, auditPackageFailed, auditPackageRequested } from "./events-catalog";
@@ -254,6 +255,7 @@ export async function openAuditPackage(ctx: ServiceContext, id: string) {
   if (row.status !== "done" || !row.packageSha256) {
     throw new DomainError("INVALID_STATE", row.status === "failed" ? "The package could not be made; see its error." : "The package is not ready yet.", { status: row.status });
   }
+  await refusePurgedPackage(ctx, row.packageSha256, "audit package");
   const stream = await ctx.storage.get(row.packageSha256);
   await inTransaction(ctx, async (t) =>
     audit(t, auditPackageDownloaded, row.id, { packageSha256: row.packageSha256 }),

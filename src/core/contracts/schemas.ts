@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { CLASSIFICATIONS } from "../auth/permissions";
+import { text } from "../text";
 import { MeaningSchema } from "../signatures/schemas";
 import { CHECKLIST_ITEMS, CONTRACT_STATUSES, CONTRACT_TYPES, REVIEW_DECISIONS, REVIEW_RESULTS } from "./vocabulary";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const isoDate = z.iso.date({ message: "a date as YYYY-MM-DD" });
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max);
 const termText = opt(z.string().trim().max(4000));
 
 export const Counterparty = z.object({

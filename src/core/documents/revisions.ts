@@ -24,6 +24,7 @@ import { extractPdfText } from "./text";
 import { documentApproved, documentDraftDiscarded, documentDraftUpdated, documentEffective, documentFileAttached, documentRejected, documentReviewed, documentRevisionStarted, documentSubmittedForReview, documentWithdrawn } from "./events";
 import { z } from "zod";
 import { defineJob } from "../jobs/define";
+import { assertNoBidiControls } from "../text";
 
 /** A revision with its document, visible to the caller. */
 async function loadRevision(ctx: ServiceContext, revisionId: string, lock = false) {
@@ -92,6 +93,7 @@ export async function attachRevisionFile(ctx: ServiceContext, revisionId: string
   const { p, doc, revision } = await loadRevision(ctx, revisionId);
   requireCategoryRole(p, await loadCategory(ctx, doc.categoryId), "draft");
   requireDraft(revision);
+  assertNoBidiControls("filename", input.filename);
   const put = await ctx.storage.put(input.body, { maxBytes: ctx.config.maxUploadBytes });
   let release: { sha256: string; filename: string; text: string } | undefined;
   let conversion: "converted" | "unavailable" | "not-needed" = "not-needed";

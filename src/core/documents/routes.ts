@@ -4,6 +4,7 @@ import { errors, json, jsonBody, Ok } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { DomainError } from "../errors";
 import { contentDisposition } from "../files/routes";
+import { fileName } from "../text";
 import { acknowledgementStatus, requireAcknowledgement } from "./acknowledgements";
 import { generateIpManual } from "./ip-manual";
 import { issueMarkedCopy } from "./marking";
@@ -118,7 +119,7 @@ export function documentRoutes() {
       path: "/revisions/{id}/files/{kind}",
       tags: ["documents"],
       summary: "Attach the source (DOCX …) or the release PDF to a draft; the body is the file (streamed)",
-      request: { params: z.object({ id: z.string(), kind: z.enum(["source", "release"]) }), query: z.object({ filename: z.string().trim().min(1).max(255).regex(/^[^\x00-\x1f\x7f/\\]+$/) }), body: { content: { "application/octet-stream": { schema: z.any() } } } },
+      request: { params: z.object({ id: z.string(), kind: z.enum(["source", "release"]) }), query: z.object({ filename: fileName() }), body: { content: { "application/octet-stream": { schema: z.any() } } } },
       responses: { 200: json(z.any(), "Attached (conversion: converted | unavailable | not-needed)"), 403: errors[403], 404: errors[404], 409: conflict, 422: json(z.any(), "NOT_A_PDF, PDF_ENCRYPTED …") },
     }),
     async (c) => {

@@ -1,13 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { CLASSIFICATIONS, ROLES } from "../auth/permissions";
+import { optionalText, text } from "../text";
 
 const isoDate = z.iso.date({ message: "a date as YYYY-MM-DD" });
 
 export const CreateDocumentInput = z
   .object({
     categoryId: z.string().min(1),
-    title: z.string().trim().min(1).max(200),
-    titleEn: z.string().trim().max(200).optional(),
+    title: text(200),
+    titleEn: optionalText(200).optional(),
     ownerDepartmentId: z.string().optional(),
     classification: z.enum(CLASSIFICATIONS).default("internal"),
     reviewIntervalMonths: z.number().int().min(1).max(120).optional(),
@@ -18,8 +19,8 @@ export type CreateDocumentInput = z.infer<typeof CreateDocumentInput>;
 
 export const UpdateDocumentInput = z
   .object({
-    title: z.string().trim().min(1).max(200).optional(),
-    titleEn: z.string().trim().max(200).nullable().optional(),
+    title: text(200).optional(),
+    titleEn: optionalText(200).nullable().optional(),
     ownerDepartmentId: z.string().nullable().optional(),
     classification: z.enum(CLASSIFICATIONS).optional(),
     reviewIntervalMonths: z.number().int().min(1).max(120).optional(),
@@ -30,8 +31,8 @@ export type UpdateDocumentInput = z.infer<typeof UpdateDocumentInput>;
 
 /** A category's settings, as given (no defaults: a change names only what it changes). */
 const CategorySettings = z.object({
-  name: z.string().trim().min(1).max(50),
-  nameEn: z.string().trim().min(1).max(80),
+  name: text(50),
+  nameEn: text(80),
   numberPattern: z
     .string()
     .trim()

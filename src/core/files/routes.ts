@@ -4,6 +4,7 @@ import { errors, json } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { CLASSIFICATIONS } from "../auth/permissions";
 import { DomainError } from "../errors";
+import { fileName } from "../text";
 import { getFile, openFileContent, uploadFile } from "./service";
 
 const FileSchema = z
@@ -39,12 +40,7 @@ export function fileRoutes() {
       summary: "Upload a file as the raw request body; it is streamed and hashed, never held in memory",
       request: {
         query: z.object({
-          filename: z
-            .string()
-            .trim()
-            .min(1)
-            .max(255)
-            .regex(/^[^\x00-\x1f\x7f/\\]+$/, "must not contain control characters or slashes"),
+          filename: fileName(),
           classification: z.enum(CLASSIFICATIONS).default("internal"),
         }),
         headers: z.object({

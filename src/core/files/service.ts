@@ -5,6 +5,7 @@ import { requirePrincipal } from "../auth/guard";
 import { clearedFor, hasRole, type Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
 import { notFound } from "../errors";
+import { assertNoBidiControls } from "../text";
 import type { BlobBody } from "../storage/blob-store";
 import { integrityFailure, verifyingStream } from "../storage/hashing";
 import * as repo from "./repo";
@@ -36,6 +37,7 @@ export async function uploadFile(ctx: ServiceContext, input: UploadInput): Promi
   if (!clearedFor(p.clearance, input.classification)) {
     throw notFound("A classification level you may use");
   }
+  assertNoBidiControls("filename", input.filename);
   const put = await ctx.storage.put(input.body, {
     expectedSha256: input.expectedSha256,
     maxBytes: ctx.config.maxUploadBytes,

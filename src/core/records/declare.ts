@@ -15,6 +15,7 @@ import { findUser } from "../users/repo";
 import { today } from "./dates";
 import { checkContentNatures, formatMediaType, paperNatures, type FourNatures } from "./natures";
 import * as repo from "./repo";
+import { linkTargetVisible } from "./link-kinds";
 import { retentionFor } from "./retention";
 import type { DeclareRecordInput, ExternalDocumentInput, LinkInput } from "./schemas";
 import { externalTypeClass, LEGAL_ROLES, RECORD_WRITE_ROLES } from "./vocabulary";
@@ -56,10 +57,7 @@ export async function validateLinks(t: Pick<TxContext, "db" | "registry" | "prin
     if (!kind) {
       throw new DomainError("VALIDATION_FAILED", `Link ${i + 1}: a record cannot be linked to a “${link.kind}” (known: ${t.registry.linkKindNames.join(", ")}).`, { field: `links.${i}.kind` });
     }
-    // a target the person may not see answers exactly like one that does not exist
-    const exists = await kind.exists(t.db, link.targetId);
-    const visible = exists && (!kind.describe || !t.principal || (await kind.describe(t.db, t.principal, [link.targetId])).has(link.targetId));
-    if (!visible) {
+    if (!(await linkTargetVisible(t, kind, link.targetId))) {
       throw new DomainError("INVALID_REFERENCE", `Link ${i + 1}: no ${link.kind} ${link.targetId} exists.`, { field: `links.${i}.targetId` });
     }
   }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { auditPackages } from "../../db/schema/audit-packages";
 import { contractReviews, contracts } from "../../db/schema/contracts";
 import { documentRevisions } from "../../db/schema/documents";
 import {
@@ -89,8 +90,21 @@ export async function listDestructionRecords(db: Db, disposalId: string): Promis
   return db.select().from(destructionRecords).where(eq(destructionRecords.disposalId, disposalId)).orderBy(asc(destructionRecords.recordNumber));
 }
 
+/**
+ * Asks for blobs to be deleted by a disposal. Bytes destroyed once can come back (someone uploads
+ * a copy they kept) and be destroyed again: the blob's purge then passes to the new disposal, to be
+ * deleted and confirmed once more; the earlier deletion stays in that disposal's certificate and
+ * audit event.
+ */
 export async function insertPurges(db: Db, rows: (typeof blobPurges.$inferInsert)[]): Promise<void> {
-  if (rows.length) await db.insert(blobPurges).values(rows).onConflictDoNothing();
+  if (!rows.length) return;
+  await db
+    .insert(blobPurges)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: blobPurges.sha256,
+      set: { disposalId: sql`excluded.disposal_id`, requestedAt: sql`excluded.requested_at`, purgedAt: null, storageKind: null },
+    });
 }
 
 export async function listPurges(db: Db, disposalId: string) {
@@ -99,6 +113,35 @@ export async function listPurges(db: Db, disposalId: string) {
 
 export async function markPurged(db: Db, sha256: string, at: Date, storageKind: string): Promise<void> {
   await db.update(blobPurges).set({ purgedAt: at, storageKind }).where(eq(blobPurges.sha256, sha256));
+}
+
+/** The purge of a blob, with the number of the disposal that asked for it, if there is one. */
+export async function findPurge(db: Db, sha256: string): Promise<{ sha256: string; purgedAt: Date | null; disposalNumber: string } | undefined> {
+  const [row] = await db
+    .select({ sha256: blobPurges.sha256, purgedAt: blobPurges.purgedAt, disposalNumber: disposals.number })
+    .from(blobPurges)
+    .innerJoin(disposals, eq(disposals.id, blobPurges.disposalId))
+    .where(eq(blobPurges.sha256, sha256));
+  return row;
+}
+
+/**
+ * The stored packages that embed other blobs: finished audit packages and transfer packages,
+ * except those already purged.
+ */
+export async function listStoredPackages(db: Db): Promise<{ sha256: string; kind: "audit-package" | "transfer-package"; id: string }[]> {
+  const audit = await db
+    .select({ sha256: auditPackages.packageSha256, id: auditPackages.id })
+    .from(auditPackages)
+    .where(and(eq(auditPackages.status, "done"), sql`${auditPackages.packageSha256} is not null`, sql`not exists (select 1 from ${blobPurges} where ${blobPurges.sha256} = ${auditPackages.packageSha256} and ${blobPurges.purgedAt} is not null)`));
+  const transfer = await db
+    .select({ sha256: disposals.exportSha256, id: disposals.id })
+    .from(disposals)
+    .where(and(sql`${disposals.exportSha256} is not null`, sql`not exists (select 1 from ${blobPurges} where ${blobPurges.sha256} = ${disposals.exportSha256} and ${blobPurges.purgedAt} is not null)`));
+  return [
+    ...audit.map((p) => ({ sha256: p.sha256!, kind: "audit-package" as const, id: p.id })),
+    ...transfer.map((p) => ({ sha256: p.sha256!, kind: "transfer-package" as const, id: p.id })),
+  ];
 }
 
 /** Disposals whose execution started but did not finish (crash, storage outage): the job resumes them. */

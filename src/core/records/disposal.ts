@@ -22,7 +22,7 @@ import * as repo from "./repo";
 import type { DecideDisposalInput, ProposeDisposalInput } from "./schemas";
 import { BUILT_IN_CLASS, HOLD_READ_ROLES } from "./vocabulary";
 import { zipStream, type ZipEntry } from "./zip-stream";
-import { disposalCancelled, disposalCompleted, disposalExecuted, disposalProposed, recordDestroyed, recordTransferred } from "./events";
+import { disposalCancelled, disposalCompleted, disposalCopiesFound, disposalExecuted, disposalProposed, recordDestroyed, recordTransferred } from "./events";
 import { disposalApproved, disposalPackageDownloaded, disposalRejected } from "./events";
 import { z } from "zod";
 import { defineJob, enqueue } from "../jobs/define";
@@ -431,6 +431,7 @@ export async function completeDisposal(ctx: ServiceContext, id: string): Promise
   if (!d || d.status !== "executing") return;
   const actor = { userId: d.executedBy, label: (await findUser(ctx.db, d.executedBy!))?.username ?? "system" };
   const as: ServiceContext = { ...ctx, actor };
+  if (d.action === "destroy") await purgePackagesHolding(as, d);
   for (const purge of await drepo.listPurges(ctx.db, id)) {
     if (purge.purgedAt) continue;
     await ctx.storage.delete(purge.sha256);
@@ -468,6 +469,75 @@ export async function completeDisposal(ctx: ServiceContext, id: string): Promise
   });
 }
 
+/** How much of the beginning of a destroyed blob is looked for in the packages (all of it when smaller). */
+const PACKAGE_NEEDLE_BYTES = 64 * 1024;
+
+/**
+ * Audit packages and transfer packages keep the files they export as they are (ZIP entries
+ * stored, not compressed): the bytes of a record are inside every package that exported it. Before
+ * the blobs of a destruction are deleted, each stored package is read for the beginning of each
+ * blob still to be deleted; a package that holds one is added to the disposal's purges (and
+ * deleted with them), with an audit event naming it. Runs again on a retry: packages found before
+ * are in the purge list already.
+ */
+async function purgePackagesHolding(ctx: ServiceContext, d: DisposalRow): Promise<void> {
+  const purges = await drepo.listPurges(ctx.db, d.id);
+  const purgeShas = new Set(purges.map((p) => p.sha256));
+  const needles: { sha256: string; bytes: Buffer }[] = [];
+  for (const purge of purges) {
+    if (purge.purgedAt) continue;
+    const head = await readHead(ctx, purge.sha256, PACKAGE_NEEDLE_BYTES);
+    if (head && head.length > 0) needles.push({ sha256: purge.sha256, bytes: head });
+  }
+  if (needles.length === 0) return;
+  const copies: { sha256: string; kind: "audit-package" | "transfer-package"; id: string; holds: string[] }[] = [];
+  for (const pkg of await drepo.listStoredPackages(ctx.db)) {
+    if (purgeShas.has(pkg.sha256) || !(await ctx.storage.stat(pkg.sha256))) continue;
+    const holds = await findNeedles(await ctx.storage.get(pkg.sha256), needles);
+    if (holds.length) copies.push({ ...pkg, holds });
+  }
+  if (copies.length === 0) return;
+  await inTransaction(ctx, async (t) => {
+    const now = t.clock.now();
+    await drepo.insertPurges(t.db, [...new Set(copies.map((c) => c.sha256))].map((sha256) => ({ sha256, disposalId: d.id, requestedAt: now, purgedAt: null, storageKind: null })));
+    audit(t, disposalCopiesFound, d.id, { copies });
+  });
+}
+
+/** The first `max` bytes of a stored blob, or null when it is gone. */
+async function readHead(ctx: ServiceContext, sha256: string, max: number): Promise<Buffer | null> {
+  if (!(await ctx.storage.stat(sha256))) return null;
+  const parts: Buffer[] = [];
+  let size = 0;
+  const stream = await ctx.storage.get(sha256);
+  const reader = stream.getReader();
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(Buffer.from(value));
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(parts).subarray(0, max);
+}
+
+/** Which of the needles occur in the stream (read once, chunk by chunk, with an overlap so a needle across two chunks is found). */
+async function findNeedles(stream: ReadableStream<Uint8Array>, needles: { sha256: string; bytes: Buffer }[]): Promise<string[]> {
+  const found = new Set<string>();
+  const overlap = Math.max(...needles.map((n) => n.bytes.length)) - 1;
+  let tail = Buffer.alloc(0);
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    const window = Buffer.concat([tail, chunk]);
+    for (const n of needles) if (!found.has(n.sha256) && window.includes(n.bytes)) found.add(n.sha256);
+    if (found.size === needles.length) break;
+    tail = window.subarray(Math.max(0, window.length - overlap));
+  }
+  return [...found];
+}
+
 /** Finishes a disposal if the process that executed it stopped before the bytes were gone and the certificate made. */
 export const disposalCompleteJob = defineJob({
   kind: "disposal-complete",
@@ -497,6 +567,21 @@ export async function openTransferPackage(ctx: ServiceContext, id: string) {
   const d = await loadVisibleDisposal(ctx, id);
   if (d.action !== "transfer" || !d.exportSha256) throw new DomainError("INVALID_STATE", "Only a completed transfer has an export package.");
   const sha256 = d.exportSha256;
+  await refusePurgedPackage(ctx, sha256, "transfer package");
   await inTransaction(ctx, async (t) => audit(t, disposalPackageDownloaded, id, { sha256 }));
   return { disposal: d, stream: await ctx.storage.get(d.exportSha256) };
+}
+
+/**
+ * Refuses (CONTENT_DESTROYED) to serve a package whose blob a destruction deleted because it held
+ * destroyed content.
+ */
+export async function refusePurgedPackage(ctx: ServiceContext, sha256: string, what: string): Promise<void> {
+  const purge = await drepo.findPurge(ctx.db, sha256);
+  if (purge?.purgedAt) {
+    throw new DomainError(
+      "CONTENT_DESTROYED",
+      `This ${what} held content that was destroyed under disposal ${purge.disposalNumber}, so it was deleted with it on ${purge.purgedAt.toISOString().slice(0, 10)}; export a new one.`,
+    );
+  }
 }

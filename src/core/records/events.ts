@@ -154,6 +154,12 @@ export const disposalExecuted = auditEvent(
   { zh: "执行处置", en: "Disposal executed" },
   z.strictObject({ action: z.string(), records: z.array(z.string()), approvals: z.array(z.object({ role: z.string(), userId: z.string() })) }),
 );
+export const disposalCopiesFound = auditEvent(
+  "disposal.copies_found",
+  "disposal",
+  { zh: "发现待销毁内容的副本", en: "Copies of destroyed content found" },
+  z.strictObject({ copies: z.array(z.object({ sha256: z.string(), kind: z.enum(["audit-package", "transfer-package"]), id: z.string(), holds: z.array(z.string()) })) }),
+);
 export const disposalCompleted = auditEvent(
   "disposal.completed",
   "disposal",
@@ -221,6 +227,7 @@ export const recordEvents = [
   disposalApproved,
   disposalRejected,
   disposalExecuted,
+  disposalCopiesFound,
   disposalCompleted,
   disposalPackageDownloaded,
   importStarted,

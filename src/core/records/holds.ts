@@ -10,7 +10,7 @@ import { findUser } from "../users/repo";
 import { legalHoldPolicy, recordVisibility, requireVisibleRecords } from "./access";
 import { findVisible } from "../access/policy";
 import * as repo from "./repo";
-import { RecordQuery, type HoldInput } from "./schemas";
+import { EMPTY_HOLD_QUERY_MESSAGE, isEmptyRecordQuery, RecordQuery, type HoldInput } from "./schemas";
 import { HOLD_READ_ROLES, LEGAL_ROLES } from "./vocabulary";
 import { legalHoldPlaced, legalHoldRecordsAdded, legalHoldReleased } from "./events";
 
@@ -40,6 +40,10 @@ export async function insertHold(
   t: TxContext,
   input: { matter: string; reason: string; ownerId: string; scope: HoldInput["scope"]; caseId?: string | null },
 ): Promise<LegalHoldRow> {
+  // the schema refuses it too; this also guards callers that build a scope themselves
+  if (input.scope.kind === "query" && isEmptyRecordQuery(input.scope.query)) {
+    throw new DomainError("VALIDATION_FAILED", `scope.query: ${EMPTY_HOLD_QUERY_MESSAGE}.`, { field: "scope.query" });
+  }
   const placedBy = t.actor.userId!;
   const now = t.clock.now();
   const hold: LegalHoldRow = {

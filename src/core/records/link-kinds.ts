@@ -20,3 +20,14 @@ export interface LinkKind {
    */
   describe?(db: Db, p: Principal, ids: string[]): Promise<Map<string, string>>;
 }
+
+/**
+ * Whether `targetId` names an object of `kind` that the caller may see. A target the caller may not
+ * see counts as missing, so the answer tells nothing about what exists (the system, acting with no
+ * principal, sees everything that exists).
+ */
+export async function linkTargetVisible(t: { db: Db; principal: Principal | null }, kind: LinkKind, targetId: string): Promise<boolean> {
+  if (!(await kind.exists(t.db, targetId))) return false;
+  if (!kind.describe || !t.principal) return true;
+  return (await kind.describe(t.db, t.principal, [targetId])).has(targetId);
+}

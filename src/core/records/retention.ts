@@ -10,6 +10,7 @@ import * as repo from "./repo";
 import type { RetentionEventInput } from "./schemas";
 import { triggerLinkKind, type EventTrigger, type RetentionTrigger, type RetentionUnit } from "./vocabulary";
 import { retentionEventRecorded } from "./events";
+import { linkTargetVisible } from "./link-kinds";
 
 /** A record's retention as derived from its class, its links and the retention events. */
 export interface Retention {
@@ -155,6 +156,15 @@ export async function recordRetentionEvent(ctx: ServiceContext, input: Retention
       "VALIDATION_FAILED",
       "Only an employment end is recorded here; contracts, cases and documents record their end when they are terminated, closed or superseded.",
       { field: "trigger" },
+    );
+  }
+  // the subject must be something the person may see: one they may not see answers exactly like one that does not exist
+  const kind = ctx.registry.linkKind(triggerLinkKind[input.trigger]);
+  if (!kind || !(await linkTargetVisible(ctx, kind, input.subjectId))) {
+    throw new DomainError(
+      "INVALID_REFERENCE",
+      `No ${(kind?.label.en ?? triggerLinkKind[input.trigger]).toLowerCase()} “${input.subjectId}” exists; choose the ${(kind?.label.en ?? "subject").toLowerCase()} the event happened to.`,
+      { field: "subjectId" },
     );
   }
   return inTransaction(ctx, (t) => applyRetentionEvent(t, input));

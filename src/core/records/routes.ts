@@ -3,6 +3,7 @@ import { ctxOf } from "../../http/env";
 import { errors, json, jsonBody, Ok } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { requireRole } from "../auth/guard";
+import { fileName } from "../text";
 import { CLASSIFICATIONS } from "../auth/permissions";
 import { DomainError } from "../errors";
 import { contentDisposition } from "../files/routes";
@@ -201,7 +202,7 @@ export function recordRoutes() {
     },
   );
   app.openapi(
-    createRoute({ method: "post", path: "/retention-events", tags: ["retention"], summary: "Record that a person's employment ended: their records' retention starts (IP manager)", request: { body: jsonBody(RetentionEventInput) }, responses: { 200: json(z.object({ recomputed: z.number() }), "Recorded"), 400: errors[400], 401: errors[401], 403: errors[403] } }),
+    createRoute({ method: "post", path: "/retention-events", tags: ["retention"], summary: "Record that a person's employment ended: their records' retention starts (IP manager)", request: { body: jsonBody(RetentionEventInput) }, responses: { 200: json(z.object({ recomputed: z.number() }), "Recorded"), 400: errors[400], 401: errors[401], 403: errors[403], 422: json(z.any(), "INVALID_REFERENCE: no such person, or one you may not see") } }),
     async (c) => c.json(await recordRetentionEvent(ctxOf(c), c.req.valid("json")), 200),
   );
 
@@ -316,7 +317,7 @@ export function recordRoutes() {
     },
   );
   app.openapi(
-    createRoute({ method: "get", path: "/disposals/{id}/package", tags: ["disposal"], summary: "The transfer package (zip: content, metadata, list, manifest)", request: { params: IdParam }, responses: { 200: { description: "zip", content: { "application/zip": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
+    createRoute({ method: "get", path: "/disposals/{id}/package", tags: ["disposal"], summary: "The transfer package (zip: content, metadata, list, manifest)", request: { params: IdParam }, responses: { 200: { description: "zip", content: { "application/zip": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INVALID_STATE"), 410: json(z.any(), "Deleted with content it held when that content was destroyed (CONTENT_DESTROYED)") } }),
     async (c) => {
       const { disposal, stream } = await openTransferPackage(ctxOf(c), c.req.valid("param").id);
       return c.body(stream, 200, { "content-type": "application/zip", "content-disposition": contentDisposition("attachment", `${disposal.number}-transfer.zip`), "x-content-sha256": disposal.exportSha256! }) as never;
@@ -363,7 +364,7 @@ export function recordRoutes() {
         query: z.object({
           kind: z.enum(["contracts", "records"]),
           mode: z.enum(["valid-rows", "all-or-nothing"]).default("valid-rows"),
-          filename: z.string().trim().min(1).max(255).default("import.csv"),
+          filename: fileName().default("import.csv"),
         }),
         body: { content: { "text/csv": { schema: z.any().openapi({ type: "string", format: "binary" }) } } },
       },

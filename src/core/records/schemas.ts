@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CLASSIFICATIONS } from "../auth/permissions";
+import { text } from "../text";
 import {
   ARRIVAL_METHODS,
   CASE_KINDS,
@@ -16,7 +17,6 @@ const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
 const isoDate = z.iso.date({ message: "a date as YYYY-MM-DD" });
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max);
 const classification = z.enum(CLASSIFICATIONS);
 
 /** A record class's settings as given (no defaults: a change names only what it changes). */
@@ -182,9 +182,18 @@ export type CaseInput = z.infer<typeof CaseInput>;
 
 export const CloseCaseInput = z.object({ closedOn: isoDate, outcome: text(4000) }).openapi("CloseCaseInput");
 
+/** True when a record query names no condition at all: as a hold's scope it would cover every record. */
+export function isEmptyRecordQuery(query: Record<string, unknown>): boolean {
+  return Object.values(query).every((v) => v === undefined || v === null || (typeof v === "string" && v.trim() === ""));
+}
+
+/** Why a query hold needs a condition, and which ones there are (the API and the page say the same). */
+export const EMPTY_HOLD_QUERY_MESSAGE =
+  "a hold by query needs at least one condition (a search word q, a record class classId, a clause, a period dateFrom/dateTo, or a case, contract, document or person); an empty query would hold every record";
+
 export const HoldScope = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("list"), recordIds: z.array(z.string().min(1)).min(1, "choose at least one record").max(5000) }),
-  z.object({ kind: z.literal("query"), query: RecordQuery }),
+  z.object({ kind: z.literal("query"), query: RecordQuery.refine((q) => !isEmptyRecordQuery(q), EMPTY_HOLD_QUERY_MESSAGE) }),
 ]);
 
 export const HoldInput = z

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CLASSIFICATIONS } from "../auth/permissions";
+import { text } from "../text";
 import { MEANINGS } from "./sign-pdf";
 
 export const MeaningSchema = z.enum(Object.keys(MEANINGS) as [keyof typeof MEANINGS, ...(keyof typeof MEANINGS)[]]).openapi("SignatureMeaning", {
@@ -15,7 +16,7 @@ export const SignerInput = z.object({
 
 export const CreateSignatureRequestInput = z
   .object({
-    title: z.string().trim().min(1).max(200),
+    title: text(200),
     classification: z.enum(CLASSIFICATIONS).default("internal"),
     dueAt: z.iso.datetime({ offset: true }).optional(),
     subjectUserId: z.string().optional().openapi({ description: "The person the document is about (e.g. the employee of an IP declaration)" }),

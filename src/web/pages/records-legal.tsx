@@ -382,6 +382,7 @@ export const HoldsPage: FC<{ page: PageContext; holds: LegalHoldRow[]; canPlace:
             <label class="inline">
               <input type="radio" name="scopeKind" value="query" checked={values.scopeKind === "query"} /> {t("hold_byQuery")}
             </label>
+            <p class="muted">{t("hold_queryHint")}</p>
             <div class="grid">
               <label>
                 {t("rec_q")}

@@ -1,9 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { unzipSync } from "fflate";
+import { PDFDocument, StandardFonts } from "pdf-lib";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { jobRunnerFor } from "../../../src/core/jobs/index";
@@ -226,4 +229,92 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
     const swept = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.action, "retention.swept"));
     expect(swept.length).toBeGreaterThan(0);
   });
+
+  it("leaves no copy of destroyed bytes in storage: not the blob, not a crash leftover, not a package that exported them, not after the same bytes come back", async () => {
+    const { ipm, legalClient, ipManager, legal } = await setup;
+    const bytes = await uniquePdf();
+    // what a crash leaves, cut off part way: it holds the beginning of the bytes, which is what we look for
+    const needle = bytes.subarray(0, Math.ceil(bytes.length * 0.8));
+    const dirs = h.deps.storage.kind === "s3" ? [h.dataDir, s3.directory] : [h.dataDir];
+    const holders = async () => (await Promise.all(dirs.map((d) => filesHolding(d, needle)))).flat();
+    const destroy = async (recordId: string) => {
+      const proposed = await expectJson<{ id: string }>(await ipm.post("/api/v1/disposals", { action: "destroy", recordIds: [recordId], reason: "保管期限届满" }), 201);
+      await expectJson(await ipm.post(`/api/v1/disposals/${proposed.id}/decision`, { decision: "approved", password: ipManager.password }), 200);
+      const done = await expectJson<DisposalJson>(await legalClient.post(`/api/v1/disposals/${proposed.id}/decision`, { decision: "approved", password: legal.password }), 200);
+      expect(done.disposal.status).toBe("completed");
+      return done;
+    };
+
+    const first = await declare(ipm, { classId: CORRECTIVE, title: "2013 年纠正措施记录", recordDate: "2013-03-01" }, { bytes, name: "纠正措施-2013.pdf" });
+    expect((await holders()).length).toBeGreaterThanOrEqual(1);
+    // the same bytes were handed to an archive once (the transfer package keeps them) …
+    const letter = await declare(legalClient, { classId: LAWYER_LETTERS, title: "2013 年律师函", recordDate: "2013-04-01", classification: "internal" }, { bytes, name: "律师函-2013.pdf" });
+    const transfer = await expectJson<{ id: string }>(await ipm.post("/api/v1/disposals", { action: "transfer", recordIds: [letter.id], reason: "移交", recipient: "市档案馆" }), 201);
+    await expectJson(await ipm.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: ipManager.password }), 200);
+    await expectJson(await legalClient.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: legal.password }), 200);
+    expect((await ipm.get(`/api/v1/disposals/${transfer.id}/package`)).status).toBe(200);
+    // … and exported in an audit package (its files are stored in the ZIP as they are)
+    const pkg = await expectJson<{ id: string }>(await ipm.post("/api/v1/audit/packages", { refs: [{ kind: "record", id: first.id }] }), 202);
+    await jobRunnerFor(h.deps).runDue();
+    expect((await ipm.get(`/api/v1/audit/packages/${pkg.id}/download`)).status).toBe(200);
+    await leaveCrashCopies(bytes, needle);
+    expect((await holders()).length).toBeGreaterThanOrEqual(5);
+    const destroyed = await destroy(first.id);
+    expect(await holders()).toEqual([]);
+    // the packages went with the bytes: the certificate lists them, downloading them says why they are gone
+    expect(destroyed.purges).toHaveLength(3);
+    expect(destroyed.purges.every((p) => p.purgedAt !== null)).toBe(true);
+    const found = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.action, "disposal.copies_found"));
+    expect(found.at(-1)!.data).toMatchObject({ copies: expect.arrayContaining([expect.objectContaining({ kind: "audit-package", id: pkg.id }), expect.objectContaining({ kind: "transfer-package", id: transfer.id })]) });
+    for (const path of [`/api/v1/audit/packages/${pkg.id}/download`, `/api/v1/disposals/${transfer.id}/package`]) {
+      const gone = await ipm.get(path);
+      expect(gone.status, path).toBe(410);
+      expect(((await gone.json()) as { error: { code: string; message: string } }).error.message).toMatch(/held content that was destroyed under disposal D\d{4}-\d{4}/);
+    }
+
+    // the same bytes uploaded again (someone kept a copy) make a new record; destroying it destroys them again
+    const again = await declare(ipm, { classId: CORRECTIVE, title: "2013 年纠正措施记录（副本）", recordDate: "2013-03-01" }, { bytes, name: "副本.pdf" });
+    expect(again.contentSha256).toBe(first.contentSha256);
+    await leaveCrashCopies(bytes, needle);
+    expect((await holders()).length).toBeGreaterThanOrEqual(3);
+    const done = await destroy(again.id);
+    expect(done.purges.map((p) => p.sha256)).toEqual([first.contentSha256]);
+    expect(done.purges[0]!.purgedAt).not.toBeNull();
+    expect(await holders()).toEqual([]);
+    expect(await h.deps.storage.stat(first.contentSha256!)).toBeNull();
+  });
+
+  /** Leaves what a crashed upload of `bytes` leaves: a temp copy of all of them, and one cut off. */
+  async function leaveCrashCopies(bytes: Uint8Array, cutOff: Uint8Array) {
+    if (h.deps.storage.kind === "local") {
+      mkdirSync(join(h.dataDir, "tmp"), { recursive: true });
+      writeFileSync(join(h.dataDir, "tmp", `${randomUUID()}.part`), bytes);
+      writeFileSync(join(h.dataDir, "tmp", `${randomUUID()}.part`), cutOff);
+    } else {
+      const raw = new S3Client({ region: "us-east-1", endpoint: s3.config.endpoint, forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+      await raw.send(new PutObjectCommand({ Bucket: s3.config.bucket, Key: `tmp/${randomUUID()}`, Body: bytes }));
+      await raw.send(new PutObjectCommand({ Bucket: s3.config.bucket, Key: `tmp/${randomUUID()}`, Body: cutOff }));
+      raw.destroy();
+    }
+  }
 });
+
+/** A PDF no other test makes: its page carries a random text. */
+async function uniquePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.setTitle(`纠正措施 ${randomUUID()}`);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  doc.addPage([595.28, 841.89]).drawText(`Corrective action ${randomUUID()}`, { x: 50, y: 780, size: 14, font });
+  return doc.save({ useObjectStreams: false });
+}
+
+/** Every file under `dir` whose bytes contain `needle`. */
+async function filesHolding(dir: string, needle: Uint8Array): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if ((await readFile(path)).includes(Buffer.from(needle))) found.push(path);
+  }
+  return found;
+}

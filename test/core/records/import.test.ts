@@ -60,18 +60,20 @@ describe("CSV import", () => {
       "R-13.2-01,日期错误,2020-02-30,内审组,,档案室 A,,,,,",
       "R-13.2-01,缺少位置,2020-03-01,内审组,,,,,,,",
       'R-13.2-01,"题名, 含逗号",2021-03-01,内审组,绝密,档案室 B,,,,,',
+      "R-13.2-01,\u202efdp.exe 内审报告,2021-03-01,内审组,,档案室 B,,,,,",
     ].join("\r\n");
     const res = await startImport(ipm, "records", utf8(csv));
     const started = await expectJson<{ batch: { id: string }; ignoredColumns: string[] }>(res, 202);
     expect(started.ignoredColumns).toEqual(["无关的列"]);
     const done = await finished(ipm, started.batch.id);
-    expect(done.batch).toMatchObject({ status: "completed", totalRows: 6, processedRows: 6, importedRows: 2, failedRows: 4 });
+    expect(done.batch).toMatchObject({ status: "completed", totalRows: 7, processedRows: 7, importedRows: 2, failedRows: 5 });
     expect(done.percent).toBe(100);
-    expect(done.failedRows.map((r) => r.line)).toEqual([4, 5, 6, 7]);
+    expect(done.failedRows.map((r) => r.line)).toEqual([4, 5, 6, 7, 8]);
     expect(done.failedRows[0]!.error).toMatch(/R-0-00/);
     expect(done.failedRows[1]!.error).toMatch(/2020-02-30/);
     expect(done.failedRows[2]!.error).toMatch(/location/);
     expect(done.failedRows[3]!.error).toMatch(/clearance/);
+    expect(done.failedRows[4]!.error).toMatch(/^题名 title contains U\+202E, an invisible character that changes the direction of the text/);
     const list = await expectJson<{ items: { record: { title: string; recordDate: string; paperRoom: string; dueOn: string } }[] }>(await ipm.get("/api/v1/records?q=培训签到表"), 200);
     expect(list.items.map((i) => i.record.recordDate).sort()).toEqual(["2019-04-12", "2020-05-08"]);
     expect(list.items.find((i) => i.record.recordDate === "2019-04-12")!.record.dueOn).toBe("2029-04-12");

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents } from "../../../src/db/schema/audit";
-import { externalDocuments, records } from "../../../src/db/schema/records";
+import { externalDocuments, legalHolds, records } from "../../../src/db/schema/records";
 import { createBasePdf } from "../signatures/support/base-pdf";
 import { errorCode, startHarness } from "../../support/app";
 import { declare, expectJson, upload, type RecordJson } from "./support";
@@ -154,6 +154,20 @@ describe("case files, external documents and legal holds", () => {
     const [released] = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, hold.id));
     expect(released).toBeTruthy();
     expect((await expectJson<RecordView>(await ipm.get(`/api/v1/records/${open.id}`), 200)).underHold).toBe(false);
+  });
+
+  it("refuses a query hold with no condition (it would hold every record), saying what to add; nothing is placed", async () => {
+    const holdsBefore = await h.deps.db.select().from(legalHolds);
+    for (const query of [{}, { q: "   ", classId: "" }]) {
+      const res = await legalClient.post("/api/v1/legal-holds", { matter: "全面保全？", reason: "未写条件", scope: { kind: "query", query } });
+      const body = await expectJson<{ error: { code: string; message: string } }>(res, 400);
+      expect(body.error.code).toBe("VALIDATION_FAILED");
+      expect(body.error.message).toMatch(/^scope\.query: a hold by query needs at least one condition \(a search word q, a record class classId/);
+      expect(body.error.message).toContain("would hold every record");
+    }
+    expect(await h.deps.db.select().from(legalHolds)).toHaveLength(holdsBefore.length);
+    // one condition is enough
+    await expectJson(await legalClient.post("/api/v1/legal-holds", { matter: "商标争议", reason: "保全", scope: { kind: "query", query: { classId: "rcl_9_3_1_01" } } }), 201);
   });
 
   it("refuses a list hold over a record the person placing it may not see", async () => {

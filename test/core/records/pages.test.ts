@@ -139,6 +139,18 @@ describe("records pages", () => {
     expect(await html(unknown, 404)).toContain("R2026-999999");
   });
 
+  it("refuses a hold by query with every condition left blank, in the form, saying what to fill in", async () => {
+    const form = await html(await legalClient.get("/records/holds", { accept: "text/html" }));
+    expect(form).toContain("按条件保全时至少填写一项条件（关键词、类别或日期范围）");
+    const empty = await legalClient.form("/records/holds", { matter: "全部保全", reason: "未填条件", scopeKind: "query", q: "", classId: "", dateFrom: "", dateTo: "" });
+    const page = await html(empty, 400);
+    expect(page).toContain("输入有误，请检查后重试。scope.query: a hold by query needs at least one condition");
+    expect(page).not.toContain("全部保全</h1>");
+    const english = await legalClient.form("/records/holds?lang=en", { matter: "all", reason: "none", scopeKind: "query", q: " " });
+    expect(await html(english, 400)).toContain("A hold by query needs at least one condition (words, a class or a period)");
+    await legalClient.get("/records?lang=zh-CN", { accept: "text/html" });
+  });
+
   it("edits a class period from the file plan page (IP manager only) and records an employee's leaving", async () => {
     const res = await ipm.form("/records/plan/rcl_7_4_1_01", { name: "信息资源与发布审批记录", nameEn: "Information", clause: "7.4.1", retentionAmount: "8", retentionUnit: "years", trigger: "record-date", disposition: "destroy", defaultClassification: "internal", reason: "按新制度调整" });
     expect(res.status).toBe(303);

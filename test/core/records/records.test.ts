@@ -6,7 +6,7 @@ import { insertDeclaredRecord } from "../../../src/core/records/declare";
 import { compareClauses } from "../../../src/core/records/file-plan";
 import { checkContentNatures, paperNatures } from "../../../src/core/records/natures";
 import { auditEvents } from "../../../src/db/schema/audit";
-import { records } from "../../../src/db/schema/records";
+import { records, retentionEvents } from "../../../src/db/schema/records";
 import { createBasePdf } from "../signatures/support/base-pdf";
 import { errorCode, startHarness } from "../../support/app";
 import { corpus, declare, docx, expectJson, upload, type RecordJson } from "./support";
@@ -270,6 +270,37 @@ describe("retrieval, corrections and access", () => {
     expect(await find("clause=10.1&dateFrom=2025-11-01&dateTo=2025-11-30")).toEqual([r.id]);
     expect(await find("clause=10&dateFrom=2025-12-01")).toEqual([]);
     expect(await errorCode(await auditorClient.get("/api/v1/records?dateFrom=2025-13-01"))).toBe("VALIDATION_FAILED");
+  });
+
+  it("refuses a retention event for a person who does not exist (422 INVALID_REFERENCE) and records nothing", async () => {
+    const eventsBefore = await h.deps.db.select().from(retentionEvents);
+    const res = await ipm.post("/api/v1/retention-events", { trigger: "employment-end", subjectId: "usr_nobody", occurredOn: "2025-06-30" });
+    const body = await expectJson<{ error: { code: string; message: string; details: { field: string } } }>(res, 422);
+    expect(body.error.code).toBe("INVALID_REFERENCE");
+    expect(body.error.message).toBe("No person “usr_nobody” exists; choose the person the event happened to.");
+    expect(body.error.details.field).toBe("subjectId");
+    // the page form goes through the same check
+    const page = await ipm.form("/records/plan/employment-end", { subjectId: "usr_nobody", occurredOn: "2025-06-30" });
+    expect(page.status).toBe(422);
+    expect(await page.text()).toContain("No person “usr_nobody” exists");
+    expect(await h.deps.db.select().from(retentionEvents)).toHaveLength(eventsBefore.length);
+    expect(await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, "usr_nobody"))).toEqual([]);
+  });
+
+  it("answers a link to a subject the person may not see exactly like one to a subject that does not exist", async () => {
+    const topLegal = await h.signIn(await h.user({ roles: ["legal"], clearance: "top-secret" }));
+    const contract = await expectJson<{ id: string }>(
+      await topLegal.post("/api/v1/contracts", { title: "绝密技术许可合同", type: "licence-in", counterparties: [{ name: "某研究院" }], classification: "top-secret", ipTerms: {} }),
+      201,
+    );
+    const attempt = (targetId: string) =>
+      ipm.post("/api/v1/records", { classId: "rcl_13_2_01", title: "合同附件", author: "法务部", recordDate: "2026-01-01", paperRoom: "A", links: [{ kind: "contract", targetId }] });
+    const hidden = await attempt(contract.id);
+    const missing = await attempt("ctr_nope");
+    expect([hidden.status, missing.status]).toEqual([422, 422]);
+    const [a, b] = [(await hidden.json()) as { error: { code: string; message: string } }, (await missing.json()) as { error: { code: string; message: string } }];
+    expect(a.error.code).toBe("INVALID_REFERENCE");
+    expect(a.error.message.replace(contract.id, "ID")).toBe(b.error.message.replace("ctr_nope", "ID"));
   });
 
   it("answers the auditor: every non-compete agreement of people who left in 2025", async () => {

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
-import { readdir, writeFile } from "node:fs/promises";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { mkdir, readdir, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mkdtemp, rm } from "node:fs/promises";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BlobStore } from "../../../src/core/storage/blob-store";
 import { LocalBlobStore } from "../../../src/core/storage/local";
@@ -46,7 +46,13 @@ interface Backend {
   corrupt(sha256: string, bytes: Buffer): Promise<void>;
   /** Leftover temporary objects/files after operations. */
   leftovers(): Promise<number>;
+  /** Leaves a temp file/object as a crash would, last written `ageMs` ago; returns its name. */
+  leave(bytes: Uint8Array, ageMs?: number): Promise<string>;
+  /** The names of the temp files/objects there are. */
+  tempNames(): Promise<string[]>;
 }
+
+const HOURS = 3_600_000;
 
 function suite(name: string, make: () => Promise<Backend & { close(): Promise<void> }>) {
   describe(`${name} blob store`, () => {
@@ -129,25 +135,92 @@ function suite(name: string, make: () => Promise<Backend & { close(): Promise<vo
       await expectDomainError(backend.store.get("../../etc/passwd"), "VALIDATION_FAILED");
     });
 
+    it("deletes with the bytes every temp leftover holding them, whole or in part, and the dead ones; a fresh unrelated one stays", async () => {
+      const bytes = randomBytes(200_000);
+      const put = await backend.store.put(bytes);
+      const whole = await backend.leave(bytes);
+      const cutOff = await backend.leave(bytes.subarray(0, 70_000));
+      const dead = await backend.leave(randomBytes(100), 2 * HOURS);
+      const fresh = await backend.leave(randomBytes(100));
+      const sameSizeOther = await backend.leave(randomBytes(70_000));
+      expect(await backend.tempNames()).toEqual(expect.arrayContaining([whole, cutOff, dead, fresh, sameSizeOther]));
+      await backend.store.delete(put.sha256);
+      const left = await backend.tempNames();
+      expect(left).toEqual(expect.arrayContaining([fresh, sameSizeOther]));
+      expect(left).not.toContain(whole);
+      expect(left).not.toContain(cutOff);
+      expect(left).not.toContain(dead);
+      expect(await backend.store.stat(put.sha256)).toBeNull();
+      await backend.store.cleanUpTemp({ exclusive: true });
+    });
+
     it("passes its health check", async () => {
       await expect(backend.store.check()).resolves.toBeUndefined();
     });
   });
 }
 
-suite("local", async () => {
+async function localBackend() {
   const dir = await mkdtemp(join(tmpdir(), "custos-blobs-"));
   const store = new LocalBlobStore(dir);
   return {
+    dir,
     store,
-    corrupt: (sha256, bytes) => writeFile(join(dir, "blobs", sha256.slice(0, 2), sha256.slice(2, 4), sha256), bytes),
+    corrupt: (sha256: string, bytes: Buffer) => writeFile(join(dir, "blobs", sha256.slice(0, 2), sha256.slice(2, 4), sha256), bytes),
     leftovers: async () => (await readdir(join(dir, "tmp")).catch(() => [])).length,
+    leave: async (bytes: Uint8Array, ageMs = 0) => {
+      // what a put leaves when the process dies mid-way: tmp/<uuid>.part
+      const name = `${randomUUID()}.part`;
+      await mkdir(join(dir, "tmp"), { recursive: true });
+      await writeFile(join(dir, "tmp", name), bytes);
+      const at = new Date(Date.now() - ageMs);
+      await utimes(join(dir, "tmp", name), at, at);
+      return name;
+    },
+    tempNames: async () => await readdir(join(dir, "tmp")).catch(() => []),
     close: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+suite("local", localBackend);
+
+describe("local blob store at start-up", () => {
+  it("removes every crash leftover when the data directory is its own, only the stale ones when it may be shared, never a put in progress", async () => {
+    const backend = await localBackend();
+    try {
+      const old = await backend.leave(randomBytes(1000), 2 * HOURS);
+      const recent = await backend.leave(randomBytes(1000), 60_000);
+      expect(await backend.store.cleanUpTemp({ exclusive: false })).toMatchObject({ removed: 1, bytes: 1000 });
+      expect(await backend.tempNames()).toEqual([recent]);
+      expect(old).not.toBe(recent);
+
+      // a put whose body is still arriving is this process's own write, not a leftover
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      async function* slow(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from("first half, ");
+        await gate;
+        yield Buffer.from("second half");
+      }
+      const writing = backend.store.put(slow());
+      while ((await backend.tempNames()).length < 2) await new Promise((r) => setTimeout(r, 5));
+      expect(await backend.store.cleanUpTemp({ exclusive: true })).toMatchObject({ removed: 1 });
+      release();
+      const put = await writing;
+      expect(Buffer.from(await backend.store.getBytes(put.sha256)).toString()).toBe("first half, second half");
+      expect(await backend.tempNames()).toEqual([]);
+    } finally {
+      await backend.close();
+    }
+  });
 });
 
 suite("S3", async () => {
   const s3 = await startS3Server();
+  return s3Backend(s3);
+});
+
+async function s3Backend(s3: Awaited<ReturnType<typeof startS3Server>>) {
   const store = new S3BlobStore(s3.config);
   const raw = new S3Client({
     region: s3.config.region,
@@ -157,18 +230,44 @@ suite("S3", async () => {
   });
   return {
     store,
-    corrupt: async (sha256, bytes) => {
+    corrupt: async (sha256: string, bytes: Buffer) => {
       await raw.send(new PutObjectCommand({ Bucket: s3.config.bucket, Key: `blobs/${sha256}`, Body: bytes }));
     },
     leftovers: async () => {
-      const { ListObjectsV2Command } = await import("@aws-sdk/client-s3");
       const out = await raw.send(new ListObjectsV2Command({ Bucket: s3.config.bucket, Prefix: "tmp/" }));
       return out.KeyCount ?? 0;
     },
+    leave: async (bytes: Uint8Array, ageMs = 0) => {
+      // what a put leaves when the process dies between completing the upload and removing it
+      const key = `tmp/${randomUUID()}`;
+      await raw.send(new PutObjectCommand({ Bucket: s3.config.bucket, Key: key, Body: bytes }));
+      // the server's Last-Modified is its file's mtime: set back as time would have
+      const at = new Date(Date.now() - ageMs);
+      await utimes(join(s3.directory, s3.config.bucket, `${key}._S3rver_object`), at, at);
+      return key;
+    },
+    tempNames: async () => ((await raw.send(new ListObjectsV2Command({ Bucket: s3.config.bucket, Prefix: "tmp/" }))).Contents ?? []).map((o) => o.Key!),
     close: async () => {
       store.destroy();
       raw.destroy();
       await s3.stop();
     },
   };
+}
+
+describe("S3 blob store at start-up", () => {
+  it("removes the temp objects of interrupted uploads once stale (the bucket may be shared by instances), and says when it cannot list incomplete multipart uploads", async () => {
+    const backend = await s3Backend(await startS3Server());
+    try {
+      await backend.leave(randomBytes(1000), 2 * HOURS);
+      const recent = await backend.leave(randomBytes(1000), 60_000);
+      const result = await backend.store.cleanUpTemp({ exclusive: true });
+      expect(result).toMatchObject({ removed: 1, bytes: 1000, abortedUploads: 0 });
+      expect(await backend.tempNames()).toEqual([recent]);
+      // s3rver implements no ListMultipartUploads: the start-up log says what to configure instead
+      expect(result.notes).toEqual([expect.stringContaining("AbortIncompleteMultipartUpload")]);
+    } finally {
+      await backend.close();
+    }
+  });
 });

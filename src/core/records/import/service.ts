@@ -28,6 +28,7 @@ import { contractImported } from "../../contracts/events";
 import { defineJob, enqueue } from "../../jobs/define";
 import { findVisible } from "../../access/policy";
 import { importPolicy } from "../access";
+import { bidiControlsIn, bidiMessage } from "../../text";
 
 export type ImportKind = "contracts" | "records";
 export type ImportMode = "valid-rows" | "all-or-nothing";
@@ -73,11 +74,20 @@ function clearance(p: Principal, level: Classification): Classification {
   return level;
 }
 
+/** A row's titles and names must not carry invisible direction characters (they make a name display as another). */
+function refuseBidi(fields: Record<string, string>): void {
+  for (const [field, value] of Object.entries(fields)) {
+    const controls = bidiControlsIn(value);
+    if (controls) throw new Error(`${field} ${bidiMessage(controls)}`);
+  }
+}
+
 function recordRow(p: Principal, v: Record<string, string>, look: Lookups, line: number, filename: string): Record<string, unknown> {
   const cls = look.classes.get((v.classCode ?? "").toLowerCase());
   if (!cls) throw new Error(`类别代码 class “${v.classCode}” is not in the file plan`);
   if (!v.title) throw new Error("题名 title is empty");
   if (!v.author) throw new Error("责任者 author is empty");
+  refuseBidi({ "题名 title": v.title, "责任者 author": v.author });
   const paper = { room: v.paperRoom || null, cabinet: v.paperCabinet || null, box: v.paperBox || null };
   if (!paperLocation(paper)) throw new Error("give the paper original's location (库房, 柜号 or 盒号): imported records are paper records");
   const departmentId = v.department ? look.departments.get(v.department.toLowerCase()) : undefined;
@@ -102,6 +112,7 @@ function recordRow(p: Principal, v: Record<string, string>, look: Lookups, line:
 function contractRow(p: Principal, v: Record<string, string>, look: Lookups): Record<string, unknown> {
   if (!v.number) throw new Error("合同编号 number is empty");
   if (!v.title) throw new Error("合同名称 title is empty");
+  refuseBidi({ "合同名称 title": v.title, "相对方 counterparties": v.counterparties ?? "" });
   const type = parseContractType(v.type ?? "");
   const counterparties = (v.counterparties ?? "")
     .split(/[;；、|]/)
