@@ -8,6 +8,7 @@ import { openPglite, openPostgres, type Database } from "./db/client";
 import { lockDataDir, type LockRequest } from "./db/data-dir-lock";
 import { runMigrations } from "./db/migrate";
 import { createRegistry } from "./core/extensions";
+import { installedModules } from "./modules";
 import { assembleDeps } from "./core/jobs/runner";
 
 /** Everything a running instance holds open, and how to close it. */
@@ -69,7 +70,7 @@ export async function openRuntime(
     }
     for (const note of cleaned?.notes ?? []) logger.warn(note, { storage: storage.kind });
     const deps = assembleDeps({
-      registry: createRegistry(),
+      registry: createRegistry(installedModules),
       db: database.db,
       storage,
       clock: options.clock ?? systemClock,

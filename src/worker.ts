@@ -10,6 +10,7 @@ import { jsonLogger, systemClock } from "./core/context";
 import { S3BlobStore } from "./core/storage/s3";
 import { openPostgres } from "./db/client";
 import { createRegistry } from "./core/extensions";
+import { installedModules } from "./modules";
 import { assembleDeps } from "./core/jobs/runner";
 
 /** The bindings wrangler.toml declares. */
@@ -42,7 +43,7 @@ export default {
     const database = openPostgres(config.databaseUrl!, { max: 1 });
     const app = createApp(
       assembleDeps({
-        registry: createRegistry(),
+        registry: createRegistry(installedModules),
         db: database.db,
         storage: new S3BlobStore(config.s3!),
         clock: systemClock,

@@ -14,6 +14,7 @@ import type { Database } from "../../src/db/client";
 import { TestClock } from "./clock";
 import { createTestDatabase } from "./db";
 import { createRegistry } from "../../src/core/extensions";
+import { installedModules } from "../../src/modules";
 import { assembleDeps } from "../../src/core/jobs/runner";
 import type { Module } from "../../src/core/items/define";
 import type { Extension } from "../../src/core/registry";
@@ -62,7 +63,7 @@ export async function startHarness(
   const clock = new TestClock();
   const config: Config = { ...loadConfig({ CUSTOS_DATA_DIR: dataDir }), ...options.config };
   const deps: AppDeps = assembleDeps({
-    registry: createRegistry([...(options.modules ?? []), ...(options.extensions ?? [])]),
+    registry: createRegistry([...(options.modules ?? installedModules), ...(options.extensions ?? [])]),
     db: database.db,
     storage: options.storage ? options.storage(dataDir) : new LocalBlobStore(dataDir),
     clock,
