@@ -60,6 +60,10 @@ export function createApp(deps: AppDeps) {
   app.use(
     "*",
     secureHeaders({
+      // not hono's default "no-referrer": with it Chromium sends "Origin: null" on our own forms'
+      // posts, which the sign-in form must refuse (login CSRF); same-origin still tells other
+      // sites nothing
+      referrerPolicy: "same-origin",
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         imgSrc: ["'self'", "data:"],
