@@ -40,7 +40,8 @@ it("exports a package from the form, shows its progress, downloads it, and the d
 });
 
 it("moves the progress bar while the job runs, without reloading the page (polling /static/audit-package.js)", async () => {
-  // asked through the service so that nothing runs the job until the page is open
+  // nothing runs the job until the page is open
+  b.h.deps.jobs.holdKicks();
   const pkg = await requestAuditPackage(await contextAs(b.h, f.managerUser), { clauses: ["7.3.2.4", "4.3.2.2"] });
   const page = await b.signedInPage(f.managerUser);
   const scripts: string[] = [];
@@ -55,6 +56,7 @@ it("moves the progress bar while the job runs, without reloading the page (polli
   await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
 
   await jobRunnerFor(b.h.deps).runDue();
+  b.h.deps.jobs.releaseKicks();
 
   await card.locator('[data-status="done"]').first().waitFor({ timeout: 15_000 });
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);

@@ -27,6 +27,7 @@ export class JobRunner {
   private readonly worker = `worker-${randomBytes(4).toString("hex")}`;
   private running: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private kicksHeld = false;
 
   constructor(private readonly deps: AppDeps) {}
 
@@ -109,8 +110,21 @@ export class JobRunner {
     await this.running?.catch(() => undefined);
   }
 
+  /**
+   * Until {@link releaseKicks}, work enqueued is left for the next tick (or an explicit
+   * {@link runDue}) instead of running at once: to watch a job queued, e.g. its progress page.
+   */
+  holdKicks(): void {
+    this.kicksHeld = true;
+  }
+
+  releaseKicks(): void {
+    this.kicksHeld = false;
+  }
+
   /** Runs work that was just enqueued (and committed) without waiting for the next tick. */
   kick(): void {
+    if (this.kicksHeld) return;
     setImmediate(() => void this.runDue().catch((err) => this.deps.logger.error("job runner failed", { error: String(err) })));
   }
 }
