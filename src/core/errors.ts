@@ -1,3 +1,4 @@
+import type { ZodError } from "zod";
 /**
  * Every error a caller can see has a stable code. This table is the only place a code meets an
  * HTTP status; services throw {@link DomainError} and never think about HTTP.
@@ -135,4 +136,15 @@ function findPgError(err: unknown): PgErrorLike | undefined {
     current = c.cause;
   }
   return undefined;
+}
+
+/** A zod failure as VALIDATION_FAILED, naming each field. */
+export function validationError(err: ZodError): DomainError {
+  const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  const first = issues[0];
+  return new DomainError(
+    "VALIDATION_FAILED",
+    first ? `${first.path ? `${first.path}: ` : ""}${first.message}` : "The input is not valid.",
+    { issues },
+  );
 }

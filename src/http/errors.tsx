@@ -1,6 +1,8 @@
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
-import { DomainError, errorStatus, mapDatabaseError, type ErrorCode } from "../core/errors";
+import { DomainError, errorStatus, mapDatabaseError, validationError, type ErrorCode } from "../core/errors";
+
+export { validationError };
 import { ErrorPage } from "../web/pages/error";
 import { pageContext } from "../web/page";
 import type { AppContext } from "./env";
@@ -37,17 +39,6 @@ export function toDomainError(err: unknown, c: AppContext): DomainError {
   return new DomainError(
     "INTERNAL",
     `An unexpected error occurred. It has been logged; quote request id ${c.get("requestId")} when reporting it.`,
-  );
-}
-
-/** A zod failure as VALIDATION_FAILED, naming each field. */
-export function validationError(err: ZodError): DomainError {
-  const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-  const first = issues[0];
-  return new DomainError(
-    "VALIDATION_FAILED",
-    first ? `${first.path ? `${first.path}: ` : ""}${first.message}` : "The input is not valid.",
-    { issues },
   );
 }
 

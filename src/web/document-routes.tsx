@@ -1,15 +1,13 @@
 import { Hono } from "hono";
-import { queryEvents } from "../core/audit/repo";
 import { requirePrincipal } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { acknowledgementStatus, requireAcknowledgement } from "../core/documents/acknowledgements";
-import { mayAct } from "../core/documents/access";
+import { documentHistory, documentIdOfRevision, mayAct } from "../core/documents/access";
 import { generateIpManual } from "../core/documents/ip-manual";
 import { recordPeriodicReview } from "../core/documents/periodic-review";
 import { createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments } from "../core/documents/register";
 import { attachRevisionFile, createRevision, decideRevision, discardDraft, submitForReview, updateDraft, withdrawDocument } from "../core/documents/revisions";
 import { CreateDocumentInput, PeriodicReviewInput, SearchQuery, SubmitForReviewInput } from "../core/documents/schemas";
-import * as docRepo from "../core/documents/repo";
 import { DomainError } from "../core/errors";
 import { contentDisposition } from "../core/files/routes";
 import { listDepartments } from "../core/organisation/service";
@@ -91,7 +89,7 @@ export function documentPages() {
         departments={await listDepartments(ctx)}
         documents={all.rows.map((r) => ({ id: r.document.id, number: r.document.number, title: r.document.title }))}
         acknowledgements={await acknowledgementStatus(ctx, id)}
-        history={await queryEvents(ctx.db, { objectType: "document", objectId: id, limit: 100 })}
+        history={await documentHistory(ctx, id)}
         isIpManager={hasRole(p, "ip-manager", "admin")}
         flash={flash ?? flashFor(c)}
       />,
@@ -128,11 +126,7 @@ export function documentPages() {
       return documentPage(c, documentId, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   };
-  const documentOfRevision = async (c: AppContext, revisionId: string) => {
-    const revision = await docRepo.findRevision(ctxOf(c).db, revisionId);
-    if (!revision) throw new DomainError("NOT_FOUND", "The revision was not found.");
-    return revision.documentId;
-  };
+  const documentOfRevision = (c: AppContext, revisionId: string) => documentIdOfRevision(ctxOf(c), revisionId);
 
   app.post(
     "/documents/:id/revisions",

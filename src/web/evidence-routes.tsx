@@ -11,7 +11,6 @@ import type { ServiceContext } from "../core/context";
 import { DomainError } from "../core/errors";
 import { listDepartments } from "../core/organisation/service";
 import { listDirectory } from "../core/users/service";
-import { listUsers } from "../core/users/repo";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { Flash } from "./layout";
@@ -81,7 +80,7 @@ export function evidencePages() {
     const ctx = ctxOf(c);
     const p = requirePrincipal(ctx);
     const canGrant = hasRole(p, "admin", "ip-manager");
-    const auditors = canGrant ? (await listUsers(ctx.db)).filter((u) => u.active && (u.roles as string[]).includes("auditor")) : [];
+    const auditors = canGrant ? (await listDirectory(ctx)).filter((u) => u.roles.includes("auditor")) : [];
     return c.html(
       <AuditorGrantsPage
         page={pageContext(c)}

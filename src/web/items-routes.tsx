@@ -7,8 +7,7 @@ import { splitTypeId, type RecordType } from "../core/items/define";
 import type { Field } from "../core/items/fields";
 import { addItemLink, createItem, getItemView, listItemsOfType, loadVisibleItem, removeItemLink, takeAction, updateItem } from "../core/items/service";
 import { listDepartments } from "../core/organisation/service";
-import { displayNames } from "../core/users/repo";
-import { listDirectory } from "../core/users/service";
+import { displayNamesOf, listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { pick } from "./i18n";
 import type { Flash } from "./layout";
@@ -110,7 +109,7 @@ export function itemPages() {
         return Array.isArray(v) ? (v as string[]) : typeof v === "string" ? [v] : [];
       }),
     );
-    const names = Object.fromEntries(await displayNames(ctx.db, ids));
+    const names = Object.fromEntries(await displayNamesOf(ctx, ids));
     return c.html(
       <RegisterPage page={pageContext(c)} type={type} href={hrefOf(type)} query={query} total={found.total} items={found.items} offset={offset} limit={limit} names={names} mayCreate={hasRole(p, ...type.permissions.create)} flash={flash} />,
       status as 200,

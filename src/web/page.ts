@@ -1,10 +1,9 @@
 import { csrfKey } from "../core/auth/service";
 import { csrfTokenFor } from "../core/auth/tokens";
-import { DomainError, mapDatabaseError } from "../core/errors";
+import { DomainError, mapDatabaseError, validationError } from "../core/errors";
 import type { Classification } from "../core/auth/permissions";
 import { uploadFile } from "../core/files/service";
 import { ctxOf, type AppContext } from "../http/env";
-import { validationError } from "../http/errors";
 import { readMultipartForm, type FileHandling, type StagedFile, type StreamedForm } from "../http/multipart";
 import type { PageContext } from "./layout";
 import { translator, type Locale } from "./i18n";

@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { requirePrincipal } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { DomainError } from "../core/errors";
-import { listJobs } from "../core/jobs/queue";
 import { listDepartments } from "../core/organisation/service";
 import { resolveRecordNumbers } from "../core/records/access";
 import { closeCaseFile, getCaseFile, listCaseFiles, openCaseFile } from "../core/records/cases";
@@ -13,6 +12,7 @@ import { createRecordClass, deleteRecordClass, getRecordClass, listFilePlan, upd
 import { getHoldReport, listLegalHolds, placeLegalHold, releaseLegalHold } from "../core/records/holds";
 import { getImportBatch, startImport } from "../core/records/import/service";
 import { recordRetentionEvent } from "../core/records/retention";
+import { lastRetentionSweep } from "../core/records/sweep";
 import { getRecordView, searchRecordList } from "../core/records/retrieve";
 import {
   CaseInput,
@@ -252,14 +252,13 @@ export function recordPages() {
   const disposalPage = async (c: AppContext, flash?: Flash, status = 200) => {
     const ctx = ctxOf(c);
     const p = requirePrincipal(ctx);
-    const [lastSweep] = (await listJobs(ctx.db, "retention-sweep", 5)).filter((j) => j.status === "done");
     return c.html(
       <DisposalPage
         page={pageContext(c)}
         due={await listDueRecords(ctx)}
         disposals={await listDisposals(ctx)}
         canPropose={hasRole(p, "ip-manager")}
-        lastSweep={lastSweep?.finishedAt ?? null}
+        lastSweep={await lastRetentionSweep(ctx)}
         flash={flash}
       />,
       status as 200,

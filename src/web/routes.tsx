@@ -5,8 +5,7 @@ import { requirePrincipal, requireRole } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "../core/auth/service";
 import { DomainError } from "../core/errors";
-import { findDepartment } from "../core/organisation/repo";
-import { createDepartment, listDepartments } from "../core/organisation/service";
+import { createDepartment, getDepartment, listDepartments } from "../core/organisation/service";
 import { CreateDepartmentInput } from "../core/organisation/schemas";
 import { CreateUserInput, UpdateUserInput } from "../core/users/schemas";
 import { changeOwnPassword, createUser, getUser, listUsers, resetPassword, updateUser } from "../core/users/service";
@@ -97,7 +96,7 @@ export function webRoutes() {
   app.get("/", async (c) => {
     const ctx = ctxOf(c);
     const p = requirePrincipal(ctx);
-    const department = p.departmentId ? await findDepartment(ctx.db, p.departmentId) : undefined;
+    const department = p.departmentId ? await getDepartment(ctx, p.departmentId) : undefined;
     const page = pageContext(c);
     const cards = (await Promise.all(dashboardCards.map((card) => card(ctx, page)))).filter((card) => card !== null);
     return c.html(<DashboardPage page={page} departmentName={department?.name ?? null} cards={cards} flash={flashFrom(c, page.t)} />);

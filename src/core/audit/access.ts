@@ -1,12 +1,18 @@
 import { requireRole } from "../auth/guard";
 import type { ServiceContext } from "../context";
-import { eventVisibleTo, queryEvents, type AuditQuery } from "./repo";
+import { eventVisibleTo, findHead, queryEvents, type AuditQuery } from "./repo";
 import { verifyAuditChain } from "./service";
 
 /**
  * Whole-chain verification reveals no content, only whether the chain holds: admins and auditors
  * may run it.
  */
+/** The chain's length and last hash, for the people who may verify it. */
+export async function auditChainHead(ctx: ServiceContext) {
+  requireRole(ctx, "admin", "auditor");
+  return findHead(ctx.db);
+}
+
 export async function verifyAuditChainFor(ctx: ServiceContext) {
   requireRole(ctx, "admin", "auditor");
   return verifyAuditChain(ctx.db);

@@ -6,6 +6,7 @@ import { clearedFor, hasRole, readableClassifications, visibleClassifications, t
 import type { ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import * as repo from "./repo";
+import { queryEvents } from "../audit/repo";
 import { findVisible, readerPolicy, tablePolicy } from "../access/policy";
 
 /**
@@ -22,6 +23,20 @@ export async function loadVisibleDocument(ctx: ServiceContext, id: string, lock 
   const doc = await findVisible(ctx.db, documentPolicy, p, id, { lock });
   if (!doc) throw notFound("The document");
   return { p, doc };
+}
+
+/** The document a revision belongs to, if the caller may see it (NOT_FOUND otherwise, like a missing revision). */
+export async function documentIdOfRevision(ctx: ServiceContext, revisionId: string): Promise<string> {
+  const revision = await repo.findRevision(ctx.db, revisionId);
+  if (!revision) throw notFound("The revision");
+  await loadVisibleDocument(ctx, revision.documentId);
+  return revision.documentId;
+}
+
+/** What happened to a document the caller may see, newest first (its audit events). */
+export async function documentHistory(ctx: ServiceContext, id: string, limit = 100) {
+  await loadVisibleDocument(ctx, id);
+  return queryEvents(ctx.db, { objectType: "document", objectId: id, limit });
 }
 
 /** The SQL filter of documents the caller may see (the same rule as {@link maySeeDocument}). */

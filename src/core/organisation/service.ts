@@ -15,6 +15,12 @@ export async function listDepartments(ctx: ServiceContext) {
   return repo.listDepartments(ctx.db);
 }
 
+/** One organisation unit, or undefined; any signed-in person may read the organisation chart. */
+export async function getDepartment(ctx: ServiceContext, id: string) {
+  requirePrincipal(ctx);
+  return repo.findDepartment(ctx.db, id);
+}
+
 /** Creates an organisation unit (admins). */
 export async function createDepartment(ctx: ServiceContext, input: CreateDepartmentInput) {
   requireRole(ctx, "admin");

@@ -1,6 +1,7 @@
 import { and, eq, gt, isNotNull, lte } from "drizzle-orm";
 import { records } from "../../db/schema/records";
 import { audit } from "../audit/service";
+import { requirePrincipal } from "../auth/guard";
 import { inTransaction, type ServiceContext } from "../context";
 import { today } from "./dates";
 import { resumeUnfinishedDisposals } from "./disposal";
@@ -56,6 +57,13 @@ export async function runRetentionSweep(ctx: ServiceContext, since: string | nul
     audit(t, retentionSwept, day, { ...report }),
   );
   return report;
+}
+
+/** When the retention sweep last finished (for the disposal page), or null if it never has. */
+export async function lastRetentionSweep(ctx: ServiceContext): Promise<Date | null> {
+  requirePrincipal(ctx);
+  const [last] = (await listJobs(ctx.db, "retention-sweep", 5)).filter((j) => j.status === "done");
+  return last?.finishedAt ?? null;
 }
 
 /** Daily at 01:00 China time: the retention sweep (after the contracts' dates have moved them on at 00:00). */

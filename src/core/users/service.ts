@@ -258,5 +258,11 @@ export async function listDirectory(ctx: ServiceContext) {
     .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId, position: u.position, roles: u.roles as Role[], clearance: u.clearance as Classification }));
 }
 
+/** The names of these people (for a page that shows who did what); any signed-in person may read names. */
+export async function displayNamesOf(ctx: ServiceContext, ids: string[]): Promise<Map<string, string>> {
+  requirePrincipal(ctx);
+  return repo.displayNames(ctx.db, ids);
+}
+
 /** People's accounts (sign-ins, roles, passwords) are for administrators. */
 export const userPolicy = readerPolicy("user", (p) => hasRole(p, "admin"));

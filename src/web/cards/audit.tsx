@@ -1,11 +1,11 @@
 import { hasRole } from "../../core/auth/permissions";
-import { findHead } from "../../core/audit/repo";
+import { auditChainHead } from "../../core/audit/access";
 import type { DashboardCardProvider } from "./index";
 
 /** For admins and auditors: how long the audit chain is, and a link to verify it. */
 export const auditCard: DashboardCardProvider = async (ctx, page) => {
   if (!ctx.principal || !hasRole(ctx.principal, "admin", "auditor")) return null;
-  const head = await findHead(ctx.db);
+  const head = await auditChainHead(ctx);
   return (
     <section class="card" data-testid="audit-chain">
       <h2>{page.t("dashboard_audit")}</h2>
