@@ -10,7 +10,8 @@ interface DemoUser {
 /**
  * The evidence matrix of the demo year as the IP manager sees it: every clause of the standard
  * with its evidence count, latest date, people and gaps. Writes evidence-matrix.pdf and returns the
- * summary (how many clauses have evidence, how many gaps).
+ * summary (how many clauses have evidence, how many gaps). Writes the API's matrix too
+ * (evidence-matrix.json), so what the PDF shows can be checked by a program.
  */
 export async function evidenceMatrixDemo(baseUrl: string, outDir: string, demo: Record<string, unknown>) {
   const users = demo.users as Record<string, DemoUser>;
@@ -22,6 +23,7 @@ export async function evidenceMatrixDemo(baseUrl: string, outDir: string, demo: 
     "GET",
     `/api/v1/evidence/matrix?${period}`,
   );
+  await writeFile(join(outDir, "evidence-matrix.json"), JSON.stringify(matrix, null, 2));
   const pdf = await ipm.request("GET", `/api/v1/evidence/matrix?${period}&format=pdf`);
   if (!pdf.ok) throw new Error(`evidence-matrix.pdf: ${pdf.status}`);
   await writeFile(join(outDir, "evidence-matrix.pdf"), new Uint8Array(await pdf.arrayBuffer()));
