@@ -18,30 +18,41 @@ export function typesWithinGrant(types: readonly RecordType<any>[], clauseRows: 
 }
 
 /**
- * Items of every module: within the reader's clearance, of a type their role reads, or one that
+ * Who may see an item: within the reader's clearance, of a type their role reads, or one that
  * concerns them (they are named in it, own it or made it). A grant-bound auditor reads the types
  * of the grant's clauses, dated within its period, up to its ceiling; nothing without a grant.
+ * With `only`, the same rule for the items of that one type (what a register lists): the type is
+ * known, so whether the reader's role reads it is decided here rather than row by row, and the
+ * query keeps to the type's index.
  */
+export function itemRule(types: readonly RecordType<any>[], p: Principal, only?: RecordType<any>): SQL {
+  const levels = readableClassifications(p);
+  if (!levels.length) return sql`false`;
+  const cleared = sql`${items.classification} = any(${textArray(levels)})`;
+  const candidates = only ? [only] : types;
+  const ofTypes = (ids: string[]) => (only ? (ids.length ? sql`${items.type} = ${only.id}` : sql`false`) : sql`${items.type} = any(${textArray(ids)})`);
+  if (p.auditScope !== undefined) {
+    const scope = p.auditScope;
+    if (!scope) return sql`false`;
+    const within = [cleared, ofTypes(typesWithinGrant(candidates, scope.clauseIds))];
+    if (scope.periodFrom) within.push(sql`${items.itemDate} >= ${scope.periodFrom}::date`);
+    if (scope.periodTo) within.push(sql`${items.itemDate} <= ${scope.periodTo}::date`);
+    return sql.join(within, sql` and `);
+  }
+  const concernsThem = sql`(${p.id} = any(${items.people}) or ${items.createdBy} = ${p.id})`;
+  if (only) {
+    return typesReadableBy([only], p).length ? sql`${items.type} = ${only.id} and ${cleared}` : sql`${items.type} = ${only.id} and ${cleared} and ${concernsThem}`;
+  }
+  return sql`${cleared} and (${items.type} = any(${textArray(typesReadableBy(types, p))}) or ${concernsThem})`;
+}
+
+/** The items table's access policy: {@link itemRule} over every module's record types. */
 export function itemPolicy(types: readonly RecordType<any>[]): TablePolicy<typeof items> {
   return tablePolicy({
     objectType: "item",
     table: items,
     id: items.id,
     classification: items.classification,
-    rule: (p): SQL => {
-      const levels = readableClassifications(p);
-      if (!levels.length) return sql`false`;
-      const cleared = sql`${items.classification} = any(${textArray(levels)})`;
-      if (p.auditScope !== undefined) {
-        const scope = p.auditScope;
-        if (!scope) return sql`false`;
-        const within = [cleared, sql`${items.type} = any(${textArray(typesWithinGrant(types, scope.clauseIds))})`];
-        if (scope.periodFrom) within.push(sql`${items.itemDate} >= ${scope.periodFrom}::date`);
-        if (scope.periodTo) within.push(sql`${items.itemDate} <= ${scope.periodTo}::date`);
-        return sql.join(within, sql` and `);
-      }
-      const byRole = typesReadableBy(types, p);
-      return sql`${cleared} and (${items.type} = any(${textArray(byRole)}) or ${p.id} = any(${items.people}) or ${items.createdBy} = ${p.id})`;
-    },
+    rule: (p): SQL => itemRule(types, p),
   });
 }

@@ -18,7 +18,7 @@ import { checkContentNatures } from "../records/natures";
 import { listRecordIdsLinkedTo } from "../records/repo";
 import { openSignatureRequest } from "../signatures/requests/create";
 import { displayNames, findUser } from "../users/repo";
-import { itemPolicy } from "./access";
+import { itemPolicy, itemRule } from "./access";
 import type { ItemDescription, RecordType, SignerSpec, Transition } from "./define";
 import { itemEventsOf } from "./events";
 import { objectOf, type Field } from "./fields";
@@ -599,7 +599,7 @@ export interface ItemQuery {
 export async function listItemsOfType(ctx: ServiceContext, typeId: string, q: ItemQuery) {
   const p = requirePrincipal(ctx);
   const type = recordTypeOf(ctx, typeId);
-  const where: SQL[] = [eq(items.type, type.id), itemPolicyOf(ctx).rule(p)];
+  const where: SQL[] = [itemRule(ctx.registry.recordTypes, p, type)];
   if (q.state) where.push(eq(items.state, q.state));
   if (q.q) where.push(sql`${items.searchText} ilike ${`%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`);
   if (q.from) where.push(gte(items.itemDate, q.from));

@@ -6,6 +6,18 @@ import { syncRecordTypeClasses } from "../../../src/core/items/service";
 import { errorCode, startHarness, systemContext, type Client } from "../../support/app";
 import { qualityModule } from "../../modules/inspection";
 import { expectJson } from "../records/support";
+import { and } from "drizzle-orm";
+import { items } from "../../../src/db/schema/items";
+import { itemRule } from "../../../src/core/items/access";
+import type { AuditScope, Principal, Role } from "../../../src/core/auth/permissions";
+
+function scope(clauseIds: string[], periodFrom: string | null, periodTo: string | null): AuditScope {
+  return { grantId: "agr_test", clauseIds, categoryIds: [], periodFrom, periodTo, maxClassification: "secret", endsAt: new Date(Date.now() + 86_400_000), documentCategoryIds: [], recordClassIds: [], coversContracts: false };
+}
+
+function principalOf(user: { id: string; roles: readonly string[] }): Principal {
+  return { id: user.id, username: user.id, displayName: user.id, roles: user.roles as Role[], departmentId: null, clearance: "internal", locale: "zh-CN", mustChangePassword: false };
+}
 
 /**
  * The module framework, driven through a module that lives only in the tests (test/modules): its
@@ -130,6 +142,30 @@ describe("a record type declared by a module", () => {
     const secret = await expectJson<Item>(await manager.post(base, { data: { subject: "秘密检查", plannedOn: "2026-03-11", inspectorId: inspectorUser.id }, classification: "secret" }), 201);
     // the inspector is named in it but not cleared for it
     expect(await errorCode(await inspector.get(`${base}/${secret.id}`))).toBe("NOT_FOUND");
+  });
+
+  it("lists a register by the same rule as the policy: for each kind of reader, the one-type rule finds exactly what the general rule does", async () => {
+    await newInspection("规则一致检查");
+    await expectJson<Item>(await manager.post(base, { data: { subject: "规则一致秘密", plannedOn: "2026-03-12", inspectorId: inspectorUser.id }, classification: "secret" }), 201);
+    const type = h.deps.registry.recordType("quality.inspection")!;
+    const auditorUser = await h.user({ roles: ["auditor"], clearance: "secret" });
+    const readers: Principal[] = [
+      { ...principalOf(managerUser), clearance: "secret" },
+      principalOf(inspectorUser),
+      { ...principalOf(inspectorUser), clearance: "public" },
+      principalOf({ id: "usr_nobody", roles: ["employee"] }),
+      { ...principalOf(auditorUser), auditScope: null },
+      { ...principalOf(auditorUser), clearance: "secret", auditScope: scope(["13.2–13.3"], "2026-01-01", "2026-12-31") },
+      { ...principalOf(auditorUser), clearance: "secret", auditScope: scope(["7.3.2.4"], null, null) },
+    ];
+    let seen = 0;
+    for (const p of readers) {
+      const general = await h.deps.db.select({ id: items.id }).from(items).where(and(eq(items.type, type.id), itemRule(h.deps.registry.recordTypes, p)));
+      const oneType = await h.deps.db.select({ id: items.id }).from(items).where(itemRule(h.deps.registry.recordTypes, p, type));
+      expect(oneType.map((r) => r.id).sort(), `${p.roles.join()} ${p.clearance} ${JSON.stringify(p.auditScope)}`).toEqual(general.map((r) => r.id).sort());
+      seen += general.length;
+    }
+    expect(seen).toBeGreaterThan(0);
   });
 
   it("links items to other objects, shown both ways", async () => {
