@@ -38,12 +38,63 @@ function loadFullFont(weight: CjkFontWeight): Promise<Buffer> {
 }
 
 /**
- * Returns an OpenType font holding only the glyphs for the characters of `text` (plus
- * the space), cut from Noto Sans SC.
+ * Drawn in place of a character the font has no glyph for (an emoji, an ideograph outside Noto
+ * Sans SC): 〓, the mark Chinese and Japanese typesetting use for a missing character, where
+ * the font's empty box would pass for a character.
+ */
+export const MISSING_GLYPH = "〓";
+
+// Always in the cut: digits and the punctuation of dates, times, numbers and percentages, and the
+// missing-glyph mark, so a date or a figure its caller forgot to announce still draws (all of
+// ASCII would add some 30 KB to every font in every PDF)
+const ALWAYS = `0123456789 -:/.,()%+#${MISSING_GLYPH}`;
+
+const coverageCache = new Map<CjkFontWeight, Promise<(codePoint: number) => boolean>>();
+
+/** Whether the full font has a glyph for a code point. */
+function glyphCoverage(weight: CjkFontWeight): Promise<(codePoint: number) => boolean> {
+  let coverage = coverageCache.get(weight);
+  if (!coverage) {
+    coverage = loadFullFont(weight).then((bytes) => {
+      const font = fontkit.create(bytes) as unknown as { hasGlyphForCodePoint(cp: number): boolean };
+      return (cp: number) => font.hasGlyphForCodePoint(cp);
+    });
+    coverage.catch(() => coverageCache.delete(weight));
+    coverageCache.set(weight, coverage);
+  }
+  return coverage;
+}
+
+/** The characters of `text` the font can draw, with those it always holds. */
+async function drawableCharacters(text: string, weight: CjkFontWeight): Promise<Set<string>> {
+  const has = await glyphCoverage(weight);
+  return new Set([...text, ...ALWAYS].filter((c) => has(c.codePointAt(0)!)));
+}
+
+/**
+ * Returns an OpenType font holding only the glyphs for the characters of `text` that it has
+ * (plus printable ASCII and {@link MISSING_GLYPH}), cut from Noto Sans SC.
  */
 export async function subsetCjkFont(text: string, weight: CjkFontWeight = "Regular"): Promise<Uint8Array> {
-  const characters = [...new Set([...text, " "])].join("");
-  return subsetFont(await loadFullFont(weight), characters, { targetFormat: "sfnt" });
+  return cutFont(await drawableCharacters(text, weight), weight);
+}
+
+async function cutFont(characters: Set<string>, weight: CjkFontWeight): Promise<Uint8Array> {
+  return subsetFont(await loadFullFont(weight), [...characters].join(""), { targetFormat: "sfnt" });
+}
+
+/**
+ * Makes an embedder draw {@link MISSING_GLYPH} for every character outside its cut (an emoji,
+ * or one its caller did not announce), measuring what it draws.
+ */
+function markMissing(embedder: CustomFontEmbedder, drawable: Set<string>): CustomFontEmbedder {
+  const e = embedder as unknown as { encodeText(t: string): unknown; widthOfTextAtSize(t: string, size: number): number };
+  const encode = e.encodeText.bind(e);
+  const width = e.widthOfTextAtSize.bind(e);
+  const visible = (t: string) => [...t].map((c) => (drawable.has(c) ? c : MISSING_GLYPH)).join("");
+  e.encodeText = (t) => encode(visible(t));
+  e.widthOfTextAtSize = (t, size) => width(visible(t), size);
+  return embedder;
 }
 
 /**
@@ -56,8 +107,9 @@ export async function subsetCjkFont(text: string, weight: CjkFontWeight = "Regul
  */
 export async function embedCjkFont(doc: PDFDocument, text: string, weight: CjkFontWeight = "Regular"): Promise<PDFFont> {
   doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(await subsetCjkFont(text, weight), { subset: false, features: NO_LIGATURES });
-  asOpenTypeCff((font as unknown as { embedder: CustomFontEmbedder }).embedder);
+  const drawable = await drawableCharacters(text, weight);
+  const font = await doc.embedFont(await cutFont(drawable, weight), { subset: false, features: NO_LIGATURES });
+  markMissing(asOpenTypeCff((font as unknown as { embedder: CustomFontEmbedder }).embedder), drawable);
   return font;
 }
 
@@ -85,5 +137,6 @@ function asOpenTypeCff(embedder: CustomFontEmbedder): CustomFontEmbedder {
  * ToUnicode map covers the glyphs encoded so far.
  */
 export async function createCjkFontEmbedder(text: string, weight: CjkFontWeight = "Regular"): Promise<CustomFontEmbedder> {
-  return asOpenTypeCff(await CustomFontEmbedder.for(fontkit, await subsetCjkFont(text, weight), undefined, NO_LIGATURES));
+  const drawable = await drawableCharacters(text, weight);
+  return markMissing(asOpenTypeCff(await CustomFontEmbedder.for(fontkit, await cutFont(drawable, weight), undefined, NO_LIGATURES)), drawable);
 }
