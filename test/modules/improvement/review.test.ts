@@ -127,6 +127,12 @@ describe("the management review", () => {
     expect(again.data).toMatchObject({ openCorrectiveActions: 2, overdueCorrectiveActions: 1 });
     expect(JSON.stringify(again.data.compiledInputs)).toContain(later.number);
 
+    // sent back to be compiled again (a reason is needed): its entered fields may be edited, the compiled ones stay until recompiled
+    expect(await errorCode(await ipm.post(`${base}/${r.id}/actions/reopen`, {}))).toBe("VALIDATION_FAILED");
+    expect((await expectJson<Item>(await ipm.post(`${base}/${r.id}/actions/reopen`, { comment: "补充新业务规划" }), 200)).state).toBe("planned");
+    const edited = await expectJson<Item>(await ipm.request(`${base}/${r.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "2026 年度管理评审（修订）" }) }), 200);
+    expect(edited.data).toMatchObject({ title: "2026 年度管理评审（修订）", openCorrectiveActions: 2 });
+
     // a secret review compiled by the secret-cleared IP manager does show the secret action
     const secretReview = await newReview({ title: "秘密项目专项评审" }, "secret");
     const secretCompiled = await expectJson<Item>(await ipm.post(`${base}/${secretReview.id}/actions/compile`, { data: entered }), 200);
