@@ -81,7 +81,7 @@ export async function reviewDemo(baseUrl: string, outDir: string, demo: Record<s
   // ── 13.3: the quarter's supervision and inspection, acknowledged by the top manager ──
   const inspection = await ipm.json<Item>("POST", `${M}/inspection`, {
     data: {
-      subject: `${today.slice(0, 4)} 年第一季度知识产权管理体系监督检查`,
+      subject: `${today.slice(0, 4)} 年知识产权管理体系监督检查（年末）`,
       inspectedOn: today,
       stage: "试点阶段",
       topManagerId: users.topManager!.id,
@@ -101,7 +101,7 @@ export async function reviewDemo(baseUrl: string, outDir: string, demo: Record<s
   // ── 13.4: the analysis reported to the top manager ──
   const analysis = await ipm.json<Item>("POST", `${M}/analysis-report`, {
     data: {
-      title: `${today.slice(0, 4)} 年第一季度知识产权管理体系分析报告`,
+      title: `${today.slice(0, 4)} 年度知识产权管理体系分析报告`,
       periodFrom: quarterStart,
       periodTo: today,
       topManagerId: users.topManager!.id,
@@ -130,7 +130,7 @@ export async function reviewDemo(baseUrl: string, outDir: string, demo: Record<s
       businessPlans: "本年度推出新型储能材料产品线，与某某大学联合研发；计划进入欧洲市场。",
       ipSituation: "核心专利 12 件、注册商标 8 件；一件专利侵权诉讼在审，判决驳回原告请求，风险可控。",
       trends: "固态电池相关国家标准草案发布；欧盟电池法规生效，对材料溯源与专利许可提出新要求。",
-      auditNotes: `第一季度监督检查 ${inspection.number} 与分析报告 ${analysis.number} 已经最高管理者确认。`,
+      auditNotes: `本年度监督检查 ${inspection.number} 与分析报告 ${analysis.number} 已经最高管理者确认。`,
     },
   });
   const catalogue = await ipm.json<{ id: string }[]>("GET", "/api/v1/m");
