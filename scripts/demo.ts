@@ -17,6 +17,7 @@ import { DemoClient } from "./demo/http-client";
 import { auditPackageDemo } from "./demo/audit";
 import { documentDemo } from "./demo/documents";
 import { recordsDemo } from "./demo/records";
+import { reviewDemo } from "./demo/review";
 import { evidenceMatrixDemo } from "./demo/evidence";
 import { signatureDemo } from "./demo/signatures";
 
@@ -132,6 +133,10 @@ async function main(): Promise<void> {
 
     demo.records = await step("records: a court judgment filed into its case under legal hold; an approved destruction with its certificate; a contract through IP review to e-signing", () =>
       recordsDemo(baseUrl, outDir, demo),
+    );
+
+    demo.improvement = await step("improvement: an inspection record and an analysis report acknowledged by the top manager; a management review compiled from live data, decided and signed (management-review.pdf)", () =>
+      reviewDemo(baseUrl, outDir, demo),
     );
 
     demo.evidenceMatrix = await step("evidence matrix for the year: every clause with its evidence and gaps (evidence-matrix.pdf)", () =>

@@ -119,7 +119,7 @@ export function itemPages() {
 
   const creationFields = (type: RecordType<any>) => {
     const later = new Set((type.workflow?.transitions ?? []).flatMap((t) => [...(t.inputs ?? [])]));
-    return (Object.entries(type.fields) as [string, Field<any>][]).filter(([n]) => !later.has(n));
+    return (Object.entries(type.fields) as [string, Field<any>][]).filter(([n, f]) => !later.has(n) && !f.options.computed);
   };
 
   app.get("/m/:module/:type/new", async (c) => {

@@ -13,6 +13,8 @@ export interface ItemState<M> {
   data: M;
   createdBy: string;
   ownerId: string | null;
+  /** How secret it is: what it may show of other things (a review compiled from items no more secret than itself). */
+  classification: Classification;
 }
 
 /** What an item is, for lists, search, evidence and access: derived from its metadata. */

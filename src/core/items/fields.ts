@@ -25,6 +25,8 @@ export class Field<T = unknown> {
       maxLength?: number;
       /** For lists (child collections): the fields of one row. */
       row?: Record<string, Field<any>>;
+      /** Set only by a transition's `compute` from live data: nobody enters it (not on create, edit or any action's inputs). */
+      computed?: boolean;
     },
   ) {}
 
@@ -36,6 +38,15 @@ export class Field<T = unknown> {
   /** The same field, kept in the item's value index (queries by it read an index). */
   indexed(): Field<T> {
     return new Field(this.schema, this.label, this.widget, { ...this.options, indexed: true });
+  }
+
+  /**
+   * The same field, optional and computed: a transition's `compute` fills it from live data (a
+   * management review's inputs compiled from the objectives and open corrective actions), and no
+   * one may enter or edit it.
+   */
+  computed(): Field<T | undefined> {
+    return new Field(this.schema.optional() as z.ZodType<T | undefined>, this.label, this.widget, { ...this.options, required: false, computed: true });
   }
 
   /** The same field with a help text under it. */

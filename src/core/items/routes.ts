@@ -11,7 +11,7 @@ import type { Registry } from "../registry";
 import { splitTypeId, type RecordType, type Transition } from "./define";
 import type { Field } from "./fields";
 import { renderItemPdf } from "./pdf";
-import { addItemLink, createItem, createSchema, getItemView, listItemsOfType, loadVisibleItem, removeItemLink, takeAction, transitionSchema, updateItem, type HistoryEntry } from "./service";
+import { addItemLink, createItem, createSchema, enteredFields, getItemView, listItemsOfType, loadVisibleItem, removeItemLink, takeAction, transitionSchema, updateItem, type HistoryEntry } from "./service";
 
 const Label = z.object({ zh: z.string(), en: z.string() });
 const iso = z.string().openapi({ format: "date-time" });
@@ -26,6 +26,11 @@ const schemaName = (type: RecordType<any>) =>
 /** The metadata of a type, every field optional (an item's data at any step of its workflow). */
 function dataSchema(type: RecordType<any>) {
   return z.object(Object.fromEntries(Object.entries(type.fields).map(([k, f]) => [k, (f as Field<any>).schema.optional()]))).strict();
+}
+
+/** What an edit may change: the entered fields, each optional. */
+function editSchema(type: RecordType<any>) {
+  return z.object(Object.fromEntries(enteredFields(type).map(([k, f]) => [k, f.schema.optional()]))).strict();
 }
 
 function itemSchema(type: RecordType<any>) {
@@ -134,6 +139,7 @@ const FieldSchema = z
     indexed: z.boolean(),
     choices: z.array(z.object({ value: z.string(), label: Label })).optional(),
     roles: z.array(z.string()).optional(),
+    computed: z.boolean().optional(),
   })
   .strict();
 const TypeSchema = z
@@ -173,6 +179,7 @@ export function presentType(type: RecordType<any>) {
         indexed: !!field.options.indexed,
         ...(field.options.choices ? { choices: field.options.choices.map((c) => ({ value: c.value, label: c.label })) } : {}),
         ...(field.options.roles ? { roles: [...field.options.roles] } : {}),
+        ...(field.options.computed ? { computed: true } : {}),
       };
     }),
     states: type.workflow?.states ?? { recorded: { zh: "已登记", en: "Recorded" } },
@@ -267,7 +274,7 @@ export function itemRoutes(registry: Registry) {
         path: `${base}/{id}`,
         tags: [tag],
         summary: `Edit a ${type.title.en} while it may be edited`,
-        request: { params: IdParam, body: jsonBody(dataSchema(type)) },
+        request: { params: IdParam, body: jsonBody(editSchema(type)) },
         responses: { 200: json(Item, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") },
       }),
       async (c) => {

@@ -48,16 +48,27 @@ function transitionFields(type: RecordType<any>): Set<string> {
   return new Set((type.workflow?.transitions ?? []).flatMap((t) => [...(t.inputs ?? [])]));
 }
 
-/** What creating an item takes: its fields, those entered later by the workflow optional. */
+/** The fields a person enters (all but the computed ones). */
+export function enteredFields(type: RecordType<any>): [string, Field<any>][] {
+  return (Object.entries(type.fields) as [string, Field<any>][]).filter(([, f]) => !f.options.computed);
+}
+
+/** What creating an item takes: its entered fields, those entered later by the workflow optional (computed ones refused). */
 export function createSchema(type: RecordType<any>): z.ZodType<Record<string, unknown>> {
   const later = transitionFields(type);
-  const fields: Record<string, Field<any>> = Object.fromEntries(Object.entries(type.fields).map(([k, f]) => [k, later.has(k) ? (f as Field<any>).optional() : (f as Field<any>)]));
+  const fields: Record<string, Field<any>> = Object.fromEntries(enteredFields(type).map(([k, f]) => [k, later.has(k) ? f.optional() : f]));
   return objectOf(fields);
 }
 
-/** Every field, each optional: what an item's metadata must satisfy at any step (what is there has the right shape). */
-function partialSchema(type: RecordType<any>): z.ZodType<Record<string, unknown>> {
-  return objectOf(Object.fromEntries(Object.entries(type.fields).map(([k, f]) => [k, (f as Field<any>).optional()])));
+/** Every field, each optional: what an item's metadata must satisfy at any step (what is there has the right shape); without computed ones, what an edit may change. */
+function partialSchema(type: RecordType<any>, opts: { computed: boolean } = { computed: true }): z.ZodType<Record<string, unknown>> {
+  const fields = opts.computed ? (Object.entries(type.fields) as [string, Field<any>][]) : enteredFields(type);
+  return objectOf(Object.fromEntries(fields.map(([k, f]) => [k, f.optional()])));
+}
+
+/** The metadata without its computed fields (what the entered-field schemas check). */
+function withoutComputed(type: RecordType<any>, data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !(type.fields[k] as Field<any> | undefined)?.options.computed));
 }
 
 /** The schema of a transition's inputs: exactly its input fields (required ones as declared in `requires`). */
@@ -65,6 +76,7 @@ export function transitionSchema(type: RecordType<any>, transition: Transition<a
   const fields: Record<string, Field<any>> = {};
   for (const name of transition.inputs ?? []) {
     const f = type.fields[name] as Field<any>;
+    if (f.options.computed) throw new Error(`${type.id}: ${name} is computed and cannot be an input of “${transition.action}”.`);
     fields[name] = (transition.requires ?? []).includes(name) ? f : f.optional();
   }
   return objectOf(fields);
@@ -84,12 +96,14 @@ function parseWith(schema: z.ZodType<Record<string, unknown>>, input: unknown, w
 }
 
 /** People and departments the metadata names must exist (and hold the roles a person field asks for). */
-async function checkReferences(t: Pick<ServiceContext, "db">, type: RecordType<any>, data: Record<string, unknown>, only?: Iterable<string>): Promise<void> {
+async function checkReferences(t: Pick<ServiceContext, "db">, type: Pick<RecordType<any>, "fields">, data: Record<string, unknown>, only?: Iterable<string>): Promise<void> {
   const names = only ? new Set(only) : undefined;
   for (const [k, f] of Object.entries(type.fields) as [string, Field<any>][]) {
     if (names && !names.has(k)) continue;
     const v = data[k];
     if (v === undefined || v === null) continue;
+    // the people and departments the rows of a child collection name, too
+    if (f.widget === "list" && f.options.row) for (const row of v as Record<string, unknown>[]) await checkReferences(t, { fields: f.options.row }, row);
     const ids = f.widget === "person" ? [String(v)] : f.widget === "people" ? (v as string[]) : [];
     for (const id of ids) {
       const user = await findUser(t.db, id);
@@ -269,9 +283,9 @@ export async function updateItem(ctx: ServiceContext, id: string, patch: unknown
     if (!(item.createdBy === p.id || item.ownerId === p.id || hasRole(p, ...type.permissions.create))) {
       throw new DomainError("FORBIDDEN", `Only its creator, its owner or ${type.permissions.create.join(", ")} may edit this ${type.title.en}.`);
     }
-    const fieldsPatch = parseWith(partialSchema(type), patch, type.title.en);
+    const fieldsPatch = parseWith(partialSchema(type, { computed: false }), patch, type.title.en);
     const next = { ...(item.data as Record<string, unknown>), ...fieldsPatch };
-    parseWith(createSchema(type), next, type.title.en);
+    parseWith(createSchema(type), withoutComputed(type, next), type.title.en);
     await checkReferences(t, type, next, Object.keys(fieldsPatch));
     const diff = changes(item.data as Record<string, unknown>, next);
     if (Object.keys(diff.after).length === 0) return item;
@@ -363,9 +377,9 @@ export async function takeAction(ctx: ServiceContext, id: string, action: string
     if (missing.length) {
       throw new DomainError("VALIDATION_FAILED", `To ${transition.label.en.toLowerCase()}, fill in ${missing.map((f) => (type.fields[f] as Field<any>).label.en).join(", ")}.`, { fields: missing });
     }
-    const refusal = await transition.guard?.({ id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId }, p, next as never, t);
+    const refusal = await transition.guard?.({ id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId, classification: item.classification as Classification }, p, next as never, t);
     if (refusal) throw new DomainError("UNPROCESSABLE", refusal, { action, rule: "guard" });
-    if (transition.compute) next = { ...next, ...(await transition.compute(t, { id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId }, next as never)) };
+    if (transition.compute) next = { ...next, ...(await transition.compute(t, { id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId, classification: item.classification as Classification }, next as never)) };
     parseWith(partialSchema(type), next, type.title.en);
     if (transition.sign?.length) return requestSignatures(t, type, item, transition, next, comment, p);
     return applyTransition(t, type, item, transition, next, comment, p.id, null);
@@ -395,7 +409,7 @@ async function applyTransition(
     recordId = await declareItemRecord(t, type, moved, signed);
     await repo.updateItem(t.db, item.id, { closedAt: t.clock.now(), recordId });
   }
-  await transition.effect?.(t, { id: moved.id, number: moved.number, state: moved.state, data: moved.data as never, createdBy: moved.createdBy, ownerId: moved.ownerId });
+  await transition.effect?.(t, { id: moved.id, number: moved.number, state: moved.state, data: moved.data as never, createdBy: moved.createdBy, ownerId: moved.ownerId, classification: moved.classification as Classification });
   audit(t, itemEventsOf(type).actions.get(transition.action)!, item.id, {
     from: item.state,
     to: transition.to,

@@ -438,7 +438,7 @@ export const ItemPage: FC<{
             <summary>{t("items_edit")}</summary>
             <form class="stack" method="post" action={`${href}/${item.id}/edit`}>
               <CsrfField page={page} />
-              <FieldInputs page={page} fields={fields.filter(([n]) => !type.workflow?.transitions.some((tr) => tr.inputs?.includes(n)))} values={data} choices={choices} required={(n) => (type.fields[n] as Field<any>).options.required} />
+              <FieldInputs page={page} fields={fields.filter(([n, f]) => !f.options.computed && !type.workflow?.transitions.some((tr) => tr.inputs?.includes(n)))} values={data} choices={choices} required={(n) => (type.fields[n] as Field<any>).options.required} />
               <div>
                 <button type="submit">{t("items_save")}</button>
               </div>

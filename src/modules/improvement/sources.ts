@@ -1,0 +1,165 @@
+import type { ItemRow } from "../../db/schema/items";
+import { requirePrincipal } from "../../core/auth/guard";
+import { classificationRank, hasRole, readableClassifications, type Classification } from "../../core/auth/permissions";
+import { listContracts } from "../../core/contracts/service";
+import { contractStatusLabels } from "../../core/contracts/vocabulary";
+import type { TxContext } from "../../core/context";
+import type { RecordType } from "../../core/items/define";
+import type { Field } from "../../core/items/fields";
+import { listItemsOfType } from "../../core/items/service";
+import { listCaseFiles } from "../../core/records/cases";
+import { caseKindLabels, RECORD_READ_ROLES } from "../../core/records/vocabulary";
+import { displayNames } from "../../core/users/repo";
+
+/**
+ * Live data of the instance as a review or an analysis compiles it: the items of other modules'
+ * types (when those types are installed), contracts and cases, read through the core's services
+ * with the visibility of the person compiling, and never more secret than the item being compiled
+ * (a review's readers must not learn from it what they may not read themselves).
+ */
+
+/** The type ids this module reads when they are installed (their modules may be absent). */
+export const SOURCE_TYPES = {
+  policy: "organisation.policy",
+  objective: "organisation.objective",
+  auditReport: "improvement.audit-report",
+  nonconformity: "improvement.nonconformity",
+  correctiveAction: "improvement.corrective-action",
+  inspection: "improvement.inspection",
+} as const;
+
+/** The levels the person compiling may read, up to `ceiling`. */
+function levelsUpTo(t: TxContext, ceiling: Classification): Classification[] {
+  const p = requirePrincipal(t);
+  return readableClassifications(p).filter((c) => classificationRank(c) <= classificationRank(ceiling));
+}
+
+/** One installed type's items the person compiling may see, no more secret than `ceiling` (null: the type is not installed). */
+export async function visibleItemsOf(
+  t: TxContext,
+  typeId: string,
+  ceiling: Classification,
+  filter: { from?: string; to?: string } = {},
+): Promise<{ type: RecordType<any>; items: ItemRow[]; total: number } | null> {
+  const type = t.registry.recordType(typeId);
+  if (!type) return null;
+  const items: ItemRow[] = [];
+  let total = 0;
+  for (const classification of levelsUpTo(t, ceiling)) {
+    const found = await listItemsOfType(t, typeId, { classification, limit: 200, offset: 0, ...filter });
+    items.push(...found.items);
+    total += found.total;
+  }
+  items.sort((a, b) => a.number.localeCompare(b.number));
+  return { type, items, total };
+}
+
+/** A state's name (Chinese first). */
+export function stateName(type: RecordType<any>, state: string): string {
+  return type.workflow?.states[state]?.zh ?? state;
+}
+
+/** The value of a choice field as its Chinese label (e.g. an objective's status: 正常 / 有风险 / 偏离). */
+export function choiceName(type: RecordType<any>, field: string, value: unknown): string | null {
+  const f = type.fields[field] as Field<any> | undefined;
+  if (value === undefined || value === null) return null;
+  return f?.options.choices?.find((c) => c.value === value)?.label.zh ?? String(value);
+}
+
+/** Whether an item is still open (not in a final state of its type). */
+export const isOpen = (type: RecordType<any>, item: ItemRow) => !(type.workflow?.final ?? []).includes(item.state) && !item.closedAt;
+
+/** One line of compiled input: which input it belongs to, where it came from, its reference and what it says. */
+export interface CompiledLine {
+  input: string;
+  source: string;
+  reference?: string;
+  summary: string;
+}
+
+const clip = (s: string, max = 480) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** Policies and objectives (13.2.1 a): each with its state, objectives with their status. */
+export async function policyAndObjectives(t: TxContext, ceiling: Classification, input: string): Promise<{ lines: CompiledLine[]; objectivesOffTrack: number | null }> {
+  const lines: CompiledLine[] = [];
+  const policies = await visibleItemsOf(t, SOURCE_TYPES.policy, ceiling);
+  for (const p of policies?.items ?? []) {
+    lines.push({ input, source: policies!.type.title.zh, reference: p.number, summary: clip(`${p.title}（${stateName(policies!.type, p.state)}）`) });
+  }
+  const objectives = await visibleItemsOf(t, SOURCE_TYPES.objective, ceiling);
+  let offTrack: number | null = null;
+  if (objectives) {
+    offTrack = 0;
+    for (const o of objectives.items) {
+      const status = (o.data as Record<string, unknown>).status;
+      if (status === "off-track" || status === "at-risk") offTrack++;
+      const named = choiceName(objectives.type, "status", status);
+      lines.push({ input, source: objectives.type.title.zh, reference: o.number, summary: clip(`${o.title}（${stateName(objectives.type, o.state)}${named ? `；${named}` : ""}）`) });
+    }
+  }
+  if (!policies && !objectives) lines.push({ input, source: "Custos", summary: "本系统未安装方针与目标模块，评审输入由人工填写。" });
+  else if (!lines.length) lines.push({ input, source: "Custos", summary: "尚无可见的方针与目标记录。" });
+  return { lines, objectivesOffTrack: offTrack };
+}
+
+/** The IP situation (13.2.1 c): contracts by status and open cases (disputes are risks), as far as the person compiling may see. */
+export async function ipSituation(t: TxContext, ceiling: Classification, input: string): Promise<CompiledLine[]> {
+  const p = requirePrincipal(t);
+  const allowed = new Set(levelsUpTo(t, ceiling));
+  const lines: CompiledLine[] = [];
+  const contracts = (await listContracts(t, {})).filter((c) => allowed.has(c.classification as Classification));
+  const byStatus = new Map<string, number>();
+  for (const c of contracts) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
+  lines.push({
+    input,
+    source: "合同 Contracts",
+    summary: contracts.length
+      ? `合同共 ${contracts.length} 份：${[...byStatus].map(([s, n]) => `${contractStatusLabels[s as keyof typeof contractStatusLabels]?.zh ?? s} ${n}`).join("，")}。`
+      : "尚无可见的合同。",
+  });
+  if (hasRole(p, ...RECORD_READ_ROLES)) {
+    const open = (await listCaseFiles(t)).filter((c) => c.status !== "closed" && allowed.has(c.classification as Classification));
+    for (const c of open) {
+      lines.push({ input, source: "案件 Cases", reference: c.number, summary: clip(`${c.title}（${caseKindLabels[c.kind as keyof typeof caseKindLabels]?.zh ?? c.kind}，未结）`) });
+    }
+    if (!open.length) lines.push({ input, source: "案件 Cases", summary: "无未结的知识产权纠纷案件。" });
+  }
+  return lines;
+}
+
+/** Earlier audits and open corrective actions (13.2.1 e): audit reports, open nonconformities, open corrective actions with owner and due date. */
+export async function auditResults(
+  t: TxContext,
+  ceiling: Classification,
+  input: string,
+  today: string,
+): Promise<{ lines: CompiledLine[]; openCorrectiveActions: number | null; overdueCorrectiveActions: number | null }> {
+  const lines: CompiledLine[] = [];
+  const reports = await visibleItemsOf(t, SOURCE_TYPES.auditReport, ceiling);
+  for (const r of reports?.items ?? []) lines.push({ input, source: reports!.type.title.zh, reference: r.number, summary: clip(`${r.title}（${r.itemDate}，${stateName(reports!.type, r.state)}）`) });
+  const findings = await visibleItemsOf(t, SOURCE_TYPES.nonconformity, ceiling);
+  for (const f of (findings?.items ?? []).filter((f) => isOpen(findings!.type, f))) {
+    lines.push({ input, source: findings!.type.title.zh, reference: f.number, summary: clip(`${f.title}（${stateName(findings!.type, f.state)}）`) });
+  }
+  const actions = await visibleItemsOf(t, SOURCE_TYPES.correctiveAction, ceiling);
+  let open: number | null = null;
+  let overdue: number | null = null;
+  if (actions) {
+    const still = actions.items.filter((a) => isOpen(actions.type, a));
+    const names = await displayNames(t.db, still.map((a) => a.ownerId ?? "").filter(Boolean));
+    open = still.length;
+    overdue = still.filter((a) => a.dueOn && a.dueOn < today).length;
+    for (const a of still) {
+      const late = a.dueOn && a.dueOn < today ? "，已逾期" : "";
+      const owner = a.ownerId ? `，责任人 ${names.get(a.ownerId) ?? a.ownerId}` : "";
+      lines.push({ input, source: actions.type.title.zh, reference: a.number, summary: clip(`${a.title}（${stateName(actions.type, a.state)}${owner}${a.dueOn ? `，期限 ${a.dueOn}` : ""}${late}）`) });
+    }
+  }
+  if (!reports && !findings && !actions) lines.push({ input, source: "Custos", summary: "本系统未安装内部审核模块，前期审核结果由人工填写。" });
+  else if (!lines.length) lines.push({ input, source: "Custos", summary: "无前期审核报告，亦无未关闭的不符合项与纠正措施。" });
+  return { lines, openCorrectiveActions: open, overdueCorrectiveActions: overdue };
+}
+
+/** The China-time day of the transaction's clock. */
+export const chinaToday = (t: TxContext) => new Date(t.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
