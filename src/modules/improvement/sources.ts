@@ -9,7 +9,7 @@ import type { Field } from "../../core/items/fields";
 import { listItemsOfType } from "../../core/items/service";
 import { listCaseFiles } from "../../core/records/cases";
 import { caseKindLabels, RECORD_READ_ROLES } from "../../core/records/vocabulary";
-import { displayNames } from "../../core/users/repo";
+import { displayNamesOf } from "../../core/users/service";
 
 /**
  * Live data of the instance as a review or an analysis compiles it: the items of other modules'
@@ -146,7 +146,7 @@ export async function auditResults(
   let overdue: number | null = null;
   if (actions) {
     const still = actions.items.filter((a) => isOpen(actions.type, a));
-    const names = await displayNames(t.db, still.map((a) => a.ownerId ?? "").filter(Boolean));
+    const names = await displayNamesOf(t, still.map((a) => a.ownerId ?? "").filter(Boolean));
     open = still.length;
     overdue = still.filter((a) => a.dueOn && a.dueOn < today).length;
     for (const a of still) {
