@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { requirePrincipal } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { recordIpReview } from "../core/contracts/review";
-import { ContractQuery, CreateContractInput, ReviewInput, SendForSigningInput, StatusChangeInput } from "../core/contracts/schemas";
-import { attachContractDraft, changeContractStatus, createContract, getContractView, listContracts, submitForIpReview } from "../core/contracts/service";
+import { ContractQuery, CreateContractInput, ReturnToDraftInput, ReviewInput, SendForSigningInput, StatusChangeInput } from "../core/contracts/schemas";
+import { attachContractDraft, changeContractStatus, createContract, getContractView, listContracts, returnContractToDraft, submitForIpReview } from "../core/contracts/service";
 import { sendContractForSigning, uploadSignedScan } from "../core/contracts/signing";
 import { CONTRACT_WRITE_ROLES, IP_TERMS } from "../core/contracts/vocabulary";
 import { DomainError } from "../core/errors";
@@ -74,6 +74,9 @@ export function contractPages() {
     await attachContractDraft(ctx, view.contract.id, (await storeFormFile(c, file, view.contract.classification, "contract.pdf")).id);
   });
   action("submit", async (c) => submitForIpReview(ctxOf(c), c.req.param("id")!));
+  action("return-to-draft", async (c, values) => {
+    await returnContractToDraft(ctxOf(c), c.req.param("id")!, parseForm(ReturnToDraftInput, { reason: values.reason }));
+  });
   action("review", async (c, values) => {
     const ctx = ctxOf(c);
     const view = await getContractView(ctx, c.req.param("id")!);

@@ -81,7 +81,15 @@ export const contractExpired = auditEvent("contract.expired", "contract", { zh: 
 export const contractTerminated = auditEvent("contract.terminated", "contract", { zh: "合同终止", en: "Contract terminated" }, Transition);
 
 /** The contract register's audit events. */
+export const contractReturnedToDraft = auditEvent(
+  "contract.returned_to_draft",
+  "contract",
+  { zh: "退回草稿", en: "Contract returned to draft" },
+  z.strictObject({ reason: z.string(), withdrawnReviews: z.array(z.string()), before: StatusChange, after: StatusChange }),
+);
+
 export const contractEvents = [
+  contractReturnedToDraft,
   contractCreated,
   contractImported,
   contractUpdated,

@@ -4,8 +4,8 @@ import { errors, json, jsonBody, Ok } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { CLASSIFICATIONS } from "../auth/permissions";
 import { recordIpReview } from "./review";
-import { ContractQuery, CreateContractInput, ReviewInput, SendForSigningInput, SignedScanInput, StatusChangeInput, UpdateContractInput } from "./schemas";
-import { attachContractDraft, changeContractStatus, createContract, getContractView, listContracts, submitForIpReview, updateContract } from "./service";
+import { ContractQuery, CreateContractInput, ReturnToDraftInput, ReviewInput, SendForSigningInput, SignedScanInput, StatusChangeInput, UpdateContractInput } from "./schemas";
+import { attachContractDraft, changeContractStatus, createContract, getContractView, listContracts, returnContractToDraft, submitForIpReview, updateContract } from "./service";
 import { sendContractForSigning, uploadSignedScan } from "./signing";
 import { checklistForType, CONTRACT_TYPES } from "./vocabulary";
 
@@ -67,6 +67,17 @@ export function contractRoutes() {
       await submitForIpReview(ctxOf(c), c.req.valid("param").id);
       return c.json({ ok: true as const }, 200);
     },
+  );
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/contracts/{id}/return-to-draft",
+      tags: ["contracts"],
+      summary: "Take a contract in IP review, or approved and not out for signing, back to draft with a reason (a review awaiting signature is withdrawn)",
+      request: { params: IdParam, body: jsonBody(ReturnToDraftInput) },
+      responses: { 200: json(Contract, "Returned to draft"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE or CONFLICT") },
+    }),
+    async (c) => c.json((await returnContractToDraft(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
   );
   app.openapi(
     createRoute({

@@ -108,3 +108,8 @@ export const StatusChangeInput = z
   })
   .openapi("ContractStatusChangeInput");
 export type StatusChangeInput = z.infer<typeof StatusChangeInput>;
+
+export const ReturnToDraftInput = z
+  .object({ reason: text(2000).openapi({ description: "Why the contract goes back to draft (what must change)" }) })
+  .strict()
+  .openapi("ContractReturnToDraftInput");

@@ -17,7 +17,11 @@ import { findUser } from "../users/repo";
 import * as repo from "./repo";
 import type { ContractQuery, CreateContractInput, StatusChangeInput, UpdateContractInput } from "./schemas";
 import { CONTRACT_READ_ROLES, CONTRACT_WRITE_ROLES, IP_TERMS, REVIEWER_ROLES, checklistForType, type ContractType } from "./vocabulary";
-import { contractCreated, contractDraftAttached, contractSubmittedForReview, contractUpdated } from "./events";
+import { contractCreated, contractDraftAttached, contractReturnedToDraft, contractSubmittedForReview, contractUpdated } from "./events";
+import { detectFormat } from "../records/natures";
+import { signablePageCount } from "../signatures/requests/create";
+import { cancelRequestIn } from "../signatures/requests/sign";
+import * as signatureRepo from "../signatures/repo";
 import { contractExpired, contractInForce, contractTerminated } from "./events";
 import { contractOpened, contractSearched } from "../evidence/events";
 import { tablePolicy } from "../access/policy";
@@ -174,11 +178,32 @@ export async function updateContract(ctx: ServiceContext, id: string, input: Upd
   });
 }
 
-/** Attaches the contract text under negotiation (a file you uploaded); in draft only. */
+/**
+ * The contract text must be what it says: a PDF that can be signed (parsed, not encrypted) or a
+ * Word document (its main part present). A text file named ".pdf" passed IP review before and
+ * then could never be sent for signing.
+ */
+async function requireContractText(ctx: ServiceContext, file: { sha256: string; filename: string }): Promise<void> {
+  const bytes = await ctx.storage.getBytes(file.sha256);
+  const format = detectFormat(bytes);
+  const claimed = /\.pdf$/i.test(file.filename) ? "pdf" : /\.docx$/i.test(file.filename) ? "docx" : null;
+  if (format === "pdf") signablePageCount(bytes);
+  else if (format !== "docx") {
+    if (claimed === "pdf") throw new DomainError("NOT_A_PDF", `${file.filename} is not a PDF (its content is not one); export the contract as PDF and upload it again.`);
+    if (claimed === "docx") throw new DomainError("UNREADABLE_CONTENT", `${file.filename} is not a Word document (it has no main document part); save it again from Word as .docx and upload it.`);
+    throw new DomainError("UNREADABLE_CONTENT", `${file.filename} is neither a PDF nor a Word document (.docx); attach the contract text in one of those formats.`);
+  }
+  if (claimed && claimed !== format) {
+    throw new DomainError("UNREADABLE_CONTENT", `${file.filename} is named .${claimed} but is a ${format === "pdf" ? "PDF" : "Word document"}; rename it to match and upload it again.`);
+  }
+}
+
+/** Attaches the contract text under negotiation (a file you uploaded: PDF or Word); in draft only. */
 export async function attachContractDraft(ctx: ServiceContext, id: string, fileId: string): Promise<ContractRow> {
   requireRole(ctx, ...CONTRACT_WRITE_ROLES);
   await loadVisibleContract(ctx, id);
   const file = await getFile(ctx, fileId);
+  await requireContractText(ctx, file);
   return inTransaction(ctx, async (t) => {
     const c = (await repo.findContract(t.db, id, true))!;
     if (c.status !== "draft") throw new DomainError("INVALID_STATE", `The contract is ${c.status}; its text changes only in draft.`);
@@ -198,6 +223,38 @@ export async function submitForIpReview(ctx: ServiceContext, id: string): Promis
     if (!c.draftSha256) throw new DomainError("VALIDATION_FAILED", "Attach the contract text before sending it to IP review.", { field: "draft" });
     await repo.updateContract(t.db, id, { status: "ip-review", updatedAt: t.clock.now() });
     audit(t, contractSubmittedForReview, id, { before: { status: c.status }, after: { status: "ip-review" } });
+  });
+}
+
+/**
+ * Takes a contract in IP review, or approved but not out for signing, back to draft with a reason
+ * (the text must change, or it cannot be signed as it is). A review still awaiting its reviewer's
+ * signature is withdrawn; a signed review stays on file but no longer approves the contract, which
+ * goes through IP review again.
+ */
+export async function returnContractToDraft(ctx: ServiceContext, id: string, input: { reason: string }): Promise<ContractRow> {
+  requireRole(ctx, ...CONTRACT_WRITE_ROLES);
+  await loadVisibleContract(ctx, id);
+  return inTransaction(ctx, async (t) => {
+    const c = (await repo.findContract(t.db, id, true))!;
+    if (c.status !== "ip-review" && c.status !== "approved") {
+      throw new DomainError("INVALID_STATE", `The contract is ${c.status}; only a contract in IP review, or approved and not signed, returns to draft.`);
+    }
+    if (c.signatureRequestId) {
+      const request = await signatureRepo.findRequest(t.db, c.signatureRequestId);
+      if (request?.status === "pending") {
+        throw new DomainError("CONFLICT", `Contract ${c.number} is out for e-signature (request ${request.id}); cancel that request first.`);
+      }
+    }
+    const withdrawn: string[] = [];
+    for (const review of await repo.listReviews(t.db, id)) {
+      if (review.status !== "awaiting-signature" || !review.signatureRequestId) continue;
+      await cancelRequestIn(t, review.signatureRequestId, `contract returned to draft: ${input.reason}`);
+      withdrawn.push(review.id);
+    }
+    await repo.updateContract(t.db, id, { status: "draft", updatedAt: t.clock.now() });
+    audit(t, contractReturnedToDraft, id, { reason: input.reason, withdrawnReviews: withdrawn, before: { status: c.status }, after: { status: "draft" } });
+    return (await repo.findContract(t.db, id))!;
   });
 }
 
@@ -283,6 +340,7 @@ export async function getContractView(ctx: ServiceContext, id: string) {
     may: {
       edit: writer && contract.status === "draft",
       submit: writer && contract.status === "draft" && !!contract.draftSha256,
+      returnToDraft: writer && (contract.status === "ip-review" || contract.status === "approved") && signing?.status !== "pending",
       review: hasRole(p, ...REVIEWER_ROLES) && contract.status === "ip-review" && !pendingReview,
       sign: writer && contract.status === "approved" && signing?.status !== "pending",
       advance: writer && (contract.status === "signed" || contract.status === "in-force"),

@@ -274,6 +274,17 @@ export const ContractPage: FC<{ page: PageContext; view: Awaited<ReturnType<type
           <button type="submit">{t("ctr_submit")}</button>
         </form>
       )}
+      {view.may.returnToDraft && (
+        <form class="stack" method="post" action={`/contracts/${c.id}/return-to-draft`} data-testid="return-to-draft">
+          <CsrfField page={page} />
+          <label>
+            {t("ctr_returnReason")} <input name="reason" required maxlength={2000} />
+          </label>
+          <button type="submit" class="secondary">
+            {t("ctr_returnToDraft")}
+          </button>
+        </form>
+      )}
       {view.pendingReview && view.pendingReview.reviewerId === page.principal?.id && view.pendingReview.signatureRequestId && (
         <p>
           <a class="button" href={`/signatures/${view.pendingReview.signatureRequestId}/sign`}>

@@ -3,7 +3,9 @@ import { certificatePemToDer } from "../../../src/core/signatures/pki/index";
 import { createBasePdf } from "../signatures/support/base-pdf";
 import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../signatures/support/validators";
 import { errorCode, startHarness, type Client, type TestUser } from "../../support/app";
-import { expectJson, upload } from "../records/support";
+import { docx, expectJson, upload } from "../records/support";
+import { and, eq } from "drizzle-orm";
+import { auditEvents } from "../../../src/db/schema/audit";
 
 const h = await startHarness();
 const tmp = makeTempDir("custos-contracts-");
@@ -219,5 +221,81 @@ describe("contract register and the IP review gate", () => {
     expect(list.map((x) => x.id)).toContain(mine.id);
     expect((await internalAuditor.get(`/api/v1/contracts/${mine.id}`)).status).toBe(200);
     expect(await errorCode(await internalAuditor.post(`/api/v1/contracts/${mine.id}/submit`))).toBe("FORBIDDEN");
+  });
+});
+
+describe("a contract that cannot go on as it is", () => {
+  const attach = (id: string, fileId: string) =>
+    legalClient.request(`/api/v1/contracts/${id}/draft`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ fileId }) });
+
+  it("takes as its text only a PDF that can be signed or a Word document, whatever the file is called", async () => {
+    const c = await newContract({}, false);
+    const cases: [Uint8Array, string, string][] = [
+      [new TextEncoder().encode("甲乙双方约定……（纯文本）"), "合同.pdf", "NOT_A_PDF"],
+      [new TextEncoder().encode("PK not really a zip"), "合同.docx", "UNREADABLE_CONTENT"],
+      [new TextEncoder().encode("甲乙双方约定"), "合同.txt", "UNREADABLE_CONTENT"],
+      [await createBasePdf({ pages: 1 }), "合同.docx", "UNREADABLE_CONTENT"],
+      [new TextEncoder().encode("%PDF-1.7\n1 0 obj garbage"), "合同.pdf", "PDF_DAMAGED"],
+    ];
+    for (const [bytes, name, code] of cases) {
+      const res = await attach(c.id, await upload(legalClient, bytes, name, "secret"));
+      expect(res.status, name).toBe(422);
+      expect(await errorCode(res), name).toBe(code);
+    }
+    const view = await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200);
+    expect(view.contract.status).toBe("draft");
+    expect(await errorCode(await legalClient.post(`/api/v1/contracts/${c.id}/submit`, {}))).toBe("VALIDATION_FAILED");
+    // a real Word document and a real PDF are taken
+    expect((await attach(c.id, await upload(legalClient, docx("合同正文"), "合同.docx", "secret"))).status).toBe(200);
+    expect((await attach(c.id, await upload(legalClient, await createBasePdf({ pages: 1 }), "合同.pdf", "secret"))).status).toBe(200);
+  });
+
+  it("goes back to draft with a reason from IP review (withdrawing the review awaiting signature) or once approved, and through review again", async () => {
+    const c = await newContract();
+    expect(await errorCode(await legalClient.post(`/api/v1/contracts/${c.id}/return-to-draft`, { reason: "还是草稿" }))).toBe("INVALID_STATE");
+    await expectJson(await legalClient.post(`/api/v1/contracts/${c.id}/submit`, {}), 200);
+    const view = await expectJson<ContractView>(await ipm.get(`/api/v1/contracts/${c.id}`), 200);
+    const recorded = await expectJson<{ signatureRequestId: string }>(
+      await ipm.post(`/api/v1/contracts/${c.id}/reviews`, { checklist: answer(view.checklist), findings: "符合要求", decision: "approve" }),
+      201,
+    );
+    expect(await errorCode(await employeeClient.post(`/api/v1/contracts/${c.id}/return-to-draft`, { reason: "x" }))).toBe("FORBIDDEN");
+    expect(await errorCode(await legalClient.post(`/api/v1/contracts/${c.id}/return-to-draft`, {}))).toBe("VALIDATION_FAILED");
+    const back = await expectJson<ContractJson>(await legalClient.post(`/api/v1/contracts/${c.id}/return-to-draft`, { reason: "对方要求修改第三条" }), 200);
+    expect(back.status).toBe("draft");
+    const after = await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200);
+    expect(after.reviews.map((r) => r.status)).toEqual(["withdrawn"]);
+    // the withdrawn review can no longer be signed, and approves nothing
+    const late = await ipm.post(`/api/v1/signature-requests/${recorded.signatureRequestId}/sign`, { password: ipManager.password, consent: true });
+    expect(late.status).toBeGreaterThanOrEqual(400);
+    expect(late.status).toBeLessThan(500);
+    expect((await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200)).contract.status).toBe("draft");
+
+    // approved, then back to draft: the signed review stays on file, the contract is reviewed again
+    await expectJson(await legalClient.post(`/api/v1/contracts/${c.id}/submit`, {}), 200);
+    const second = await expectJson<{ signatureRequestId: string }>(
+      await ipm.post(`/api/v1/contracts/${c.id}/reviews`, { checklist: answer(view.checklist), findings: "符合要求", decision: "approve" }),
+      201,
+    );
+    await signRequest(ipm, ipManager, second.signatureRequestId);
+    expect((await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200)).contract.status).toBe("approved");
+    await expectJson(await legalClient.post(`/api/v1/contracts/${c.id}/return-to-draft`, { reason: "签署前发现金额错误" }), 200);
+    const final = await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200);
+    expect(final.contract.status).toBe("draft");
+    expect(final.reviews.map((r) => r.status).sort()).toEqual(["signed", "withdrawn"]);
+    expect(await errorCode(await legalClient.post(`/api/v1/contracts/${c.id}/signing`, { signers: [{ userId: topManager.id, meaning: "signed" }] }))).toBe("IP_REVIEW_REQUIRED");
+    const events = await h.deps.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, c.id), eq(auditEvents.action, "contract.returned_to_draft")));
+    expect(events.map((e) => (e.data as { reason: string }).reason)).toEqual(["对方要求修改第三条", "签署前发现金额错误"]);
+  });
+
+  it("does not go back to draft while it is out for e-signature", async () => {
+    const c = await newContract();
+    await expectJson(await legalClient.post(`/api/v1/contracts/${c.id}/submit`, {}), 200);
+    const view = await expectJson<ContractView>(await ipm.get(`/api/v1/contracts/${c.id}`), 200);
+    const r = await expectJson<{ signatureRequestId: string }>(await ipm.post(`/api/v1/contracts/${c.id}/reviews`, { checklist: answer(view.checklist), findings: "符合要求", decision: "approve" }), 201);
+    await signRequest(ipm, ipManager, r.signatureRequestId);
+    await expectJson(await legalClient.post(`/api/v1/contracts/${c.id}/signing`, { signers: [{ userId: topManager.id, meaning: "signed" }] }), 201);
+    expect(await errorCode(await legalClient.post(`/api/v1/contracts/${c.id}/return-to-draft`, { reason: "改主意" }))).toBe("CONFLICT");
+    expect((await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200)).contract.status).toBe("approved");
   });
 });

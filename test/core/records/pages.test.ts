@@ -223,6 +223,21 @@ describe("records pages", () => {
     expect(second.match(/分页测试 \d+/g)).toHaveLength(1);
   });
 
+  it("returns a contract in IP review to draft from its page, with the reason", async () => {
+    const c = await expectJson<{ id: string }>(await legalClient.post("/api/v1/contracts", { title: "退回测试合同", type: "other", counterparties: [{ name: "甲公司" }] }), 201);
+    const upload = await legalClient.request("/api/v1/files?filename=draft.pdf&classification=internal", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await createBasePdf()) });
+    const fileId = ((await upload.json()) as { id: string }).id;
+    await expectJson(await legalClient.request(`/api/v1/contracts/${c.id}/draft`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ fileId }) }), 200);
+    expect(await html(await legalClient.get(`/contracts/${c.id}`, { accept: "text/html" }))).not.toContain("退回草稿");
+    await expectJson(await legalClient.post(`/api/v1/contracts/${c.id}/submit`, {}), 200);
+    expect(await html(await legalClient.get(`/contracts/${c.id}`, { accept: "text/html" }))).toContain("退回草稿");
+    const empty = await multipart(legalClient, `/contracts/${c.id}/return-to-draft`, { reason: "" });
+    expect(empty.status).toBe(400);
+    const done = await multipart(legalClient, `/contracts/${c.id}/return-to-draft`, { reason: "对方修改了第二条" });
+    expect(done.status).toBe(303);
+    expect((await expectJson<{ contract: { status: string } }>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200)).contract.status).toBe("draft");
+  });
+
   it("refuses forms without the CSRF field, and pages of others' objects answer 404", async () => {
     const res = await ipm.form("/records/holds", { matter: "x", reason: "y", numbers: "" }, { csrf: false });
     expect(res.status).toBe(403);

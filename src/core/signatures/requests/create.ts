@@ -27,14 +27,17 @@ export function signablePageCount(bytes: Uint8Array): number {
   if (inspection.encrypted) {
     throw new DomainError("PDF_ENCRYPTED", "The PDF is encrypted; remove the password protection and upload it again.");
   }
+  let pages: number;
   try {
-    return listPages(openPdf(bytes)).length;
+    pages = listPages(openPdf(bytes)).length;
   } catch (err) {
     if (err instanceof PdfStructureError) {
       throw new DomainError("PDF_DAMAGED", `The PDF is damaged and cannot be signed safely (${err.message}). Re-export it and upload again.`);
     }
     throw err;
   }
+  if (pages === 0) throw new DomainError("PDF_DAMAGED", "The PDF has no pages that can be found, so there is nothing to sign. Re-export it and upload again.");
+  return pages;
 }
 
 /** What any module needs to open a signature request over a PDF it has already stored. */
