@@ -59,9 +59,11 @@ export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; refre
                 <NavLink href="/documents" path={path}>
                   {t("nav_documents")}
                 </NavLink>
-                <NavLink href="/evidence" path={path}>
-                  {t("nav_evidence")}
-                </NavLink>
+                {principal.auditScope !== null && (
+                  <NavLink href="/evidence" path={path}>
+                    {t("nav_evidence")}
+                  </NavLink>
+                )}
                 <NavLink href="/signatures" path={path}>
                   {t("nav_signatures")}
                 </NavLink>

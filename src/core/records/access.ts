@@ -6,7 +6,18 @@ import { clearedFor, hasRole, readableClassifications, visibleClassifications, t
 import type { ServiceContext } from "../context";
 import { notFound } from "../errors";
 import * as repo from "./repo";
-import { HOLD_READ_ROLES, RECORD_READ_ROLES } from "./vocabulary";
+import { HOLD_READ_ROLES, RECORD_READ_ROLES, RECORD_WRITE_ROLES } from "./vocabulary";
+import { CONTRACT_WRITE_ROLES } from "../contracts/vocabulary";
+
+/** Which parts of the records area a person may open (the same roles the services check; menus and links follow it). */
+export function recordsAreasOf(p: Principal): { cases: boolean; holds: boolean; disposal: boolean; import: boolean } {
+  return {
+    cases: hasRole(p, ...RECORD_READ_ROLES),
+    holds: hasRole(p, ...HOLD_READ_ROLES),
+    disposal: hasRole(p, ...HOLD_READ_ROLES),
+    import: hasRole(p, ...RECORD_WRITE_ROLES, ...CONTRACT_WRITE_ROLES),
+  };
+}
 
 /**
  * Who sees a record: people in records roles (IP manager and staff, legal, top management, admins)

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { recordsAreasOf } from "../../core/records/access";
 import type { getCaseFile } from "../../core/records/cases";
 import type { getHoldReport } from "../../core/records/holds";
 import type { RecordListRow } from "../../core/records/repo";
@@ -292,7 +293,8 @@ export const CasePage: FC<{ page: PageContext; view: Awaited<ReturnType<typeof g
       </dl>
       {view.hold && (
         <p class="flash ok">
-          {t("case_hold")} <a href={`/records/holds/${view.hold.id}`}>{t("hold_report")}</a>
+          {t("case_hold")}{" "}
+          {page.principal && recordsAreasOf(page.principal).holds ? <a href={`/records/holds/${view.hold.id}`}>{t("hold_report")}</a> : null}
         </p>
       )}
       <h2>{t("case_records")}</h2>

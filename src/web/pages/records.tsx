@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { recordsAreasOf } from "../../core/records/access";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { getRecordView } from "../../core/records/retrieve";
 import type { RecordListRow } from "../../core/records/repo";
@@ -38,18 +39,19 @@ export function retentionText(page: PageContext, c: Pick<RecordClassRow, "retent
 
 /** The links between the pages of the records area. */
 export const RecordsNav: FC<{ page: PageContext }> = ({ page }) => {
-  const items: [string, MessageKey][] = [
-    ["/records", "sub_records"],
-    ["/records/external", "sub_external"],
-    ["/records/cases", "sub_cases"],
-    ["/records/holds", "sub_holds"],
-    ["/records/disposal", "sub_disposal"],
-    ["/records/plan", "sub_plan"],
-    ["/records/import", "sub_import"],
+  const may = page.principal ? recordsAreasOf(page.principal) : { cases: false, holds: false, disposal: false, import: false };
+  const items: [string, MessageKey, boolean][] = [
+    ["/records", "sub_records", true],
+    ["/records/external", "sub_external", true],
+    ["/records/cases", "sub_cases", may.cases],
+    ["/records/holds", "sub_holds", may.holds],
+    ["/records/disposal", "sub_disposal", may.disposal],
+    ["/records/plan", "sub_plan", true],
+    ["/records/import", "sub_import", may.import],
   ];
   return (
     <nav class="subnav" aria-label={page.t("rec_title")}>
-      {items.map(([href, key]) => (
+      {items.filter(([, , shown]) => shown).map(([href, key]) => (
         <a href={href} aria-current={page.path === href ? "page" : undefined}>
           {page.t(key)}
         </a>
@@ -329,12 +331,16 @@ export const RecordPage: FC<{
             {t("rec_underHold")}
           </span>
         )}
-        {view.holds.map((h) => (
-          <a href={`/records/holds/${h.id}`} class="muted">
-            {" "}
-            {h.matter}
-          </a>
-        ))}
+        {view.holds.map((h) =>
+          page.principal && recordsAreasOf(page.principal).holds ? (
+            <a href={`/records/holds/${h.id}`} class="muted">
+              {" "}
+              {h.matter}
+            </a>
+          ) : (
+            <span class="muted"> {h.matter}</span>
+          ),
+        )}
       </p>
       {view.destruction && <div class="flash error">{t("rec_destroyed", { at: fmtTime(r.disposedAt) })}</div>}
       <div class="grid">
