@@ -13,6 +13,7 @@ export interface ItemState<M> {
   data: M;
   createdBy: string;
   ownerId: string | null;
+  classification: Classification;
 }
 
 /** What an item is, for lists, search, evidence and access: derived from its metadata. */

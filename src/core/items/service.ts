@@ -363,9 +363,9 @@ export async function takeAction(ctx: ServiceContext, id: string, action: string
     if (missing.length) {
       throw new DomainError("VALIDATION_FAILED", `To ${transition.label.en.toLowerCase()}, fill in ${missing.map((f) => (type.fields[f] as Field<any>).label.en).join(", ")}.`, { fields: missing });
     }
-    const refusal = await transition.guard?.({ id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId }, p, next as never, t);
+    const refusal = await transition.guard?.({ id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId, classification: item.classification as Classification }, p, next as never, t);
     if (refusal) throw new DomainError("UNPROCESSABLE", refusal, { action, rule: "guard" });
-    if (transition.compute) next = { ...next, ...(await transition.compute(t, { id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId }, next as never)) };
+    if (transition.compute) next = { ...next, ...(await transition.compute(t, { id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId, classification: item.classification as Classification }, next as never)) };
     parseWith(partialSchema(type), next, type.title.en);
     if (transition.sign?.length) return requestSignatures(t, type, item, transition, next, comment, p);
     return applyTransition(t, type, item, transition, next, comment, p.id, null);
@@ -395,7 +395,7 @@ async function applyTransition(
     recordId = await declareItemRecord(t, type, moved, signed);
     await repo.updateItem(t.db, item.id, { closedAt: t.clock.now(), recordId });
   }
-  await transition.effect?.(t, { id: moved.id, number: moved.number, state: moved.state, data: moved.data as never, createdBy: moved.createdBy, ownerId: moved.ownerId });
+  await transition.effect?.(t, { id: moved.id, number: moved.number, state: moved.state, data: moved.data as never, createdBy: moved.createdBy, ownerId: moved.ownerId, classification: moved.classification as Classification });
   audit(t, itemEventsOf(type).actions.get(transition.action)!, item.id, {
     from: item.state,
     to: transition.to,
@@ -610,6 +610,17 @@ export async function listItemsOfType(ctx: ServiceContext, typeId: string, q: It
   if (q.dueBefore) where.push(lte(items.dueOn, q.dueBefore));
   const { rows, total } = await repo.listItems(ctx.db, { where, limit: q.limit, offset: q.offset, orderBy: q.dueBefore ? "due" : "newest" });
   return { type, total, items: rows };
+}
+
+/**
+ * Every item of a type whose metadata holds the given values (newest first), without regard to
+ * who asks: for a module's own rules and reports (one acknowledgement per person, the measurements
+ * of an objective, a rate over all corrective actions), which decide themselves what they show.
+ */
+export async function listItemsByFields(db: ServiceContext["db"], typeId: string, match: Record<string, string> = {}, limit = 10_000): Promise<ItemRow[]> {
+  const where: SQL[] = [eq(items.type, typeId)];
+  for (const [field, value] of Object.entries(match)) where.push(sql`${items.data} ->> ${field} = ${value}`);
+  return (await repo.listItems(db, { where, limit, offset: 0 })).rows;
 }
 
 /** One history entry in words: who did what, when, and what changed. */
