@@ -217,7 +217,12 @@ export async function createItemIn(t: TxContext, typeId: string, input: { data: 
     await repo.insertVersion(t.db, { itemId: row.id, version: 1, action: "created", state, data, comment: null, changedBy: p.id, changedAt: now });
     await repo.replaceValues(t.db, row.id, type.id, indexedValues(type, data));
     audit(t, events.created, row.id, { number, state, classification, data });
-    if (type.workflow?.final.includes(state) || !type.workflow) await declareItemRecord(t, type, row, null);
+    if (type.workflow?.final.includes(state) || !type.workflow) {
+      // a type without a workflow (or born final) is a record at once: the item points to it, like one closed by its workflow
+      row.recordId = await declareItemRecord(t, type, row, null);
+      row.closedAt = now;
+      await repo.updateItem(t.db, row.id, { recordId: row.recordId, closedAt: now });
+    }
     return row;
   });
 }
