@@ -18,6 +18,7 @@ import { auditPackageDemo } from "./demo/audit";
 import { documentDemo } from "./demo/documents";
 import { recordsDemo } from "./demo/records";
 import { evidenceMatrixDemo } from "./demo/evidence";
+import { nameOrganisationDemo, objectivesDemo } from "./demo/objectives";
 import { signatureDemo } from "./demo/signatures";
 
 /** Demo users' passwords (documented in demo.json so a person can sign in and look around). */
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
       await adminClient.signIn(admin.username, admin.password);
       await adminClient.json("POST", "/api/v1/me/password", { currentPassword: admin.password, newPassword: adminPassword });
     });
+
+    demo.organisation = await step("first run: the administrator records the organisation's profile and adopts it, which names the organisation", () => nameOrganisationDemo(adminClient));
 
     const departments = await step("create the organisation: IP office, R&D, legal", async () => {
       const ipo = await adminClient.json<{ id: string }>("POST", "/api/v1/departments", {
@@ -132,6 +135,10 @@ async function main(): Promise<void> {
 
     demo.records = await step("records: a court judgment filed into its case under legal hold; an approved destruction with its certificate; a contract through IP review to e-signing", () =>
       recordsDemo(baseUrl, outDir, demo),
+    );
+
+    demo.objectives = await step("policy and objectives: the policy issued by the top manager's signature and acknowledged; two objectives measured, by an indicator and by hand (objectives.json)", () =>
+      objectivesDemo(baseUrl, outDir, demo),
     );
 
     demo.evidenceMatrix = await step("evidence matrix for the year: every clause with its evidence and gaps (evidence-matrix.pdf)", () =>
