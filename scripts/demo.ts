@@ -170,6 +170,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error("\nDemo FAILED:", err instanceof Error ? err.message : err);
+  console.error("\nDemo FAILED:", err instanceof Error ? err.message : err, err instanceof Error && err.cause ? err.cause : "");
   process.exit(1);
 });

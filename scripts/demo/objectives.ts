@@ -66,7 +66,7 @@ export async function objectivesDemo(baseUrl: string, outDir: string, demo: Reco
 
   // the policy, issued by the top manager's own signature
   const draft = await ipManager.json<Item>("POST", `${M}/policy`, {
-    data: { title: "知识产权方针", revision: "A/0", statement: "尊重知识，激励创新；规范管理，防范风险；有效运用，创造价值。", effectiveOn: `${year}-01-05` },
+    data: { title: "知识产权方针", revision: "A/0", statement: "尊重知识，激励创新；规范管理，防范风险；有效运用，创造价值。", effectiveOn: `${year}-01-05`, reviewBy: `${year + 1}-01-05` },
   });
   const waiting = await topManager.json<Item>("POST", `${M}/policy/${draft.id}/actions/issue`, {});
   await (await topManager.request("GET", `/api/v1/signature-requests/${waiting.signatureRequestId}/document?version=current`)).arrayBuffer();

@@ -16,13 +16,14 @@ export const policy = defineRecordType({
     revision: text({ zh: "版本", en: "Revision" }, { maxLength: 20 }),
     statement: longText({ zh: "方针内容", en: "Policy statement" }),
     effectiveOn: date({ zh: "发布日期", en: "Effective on" }),
+    reviewBy: date({ zh: "下次评审日期", en: "Review by" }, { help: { zh: "方针应定期评审", en: "The policy is reviewed periodically" } }).optional(),
   },
-  describe: (m) => ({ title: `${m.title}（${m.revision}）`, date: m.effectiveOn, searchText: [m.statement] }),
+  describe: (m) => ({ title: `${m.title}（${m.revision}）`, date: m.effectiveOn, dueOn: m.reviewBy, searchText: [m.statement] }),
   // posted for everyone to read and acknowledge
   classification: "public",
   retention: { code: "ORG-POLICY", period: "permanent", disposition: "permanent" },
   permissions: { create: ["ip-manager", "ip-staff"], read: ["admin", "top-manager", "ip-manager", "ip-staff", "legal", "employee"] },
-  columns: ["revision", "effectiveOn"],
+  columns: ["revision", "effectiveOn", "reviewBy"],
   workflow: {
     initial: "draft",
     states: { draft: { zh: "草稿", en: "Draft" }, issued: { zh: "已发布", en: "Issued" } },

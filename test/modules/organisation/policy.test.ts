@@ -33,7 +33,7 @@ interface Coverage {
 }
 
 async function draftPolicy(revision: string) {
-  return expectJson<Item>(await manager.post(api.policy, { data: { title: "知识产权方针", revision, statement: "尊重知识、激励创新、规范管理、有效运用。", effectiveOn: "2026-03-02" } }), 201);
+  return expectJson<Item>(await manager.post(api.policy, { data: { title: "知识产权方针", revision, statement: "尊重知识、激励创新、规范管理、有效运用。", effectiveOn: "2026-03-02", reviewBy: "2027-03-01" } }), 201);
 }
 
 let first: Item;
@@ -57,6 +57,8 @@ describe("the IP policy", () => {
     const issued = (await expectJson<{ item: Item }>(await manager.get(`${api.policy}/${first.id}`), 200)).item;
     expect(issued.state).toBe("issued");
     expect(issued.recordId).toBeTruthy();
+    // its periodic review date is the item's due date in the register
+    expect((issued as Item & { dueOn: string }).dueOn).toBe("2027-03-01");
   });
 
   it("is acknowledged once per person; a draft is not; acknowledgements are made only through the policy", async () => {
