@@ -164,6 +164,9 @@ const year = (d: string) => Number(d.slice(0, 4));
 export async function createItem(ctx: ServiceContext, typeId: string, input: { data: unknown; classification?: Classification }): Promise<ItemRow> {
   const p = requirePrincipal(ctx);
   const type = recordTypeOf(ctx, typeId);
+  if (!type.permissions.create.length) {
+    throw new DomainError("FORBIDDEN", `A ${type.title.en} is made by its module's own steps, never created directly.`, { roles: [] });
+  }
   if (!hasRole(p, ...type.permissions.create)) {
     throw new DomainError("FORBIDDEN", `Only ${type.permissions.create.join(", ")} may create a ${type.title.en}.`, { roles: type.permissions.create });
   }
