@@ -63,7 +63,9 @@ const correctiveActionsOnTime: Indicator = {
     let onTime = 0;
     let late = 0;
     for (const row of await listItemsByFields(t.db, type.id)) {
-      const due = row.dueOn ?? ((row.data as Record<string, unknown>).dueOn as string | undefined);
+      // the action's own deadline (its dueOn field); the item's due column may have moved on to a later step's (an effectiveness review)
+      const field = (row.data as Record<string, unknown>).dueOn;
+      const due = typeof field === "string" ? field : row.dueOn;
       if (!due || due < from || due > until) continue;
       const closedOn = row.closedAt ? chinaDay(row.closedAt) : null;
       if (closedOn && closedOn <= due) onTime++;
