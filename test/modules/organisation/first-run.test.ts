@@ -33,4 +33,16 @@ describe("naming the organisation on the web", () => {
     expect((await staff.form("/admin/organisation", { name: "冒名公司" })).status).toBe(403);
     expect((await (await admin.get("/api/v1/organisation")).json()) as object).toMatchObject({ name: "北京智创科技有限公司" });
   });
+
+  it("gives the module's types the generated pages: the profile form, the objectives register", async () => {
+    const admin = await h.signIn(await h.user({ roles: ["admin", "ip-manager"], clearance: "top-secret" }));
+    const form = await admin.get("/m/organisation/profile/new", { accept: "text/html" });
+    expect(form.status).toBe(200);
+    const html = await form.text();
+    expect(html).toContain("贯标阶段");
+    expect(html).toContain("示范阶段");
+    const register = await admin.get("/m/organisation/objective", { accept: "text/html" });
+    expect(register.status).toBe(200);
+    expect(await register.text()).toContain("知识产权目标");
+  });
 });
