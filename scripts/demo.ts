@@ -19,6 +19,7 @@ import { documentDemo } from "./demo/documents";
 import { recordsDemo } from "./demo/records";
 import { reviewDemo } from "./demo/review";
 import { evidenceMatrixDemo } from "./demo/evidence";
+import { nameOrganisationDemo, objectivesDemo } from "./demo/objectives";
 import { signatureDemo } from "./demo/signatures";
 
 /** Demo users' passwords (documented in demo.json so a person can sign in and look around). */
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
       await adminClient.signIn(admin.username, admin.password);
       await adminClient.json("POST", "/api/v1/me/password", { currentPassword: admin.password, newPassword: adminPassword });
     });
+
+    demo.organisation = await step("first run: the administrator records the organisation's profile and adopts it, which names the organisation", () => nameOrganisationDemo(adminClient));
 
     const departments = await step("create the organisation: IP office, R&D, legal", async () => {
       const ipo = await adminClient.json<{ id: string }>("POST", "/api/v1/departments", {
@@ -135,6 +138,10 @@ async function main(): Promise<void> {
       recordsDemo(baseUrl, outDir, demo),
     );
 
+    demo.objectives = await step("policy and objectives: the policy issued by the top manager's signature and acknowledged; two objectives measured, by an indicator and by hand (objectives.json)", () =>
+      objectivesDemo(baseUrl, outDir, demo),
+    );
+
     demo.improvement = await step("improvement: an inspection record and an analysis report acknowledged by the top manager; a management review compiled from live data, decided and signed (management-review.pdf)", () =>
       reviewDemo(baseUrl, outDir, demo),
     );
@@ -168,6 +175,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error("\nDemo FAILED:", err instanceof Error ? err.message : err);
+  console.error("\nDemo FAILED:", err instanceof Error ? err.message : err, err instanceof Error && err.cause ? err.cause : "");
   process.exit(1);
 });

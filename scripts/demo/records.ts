@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { renderReportPdf } from "../../src/core/records/report-pdf";
 import { DemoClient } from "./http-client";
+import { DEMO_ORGANISATION } from "./objectives";
 
 interface DemoUser {
   id: string;
@@ -10,7 +11,8 @@ interface DemoUser {
   displayName: string;
 }
 
-const ORGANISATION = { name: "Custos 示例企业", nameEn: "Custos Example Co." };
+/** The organisation the demo named at its first-run step. */
+const ORGANISATION = { name: DEMO_ORGANISATION.name, nameEn: DEMO_ORGANISATION.nameEn };
 
 /** A Chinese document as a client would bring it (a scanned judgment, a negotiated contract text). */
 function chineseDocument(title: { zh: string; en: string }, headerLine: string, sections: { heading: { zh: string; en: string }; paragraphs: string[] }[], signable = false) {
@@ -75,7 +77,7 @@ export async function recordsDemo(baseUrl: string, outDir: string, demo: Record<
     { zh: "北京知识产权法院 民事判决书", en: "Civil judgment (copy as served)" },
     "（2026）京73民初123号",
     [
-      { heading: { zh: "当事人", en: "Parties" }, paragraphs: ["原告：某科技有限公司。", "被告：Custos 示例企业。"] },
+      { heading: { zh: "当事人", en: "Parties" }, paragraphs: ["原告：某科技有限公司。", `被告：${ORGANISATION.name}。`] },
       { heading: { zh: "判决如下", en: "Judgment" }, paragraphs: ["驳回原告某科技有限公司的全部诉讼请求。", "案件受理费由原告负担。如不服本判决，可在判决书送达之日起十五日内提起上诉。"] },
     ],
   );

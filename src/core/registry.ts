@@ -1,4 +1,6 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { sql, type SQL } from "drizzle-orm";
+import type { AppEnv } from "../http/env";
 import { failClosed, type AccessPolicy } from "./access/policy";
 import type { AuditEventType, Label } from "./audit/events";
 import type { Principal } from "./auth/permissions";
@@ -27,6 +29,12 @@ export interface Extension {
   readonly linkKinds?: readonly LinkKind[];
   /** A module's record types: the core gives each storage, workflow, API, pages, records, evidence and audit. */
   readonly recordTypes?: readonly RecordType<any>[];
+  /**
+   * A module's own JSON routes (a coverage report, a measurement computed from live data …), mounted
+   * under `/api/v1/m/<name>` beside its types' generated ones. They call the core's services, which
+   * check the caller as always.
+   */
+  readonly routes?: () => OpenAPIHono<AppEnv>;
 }
 
 /** Thrown at start-up when two extensions claim the same kind of thing. */

@@ -1,5 +1,6 @@
 import type { Module } from "../core/items/define";
 import { improvementModule } from "./improvement";
+import { organisationModule } from "./organisation";
 
 /**
  * The management-system modules this build installs: each declares its record types and
@@ -7,6 +8,4 @@ import { improvementModule } from "./improvement";
  * search, evidence and audit. The server, the worker, the CLI and the test harness all load
  * this list, so a module is installed by adding it here and nowhere else.
  */
-export const installedModules: readonly Module[] = [
-  improvementModule,
-];
+export const installedModules: readonly Module[] = [organisationModule, improvementModule];

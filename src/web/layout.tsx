@@ -86,6 +86,9 @@ export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; refre
                     <NavLink href="/admin/departments" path={path}>
                       {t("nav_departments")}
                     </NavLink>
+                    <NavLink href="/admin/organisation" path={path}>
+                      {t("nav_organisation")}
+                    </NavLink>
                   </>
                 )}
                 {(isAdmin || principal.roles.includes("auditor")) && (

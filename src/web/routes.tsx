@@ -5,8 +5,8 @@ import { requirePrincipal, requireRole } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "../core/auth/service";
 import { DomainError } from "../core/errors";
-import { createDepartment, getDepartment, listDepartments } from "../core/organisation/service";
-import { CreateDepartmentInput } from "../core/organisation/schemas";
+import { createDepartment, getDepartment, getOrganisationProfile, isOrganisationNamed, listDepartments, updateOrganisationProfile } from "../core/organisation/service";
+import { CreateDepartmentInput, UpdateOrganisationInput } from "../core/organisation/schemas";
 import { CreateUserInput, UpdateUserInput } from "../core/users/schemas";
 import { changeOwnPassword, createUser, getUser, listUsers, resetPassword, updateUser } from "../core/users/service";
 import { clearSessionCookie, setSessionCookie } from "../http/cookies";
@@ -20,6 +20,7 @@ import { AccountPage } from "./pages/account";
 import { AuditPage } from "./pages/audit";
 import { DashboardPage } from "./pages/dashboard";
 import { DepartmentsPage } from "./pages/departments";
+import { OrganisationPage } from "./pages/organisation";
 import { SignInPage } from "./pages/sign-in";
 import { UserEditPage, UsersPage, type UserFormValues } from "./pages/users";
 import { appCss } from "./styles";
@@ -32,7 +33,7 @@ function safeNext(next: string | undefined): string {
 /** A confirmation carried across a redirect as a message key (never free text). */
 function flashFrom(c: { req: { query(k: string): string | undefined } }, t: (k: MessageKey) => string): Flash | undefined {
   const msg = c.req.query("msg");
-  const known: Record<string, MessageKey> = { saved: "users_saved", password: "account_changed" };
+  const known: Record<string, MessageKey> = { saved: "users_saved", password: "account_changed", organisation: "org_saved" };
   return msg && known[msg] ? { kind: "ok", text: t(known[msg]) } : undefined;
 }
 
@@ -130,6 +131,9 @@ export function webRoutes() {
     } catch (err) {
       return accountPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
+    // first run: the first administrator names the organisation before anything is signed in its name
+    const ctx = ctxOf(c);
+    if (hasRole(requirePrincipal(ctx), "admin") && !(await isOrganisationNamed(ctx.db))) return c.redirect("/admin/organisation?first=1", 303);
     return c.redirect("/?msg=password", 303);
   });
 
@@ -273,6 +277,29 @@ export function webRoutes() {
       return c.redirect("/admin/departments", 303);
     } catch (err) {
       return departmentsPage(c, { flash: { kind: "error", text: errorText(err, c.get("locale")) }, values }, errorStatusOf(err));
+    }
+  });
+
+  const organisationPage = async (c: AppContext, extra: { flash?: Flash; values?: { name?: string; nameEn?: string } } = {}, status = 200) => {
+    const ctx = ctxOf(c);
+    requireRole(ctx, "admin");
+    const organisation = { ...(await getOrganisationProfile(ctx.db)), named: await isOrganisationNamed(ctx.db) };
+    const page = pageContext(c);
+    const firstRun = !organisation.named;
+    return c.html(<OrganisationPage page={page} organisation={organisation} firstRun={firstRun} {...extra} flash={extra.flash ?? flashFrom(c, page.t)} />, status as 200);
+  };
+  app.get("/admin/organisation", (c) => organisationPage(c));
+
+  app.post("/admin/organisation", async (c) => {
+    const form = await readForm(c);
+    const values = { name: field(form, "name"), nameEn: field(form, "nameEn") };
+    const parsed = UpdateOrganisationInput.safeParse({ name: values.name, nameEn: values.nameEn.trim() ? values.nameEn : null });
+    try {
+      if (!parsed.success) throw validationError(parsed.error);
+      await updateOrganisationProfile(ctxOf(c), parsed.data);
+      return c.redirect("/admin/organisation?msg=organisation", 303);
+    } catch (err) {
+      return organisationPage(c, { flash: { kind: "error", text: errorText(err, c.get("locale")) }, values }, errorStatusOf(err));
     }
   });
 

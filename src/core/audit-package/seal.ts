@@ -44,15 +44,17 @@ export async function ensurePackageSeal(deps: AppDeps): Promise<PackageSeal> {
     .from(pkiAuthorities)
     .where(and(like(pkiAuthorities.id, `${ID_PREFIX}%`)))
     .orderBy(desc(pkiAuthorities.createdAt));
+  const org = await getOrganisationProfile(deps.db);
   for (const row of rows) {
     const certificate = certificatePemToDer(row.certificatePem);
     const summary = readCertificate(certificate);
-    if (summary.notBefore <= now && summary.notAfter.getTime() - RENEW_BEFORE_MS > now.getTime()) {
+    // a renamed organisation seals with a new certificate in its new name
+    const sameName = summary.subject.attributes.find((a) => a.shortName === "O")?.value === org.name;
+    if (sameName && summary.notBefore <= now && summary.notAfter.getTime() - RENEW_BEFORE_MS > now.getTime()) {
       return { certificate, privateKey: importPrivateKey(unseal(sealingKey(deps.masterKey, row.id), row.keySealed, row.id)) };
     }
   }
   const { root } = await ensurePki(deps);
-  const org = await getOrganisationProfile(deps.db);
   const keys = await generateRsaKeyPair();
   const issued = issueSignerCertificate({
     subject: { commonName: `${org.name} 审核包签章 Custos Audit Package Seal`, organization: org.name, country: "CN" },

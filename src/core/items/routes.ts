@@ -359,5 +359,7 @@ export function itemRoutes(registry: Registry) {
       },
     );
   }
+  // a module's own routes, beside its types' generated ones
+  for (const ext of registry.extensions) if (ext.routes && ext.recordTypes?.length) app.route(`/m/${ext.name}`, ext.routes());
   return app;
 }

@@ -178,6 +178,9 @@ const year = (d: string) => Number(d.slice(0, 4));
 export async function createItem(ctx: ServiceContext, typeId: string, input: { data: unknown; classification?: Classification }): Promise<ItemRow> {
   const p = requirePrincipal(ctx);
   const type = recordTypeOf(ctx, typeId);
+  if (!type.permissions.create.length) {
+    throw new DomainError("FORBIDDEN", `A ${type.title.en} is made by its module's own steps, never created directly.`, { roles: [] });
+  }
   if (!hasRole(p, ...type.permissions.create)) {
     throw new DomainError("FORBIDDEN", `Only ${type.permissions.create.join(", ")} may create a ${type.title.en}.`, { roles: type.permissions.create });
   }
@@ -231,7 +234,12 @@ export async function createItemIn(t: TxContext, typeId: string, input: { data: 
     await repo.insertVersion(t.db, { itemId: row.id, version: 1, action: "created", state, data, comment: null, changedBy: p.id, changedAt: now });
     await repo.replaceValues(t.db, row.id, type.id, indexedValues(type, data));
     audit(t, events.created, row.id, { number, state, classification, data });
-    if (type.workflow?.final.includes(state) || !type.workflow) await declareItemRecord(t, type, row, null);
+    if (type.workflow?.final.includes(state) || !type.workflow) {
+      // a type without a workflow (or born final) is a record at once: the item points to it, like one closed by its workflow
+      row.recordId = await declareItemRecord(t, type, row, null);
+      row.closedAt = now;
+      await repo.updateItem(t.db, row.id, { recordId: row.recordId, closedAt: now });
+    }
     return row;
   });
 }
@@ -624,6 +632,17 @@ export async function listItemsOfType(ctx: ServiceContext, typeId: string, q: It
   if (q.dueBefore) where.push(lte(items.dueOn, q.dueBefore));
   const { rows, total } = await repo.listItems(ctx.db, { where, limit: q.limit, offset: q.offset, orderBy: q.dueBefore ? "due" : "newest" });
   return { type, total, items: rows };
+}
+
+/**
+ * Every item of a type whose metadata holds the given values (newest first), without regard to
+ * who asks: for a module's own rules and reports (one acknowledgement per person, the measurements
+ * of an objective, a rate over all corrective actions), which decide themselves what they show.
+ */
+export async function listItemsByFields(db: ServiceContext["db"], typeId: string, match: Record<string, string> = {}, limit = 10_000): Promise<ItemRow[]> {
+  const where: SQL[] = [eq(items.type, typeId)];
+  for (const [field, value] of Object.entries(match)) where.push(sql`${items.data} ->> ${field} = ${value}`);
+  return (await repo.listItems(db, { where, limit, offset: 0 })).rows;
 }
 
 /** One history entry in words: who did what, when, and what changed. */

@@ -2,12 +2,43 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ctxOf } from "../../http/env";
 import { errors, json, jsonBody } from "../../http/openapi";
 import { createRouter } from "../../http/router";
-import { CreateDepartmentInput, Department } from "./schemas";
-import { createDepartment, listDepartments } from "./service";
+import { requirePrincipal } from "../auth/guard";
+import { CreateDepartmentInput, Department, OrganisationProfile, UpdateOrganisationInput } from "./schemas";
+import { createDepartment, getOrganisationProfile, isOrganisationNamed, listDepartments, updateOrganisationProfile } from "./service";
 
-/** The organisation units. */
+/** The organisation's name and its units. */
 export function organisationRoutes() {
   const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/organisation",
+      tags: ["organisation"],
+      summary: "The organisation's name, as certificates, PDFs and packages carry it (named: false until an admin names it)",
+      responses: { 200: json(OrganisationProfile, "Organisation"), 401: errors[401] },
+    }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      requirePrincipal(ctx);
+      return c.json({ ...(await getOrganisationProfile(ctx.db)), named: await isOrganisationNamed(ctx.db) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/organisation",
+      tags: ["organisation"],
+      summary: "Name or rename the organisation (admins); later certificates, PDFs and packages carry the new name",
+      request: { body: jsonBody(UpdateOrganisationInput) },
+      responses: { 200: json(OrganisationProfile, "Renamed"), 400: errors[400], 401: errors[401], 403: errors[403] },
+    }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      return c.json({ ...(await updateOrganisationProfile(ctx, c.req.valid("json"))), named: true }, 200);
+    },
+  );
 
   app.openapi(
     createRoute({

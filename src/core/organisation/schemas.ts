@@ -21,3 +21,20 @@ export const CreateDepartmentInput = z
   })
   .openapi("CreateDepartmentInput");
 export type CreateDepartmentInput = z.infer<typeof CreateDepartmentInput>;
+
+// bidirectional-text controls would let a name show as something else than it is
+const NO_BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const OrgName = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !NO_BIDI.test(v), "direction-control characters are not allowed");
+
+export const OrganisationProfile = z.object({ name: z.string(), nameEn: z.string().nullable(), named: z.boolean() }).openapi("OrganisationProfile");
+
+export const UpdateOrganisationInput = z
+  .object({ name: OrgName(200), nameEn: OrgName(200).nullable().optional() })
+  .strict()
+  .openapi("UpdateOrganisationInput");

@@ -2,7 +2,7 @@ import type { Db } from "../../db/client";
 import { newId } from "../../lib/ids";
 import { audit } from "../audit/service";
 import { requirePrincipal, requireRole } from "../auth/guard";
-import { inTransaction, type ServiceContext } from "../context";
+import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError } from "../errors";
 import * as repo from "./repo";
 import type { CreateDepartmentInput } from "./schemas";
@@ -55,17 +55,28 @@ export async function getOrganisationProfile(db: Db): Promise<{ name: string; na
   return row ? { name: row.name, nameEn: row.nameEn } : { ...DEFAULT_ORGANISATION };
 }
 
-/** Renames the organisation (admins). Certificates already issued keep the old name. */
+/** Whether the organisation has been named (a first-run step asks an administrator to name it). */
+export async function isOrganisationNamed(db: Db): Promise<boolean> {
+  return !!(await repo.findOrganisationProfile(db));
+}
+
+/**
+ * Renames the organisation (admins). Certificates already issued keep the old name and signatures
+ * made with them still verify; each signer's next signature is made with a new certificate under
+ * the new name, and the next audit package with a new seal.
+ */
 export async function updateOrganisationProfile(ctx: ServiceContext, input: { name: string; nameEn?: string | null }) {
   requireRole(ctx, "admin");
-  return inTransaction(ctx, async (t) => {
-    const tx = t.db;
-    const before = await getOrganisationProfile(tx);
-    const row = { id: "default", name: input.name, nameEn: input.nameEn ?? null, updatedAt: ctx.clock.now() };
-    await repo.upsertOrganisationProfile(tx, row);
-    audit(t, organisationUpdated, "default", { before, after: { name: row.name, nameEn: row.nameEn } });
-    return { name: row.name, nameEn: row.nameEn };
-  });
+  return inTransaction(ctx, (t) => renameOrganisationIn(t, input));
+}
+
+/** Renames the organisation inside the caller's transaction (a module's profile adopted by its workflow); audited. */
+export async function renameOrganisationIn(t: TxContext, input: { name: string; nameEn?: string | null }) {
+  const before = await getOrganisationProfile(t.db);
+  const row = { id: "default", name: input.name.trim(), nameEn: input.nameEn?.trim() || null, updatedAt: t.clock.now() };
+  await repo.upsertOrganisationProfile(t.db, row);
+  audit(t, organisationUpdated, "default", { before, after: { name: row.name, nameEn: row.nameEn } });
+  return { name: row.name, nameEn: row.nameEn };
 }
 
 /** The organisation and its departments carry nothing classified. */

@@ -180,3 +180,13 @@ export async function findSignatureByResult(db: Db, sha256: string): Promise<Sig
   const [row] = await db.select().from(signatures).where(eq(signatures.sha256After, sha256)).limit(1);
   return row;
 }
+
+/** Of `userIds`, those who are the subject of a completed request made from template `templateId` (e.g. their signed IP declaration). */
+export async function subjectsWithCompletedTemplate(db: Db, templateId: string, userIds: string[]): Promise<Set<string>> {
+  if (!userIds.length) return new Set();
+  const rows = await db
+    .selectDistinct({ userId: signatureRequests.subjectUserId })
+    .from(signatureRequests)
+    .where(and(eq(signatureRequests.templateId, templateId), eq(signatureRequests.status, "completed"), inArray(signatureRequests.subjectUserId, userIds)));
+  return new Set(rows.map((r) => r.userId!));
+}

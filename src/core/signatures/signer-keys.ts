@@ -18,6 +18,7 @@ import {
   generateRsaKeyPair,
   importPrivateKey,
   issueSignerCertificate,
+  readCertificate,
   type RevocationReason,
 } from "./pki/index";
 import * as repo from "./repo";
@@ -62,23 +63,26 @@ export interface SigningIdentity {
 /**
  * The signer's active certificate and key, opened with their password; issued on first need
  * (subject: their name, department and the organisation, as UTF8String). An expired certificate
- * is revoked as superseded and replaced. The slow work (deriving the key-wrapping key, generating
- * an RSA key pair, issuing the certificate) happens outside any transaction; only recording a new
+ * is revoked as superseded and replaced, and so is one issued under the organisation's former
+ * name (signatures made with it still verify). The slow work (deriving the key-wrapping key,
+ * generating an RSA key pair, issuing the certificate) happens outside any transaction; only recording a new
  * certificate takes a short one, which locks the person so that two first signatures at the same
  * moment issue one certificate. `pki` comes from `ensurePki`.
  */
 export async function openSigningIdentity(ctx: ServiceContext, pki: Pki, userId: string, password: string): Promise<SigningIdentity> {
   const now = ctx.clock.now();
+  const organisation = (await getOrganisationProfile(ctx.db)).name;
+  const usable = (r: SignerCertificateRow | undefined): boolean => !!r && r.notAfter > now && organisationOf(r) === organisation;
   const row = await repo.findActiveCertificate(ctx.db, userId);
-  if (row && row.notAfter > now) return identityOf(row, await unsealKey(ctx.masterKey, password, row), pki);
+  if (row && usable(row)) return identityOf(row, await unsealKey(ctx.masterKey, password, row), pki);
   const prepared = await prepareCertificate(ctx, pki, userId, password, now);
   const existing = await inTransaction(
     ctx,
     async (t) => {
       await t.db.execute(sql`select 1 from users where id = ${userId} for update`);
       const current = await repo.findActiveCertificate(t.db, userId);
-      if (current && current.notAfter > now) return current;
-      if (current) await revokeSignerCertificates(t, userId, "superseded", "certificate expired");
+      if (usable(current)) return current;
+      if (current) await revokeSignerCertificates(t, userId, "superseded", current.notAfter <= now ? "certificate expired" : "organisation renamed");
       await repo.insertCertificate(t.db, prepared.row);
       audit(t, certificateIssued, userId, { certificateSerial: prepared.row.serialNumber, notAfter: prepared.row.notAfter });
       return undefined;
@@ -88,6 +92,11 @@ export async function openSigningIdentity(ctx: ServiceContext, pki: Pki, userId:
   // someone else's first signature issued one meanwhile: that one is the person's certificate
   if (existing) return identityOf(existing, await unsealKey(ctx.masterKey, password, existing), pki);
   return prepared.identity;
+}
+
+/** The organisation (O) a certificate was issued to: a renamed organisation's signers get new certificates. */
+function organisationOf(row: SignerCertificateRow): string | undefined {
+  return readCertificate(certificatePemToDer(row.certificatePem)).subject.attributes.find((a) => a.shortName === "O")?.value;
 }
 
 function identityOf(row: SignerCertificateRow, privateKey: KeyObject, pki: Pki): SigningIdentity {
