@@ -258,6 +258,16 @@ export async function listDirectory(ctx: ServiceContext) {
     .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId, position: u.position, roles: u.roles as Role[], clearance: u.clearance as Classification }));
 }
 
+/**
+ * Everyone with an account, active or not, with roles and when the account was made: for a
+ * module's figures over staff (who joined in a period) and campaigns to all staff. Any signed-in
+ * person may read it (names, roles and dates only, like the directory).
+ */
+export async function listStaff(ctx: ServiceContext) {
+  requirePrincipal(ctx);
+  return (await repo.listUsers(ctx.db)).map((u) => ({ id: u.id, displayName: u.displayName, departmentId: u.departmentId, roles: u.roles as Role[], active: u.active, createdAt: u.createdAt }));
+}
+
 /** The names of these people (for a page that shows who did what); any signed-in person may read names. */
 export async function displayNamesOf(ctx: ServiceContext, ids: string[]): Promise<Map<string, string>> {
   requirePrincipal(ctx);

@@ -1,8 +1,8 @@
 import type { Label } from "../../core/audit/events";
 import type { TxContext } from "../../core/context";
 import { listItemsByFields } from "../../core/items/service";
-import { subjectsWithCompletedTemplate } from "../../core/signatures/repo";
-import { listUsers } from "../../core/users/repo";
+import { subjectsWithSignedTemplate } from "../../core/signatures/requests/view";
+import { listStaff } from "../../core/users/service";
 
 /** A measured value with what it was computed from. */
 export interface IndicatorResult {
@@ -38,9 +38,9 @@ const ipDeclarationsSigned: Indicator = {
   label: { zh: "新入职员工签署知识产权声明比例", en: "Employees hired in the period with a signed IP declaration" },
   unit: "%",
   async measure(t, { from, to }) {
-    const hired = (await listUsers(t.db)).filter((u) => u.roles.includes("employee") && chinaDay(u.createdAt) >= from && chinaDay(u.createdAt) <= to);
+    const hired = (await listStaff(t)).filter((u) => u.roles.includes("employee") && chinaDay(u.createdAt) >= from && chinaDay(u.createdAt) <= to);
     if (!hired.length) return { unavailable: `No employee joined between ${from} and ${to}, so there is no share to compute.` };
-    const signed = await subjectsWithCompletedTemplate(t.db, IP_DECLARATION_TEMPLATE, hired.map((u) => u.id));
+    const signed = await subjectsWithSignedTemplate(t, IP_DECLARATION_TEMPLATE, hired.map((u) => u.id));
     return {
       value: percent(signed.size, hired.length),
       numerator: signed.size,

@@ -3,7 +3,7 @@ import { requireRole } from "../../core/auth/guard";
 import { inTransaction, type ServiceContext } from "../../core/context";
 import { DomainError, notFound } from "../../core/errors";
 import { createItemIn, listItemsByFields, loadVisibleItem } from "../../core/items/service";
-import { listUsers } from "../../core/users/repo";
+import { listStaff } from "../../core/users/service";
 import { INDICATORS } from "./indicators";
 import { objective, measurement } from "./objective";
 import { policy, policyAcknowledgement } from "./policy";
@@ -45,8 +45,8 @@ export async function acknowledgePolicy(ctx: ServiceContext, id: string): Promis
 }
 
 /** Staff, for the acknowledgement campaign: every active person except those who are only auditors. */
-async function staff(db: ServiceContext["db"]) {
-  return (await listUsers(db)).filter((u) => u.active && u.roles.some((r) => r !== "auditor"));
+async function staff(ctx: ServiceContext) {
+  return (await listStaff(ctx)).filter((u) => u.active && u.roles.some((r) => r !== "auditor"));
 }
 
 /**
@@ -57,7 +57,7 @@ export async function policyCoverage(ctx: ServiceContext, id: string) {
   requireRole(ctx, "admin", "top-manager", "ip-manager", "ip-staff");
   const { item } = await policyOf(ctx, id);
   const current = await currentPolicy(ctx.db);
-  const people = await staff(ctx.db);
+  const people = await staff(ctx);
   const acks = new Map((await listItemsByFields(ctx.db, policyAcknowledgement.id, { policyId: id })).map((a) => [(a.data as Record<string, string>).userId!, a]));
   const acknowledged = people.filter((u) => acks.has(u.id)).map((u) => ({ userId: u.id, displayName: u.displayName, departmentId: u.departmentId, acknowledgedOn: acks.get(u.id)!.itemDate, number: acks.get(u.id)!.number }));
   const notYet = people.filter((u) => !acks.has(u.id)).map((u) => ({ userId: u.id, displayName: u.displayName, departmentId: u.departmentId }));

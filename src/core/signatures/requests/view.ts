@@ -5,6 +5,9 @@ import { signatureRequests, signatureRequestSigners } from "../../../db/schema/s
 import { textArray } from "../../../db/sql";
 import { tablePolicy } from "../../access/policy";
 import { readableClassifications } from "../../auth/permissions";
+import { requirePrincipal } from "../../auth/guard";
+import type { ServiceContext } from "../../context";
+import { subjectsWithCompletedTemplate } from "../repo";
 
 /** A signer row with the signer's display name. */
 export interface SignerWithName {
@@ -95,3 +98,12 @@ export const signatureRequestPolicy = tablePolicy({
     return sql`${signatureRequests.classification} = any(${textArray(levels)}) and ${involved}`;
   },
 });
+
+/**
+ * Of `userIds`, those who are the subject of a completed request made from template `templateId`
+ * (e.g. their signed IP declaration): a fact for a module's figures, not the requests themselves.
+ */
+export async function subjectsWithSignedTemplate(ctx: ServiceContext, templateId: string, userIds: string[]): Promise<Set<string>> {
+  requirePrincipal(ctx);
+  return subjectsWithCompletedTemplate(ctx.db, templateId, userIds);
+}
