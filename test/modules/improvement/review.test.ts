@@ -205,6 +205,10 @@ describe("the management review", () => {
     const text = pdfToText(pdf, tmp.dir).replace(/\s+/g, "");
     for (const words of ["管理评审", r.number, "评审输入（系统汇编）", "修订专利台账管理程序", "核心专利12件", "周总"]) expect(text).toContain(words.replace(/\s+/g, ""));
 
+    // evidence of 13.2: found by clause, with the signed minutes as its file
+    const hits = await expectJson<{ hits: { kind: string; reference: string }[] }>(await top.get(`/api/v1/evidence/search?kind=improvement.management-review&clause=${encodeURIComponent("13.2–13.3")}`), 200);
+    expect(hits.hits.map((x) => x.reference)).toContain(r.number);
+
     const events = await h.deps.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.objectId, r.id));
     expect(events.map((e) => e.action)).toEqual([
       "improvement.management-review.created",
@@ -215,6 +219,20 @@ describe("the management review", () => {
       "improvement.management-review.approve_requested",
       "improvement.management-review.approve",
     ]);
+  });
+
+  it("has pages whose forms leave out what is compiled: the new review, the edit form, the compile step", async () => {
+    const html = { accept: "text/html" };
+    const form = await (await ipm.get("/m/improvement/management-review/new", html)).text();
+    expect(form).toContain('name="chairId"');
+    expect(form).not.toContain('name="businessPlans"');
+    for (const computed of ["compiledOn", "openCorrectiveActions", "compiledInputs"]) expect(form).not.toContain(`name="${computed}`);
+    const r = await newReview({ title: "页面检查评审" });
+    const page = await (await ipm.get(`/m/improvement/management-review/${r.id}`, html)).text();
+    expect(page).toContain('data-action="compile"');
+    expect(page).toContain('name="businessPlans"');
+    expect(page).not.toContain('name="compiledInputs');
+    expect(page).not.toContain('name="openCorrectiveActions"');
   });
 
   it("keeps a secret review from those not cleared for it, participants included", async () => {
