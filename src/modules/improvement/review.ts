@@ -1,5 +1,6 @@
 import type { Classification } from "../../core/auth/permissions";
-import { classificationRank } from "../../core/auth/permissions";
+import { classificationRank, clearedFor } from "../../core/auth/permissions";
+import { findUser } from "../../core/users/repo";
 import type { TxContext } from "../../core/context";
 import { requirePrincipal } from "../../core/auth/guard";
 import { defineRecordType, type ItemState, type RecordType } from "../../core/items/define";
@@ -82,6 +83,18 @@ function checkDecisions(decisions: Decision[] | undefined, reviewOn: string): st
     if (d.kind === "action" && (!d.ownerId || !d.dueOn)) return `Decision ${n} is an action: name its owner and its due date (第 ${n} 项决定为改进措施，须指定责任人和完成期限).`;
     if (d.kind === "action" && d.dueOn! < reviewOn) return `Decision ${n}: its due date ${d.dueOn} is before the review (${reviewOn}).`;
     if (d.kind === "objective-change" && !d.itemId) return `Decision ${n} changes an objective: name the objective it changes (第 ${n} 项决定须关联目标).`;
+  }
+  return null;
+}
+
+/** The owner of an action must be cleared to read the review that gives it to them (the action is at least as secret). */
+async function checkOwnersCleared(t: TxContext, item: ItemState<Review>, decisions: Decision[]): Promise<string | null> {
+  for (const [i, d] of decisions.entries()) {
+    if (d.kind !== "action" || !d.ownerId) continue;
+    const owner = await findUser(t.db, d.ownerId);
+    if (owner && !clearedFor(owner.clearance as Classification, item.classification)) {
+      return `Decision ${i + 1}: ${owner.displayName} is not cleared for this ${item.classification} review and cannot own its action (责任人密级不足).`;
+    }
   }
   return null;
 }
@@ -209,7 +222,7 @@ export const managementReview = defineRecordType({
         roles: ["top-manager"],
         inputs: ["conclusion", "decisions"],
         requires: ["conclusion", "decisions"],
-        guard: (_item, _actor, next) => checkDecisions(next.decisions as Decision[] | undefined, next.reviewOn),
+        guard: async (item, _actor, next, t) => checkDecisions(next.decisions as Decision[] | undefined, next.reviewOn) ?? (await checkOwnersCleared(t, item, next.decisions as Decision[])),
         effect: (t, item) => applyDecisions(t, item),
       },
       {

@@ -138,6 +138,21 @@ describe("the management review", () => {
     const secretCompiled = await expectJson<Item>(await ipm.post(`${base}/${secretReview.id}/actions/compile`, { data: entered }), 200);
     expect(secretCompiled.data.openCorrectiveActions).toBe(3);
     expect(JSON.stringify(secretCompiled.data.compiledInputs)).toContain(secretCa.number);
+    // its actions are as secret as it is: an owner cleared only to internal cannot be given one
+    const uncleared = await top.post(`${base}/${secretReview.id}/actions/decide`, {
+      data: { conclusion: "专项评审结论。", decisions: [{ output: "b", kind: "action", text: "核心配方访问控制整改", ownerId: staffUser.id, dueOn: "2026-06-30" }] },
+    });
+    expect(uncleared.status).toBe(422);
+    expect(((await uncleared.json()) as { error: { message: string } }).error.message).toContain("陈静 is not cleared");
+    const secretDecided = await expectJson<Item>(
+      await top.post(`${base}/${secretReview.id}/actions/decide`, {
+        data: { conclusion: "专项评审结论。", decisions: [{ output: "b", kind: "action", text: "核心配方访问控制整改", ownerId: ipmUser.id, dueOn: "2026-06-30" }] },
+      }),
+      200,
+    );
+    expect(secretDecided.state).toBe("decided");
+    const [secretAction] = await h.deps.db.select().from(items).where(and(eq(items.type, "improvement.corrective-action"), like(items.title, "核心配方访问控制整改%")));
+    expect(secretAction).toMatchObject({ classification: "secret", ownerId: ipmUser.id, state: "open" });
   });
 
   it("runs to signed minutes: decisions become a corrective action and an objective link, the chair signs, the record verifies in pdfsig", async () => {
