@@ -6,7 +6,10 @@ import { certificatePemToDer } from "../../../src/core/signatures/pki/index";
 import { errorCode, startHarness, type Client } from "../../support/app";
 import { expectJson } from "../../core/records/support";
 import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../../core/signatures/support/validators";
-import { improvementWithStandIns } from "./stand-ins";
+import { createSchema } from "../../../src/core/items/service";
+import { installedModules } from "../../../src/modules";
+import { ACTION_TARGETS, actionDataFor } from "../../../src/modules/improvement/review";
+import { improvementWithStandIns, standInCorrectiveAction } from "./stand-ins";
 
 /**
  * The management review (13.2) through the API: inputs compiled from what the instance holds (as
@@ -248,6 +251,16 @@ describe("the management review", () => {
     expect(page).toContain('name="businessPlans"');
     expect(page).not.toContain('name="compiledInputs');
     expect(page).not.toContain('name="openCorrectiveActions"');
+  });
+
+  it("turns an action decision into metadata that every installed action type accepts (the stand-in, and the real one once installed)", () => {
+    const installed = installedModules.flatMap((m) => m.recordTypes).filter((t) => ACTION_TARGETS.includes(t.id));
+    for (const target of [standInCorrectiveAction, ...installed]) {
+      const data = actionDataFor(target, { output: "b", kind: "action", text: "修订专利台账管理程序", ownerId: staffUser.id, dueOn: "2026-06-30" }, { number: "MR-2026-0001", reviewOn: "2026-03-20" });
+      const parsed = createSchema(target).safeParse(data);
+      expect(parsed.success, `${target.id}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+      expect(Object.values(data)).toEqual(expect.arrayContaining([staffUser.id, "2026-06-30"]));
+    }
   });
 
   it("keeps a secret review from those not cleared for it, participants included", async () => {
