@@ -219,7 +219,7 @@ export const managementReview = defineRecordType({
         label: { zh: "记录评审输出与决定", en: "Record the outputs and decisions" },
         from: "compiled",
         to: "decided",
-        roles: ["top-manager"],
+        by: "chairId",
         inputs: ["conclusion", "decisions"],
         requires: ["conclusion", "decisions"],
         guard: async (item, _actor, next, t) => checkDecisions(next.decisions as Decision[] | undefined, next.reviewOn) ?? (await checkOwnersCleared(t, item, next.decisions as Decision[])),

@@ -170,8 +170,9 @@ describe("the management review", () => {
     const decide = (body: unknown, who: Client = top) => who.post(`${base}/${r.id}/actions/decide`, body);
     const before = await correctiveActionCount();
 
-    // wrong role: only the top manager decides
+    // wrong person: only the top manager who chairs it decides
     expect(await errorCode(await decide({ data: { conclusion: "体系适宜、充分、有效。", decisions } }, ipm))).toBe("FORBIDDEN");
+    expect(await errorCode(await decide({ data: { conclusion: "体系适宜、充分、有效。", decisions } }, otherTop))).toBe("FORBIDDEN");
     // an action needs an owner and a due date; an objective change needs its objective; at least one decision
     const noOwner = await decide({ data: { conclusion: "体系适宜。", decisions: [{ output: "b", kind: "action", text: "无责任人" }] } });
     expect(noOwner.status).toBe(422);
