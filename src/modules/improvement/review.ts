@@ -50,7 +50,7 @@ const decisionRow = {
   text: text({ zh: "决定事项", en: "Decision" }, { maxLength: 500 }),
   ownerId: person({ zh: "责任人", en: "Owner" }).optional(),
   dueOn: date({ zh: "完成期限", en: "Due" }).optional(),
-  itemId: text({ zh: "关联事项（目标）", en: "Related item (objective)" }, { maxLength: 100 }).optional(),
+  itemId: text({ zh: "关联事项（如所调整的目标）", en: "Related item (e.g. the objective it changes)" }, { maxLength: 100 }).optional(),
 };
 
 type Decision = { output: string; kind: string; text: string; ownerId?: string; dueOn?: string; itemId?: string };
@@ -146,13 +146,14 @@ async function compileInputs(t: TxContext, item: ItemState<Review>): Promise<Par
 
 /**
  * The decisions take effect: each action becomes an item of the installed action type (created by
- * the person deciding, as secret as the review at least, linked from the review), and each
- * objective change links the review to the objective it changes. One transaction with the
+ * the person deciding, as secret as the review at least, linked from the review), and the item a
+ * decision names (the objective an objective change changes) is linked from the review. One transaction with the
  * decision: a decision that cannot take effect refuses the whole step.
  */
 async function applyDecisions(t: TxContext, item: ItemState<Review>): Promise<void> {
   const actor = requirePrincipal(t);
   const target = ACTION_TARGETS.map((id) => t.registry.recordType(id)).find((x) => !!x);
+  const linked = new Set<string>();
   for (const [i, d] of ((item.data.decisions ?? []) as Decision[]).entries()) {
     const relation = `管理评审决定 ${i + 1}：${d.text}`.slice(0, 200);
     if (d.kind === "action" && target) {
@@ -163,7 +164,11 @@ async function applyDecisions(t: TxContext, item: ItemState<Review>): Promise<vo
         actor.id,
       );
       await addItemLink(t, item.id, { kind: "item", targetId: created.id, relation });
-    } else if (d.kind === "objective-change" && d.itemId) {
+    }
+    // the item a decision concerns (the objective it changes, the procedure it improves) is linked whatever its kind
+    // (once per item: a second link to the same item would not be kept)
+    if (d.itemId && !linked.has(d.itemId)) {
+      linked.add(d.itemId);
       await addItemLink(t, item.id, { kind: "item", targetId: d.itemId, relation });
     }
   }

@@ -160,12 +160,13 @@ describe("the management review", () => {
 
   it("runs to signed minutes: decisions become a corrective action and an objective link, the chair signs, the record verifies in pdfsig", async () => {
     const objective = await expectJson<Item>(await ipm.post("/api/v1/m/organisation/objective", { data: { title: "商标海外注册覆盖 5 国", year: "2026-12-31", status: "off-track" } }), 201);
+    const staffing = await expectJson<Item>(await ipm.post("/api/v1/m/organisation/objective", { data: { title: "知识产权专职人员 3 名", year: "2026-12-31", status: "at-risk" } }), 201);
     const r = await newReview({ title: "2026 年第一次管理评审" });
     await expectJson(await ipm.post(`${base}/${r.id}/actions/compile`, { data: { ...entered, ipSituation: "核心专利 12 件，存在一件被诉侵权风险。" } }), 200);
     const decisions = [
       { output: "b", kind: "action", text: "修订专利台账管理程序，按月更新并由部门负责人确认", ownerId: staffUser.id, dueOn: "2026-06-30" },
       { output: "a", kind: "objective-change", text: "海外商标目标调整为 3 国", itemId: objective.id },
-      { output: "c", kind: "record", text: "增加一名专职知识产权工程师" },
+      { output: "c", kind: "record", text: "增加一名专职知识产权工程师", itemId: staffing.id },
     ];
     const decide = (body: unknown, who: Client = top) => who.post(`${base}/${r.id}/actions/decide`, body);
     const before = await correctiveActionCount();
@@ -198,6 +199,8 @@ describe("the management review", () => {
     expect(action.item.data.nonconformity).toContain(`${r.number} 管理评审决定`);
     expect(action.links).toEqual([expect.objectContaining({ direction: "from", targetId: r.id })]);
     expect(view.links.find((l) => l.targetId === objective.id)?.relation).toContain("海外商标目标调整为 3 国");
+    // a decision of any kind links the item it names
+    expect(view.links.find((l) => l.targetId === staffing.id)?.relation).toContain("增加一名专职知识产权工程师");
     // decided once: not again
     expect(await errorCode(await decide({ data: { conclusion: "再决定一次", decisions } }))).toBe("INVALID_STATE");
 
@@ -232,6 +235,7 @@ describe("the management review", () => {
     expect(events.map((e) => e.action)).toEqual([
       "improvement.management-review.created",
       "improvement.management-review.compile",
+      "improvement.management-review.linked",
       "improvement.management-review.linked",
       "improvement.management-review.linked",
       "improvement.management-review.decide",
