@@ -167,6 +167,8 @@ describe("the management review", () => {
       { output: "b", kind: "action", text: "修订专利台账管理程序，按月更新并由部门负责人确认", ownerId: staffUser.id, dueOn: "2026-06-30" },
       { output: "a", kind: "objective-change", text: "海外商标目标调整为 3 国", itemId: objective.id },
       { output: "c", kind: "record", text: "增加一名专职知识产权工程师", itemId: staffing.id },
+      // naming the same item again links it once
+      { output: "c", kind: "record", text: "知识产权培训预算增加 20%", itemId: staffing.id },
     ];
     const decide = (body: unknown, who: Client = top) => who.post(`${base}/${r.id}/actions/decide`, body);
     const before = await correctiveActionCount();
@@ -200,7 +202,7 @@ describe("the management review", () => {
     expect(action.links).toEqual([expect.objectContaining({ direction: "from", targetId: r.id })]);
     expect(view.links.find((l) => l.targetId === objective.id)?.relation).toContain("海外商标目标调整为 3 国");
     // a decision of any kind links the item it names
-    expect(view.links.find((l) => l.targetId === staffing.id)?.relation).toContain("增加一名专职知识产权工程师");
+    expect(view.links.filter((l) => l.targetId === staffing.id).map((l) => l.relation)).toEqual([expect.stringContaining("增加一名专职知识产权工程师")]);
     // decided once: not again
     expect(await errorCode(await decide({ data: { conclusion: "再决定一次", decisions } }))).toBe("INVALID_STATE");
 
