@@ -1,5 +1,6 @@
 import type { Classification } from "../../core/auth/permissions";
-import { classificationRank } from "../../core/auth/permissions";
+import { classificationRank, clearedFor } from "../../core/auth/permissions";
+import { findUser } from "../../core/users/repo";
 import type { TxContext } from "../../core/context";
 import { requirePrincipal } from "../../core/auth/guard";
 import { defineRecordType, type ItemState, type RecordType } from "../../core/items/define";
@@ -49,7 +50,7 @@ const decisionRow = {
   text: text({ zh: "决定事项", en: "Decision" }, { maxLength: 500 }),
   ownerId: person({ zh: "责任人", en: "Owner" }).optional(),
   dueOn: date({ zh: "完成期限", en: "Due" }).optional(),
-  itemId: text({ zh: "关联事项（目标）", en: "Related item (objective)" }, { maxLength: 100 }).optional(),
+  itemId: text({ zh: "关联事项（如所调整的目标）", en: "Related item (e.g. the objective it changes)" }, { maxLength: 100 }).optional(),
 };
 
 type Decision = { output: string; kind: string; text: string; ownerId?: string; dueOn?: string; itemId?: string };
@@ -82,6 +83,18 @@ function checkDecisions(decisions: Decision[] | undefined, reviewOn: string): st
     if (d.kind === "action" && (!d.ownerId || !d.dueOn)) return `Decision ${n} is an action: name its owner and its due date (第 ${n} 项决定为改进措施，须指定责任人和完成期限).`;
     if (d.kind === "action" && d.dueOn! < reviewOn) return `Decision ${n}: its due date ${d.dueOn} is before the review (${reviewOn}).`;
     if (d.kind === "objective-change" && !d.itemId) return `Decision ${n} changes an objective: name the objective it changes (第 ${n} 项决定须关联目标).`;
+  }
+  return null;
+}
+
+/** The owner of an action must be cleared to read the review that gives it to them (the action is at least as secret). */
+async function checkOwnersCleared(t: TxContext, item: ItemState<Review>, decisions: Decision[]): Promise<string | null> {
+  for (const [i, d] of decisions.entries()) {
+    if (d.kind !== "action" || !d.ownerId) continue;
+    const owner = await findUser(t.db, d.ownerId);
+    if (owner && !clearedFor(owner.clearance as Classification, item.classification)) {
+      return `Decision ${i + 1}: ${owner.displayName} is not cleared for this ${item.classification} review and cannot own its action (责任人密级不足).`;
+    }
   }
   return null;
 }
@@ -133,13 +146,14 @@ async function compileInputs(t: TxContext, item: ItemState<Review>): Promise<Par
 
 /**
  * The decisions take effect: each action becomes an item of the installed action type (created by
- * the person deciding, as secret as the review at least, linked from the review), and each
- * objective change links the review to the objective it changes. One transaction with the
+ * the person deciding, as secret as the review at least, linked from the review), and the item a
+ * decision names (the objective an objective change changes) is linked from the review. One transaction with the
  * decision: a decision that cannot take effect refuses the whole step.
  */
 async function applyDecisions(t: TxContext, item: ItemState<Review>): Promise<void> {
   const actor = requirePrincipal(t);
   const target = ACTION_TARGETS.map((id) => t.registry.recordType(id)).find((x) => !!x);
+  const linked = new Set<string>();
   for (const [i, d] of ((item.data.decisions ?? []) as Decision[]).entries()) {
     const relation = `管理评审决定 ${i + 1}：${d.text}`.slice(0, 200);
     if (d.kind === "action" && target) {
@@ -150,7 +164,11 @@ async function applyDecisions(t: TxContext, item: ItemState<Review>): Promise<vo
         actor.id,
       );
       await addItemLink(t, item.id, { kind: "item", targetId: created.id, relation });
-    } else if (d.kind === "objective-change" && d.itemId) {
+    }
+    // the item a decision concerns (the objective it changes, the procedure it improves) is linked whatever its kind
+    // (once per item: a second link to the same item would not be kept)
+    if (d.itemId && !linked.has(d.itemId)) {
+      linked.add(d.itemId);
       await addItemLink(t, item.id, { kind: "item", targetId: d.itemId, relation });
     }
   }
@@ -206,10 +224,10 @@ export const managementReview = defineRecordType({
         label: { zh: "记录评审输出与决定", en: "Record the outputs and decisions" },
         from: "compiled",
         to: "decided",
-        roles: ["top-manager"],
+        by: "chairId",
         inputs: ["conclusion", "decisions"],
         requires: ["conclusion", "decisions"],
-        guard: (_item, _actor, next) => checkDecisions(next.decisions as Decision[] | undefined, next.reviewOn),
+        guard: async (item, _actor, next, t) => checkDecisions(next.decisions as Decision[] | undefined, next.reviewOn) ?? (await checkOwnersCleared(t, item, next.decisions as Decision[])),
         effect: (t, item) => applyDecisions(t, item),
       },
       {

@@ -34,24 +34,45 @@ function levelsUpTo(t: TxContext, ceiling: Classification): Classification[] {
   return readableClassifications(p).filter((c) => classificationRank(c) <= classificationRank(ceiling));
 }
 
-/** One installed type's items the person compiling may see, no more secret than `ceiling` (null: the type is not installed). */
+/** Up to this many items of one type are listed; counts are exact beyond it. */
+export const LISTED = 200;
+
+/**
+ * One installed type's items the person compiling may see, no more secret than `ceiling`, in the
+ * given states (default: all) and period (null: the type is not installed). `total` counts every
+ * match; `items` holds the first {@link LISTED}.
+ */
 export async function visibleItemsOf(
   t: TxContext,
   typeId: string,
   ceiling: Classification,
-  filter: { from?: string; to?: string } = {},
+  filter: { from?: string; to?: string; states?: readonly string[]; dueBefore?: string } = {},
 ): Promise<{ type: RecordType<any>; items: ItemRow[]; total: number } | null> {
   const type = t.registry.recordType(typeId);
   if (!type) return null;
   const items: ItemRow[] = [];
   let total = 0;
-  for (const classification of levelsUpTo(t, ceiling)) {
-    const found = await listItemsOfType(t, typeId, { classification, limit: 200, offset: 0, ...filter });
-    items.push(...found.items);
-    total += found.total;
+  const { states, ...rest } = filter;
+  for (const state of states ?? [undefined]) {
+    for (const classification of levelsUpTo(t, ceiling)) {
+      const found = await listItemsOfType(t, typeId, { classification, state, limit: LISTED, offset: 0, ...rest });
+      items.push(...found.items);
+      total += found.total;
+    }
   }
   items.sort((a, b) => a.number.localeCompare(b.number));
-  return { type, items, total };
+  return { type, items: items.slice(0, LISTED), total };
+}
+
+/** The states of a type in which its items are still open (not final). */
+export function openStates(type: RecordType<any>): string[] {
+  const final = new Set(type.workflow?.final ?? []);
+  return Object.keys(type.workflow?.states ?? {}).filter((s) => !final.has(s));
+}
+
+/** A line saying how many more there are than those listed. */
+function more(input: string, source: string, total: number, listed: number): CompiledLine[] {
+  return total > listed ? [{ input, source, summary: `另有 ${total - listed} 项未逐项列出（共 ${total} 项）。` }] : [];
 }
 
 /** A state's name (Chinese first). */
@@ -66,8 +87,6 @@ export function choiceName(type: RecordType<any>, field: string, value: unknown)
   return f?.options.choices?.find((c) => c.value === value)?.label.zh ?? String(value);
 }
 
-/** Whether an item is still open (not in a final state of its type). */
-export const isOpen = (type: RecordType<any>, item: ItemRow) => !(type.workflow?.final ?? []).includes(item.state) && !item.closedAt;
 
 /** One line of compiled input: which input it belongs to, where it came from, its reference and what it says. */
 export interface CompiledLine {
@@ -88,7 +107,9 @@ export async function policyAndObjectives(t: TxContext, ceiling: Classification,
   }
   const objectives = await visibleItemsOf(t, SOURCE_TYPES.objective, ceiling);
   let offTrack: number | null = null;
+  if (policies) lines.push(...more(input, policies.type.title.zh, policies.total, policies.items.length));
   if (objectives) {
+    // counted among those listed (the first 200): a status is in the metadata, not a column to count by
     offTrack = 0;
     for (const o of objectives.items) {
       const status = (o.data as Record<string, unknown>).status;
@@ -96,6 +117,7 @@ export async function policyAndObjectives(t: TxContext, ceiling: Classification,
       const named = choiceName(objectives.type, "status", status);
       lines.push({ input, source: objectives.type.title.zh, reference: o.number, summary: clip(`${o.title}（${stateName(objectives.type, o.state)}${named ? `；${named}` : ""}）`) });
     }
+    lines.push(...more(input, objectives.type.title.zh, objectives.total, objectives.items.length));
   }
   if (!policies && !objectives) lines.push({ input, source: "Custos", summary: "本系统未安装方针与目标模块，评审输入由人工填写。" });
   else if (!lines.length) lines.push({ input, source: "Custos", summary: "尚无可见的方针与目标记录。" });
@@ -137,25 +159,28 @@ export async function auditResults(
   const lines: CompiledLine[] = [];
   const reports = await visibleItemsOf(t, SOURCE_TYPES.auditReport, ceiling);
   for (const r of reports?.items ?? []) lines.push({ input, source: reports!.type.title.zh, reference: r.number, summary: clip(`${r.title}（${r.itemDate}，${stateName(reports!.type, r.state)}）`) });
-  const findings = await visibleItemsOf(t, SOURCE_TYPES.nonconformity, ceiling);
-  for (const f of (findings?.items ?? []).filter((f) => isOpen(findings!.type, f))) {
-    lines.push({ input, source: findings!.type.title.zh, reference: f.number, summary: clip(`${f.title}（${stateName(findings!.type, f.state)}）`) });
-  }
-  const actions = await visibleItemsOf(t, SOURCE_TYPES.correctiveAction, ceiling);
+  if (reports) lines.push(...more(input, reports.type.title.zh, reports.total, reports.items.length));
+  const findingsType = t.registry.recordType(SOURCE_TYPES.nonconformity);
+  const findings = findingsType ? await visibleItemsOf(t, findingsType.id, ceiling, { states: openStates(findingsType) }) : null;
+  for (const f of findings?.items ?? []) lines.push({ input, source: findings!.type.title.zh, reference: f.number, summary: clip(`${f.title}（${stateName(findings!.type, f.state)}）`) });
+  if (findings) lines.push(...more(input, findings.type.title.zh, findings.total, findings.items.length));
+  const actionType = t.registry.recordType(SOURCE_TYPES.correctiveAction);
   let open: number | null = null;
   let overdue: number | null = null;
-  if (actions) {
-    const still = actions.items.filter((a) => isOpen(actions.type, a));
-    const names = await displayNamesOf(t, still.map((a) => a.ownerId ?? "").filter(Boolean));
-    open = still.length;
-    overdue = still.filter((a) => a.dueOn && a.dueOn < today).length;
-    for (const a of still) {
-      const late = a.dueOn && a.dueOn < today ? "，已逾期" : "";
+  if (actionType) {
+    const actions = (await visibleItemsOf(t, actionType.id, ceiling, { states: openStates(actionType) }))!;
+    const late = await visibleItemsOf(t, actionType.id, ceiling, { states: openStates(actionType), dueBefore: addDays(today, -1) });
+    const names = await displayNamesOf(t, actions.items.map((a) => a.ownerId ?? "").filter(Boolean));
+    open = actions.total;
+    overdue = late!.total;
+    for (const a of actions.items) {
+      const lateMark = a.dueOn && a.dueOn < today ? "，已逾期" : "";
       const owner = a.ownerId ? `，责任人 ${names.get(a.ownerId) ?? a.ownerId}` : "";
-      lines.push({ input, source: actions.type.title.zh, reference: a.number, summary: clip(`${a.title}（${stateName(actions.type, a.state)}${owner}${a.dueOn ? `，期限 ${a.dueOn}` : ""}${late}）`) });
+      lines.push({ input, source: actionType.title.zh, reference: a.number, summary: clip(`${a.title}（${stateName(actionType, a.state)}${owner}${a.dueOn ? `，期限 ${a.dueOn}` : ""}${lateMark}）`) });
     }
+    lines.push(...more(input, actionType.title.zh, actions.total, actions.items.length));
   }
-  if (!reports && !findings && !actions) lines.push({ input, source: "Custos", summary: "本系统未安装内部审核模块，前期审核结果由人工填写。" });
+  if (!reports && !findings && !actionType) lines.push({ input, source: "Custos", summary: "本系统未安装内部审核模块，前期审核结果由人工填写。" });
   else if (!lines.length) lines.push({ input, source: "Custos", summary: "无前期审核报告，亦无未关闭的不符合项与纠正措施。" });
   return { lines, openCorrectiveActions: open, overdueCorrectiveActions: overdue };
 }
@@ -163,3 +188,5 @@ export async function auditResults(
 /** The China-time day of the transaction's clock. */
 export const chinaToday = (t: TxContext) => new Date(t.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
+
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

@@ -6,7 +6,10 @@ import { certificatePemToDer } from "../../../src/core/signatures/pki/index";
 import { errorCode, startHarness, type Client } from "../../support/app";
 import { expectJson } from "../../core/records/support";
 import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../../core/signatures/support/validators";
-import { improvementWithStandIns } from "./stand-ins";
+import { createSchema } from "../../../src/core/items/service";
+import { installedModules } from "../../../src/modules";
+import { ACTION_TARGETS, actionDataFor } from "../../../src/modules/improvement/review";
+import { improvementWithStandIns, standInCorrectiveAction } from "./stand-ins";
 
 /**
  * The management review (13.2) through the API: inputs compiled from what the instance holds (as
@@ -138,22 +141,41 @@ describe("the management review", () => {
     const secretCompiled = await expectJson<Item>(await ipm.post(`${base}/${secretReview.id}/actions/compile`, { data: entered }), 200);
     expect(secretCompiled.data.openCorrectiveActions).toBe(3);
     expect(JSON.stringify(secretCompiled.data.compiledInputs)).toContain(secretCa.number);
+    // its actions are as secret as it is: an owner cleared only to internal cannot be given one
+    const uncleared = await top.post(`${base}/${secretReview.id}/actions/decide`, {
+      data: { conclusion: "专项评审结论。", decisions: [{ output: "b", kind: "action", text: "核心配方访问控制整改", ownerId: staffUser.id, dueOn: "2026-06-30" }] },
+    });
+    expect(uncleared.status).toBe(422);
+    expect(((await uncleared.json()) as { error: { message: string } }).error.message).toContain("陈静 is not cleared");
+    const secretDecided = await expectJson<Item>(
+      await top.post(`${base}/${secretReview.id}/actions/decide`, {
+        data: { conclusion: "专项评审结论。", decisions: [{ output: "b", kind: "action", text: "核心配方访问控制整改", ownerId: ipmUser.id, dueOn: "2026-06-30" }] },
+      }),
+      200,
+    );
+    expect(secretDecided.state).toBe("decided");
+    const [secretAction] = await h.deps.db.select().from(items).where(and(eq(items.type, "improvement.corrective-action"), like(items.title, "核心配方访问控制整改%")));
+    expect(secretAction).toMatchObject({ classification: "secret", ownerId: ipmUser.id, state: "open" });
   });
 
   it("runs to signed minutes: decisions become a corrective action and an objective link, the chair signs, the record verifies in pdfsig", async () => {
     const objective = await expectJson<Item>(await ipm.post("/api/v1/m/organisation/objective", { data: { title: "商标海外注册覆盖 5 国", year: "2026-12-31", status: "off-track" } }), 201);
+    const staffing = await expectJson<Item>(await ipm.post("/api/v1/m/organisation/objective", { data: { title: "知识产权专职人员 3 名", year: "2026-12-31", status: "at-risk" } }), 201);
     const r = await newReview({ title: "2026 年第一次管理评审" });
     await expectJson(await ipm.post(`${base}/${r.id}/actions/compile`, { data: { ...entered, ipSituation: "核心专利 12 件，存在一件被诉侵权风险。" } }), 200);
     const decisions = [
       { output: "b", kind: "action", text: "修订专利台账管理程序，按月更新并由部门负责人确认", ownerId: staffUser.id, dueOn: "2026-06-30" },
       { output: "a", kind: "objective-change", text: "海外商标目标调整为 3 国", itemId: objective.id },
-      { output: "c", kind: "record", text: "增加一名专职知识产权工程师" },
+      { output: "c", kind: "record", text: "增加一名专职知识产权工程师", itemId: staffing.id },
+      // naming the same item again links it once
+      { output: "c", kind: "record", text: "知识产权培训预算增加 20%", itemId: staffing.id },
     ];
     const decide = (body: unknown, who: Client = top) => who.post(`${base}/${r.id}/actions/decide`, body);
     const before = await correctiveActionCount();
 
-    // wrong role: only the top manager decides
+    // wrong person: only the top manager who chairs it decides
     expect(await errorCode(await decide({ data: { conclusion: "体系适宜、充分、有效。", decisions } }, ipm))).toBe("FORBIDDEN");
+    expect(await errorCode(await decide({ data: { conclusion: "体系适宜、充分、有效。", decisions } }, otherTop))).toBe("FORBIDDEN");
     // an action needs an owner and a due date; an objective change needs its objective; at least one decision
     const noOwner = await decide({ data: { conclusion: "体系适宜。", decisions: [{ output: "b", kind: "action", text: "无责任人" }] } });
     expect(noOwner.status).toBe(422);
@@ -179,6 +201,8 @@ describe("the management review", () => {
     expect(action.item.data.nonconformity).toContain(`${r.number} 管理评审决定`);
     expect(action.links).toEqual([expect.objectContaining({ direction: "from", targetId: r.id })]);
     expect(view.links.find((l) => l.targetId === objective.id)?.relation).toContain("海外商标目标调整为 3 国");
+    // a decision of any kind links the item it names
+    expect(view.links.filter((l) => l.targetId === staffing.id).map((l) => l.relation)).toEqual([expect.stringContaining("增加一名专职知识产权工程师")]);
     // decided once: not again
     expect(await errorCode(await decide({ data: { conclusion: "再决定一次", decisions } }))).toBe("INVALID_STATE");
 
@@ -205,16 +229,45 @@ describe("the management review", () => {
     const text = pdfToText(pdf, tmp.dir).replace(/\s+/g, "");
     for (const words of ["管理评审", r.number, "评审输入（系统汇编）", "修订专利台账管理程序", "核心专利12件", "周总"]) expect(text).toContain(words.replace(/\s+/g, ""));
 
+    // evidence of 13.2: found by clause, with the signed minutes as its file
+    const hits = await expectJson<{ hits: { kind: string; reference: string }[] }>(await top.get(`/api/v1/evidence/search?kind=improvement.management-review&clause=${encodeURIComponent("13.2–13.3")}`), 200);
+    expect(hits.hits.map((x) => x.reference)).toContain(r.number);
+
     const events = await h.deps.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.objectId, r.id));
     expect(events.map((e) => e.action)).toEqual([
       "improvement.management-review.created",
       "improvement.management-review.compile",
       "improvement.management-review.linked",
       "improvement.management-review.linked",
+      "improvement.management-review.linked",
       "improvement.management-review.decide",
       "improvement.management-review.approve_requested",
       "improvement.management-review.approve",
     ]);
+  });
+
+  it("has pages whose forms leave out what is compiled: the new review, the edit form, the compile step", async () => {
+    const html = { accept: "text/html" };
+    const form = await (await ipm.get("/m/improvement/management-review/new", html)).text();
+    expect(form).toContain('name="chairId"');
+    expect(form).not.toContain('name="businessPlans"');
+    for (const computed of ["compiledOn", "openCorrectiveActions", "compiledInputs"]) expect(form).not.toContain(`name="${computed}`);
+    const r = await newReview({ title: "页面检查评审" });
+    const page = await (await ipm.get(`/m/improvement/management-review/${r.id}`, html)).text();
+    expect(page).toContain('data-action="compile"');
+    expect(page).toContain('name="businessPlans"');
+    expect(page).not.toContain('name="compiledInputs');
+    expect(page).not.toContain('name="openCorrectiveActions"');
+  });
+
+  it("turns an action decision into metadata that every installed action type accepts (the stand-in, and the real one once installed)", () => {
+    const installed = installedModules.flatMap((m) => m.recordTypes).filter((t) => ACTION_TARGETS.includes(t.id));
+    for (const target of [standInCorrectiveAction, ...installed]) {
+      const data = actionDataFor(target, { output: "b", kind: "action", text: "修订专利台账管理程序", ownerId: staffUser.id, dueOn: "2026-06-30" }, { number: "MR-2026-0001", reviewOn: "2026-03-20" });
+      const parsed = createSchema(target).safeParse(data);
+      expect(parsed.success, `${target.id}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+      expect(Object.values(data)).toEqual(expect.arrayContaining([staffUser.id, "2026-06-30"]));
+    }
   });
 
   it("keeps a secret review from those not cleared for it, participants included", async () => {

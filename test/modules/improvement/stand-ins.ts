@@ -53,8 +53,11 @@ export const standInObjective = defineRecordType({
   permissions: { create: ["ip-manager", "top-manager"] },
 });
 
-/** The improvement module with the corrective-action stand-in, and an organisation module with the objective stand-in. */
+/**
+ * The improvement module with the corrective-action stand-in in place of the real one (whose fields
+ * and steps these tests do not drive), and an organisation module with the objective stand-in.
+ */
 export const improvementWithStandIns = [
-  defineModule({ ...improvementModule, recordTypes: [...improvementModule.recordTypes, standInCorrectiveAction] }),
+  defineModule({ ...improvementModule, recordTypes: [...improvementModule.recordTypes.filter((t) => t.id !== standInCorrectiveAction.id), standInCorrectiveAction] }),
   defineModule({ name: "organisation", title: { zh: "组织（测试）", en: "Organisation (test)" }, recordTypes: [standInObjective] }),
 ];
