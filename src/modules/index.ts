@@ -1,4 +1,5 @@
 import type { Module } from "../core/items/define";
+import { improvementModule } from "./improvement";
 
 /**
  * The management-system modules this build installs: each declares its record types and
@@ -6,4 +7,4 @@ import type { Module } from "../core/items/define";
  * search, evidence and audit. The server, the worker, the CLI and the test harness all load
  * this list, so a module is installed by adding it here and nowhere else.
  */
-export const installedModules: readonly Module[] = [];
+export const installedModules: readonly Module[] = [improvementModule];
