@@ -1,7 +1,8 @@
-import { clearedFor, type Classification } from "../../core/auth/permissions";
+import { classificationLabels, clearedFor, type Classification } from "../../core/auth/permissions";
 import type { TxContext } from "../../core/context";
 import { defineRecordType } from "../../core/items/define";
 import { choice, date, department, longText, number, person, text } from "../../core/items/fields";
+import { findUser } from "../../core/users/repo";
 import { addItemLinkIn, createItemIn, itemsWithValue, linksOfItem } from "../../core/items/service";
 import { clauseField, CORRECTIVE_ACTION, GRADES, NONCONFORMITY } from "./audit";
 
@@ -90,6 +91,13 @@ export const nonconformity = defineRecordType({
         roles: ["ip-manager"],
         inputs: ["review", "ownerId", "dueOn"],
         requires: ["review", "ownerId", "dueOn"],
+        // the owner must be able to read what they are to act on
+        guard: async (item, _actor, next, t) => {
+          const owner = await findUser(t.db, next.ownerId!);
+          return owner && !clearedFor(owner.clearance as Classification, item.classification)
+            ? `整改责任人 ${owner.displayName} 无权阅读“${classificationLabels[item.classification].zh}”级的不符合项，请另选责任人。 ${owner.displayName} is not cleared for this ${item.classification} nonconformity and cannot own its corrective action.`
+            : null;
+        },
         compute: async (t, item, next) => recurrence(t, item, next.clause, next.programme),
         // the corrective action: copied from the finding, owned by the person responsible, linked both ways
         effect: async (t, item, by) => {
