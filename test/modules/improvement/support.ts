@@ -18,6 +18,7 @@ export interface Item {
   dueOn: string | null;
   ownerId: string | null;
   classification: string;
+  version: number;
   pending: { action: string } | null;
   signatureRequestId: string | null;
   recordId: string | null;
