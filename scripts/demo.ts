@@ -16,6 +16,7 @@ import { ensureInitialAdmin } from "../src/core/users/service";
 import { DemoClient } from "./demo/http-client";
 import { auditPackageDemo } from "./demo/audit";
 import { documentDemo } from "./demo/documents";
+import { improvementDemo } from "./demo/improvement";
 import { recordsDemo } from "./demo/records";
 import { evidenceMatrixDemo } from "./demo/evidence";
 import { signatureDemo } from "./demo/signatures";
@@ -132,6 +133,10 @@ async function main(): Promise<void> {
 
     demo.records = await step("records: a court judgment filed into its case under legal hold; an approved destruction with its certificate; a contract through IP review to e-signing", () =>
       recordsDemo(baseUrl, outDir, demo),
+    );
+
+    demo.improvement = await step("improvement: an internal audit finding through its corrective action and an effectiveness review signed by someone else, to closed (corrective-action.json)", () =>
+      improvementDemo(baseUrl, outDir, demo),
     );
 
     demo.evidenceMatrix = await step("evidence matrix for the year: every clause with its evidence and gaps (evidence-matrix.pdf)", () =>
