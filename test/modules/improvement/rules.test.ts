@@ -89,6 +89,23 @@ describe("the rules of the audit and corrective-action loop", () => {
     expect(await countItems("improvement.nonconformity")).toBe(ncs);
   });
 
+  it("records a checklist only by its auditor; an observation is noted without a corrective action", async () => {
+    const checklist = await expectJson<Item>(
+      await ipm.client.post(api.checklist, { data: { programme: "AP-2026-9998", clause: "10.1", departmentId: depts.rnd, plannedOn: "2026-03-13", auditorId: auditor.user.id } }),
+      201,
+    );
+    const lines = [{ requirement: "专利申请前检索", judgement: "observation", finding: "检索报告格式不统一。" }];
+    expect(await errorCode(await ipm.client.post(`${api.checklist}/${checklist.id}/actions/record`, { data: { auditedOn: "2026-03-13", lines } }))).toBe("FORBIDDEN");
+    await expectJson(await auditor.client.post(`${api.checklist}/${checklist.id}/actions/record`, { data: { auditedOn: "2026-03-13", lines } }), 200);
+    const ncId = (await view(ipm.client, api.checklist, checklist.id)).links.find((l) => l.relation?.includes("finding"))!.targetId;
+    const cas = await countItems("improvement.corrective-action");
+    await expectJson(await ipm.client.post(`${api.nc}/${ncId}/actions/note`, { data: { review: "建议统一格式，不需纠正措施。" } }), 200);
+    const noted = await view(ipm.client, api.nc, ncId);
+    expect(noted.item).toMatchObject({ state: "noted", data: { grade: "observation" } });
+    expect(noted.item.recordId).toBeTruthy();
+    expect(await countItems("improvement.corrective-action")).toBe(cas);
+  });
+
   it("refuses the wrong roles and people: 403 for those who may see it, 404 for those who may not", async () => {
     expect(await errorCode(await owner.client.post(api.programme, { data: { year: 2026, title: "x", scope: "x", leadAuditorId: ipm.user.id, plan: [] } }))).toBe("FORBIDDEN");
     expect(
