@@ -88,14 +88,13 @@ export async function improvementDemo(baseUrl: string, outDir: string, demo: Rec
   // 李娜 audits clause 7.3 in R&D: the evidence she looked at is linked, one line does not conform
   const checklists = await Promise.all(programmeView.links.filter((l) => l.direction === "to").map((l) => ipManager.json<View>("GET", `${M}/audit-checklist/${l.targetId}`)));
   const rnd = checklists.find((c) => c.item.data.clause === "7.3")!.item;
-  const classes = await ipManager.json<{ id: string; builtIn: boolean; code: string }[]>("GET", "/api/v1/record-classes");
+  // a training sign-in sheet on research records (a paper record in the file plan's training class)
   const evidence = await ipManager.json<{ id: string; number: string }>("POST", "/api/v1/records", {
-    classId: classes.find((c) => !c.builtIn)!.id,
-    title: `${year} 年研发记录本归档清单`,
+    classId: "rcl_7_3_2_7_01",
+    title: `${year} 年《研发记录管理规定》培训签到表`,
     author: "研发中心",
     recordDate: today,
     paperRoom: "研发档案室",
-    classification: "internal",
   });
   await ipManager.json("POST", `${M}/audit-checklist/${rnd.id}/links`, { kind: "record", targetId: evidence.id, relation: "审核证据 evidence" });
   await legal.json("POST", `${M}/audit-checklist/${rnd.id}/actions/record`, {

@@ -94,6 +94,8 @@ describe("internal audit → nonconformity → corrective action → closed", ()
     ca = caView.item;
     expect(ca).toMatchObject({ state: "open", ownerId: owner.user.id, dueOn: "2026-04-30", data: { nonconformity: nc.number, clause: "7.3", grade: "minor", ownerId: owner.user.id, dueOn: "2026-04-30" } });
     expect(caView.links).toEqual([expect.objectContaining({ direction: "from", targetId: nc.id, display: expect.stringContaining(nc.number) })]);
+    // numbered in the year it was raised
+    expect(ca.number.slice(3, 7)).toBe(String(ca.data.raisedOn).slice(0, 4));
     // the owner is told it waits for them
     expect(caView.actions.map((a) => a.action)).toEqual(["analyse"]);
   });
