@@ -1,5 +1,6 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { jobRunnerFor } from "../../../src/core/jobs/index";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { records } from "../../../src/db/schema/records";
 import { errorCode } from "../../support/app";
@@ -117,6 +118,13 @@ describe("internal audit → nonconformity → corrective action → closed", ()
     h.clock.set(new Date("2026-05-01T02:00:00Z"));
     const implemented = await expectJson<Item>(await owner.client.post(`${api.ca}/${ca.id}/actions/implement`, { data: { results: "规定已修订并培训，归档清单见关联记录。" } }), 200);
     expect(implemented).toMatchObject({ state: "implemented", dueOn: "2026-07-30", data: { implementerId: owner.user.id, implementedOn: "2026-05-01" } });
+    // a week before, the daily reminders tell its owner the effectiveness review is due
+    h.clock.set(new Date("2026-07-24T23:30:00Z"));
+    const runner = jobRunnerFor(h.deps);
+    await runner.schedule();
+    await runner.runDue();
+    const reminded = await h.deps.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, ca.id), eq(auditEvents.action, "improvement.corrective-action.reminded")));
+    expect(reminded.map((e) => e.data)).toEqual([{ dueOn: "2026-07-30", people: [owner.user.id] }]);
   });
 
   it("an ineffective review reopens the action; the next round closes it with the reviewer's signature and a record", async () => {
@@ -148,6 +156,7 @@ describe("internal audit → nonconformity → corrective action → closed", ()
       "improvement.corrective-action.analyse",
       "improvement.corrective-action.linked",
       "improvement.corrective-action.implement",
+      "improvement.corrective-action.reminded",
       "improvement.corrective-action.ineffective",
       "improvement.corrective-action.analyse",
       "improvement.corrective-action.implement",
