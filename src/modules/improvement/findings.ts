@@ -15,10 +15,8 @@ const chinaDay = (t: TxContext) => new Date(t.clock.now().getTime() + 8 * 3_600_
  */
 async function recurrence(t: TxContext, item: { id: string; classification: Classification }, clause: string, programme: string | undefined) {
   const same = await itemsWithValue(t, NONCONFORMITY, "clause", clause);
-  const before = same.slice(
-    0,
-    same.findIndex((i) => i.id === item.id),
-  );
+  const at = same.findIndex((i) => i.id === item.id);
+  const before = at < 0 ? same : same.slice(0, at);
   const earlier = before.filter((i) => (i.data as { programme?: string }).programme !== programme || !programme).filter((i) => clearedFor(item.classification, i.classification as Classification));
   const audits = new Map<string, string[]>();
   for (const i of earlier) {
@@ -27,7 +25,7 @@ async function recurrence(t: TxContext, item: { id: string; classification: Clas
   }
   return {
     recurrenceCount: audits.size,
-    recurrenceOf: audits.size ? [...audits].map(([audit, ncs]) => `${audit}：${ncs.join("、")}`).join("；") : undefined,
+    recurrenceOf: audits.size ? [...audits].map(([audit, ncs]) => `${audit}：${ncs.join("、")}`).join("；").slice(0, 2000) : undefined,
   };
 }
 
