@@ -16,6 +16,7 @@ import { ensureInitialAdmin } from "../src/core/users/service";
 import { DemoClient } from "./demo/http-client";
 import { auditPackageDemo } from "./demo/audit";
 import { documentDemo } from "./demo/documents";
+import { improvementDemo } from "./demo/improvement";
 import { recordsDemo } from "./demo/records";
 import { reviewDemo } from "./demo/review";
 import { evidenceMatrixDemo } from "./demo/evidence";
@@ -138,11 +139,15 @@ async function main(): Promise<void> {
       recordsDemo(baseUrl, outDir, demo),
     );
 
+    demo.internalAudit = await step("internal audit: a finding through its corrective action and an effectiveness review signed by someone else, to closed (corrective-action.json)", () =>
+      improvementDemo(baseUrl, outDir, demo),
+    );
+
     demo.objectives = await step("policy and objectives: the policy issued by the top manager's signature and acknowledged; two objectives measured, by an indicator and by hand (objectives.json)", () =>
       objectivesDemo(baseUrl, outDir, demo),
     );
 
-    demo.improvement = await step("improvement: an inspection record and an analysis report acknowledged by the top manager; a management review compiled from live data, decided and signed (management-review.pdf)", () =>
+    demo.managementReview = await step("management review: an inspection record and an analysis report acknowledged by the top manager; the review compiled from live data, decided and signed (management-review.pdf)", () =>
       reviewDemo(baseUrl, outDir, demo),
     );
 

@@ -13,7 +13,7 @@ export interface ItemState<M> {
   data: M;
   createdBy: string;
   ownerId: string | null;
-  /** How secret it is: what it may show of other things (a review compiled from items no more secret than itself). */
+  /** How secret it is: what it may show of other things (a review compiled from items no more secret than itself), and the least an item an effect makes from it is classified. */
   classification: Classification;
 }
 
@@ -67,13 +67,17 @@ export interface Transition<M> {
    * things up (through the core's services, with `t`), e.g. "no auditor audits their own department".
    */
   guard?: (item: ItemState<M>, actor: Principal, next: M, t: TxContext) => string | null | Promise<string | null>;
-  /** Computes metadata from live data when it is taken (inside its transaction; uses core services only). */
-  compute?: (t: TxContext, item: ItemState<M>, next: M) => Promise<Partial<M>>;
+  /**
+   * Computes metadata from live data when it is taken (inside its transaction; uses core services only,
+   * e.g. `itemsWithValue`), and may record who took it (`actor`), e.g. the implementer of an action.
+   */
+  compute?: (t: TxContext, item: ItemState<M>, next: M, actor: Principal) => Promise<Partial<M>>;
   /**
    * Runs once the item has moved (inside the same transaction), e.g. a management review's decisions
-   * become corrective actions: create items with `createItemIn`, link them, and so on.
+   * become corrective actions: create items with `createItemIn`, link them with `addItemLinkIn`, and
+   * so on, on behalf of `by`, who took the step.
    */
-  effect?: (t: TxContext, item: ItemState<M>) => Promise<void>;
+  effect?: (t: TxContext, item: ItemState<M>, by: string) => Promise<void>;
   /** Something is due this long after it (e.g. the effectiveness review 90 days after implementation): sets the due date. */
   dueAfter?: { days: number };
 }

@@ -98,3 +98,9 @@ export async function listLinksFrom(db: Db, itemId: string): Promise<ItemLinkRow
 export async function listLinksTo(db: Db, itemId: string): Promise<ItemLinkRow[]> {
   return db.select().from(itemLinks).where(and(eq(itemLinks.kind, "item"), eq(itemLinks.targetId, itemId))).orderBy(asc(itemLinks.createdAt));
 }
+
+/** Items of a type whose indexed value `field` is `value` (oldest first). */
+export async function findItemsByTextValue(db: Db, type: string, field: string, value: string): Promise<ItemRow[]> {
+  const ids = db.select({ id: itemValues.itemId }).from(itemValues).where(and(eq(itemValues.type, type), eq(itemValues.field, field), eq(itemValues.textValue, value)));
+  return db.select().from(items).where(inArray(items.id, ids)).orderBy(asc(items.createdAt), asc(items.number));
+}

@@ -387,7 +387,7 @@ export async function takeAction(ctx: ServiceContext, id: string, action: string
     }
     const refusal = await transition.guard?.({ id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId, classification: item.classification as Classification }, p, next as never, t);
     if (refusal) throw new DomainError("UNPROCESSABLE", refusal, { action, rule: "guard" });
-    if (transition.compute) next = { ...next, ...(await transition.compute(t, { id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId, classification: item.classification as Classification }, next as never)) };
+    if (transition.compute) next = { ...next, ...(await transition.compute(t, { id: item.id, number: item.number, state: item.state, data: item.data as never, createdBy: item.createdBy, ownerId: item.ownerId, classification: item.classification as Classification }, next as never, p)) };
     parseWith(partialSchema(type), next, type.title.en);
     if (transition.sign?.length) return requestSignatures(t, type, item, transition, next, comment, p);
     return applyTransition(t, type, item, transition, next, comment, p.id, null);
@@ -417,7 +417,7 @@ async function applyTransition(
     recordId = await declareItemRecord(t, type, moved, signed);
     await repo.updateItem(t.db, item.id, { closedAt: t.clock.now(), recordId });
   }
-  await transition.effect?.(t, { id: moved.id, number: moved.number, state: moved.state, data: moved.data as never, createdBy: moved.createdBy, ownerId: moved.ownerId, classification: moved.classification as Classification });
+  await transition.effect?.(t, { id: moved.id, number: moved.number, state: moved.state, data: moved.data as never, createdBy: moved.createdBy, ownerId: moved.ownerId, classification: moved.classification as Classification }, by ?? item.createdBy);
   audit(t, itemEventsOf(type).actions.get(transition.action)!, item.id, {
     from: item.state,
     to: transition.to,
@@ -579,18 +579,52 @@ async function describeLinks(ctx: ServiceContext, p: Principal, links: { kind: s
 
 /** Links an item to anything of a registered kind the caller may see (anyone who may read the item may link it); audited. */
 export async function addItemLink(ctx: ServiceContext, id: string, input: { kind: string; targetId: string; relation?: string | null }): Promise<ItemLinkRow> {
-  const { p, item, type } = await loadVisibleItem(ctx, id);
+  const { p } = await loadVisibleItem(ctx, id);
   const lk = ctx.registry.linkKind(input.kind);
-  if (!lk) throw new DomainError("VALIDATION_FAILED", `An item cannot be linked to a “${input.kind}” (known: ${ctx.registry.linkKindNames.join(", ")}).`, { field: "kind" });
-  const visible = (await lk.exists(ctx.db, input.targetId)) && (!lk.describe || (await lk.describe(ctx.db, p, [input.targetId])).has(input.targetId));
+  const visible = !lk || ((await lk.exists(ctx.db, input.targetId)) && (!lk.describe || (await lk.describe(ctx.db, p, [input.targetId])).has(input.targetId)));
   if (!visible) throw new DomainError("INVALID_REFERENCE", `No ${input.kind} ${input.targetId} exists.`, { field: "targetId" });
+  return inTransaction(ctx, (t) => addItemLinkIn(t, id, input, p.id));
+}
+
+/**
+ * Links an item inside the caller's transaction, for a workflow's effect (a finding's corrective
+ * action is linked to it): the target must exist; the link is audited as `<type>.linked`, by the
+ * person who took the step. Links are shown both ways on the item pages.
+ */
+export async function addItemLinkIn(t: TxContext, id: string, input: { kind: string; targetId: string; relation?: string | null }, by: string): Promise<ItemLinkRow> {
+  const item = await repo.findItem(t.db, id);
+  if (!item) throw notFound("The item");
+  const type = recordTypeOf(t, item.type);
+  const lk = t.registry.linkKind(input.kind);
+  if (!lk) throw new DomainError("VALIDATION_FAILED", `An item cannot be linked to a “${input.kind}” (known: ${t.registry.linkKindNames.join(", ")}).`, { field: "kind" });
+  if (!(await lk.exists(t.db, input.targetId))) throw new DomainError("INVALID_REFERENCE", `No ${input.kind} ${input.targetId} exists.`, { field: "targetId" });
   if (input.kind === "item" && input.targetId === item.id) throw new DomainError("VALIDATION_FAILED", "An item cannot be linked to itself.", { field: "targetId" });
-  return inTransaction(ctx, async (t) => {
-    const row: ItemLinkRow = { id: newId("iln"), itemId: id, kind: input.kind, targetId: input.targetId, relation: input.relation?.trim() || null, createdBy: p.id, createdAt: t.clock.now() };
+  return inTransaction(t, async (t) => {
+    const row: ItemLinkRow = { id: newId("iln"), itemId: id, kind: input.kind, targetId: input.targetId, relation: input.relation?.trim() || null, createdBy: by, createdAt: t.clock.now() };
     await repo.insertLink(t.db, row);
     audit(t, itemEventsOf(type).linked, id, { kind: row.kind, targetId: row.targetId, relation: row.relation });
     return row;
   });
+}
+
+/** The links an item holds (to items, records, documents …), for a workflow's guard (e.g. "implemented needs evidence"). */
+export async function linksOfItem(t: Pick<ServiceContext, "db">, id: string): Promise<ItemLinkRow[]> {
+  return repo.listLinksFrom(t.db, id);
+}
+
+/**
+ * Items of a type whose indexed field (or child-row field `<list>.<field>`) holds this text, for a
+ * workflow's guard or compute inside its transaction (e.g. "the same clause was nonconforming in
+ * 2 earlier audits"). It reads regardless of the person: what it finds goes no further than the
+ * rule or the computed field that asked.
+ */
+export async function itemsWithValue(t: Pick<ServiceContext, "db" | "registry">, typeId: string, field: string, value: string): Promise<ItemRow[]> {
+  const type = recordTypeOf(t, typeId);
+  const [name, sub] = field.split(".") as [string, string | undefined];
+  const f = type.fields[name] as Field<any> | undefined;
+  const indexed = sub ? f?.options.row?.[sub]?.options.indexed : f?.options.indexed;
+  if (!indexed) throw new Error(`${typeId}: ${field} is not an indexed field; mark it .indexed() to look items up by it.`);
+  return repo.findItemsByTextValue(t.db, type.id, field, value);
 }
 
 /** Removes a link; audited. */

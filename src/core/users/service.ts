@@ -258,6 +258,13 @@ export async function listDirectory(ctx: ServiceContext) {
     .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId, position: u.position, roles: u.roles as Role[], clearance: u.clearance as Classification }));
 }
 
+/** One person as the directory shows them (with clearance, for a rule such as "the owner must be cleared for it"), or undefined. */
+export async function getPerson(ctx: ServiceContext, id: string) {
+  requirePrincipal(ctx);
+  const u = await repo.findUser(ctx.db, id);
+  return u && { id: u.id, displayName: u.displayName, departmentId: u.departmentId, roles: u.roles as Role[], clearance: u.clearance as Classification, active: u.active };
+}
+
 /**
  * Everyone with an account, active or not, with roles and when the account was made: for a
  * module's figures over staff (who joined in a period) and campaigns to all staff. Any signed-in

@@ -1,6 +1,6 @@
 import type { Classification } from "../../core/auth/permissions";
 import { classificationRank, clearedFor } from "../../core/auth/permissions";
-import { findUser } from "../../core/users/repo";
+import { getPerson } from "../../core/users/service";
 import type { TxContext } from "../../core/context";
 import { requirePrincipal } from "../../core/auth/guard";
 import { defineRecordType, type ItemState, type RecordType } from "../../core/items/define";
@@ -91,7 +91,7 @@ function checkDecisions(decisions: Decision[] | undefined, reviewOn: string): st
 async function checkOwnersCleared(t: TxContext, item: ItemState<Review>, decisions: Decision[]): Promise<string | null> {
   for (const [i, d] of decisions.entries()) {
     if (d.kind !== "action" || !d.ownerId) continue;
-    const owner = await findUser(t.db, d.ownerId);
+    const owner = await getPerson(t, d.ownerId);
     if (owner && !clearedFor(owner.clearance as Classification, item.classification)) {
       return `Decision ${i + 1}: ${owner.displayName} is not cleared for this ${item.classification} review and cannot own its action (责任人密级不足).`;
     }
