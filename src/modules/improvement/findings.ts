@@ -153,7 +153,8 @@ export const correctiveAction = defineRecordType({
   fields: {
     nonconformity: text({ zh: "不符合项编号", en: "Nonconformity" }, { maxLength: 40 }).indexed(),
     clause: clauseField().indexed(),
-    grade: choice(GRADES, { zh: "等级", en: "Grade" }),
+    // none when the action comes from a management review's decision rather than a nonconformity
+    grade: choice(GRADES, { zh: "等级", en: "Grade" }).optional(),
     description: longText({ zh: "不符合事项", en: "Nonconformity" }),
     review: longText({ zh: "不符合事项评审（a）", en: "Review of the nonconformity (a)" }),
     recurrence: text({ zh: "重复发生", en: "Recurrence" }, { maxLength: 2100 }).optional(),

@@ -1,4 +1,5 @@
 import type { Classification } from "../../core/auth/permissions";
+import { correctiveAction } from "./findings";
 import { classificationRank, clearedFor } from "../../core/auth/permissions";
 import { getPerson } from "../../core/users/service";
 import type { TxContext } from "../../core/context";
@@ -106,18 +107,34 @@ function creationFieldsOf(type: RecordType<any>): [string, Field<any>][] {
 }
 
 /**
- * The metadata of the item a decision becomes, for whatever action type is installed: its owner
- * in its person fields, its due date in its due-date field, the review's date in other dates, and
- * the decision (with the review's number) in its required texts. A required field of another kind
- * it cannot fill makes the creation fail with the target type's own message.
+ * The metadata of the item a decision becomes. For this module's corrective action it is explicit:
+ * raised by the review (clause 13.2, the review's number where a nonconformity's would be), the
+ * decision as what is to be done, owned and due as decided, and its effectiveness reviewed by the
+ * chair who decided it (never the owner, who will implement it). For any other action type
+ * installed: the owner in its owner field and the chair in its other person fields, the due date
+ * in its due-date field, the review's date in other dates, and the decision in its required texts;
+ * a required field of another kind makes the creation fail with the target type's own message.
  */
-export function actionDataFor(target: RecordType<any>, d: Decision, review: { number: string; reviewOn: string }): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+export function actionDataFor(target: RecordType<any>, d: Decision, review: { number: string; reviewOn: string; chairId: string }): Record<string, unknown> {
   const say = `${d.text}（${review.number} 管理评审决定）`;
+  if (target === correctiveAction) {
+    const known: Record<string, unknown> = {
+      nonconformity: review.number,
+      clause: "13.2",
+      description: say,
+      review: `管理评审 ${review.number}（${review.reviewOn}）决定采取措施。 Decided by management review ${review.number}.`,
+      ownerId: d.ownerId,
+      raisedOn: review.reviewOn,
+      dueOn: d.dueOn,
+      reviewerId: review.chairId,
+    };
+    return Object.fromEntries(Object.entries(known).filter(([k, v]) => k in target.fields && v !== undefined));
+  }
+  const out: Record<string, unknown> = {};
   for (const [k, f] of creationFieldsOf(target)) {
     const wanted = f.options.required || k === "ownerId" || k === "dueOn";
     if (!wanted) continue;
-    if (f.widget === "person") out[k] = d.ownerId;
+    if (f.widget === "person") out[k] = /owner/i.test(k) ? d.ownerId : review.chairId;
     else if (f.widget === "people") out[k] = [d.ownerId];
     else if (f.widget === "date") out[k] = /due/i.test(k) ? d.dueOn : review.reviewOn;
     else if (f.widget === "text" || f.widget === "textarea") out[k] = say.slice(0, f.options.maxLength ?? 300);
@@ -160,7 +177,7 @@ async function applyDecisions(t: TxContext, item: ItemState<Review>): Promise<vo
       const created = await createItemIn(
         t,
         target.id,
-        { data: actionDataFor(target, d, { number: item.number, reviewOn: item.data.reviewOn }), classification: stricter(item.classification, target.classification) },
+        { data: actionDataFor(target, d, { number: item.number, reviewOn: item.data.reviewOn, chairId: item.data.chairId }), classification: stricter(item.classification, target.classification) },
         actor.id,
       );
       await addItemLink(t, item.id, { kind: "item", targetId: created.id, relation });

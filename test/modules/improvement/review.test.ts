@@ -263,7 +263,7 @@ describe("the management review", () => {
   it("turns an action decision into metadata that every installed action type accepts (the stand-in, and the real one once installed)", () => {
     const installed = installedModules.flatMap((m) => m.recordTypes).filter((t) => ACTION_TARGETS.includes(t.id));
     for (const target of [standInCorrectiveAction, ...installed]) {
-      const data = actionDataFor(target, { output: "b", kind: "action", text: "修订专利台账管理程序", ownerId: staffUser.id, dueOn: "2026-06-30" }, { number: "MR-2026-0001", reviewOn: "2026-03-20" });
+      const data = actionDataFor(target, { output: "b", kind: "action", text: "修订专利台账管理程序", ownerId: staffUser.id, dueOn: "2026-06-30" }, { number: "MR-2026-0001", reviewOn: "2026-03-20", chairId: topUser.id });
       const parsed = createSchema(target).safeParse(data);
       expect(parsed.success, `${target.id}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
       expect(Object.values(data)).toEqual(expect.arrayContaining([staffUser.id, "2026-06-30"]));
