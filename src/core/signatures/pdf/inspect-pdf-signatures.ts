@@ -113,7 +113,7 @@ function inspect(bytes: Uint8Array, report: PdfSignatureInspection): void {
       changesAfter = describeChangesAfter(bytes, file, revisions, revision);
       changesCache.set(revision, changesAfter);
     }
-    report.signatures.push(describeSignature(found, index, file, fieldNames, revisions[revision]!, bytes.length, changesAfter));
+    report.signatures.push(describeSignature(found, index, file, fieldNames, revisions[revision]!, bytes.length, forSignature(changesAfter, index)));
   });
 }
 
@@ -161,6 +161,14 @@ function describeSignature(
     coverage: checkByteRange(found.byteRange, found.contentsSpan, revision, fileLength),
     changesAfter,
   };
+}
+
+/** The changes after a revision, worded for the signature `index` (0-based) it holds. */
+function forSignature(changes: ChangesAfterSignature, index: number): ChangesAfterSignature {
+  const suffix = ` after signature ${index + 1}`;
+  const modifications = changes.modifications.map((m) => (m.code === "ANALYSIS_FAILED" ? m : { ...m, message: `${m.message}${suffix}` }));
+  const details = changes.details.map((d, i) => (i < modifications.length ? modifications[i]!.message : d));
+  return { ...changes, modifications, details };
 }
 
 /** Cuts /Contents to the length its DER header states; undefined when empty or all zeros. */

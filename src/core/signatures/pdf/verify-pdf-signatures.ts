@@ -1,11 +1,16 @@
 import { verifyCadesSignature, type CadesVerificationReport } from "../cms/verify-cades-signature";
 import { inspectPdfSignatures, type InspectedSignature, type PdfSignatureInspection } from "./inspect-pdf-signatures";
+import type { ChangesAfterSignature, Modification } from "./revision-changes";
 
 /** One signature of a PDF with its structural inspection and its CMS verification. */
 export interface VerifiedPdfSignature extends InspectedSignature {
   /** The CMS verification over the signed byte ranges; undefined when there is no CMS. */
   cms?: CadesVerificationReport;
-  /** Cryptographically valid, trusted, well-formed coverage, nothing but signatures (or pages) added after. */
+  /**
+   * Cryptographically valid, trusted, well-formed coverage, and nothing after it but what
+   * may follow a signature (later signatures, DSS, timestamps; pages only under a later
+   * valid signature).
+   */
   ok: boolean;
 }
 
@@ -16,17 +21,46 @@ export interface PdfVerification extends Omit<PdfSignatureInspection, "signature
 
 /**
  * Inspects a PDF and verifies each signature's CMS over its byte ranges against the trust
- * anchors. A signature is `ok` when its CMS report is ok, its byte range is well formed
- * and later revisions added only signatures or pages. Never throws.
+ * anchors. A signature is `ok` when its CMS report is ok, its byte range is well formed,
+ * the change analysis found no modification after it, and every page appended after it is
+ * covered by a later signature that is itself `ok` (a completion page appended before the
+ * last signer signs). Never throws.
  */
 export function verifyPdfSignatures(bytes: Uint8Array, options: { trustAnchors: Uint8Array[]; at?: Date }): PdfVerification {
   const inspection = inspectPdfSignatures(bytes);
   const signatures = inspection.signatures.map((s): VerifiedPdfSignature => {
     if (!s.contents) return { ...s, ok: false };
-    const chunks = s.coverage.signedRanges.map(([start, end]) => bytes.subarray(start, end));
-    const cms = verifyCadesSignature({ cms: s.contents, signedContent: chunks, trustAnchors: options.trustAnchors, ...(options.at ? { at: options.at } : {}) });
-    const ok = cms.ok && s.coverage.wellFormed && s.changesAfter.kind !== "otherModified";
-    return { ...s, cms, ok };
+    try {
+      const chunks = s.coverage.signedRanges.map(([start, end]) => bytes.subarray(start, end));
+      const cms = verifyCadesSignature({ cms: s.contents, signedContent: chunks, trustAnchors: options.trustAnchors, ...(options.at ? { at: options.at } : {}) });
+      const ok = cms.ok && s.coverage.wellFormed && s.changesAfter.modifications.length === 0;
+      return { ...s, cms, ok };
+    } catch (error) {
+      const message = `the signature could not be verified: ${(error as Error).message}`;
+      return { ...s, ok: false, changesAfter: { ...s.changesAfter, details: [...s.changesAfter.details, message] } };
+    }
   });
+  // From the last signature back: pages added after a signature must be signed by a later valid one.
+  for (let i = signatures.length - 1; i >= 0; i--) {
+    const s = signatures[i]!;
+    if (s.changesAfter.pagesAdded.length === 0) continue;
+    const unsigned = s.changesAfter.pagesAdded.filter(
+      (page) => !signatures.some((later) => later.revision > s.revision && later.type === "signature" && later.ok && later.changesAfter.pagesAtSignature.includes(page.objectNumber)),
+    );
+    if (unsigned.length === 0) continue;
+    const added: Modification[] = unsigned.map((page) => ({
+      code: "PAGE_NOT_SIGNED",
+      objectNumber: page.objectNumber,
+      usedFor: `page ${page.pageNumber}`,
+      message: `object ${page.objectNumber} (page ${page.pageNumber}) added after signature ${i + 1} and signed by no later valid signature`,
+    }));
+    const changesAfter: ChangesAfterSignature = {
+      ...s.changesAfter,
+      kind: "otherModified",
+      modifications: [...s.changesAfter.modifications, ...added],
+      details: [...added.map((m) => m.message), ...s.changesAfter.details],
+    };
+    signatures[i] = { ...s, ok: false, changesAfter };
+  }
   return { ...inspection, signatures };
 }

@@ -1,0 +1,389 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, PDFString } from "pdf-lib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  beginIncrementalUpdate,
+  embedCmsSignature,
+  hashByteRange,
+  inspectPdfSignatures,
+  listPages,
+  openPdf,
+  preparePdfSignature,
+  verifyPdfSignatures,
+  type PdfFile,
+  type PreparePdfSignatureOptions,
+  type VerifiedPdfSignature,
+} from "../../../../src/core/signatures/pdf";
+import { createBasePdf } from "../support/base-pdf";
+import { createTestPki, localTimestamper, signPdf, type TestPki, type TestSigner } from "../support/test-pki";
+import { createNssDb, makeTempDir, runPdfsig } from "../support/validators";
+
+/**
+ * The attacks of issue 11 on a PDF that Custos signed, each as an incremental update that
+ * leaves the signed bytes intact (so the CMS still verifies): the change analysis must
+ * refuse every one and name the object and what it is used for; and what legitimately
+ * follows a signature (more signatures, a document timestamp, DSS) must still pass.
+ */
+
+let pki: TestPki;
+let nss: string;
+const tmp = makeTempDir();
+const db = makeTempDir("custos-nss-");
+let base: Uint8Array;
+let signed: Uint8Array;
+
+const options = (signer: TestSigner, who: string, field: string, pageIndex: number | "last" = 0): PreparePdfSignatureOptions => ({
+  fieldName: field,
+  signerName: who,
+  reason: "签署 Signed",
+  signingTime: new Date(),
+  stamp: { pageIndex, signerName: who, meaningZh: "签署", meaningEn: "Signed", signedAtText: "2026-11-25 14:03:12 +08:00", certificateSerial: signer.serialNumber },
+});
+
+beforeAll(async () => {
+  pki = await createTestPki();
+  nss = createNssDb(db.dir, pki.root.certificate);
+  base = await createBasePdf({ pages: 2 });
+  signed = await signPdf(base, pki, pki.employee, options(pki.employee, "张三", "employee"));
+});
+afterAll(() => {
+  tmp.cleanup();
+  db.cleanup();
+});
+
+const verify = (pdf: Uint8Array) => verifyPdfSignatures(pdf, { trustAnchors: [pki.root.certificate] });
+
+function firstPage(file: PdfFile) {
+  return listPages(file)[0]!;
+}
+
+function contentRef(file: PdfFile): PDFRef {
+  const contents = firstPage(file).dict.get(PDFName.of("Contents"));
+  if (contents instanceof PDFRef) return contents;
+  const array = file.resolve(contents) as PDFArray;
+  return array.asArray().find((x): x is PDFRef => x instanceof PDFRef)!;
+}
+
+function fontName(file: PdfFile): string {
+  const resources = file.getDict(firstPage(file).dict, "Resources");
+  const fonts = file.getDict(resources, "Font");
+  return fonts ? fonts.keys()[0]!.decodeText() : "F1";
+}
+
+const FORGED_TEXT = (font: string) => `BT /${font} 24 Tf 50 700 Td (Pay 1000000 CNY) Tj ET`;
+
+/** (a) The page's content stream redefined in an appended update and labelled XMP metadata. */
+function contentAsMetadata(pdf: Uint8Array, pointInfoAtIt = false): { pdf: Uint8Array; object: number } {
+  const file = openPdf(pdf);
+  const update = beginIncrementalUpdate(file);
+  const ref = contentRef(file);
+  update.replace(ref, update.context.stream(FORGED_TEXT(fontName(file)), { Type: "Metadata", Subtype: "XML" }));
+  let bytes = update.write().bytes;
+  if (pointInfoAtIt) {
+    // (b) the trailer's /Info pointing at the replaced object, so it looks like document information
+    const text = Buffer.from(bytes).toString("latin1");
+    const at = text.lastIndexOf("/Info ");
+    const end = text.indexOf(" R", at) + 2;
+    bytes = Buffer.from(text.slice(0, at) + `/Info ${ref.objectNumber} 0 R` + text.slice(end), "latin1");
+  }
+  return { pdf: bytes, object: ref.objectNumber };
+}
+
+/** (c) A full-page overlay as the widget of a new, unsigned /FT /Sig field. */
+function overlayAsUnsignedField(pdf: Uint8Array): { pdf: Uint8Array; widget: number } {
+  const file = openPdf(pdf);
+  const update = beginIncrementalUpdate(file);
+  const ctx = update.context;
+  const page = firstPage(file);
+  const font = file.getDict(file.getDict(page.dict, "Resources"), "Font")!.get(PDFName.of(fontName(file)))!;
+  const appearance = update.add(
+    ctx.stream(`1 1 1 rg 0 0 595 842 re f 0 0 0 rg ${FORGED_TEXT("F1")}`, { Type: "XObject", Subtype: "Form", BBox: [0, 0, 595, 842], Resources: { Font: { F1: font } } }),
+  );
+  const widget = update.add(ctx.obj({ Type: "Annot", Subtype: "Widget", FT: "Sig", T: PDFString.of("Overlay"), F: 4, P: page.ref, Rect: [0, 0, 595, 842], AP: { N: appearance } }));
+  const pageCopy = page.dict.clone(ctx);
+  const annots = file.resolve(page.dict.get(PDFName.of("Annots")));
+  pageCopy.set(PDFName.of("Annots"), ctx.obj([...(annots instanceof PDFArray ? annots.asArray() : []), widget]));
+  update.replace(page.ref, pageCopy);
+  const catalog = file.catalog()!;
+  const formRaw = catalog.dict.get(PDFName.of("AcroForm"));
+  const form = (file.resolve(formRaw) as PDFDict).clone(ctx);
+  const fields = file.resolve(form.get(PDFName.of("Fields"))) as PDFArray;
+  form.set(PDFName.of("Fields"), ctx.obj([...fields.asArray(), widget]));
+  if (formRaw instanceof PDFRef) update.replace(formRaw, form);
+  else {
+    const copy = catalog.dict.clone(ctx);
+    copy.set(PDFName.of("AcroForm"), form);
+    update.replace(catalog.ref!, copy);
+  }
+  return { pdf: update.write().bytes, widget: widget.objectNumber };
+}
+
+/** (d) A new page appended after signing. */
+function appendPage(pdf: Uint8Array): { pdf: Uint8Array; page: number } {
+  const file = openPdf(pdf);
+  const update = beginIncrementalUpdate(file);
+  const ctx = update.context;
+  const pagesRef = file.catalog()!.dict.get(PDFName.of("Pages")) as PDFRef;
+  const pages = (file.lookup(pagesRef) as PDFDict).clone(ctx);
+  const font = file.getDict(file.getDict(firstPage(file).dict, "Resources"), "Font")!.get(PDFName.of(fontName(file)))!;
+  const contents = update.add(ctx.stream(FORGED_TEXT("F1")));
+  const page = update.add(ctx.obj({ Type: "Page", Parent: pagesRef, MediaBox: [0, 0, 595, 842], Resources: { Font: { F1: font } }, Contents: contents }));
+  const kids = file.resolve(pages.get(PDFName.of("Kids"))) as PDFArray;
+  pages.set(PDFName.of("Kids"), ctx.obj([...kids.asArray(), page]));
+  pages.set(PDFName.of("Count"), PDFNumber.of(kids.size() + 1));
+  update.replace(pagesRef, pages);
+  return { pdf: update.write().bytes, page: page.objectNumber };
+}
+
+/** (e) The signed signature's widget given a new appearance. */
+function newAppearanceOnSignedWidget(pdf: Uint8Array): { pdf: Uint8Array; widget: number } {
+  const file = openPdf(pdf);
+  const update = beginIncrementalUpdate(file);
+  const ctx = update.context;
+  const form = file.getDict(file.catalog()!.dict, "AcroForm")!;
+  const widgetRef = (file.resolve(form.get(PDFName.of("Fields"))) as PDFArray).get(0) as PDFRef;
+  const widget = (file.lookup(widgetRef) as PDFDict).clone(ctx);
+  const appearance = update.add(ctx.stream("1 0 0 rg 0 0 240 92 re f", { Type: "XObject", Subtype: "Form", BBox: [0, 0, 240, 92] }));
+  widget.set(PDFName.of("AP"), ctx.obj({ N: appearance }));
+  update.replace(widgetRef, widget);
+  return { pdf: update.write().bytes, widget: widgetRef.objectNumber };
+}
+
+function expectRefused(sig: VerifiedPdfSignature, code: string, objectNumber: number, usedFor: RegExp) {
+  // The bytes the signature covers are intact: the CMS verifies and chains to the root …
+  expect(sig.cms).toMatchObject({ ok: true, messageDigestMatches: true, signatureValid: true });
+  expect(sig.cms!.chain.status).toBe("trusted");
+  // … yet the document shown is not the one signed.
+  expect(sig.ok).toBe(false);
+  expect(sig.changesAfter.kind).toBe("otherModified");
+  const found = sig.changesAfter.modifications.find((m) => m.code === code && m.objectNumber === objectNumber);
+  expect(found, JSON.stringify(sig.changesAfter.modifications, null, 1)).toBeDefined();
+  expect(found!.usedFor).toMatch(usedFor);
+  expect(found!.message).toMatch(/after signature 1( and signed by no later valid signature)?$/);
+  expect(sig.changesAfter.details).toContain(found!.message);
+}
+
+describe("change analysis: the attacks of issue 11 on a Custos-signed PDF", () => {
+  it("starts from a signature every validator accepts", () => {
+    const [sig] = verify(signed).signatures;
+    expect(sig).toMatchObject({ ok: true, fieldName: "employee" });
+    expect(sig!.changesAfter.kind).toBe("none");
+    expect(runPdfsig(signed, nss, tmp.dir)[0]).toMatchObject({ signatureValid: true, certificateTrusted: true, totalDocumentSigned: true });
+  });
+
+  it("(a) refuses a page content stream redefined and labelled /Type /Metadata /Subtype /XML", () => {
+    const attack = contentAsMetadata(signed);
+    const [sig] = verify(attack.pdf).signatures;
+    expectRefused(sig!, "OBJECT_CHANGED", attack.object, /^content stream of page 1$/);
+    expect(sig!.changesAfter.details[0]).toBe(`object ${attack.object} (content stream of page 1) changed, now claiming to be /Metadata /XML after signature 1`);
+    expect(sig!.changesAfter.details.join("\n")).not.toMatch(/XMP metadata updated/);
+    // pdfsig agrees the signed bytes are intact and says only that the file goes on after them
+    expect(runPdfsig(attack.pdf, nss, tmp.dir)[0]).toMatchObject({ signatureValid: true, totalDocumentSigned: false });
+  });
+
+  it("(b) refuses the same with the trailer's /Info pointing at the replaced object", () => {
+    const attack = contentAsMetadata(signed, true);
+    expect(openPdf(attack.pdf).trailer.get(PDFName.of("Info"))).toEqual(PDFRef.of(attack.object));
+    const [sig] = verify(attack.pdf).signatures;
+    expectRefused(sig!, "OBJECT_CHANGED", attack.object, /^content stream of page 1$/);
+    expect(sig!.changesAfter.details.join("\n")).not.toMatch(/document information dictionary updated/);
+  });
+
+  it("(c) refuses a full-page overlay as the widget of a new, unsigned signature field", () => {
+    const attack = overlayAsUnsignedField(signed);
+    const [sig] = verify(attack.pdf).signatures;
+    expectRefused(sig!, "UNSIGNED_FIELD_APPEARANCE", attack.widget, /unsigned signature field "Overlay"/);
+    expectRefused(sig!, "ANNOTATION_ADDED", attack.widget, /on page 1/);
+  });
+
+  it("(d) refuses a page appended after signing", () => {
+    const attack = appendPage(signed);
+    const [sig] = verify(attack.pdf).signatures;
+    expectRefused(sig!, "PAGE_NOT_SIGNED", attack.page, /^page 3$/);
+    expect(sig!.changesAfter.pagesAdded).toEqual([{ objectNumber: attack.page, pageNumber: 3 }]);
+    // The inspection alone (no trust decided) already reports the page.
+    expect(inspectPdfSignatures(attack.pdf).signatures[0]!.changesAfter.kind).toBe("pagesAdded");
+  });
+
+  it("(d') refuses a page appended and then signed by someone the verifier does not trust", async () => {
+    const attack = appendPage(signed);
+    const outsider = await createTestPki();
+    const countersigned = await signPdf(attack.pdf, outsider, outsider.manager, options(outsider.manager, "Mallory", "mallory"));
+    const [first, second] = verify(countersigned).signatures;
+    expect(second!.cms!.chain.status).not.toBe("trusted");
+    expectRefused(first!, "PAGE_NOT_SIGNED", attack.page, /^page 3$/);
+  });
+
+  it("(e) refuses a new appearance on the signed signature's widget", () => {
+    const attack = newAppearanceOnSignedWidget(signed);
+    const [sig] = verify(attack.pdf).signatures;
+    expectRefused(sig!, "OBJECT_CHANGED", attack.widget, /field "employee"/);
+    expect(sig!.changesAfter.details[0]).toMatch(new RegExp(`^object ${attack.widget} \\(field "employee"; also signature widget of field "employee" on page 1\\) changed`));
+  });
+
+  it("refuses an appearance stream of the signed widget rewritten in place (same object number)", () => {
+    const file = openPdf(signed);
+    const form = file.getDict(file.catalog()!.dict, "AcroForm")!;
+    const widget = file.resolve((file.resolve(form.get(PDFName.of("Fields"))) as PDFArray).get(0)) as PDFDict;
+    const apRef = (file.resolve(widget.get(PDFName.of("AP"))) as PDFDict).get(PDFName.of("N")) as PDFRef;
+    const update = beginIncrementalUpdate(file);
+    update.replace(apRef, update.context.stream("1 0 0 rg 0 0 240 92 re f", { Type: "XObject", Subtype: "Form", BBox: [0, 0, 240, 92] }));
+    const [sig] = verify(update.write().bytes).signatures;
+    expectRefused(sig!, "OBJECT_CHANGED", apRef.objectNumber, /appearance of the field "employee"/);
+  });
+
+  it("refuses a font the signed page uses, replaced after signing", () => {
+    const file = openPdf(signed);
+    const fontRef = file.getDict(file.getDict(firstPage(file).dict, "Resources"), "Font")!.get(PDFName.of(fontName(file))) as PDFRef;
+    const update = beginIncrementalUpdate(file);
+    update.replace(fontRef, update.context.obj({ Type: "Font", Subtype: "Type1", BaseFont: "Courier" }));
+    const [sig] = verify(update.write().bytes).signatures;
+    expectRefused(sig!, "OBJECT_CHANGED", fontRef.objectNumber, new RegExp(`^font /${fontName(file)} in the resources of page 1$`));
+  });
+});
+
+/** A document timestamp (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161) appended by hand from a prepared signature. */
+async function addDocumentTimestamp(pdf: Uint8Array): Promise<Uint8Array> {
+  const prepared = await preparePdfSignature(pdf, { fieldName: "DocTS", signerName: "TSA", reason: "timestamp", signingTime: new Date() });
+  const text = Buffer.from(prepared.pdf).toString("latin1");
+  const from = "/Type /Sig\n/Filter /Adobe.PPKLite\n/SubFilter /ETSI.CAdES.detached\n";
+  const to = "/Type /DocTimeStamp\n/Filter /Adobe.PPKLite\n/SubFilter /ETSI.RFC3161\n";
+  const at = text.lastIndexOf(from);
+  const range = text.indexOf("/ByteRange [", at);
+  const close = text.indexOf("]", range);
+  const grow = to.length - from.length;
+  // take the extra bytes out of the byte range's padding so every offset stays where it was
+  const rangeText = text.slice(range, close + 1);
+  const shorter = rangeText.replace(new RegExp(` {${grow}}\\]$`), "]");
+  expect(shorter.length).toBe(rangeText.length - grow);
+  const patched = text.slice(0, at) + to + text.slice(at + from.length, range) + shorter + text.slice(close + 1);
+  const bytes = Buffer.from(patched, "latin1");
+  const withType = { pdf: new Uint8Array(bytes), byteRange: prepared.byteRange };
+  const ranges = Buffer.concat([bytes.subarray(0, prepared.byteRange[1]), bytes.subarray(prepared.byteRange[2])]);
+  expect(hashByteRange(withType.pdf, prepared.byteRange).length).toBe(32);
+  const token = await localTimestamper(pki)(ranges);
+  return embedCmsSignature(withType, token);
+}
+
+/** A DSS with the root certificate, in its own incremental update. */
+function addDss(pdf: Uint8Array): Uint8Array {
+  const file = openPdf(pdf);
+  const update = beginIncrementalUpdate(file);
+  const ctx = update.context;
+  const cert = update.add(ctx.stream(pki.root.certificate));
+  const dss = update.add(ctx.obj({ Type: "DSS", Certs: [cert], VRI: {} }));
+  const catalog = file.catalog()!;
+  const copy = catalog.dict.clone(ctx);
+  copy.set(PDFName.of("DSS"), dss);
+  copy.set(PDFName.of("Extensions"), ctx.obj({ ESIC: { BaseVersion: "1.7", ExtensionLevel: 1 } }));
+  update.replace(catalog.ref!, copy);
+  return update.write().bytes;
+}
+
+describe("change analysis: what may follow a signature", () => {
+  it("accepts a second and a third Custos signature, on the same page and on another", async () => {
+    const second = await signPdf(signed, pki, pki.manager, options(pki.manager, "李经理", "manager", 0));
+    const third = await signPdf(second, pki, pki.employee, options(pki.employee, "张三", "employee-again", "last"));
+    const report = verify(third);
+    expect(report.signatures.map((s) => [s.fieldName, s.ok, s.changesAfter.kind])).toEqual([
+      ["employee", true, "laterSignaturesOnly"],
+      ["manager", true, "laterSignaturesOnly"],
+      ["employee-again", true, "none"],
+    ]);
+    expect(report.signatures[0]!.changesAfter.details).toEqual(expect.arrayContaining([expect.stringMatching(/^signature field "manager" \(object \d+\) added$/), expect.stringMatching(/^signature field "employee-again"/)]));
+    // (pdfsig's NSS reports an "unknown issue" with a certificate met a second time in one file, so only the math is compared)
+    expect(runPdfsig(third, nss, tmp.dir).map((s) => s.signatureValid)).toEqual([true, true, true]);
+  });
+
+  it("accepts a document timestamp and a DSS after the signature", async () => {
+    const stamped = await addDocumentTimestamp(addDss(signed));
+    const report = verify(stamped);
+    expect(report.signatures.map((s) => s.type)).toEqual(["signature", "documentTimestamp"]);
+    const [sig] = report.signatures;
+    expect(sig!.changesAfter.modifications).toEqual([]);
+    expect(sig!.changesAfter.kind).toBe("laterSignaturesOnly");
+    expect(sig!.changesAfter.details).toEqual(expect.arrayContaining(["validation data (DSS) added or updated", expect.stringMatching(/^document timestamp field "DocTS"/)]));
+    expect(sig!.ok).toBe(true);
+    // and a later Custos signature on top of all that
+    const again = await signPdf(stamped, pki, pki.manager, options(pki.manager, "李经理", "manager"));
+    expect(verify(again).signatures.map((s) => s.changesAfter.modifications)).toEqual([[], [], []]);
+    expect(runPdfsig(again, nss, tmp.dir)[0]).toMatchObject({ signatureValid: true });
+  });
+
+  it("refuses a changed DSS only when a page uses what changed, and a new non-signature field always", async () => {
+    const file = openPdf(signed);
+    const update = beginIncrementalUpdate(file);
+    const ctx = update.context;
+    const field = update.add(ctx.obj({ FT: "Tx", T: PDFString.of("amount"), V: PDFString.of("1000000") }));
+    const catalog = file.catalog()!;
+    const form = (file.resolve(catalog.dict.get(PDFName.of("AcroForm"))) as PDFDict).clone(ctx);
+    const fields = file.resolve(form.get(PDFName.of("Fields"))) as PDFArray;
+    form.set(PDFName.of("Fields"), ctx.obj([...fields.asArray(), field]));
+    const raw = catalog.dict.get(PDFName.of("AcroForm"));
+    if (raw instanceof PDFRef) update.replace(raw, form);
+    else {
+      const copy = catalog.dict.clone(ctx);
+      copy.set(PDFName.of("AcroForm"), form);
+      update.replace(catalog.ref!, copy);
+    }
+    const [sig] = verify(update.write().bytes).signatures;
+    expectRefused(sig!, "FIELD_ADDED", field.objectNumber, /form field "amount"/);
+  });
+});
+
+describe("change analysis: the corpus of foreign, malformed and attacking PDFs", () => {
+  const CORPUS = join(process.cwd(), "test", "fixtures", "pdf");
+  const files = [
+    ...readdirSync(CORPUS).filter((f) => f.endsWith(".pdf")),
+    ...readdirSync(join(CORPUS, "esig-dss"))
+      .filter((f) => f.endsWith(".pdf"))
+      .map((f) => `esig-dss/${f}`),
+  ].sort();
+
+  it.each(files)("%s: verified without throwing, also truncated and damaged", (name) => {
+    const bytes = readFileSync(join(CORPUS, name));
+    const check = (pdf: Uint8Array) => {
+      const report = verifyPdfSignatures(pdf, { trustAnchors: [pki.root.certificate] });
+      for (const s of report.signatures) {
+        expect(s.ok).toBe(false); // none of them is Custos's
+        expect(Array.isArray(s.changesAfter.modifications)).toBe(true);
+      }
+      return report;
+    };
+    check(bytes);
+    for (const cut of [bytes.length >> 1, bytes.length - 7, 1024, 10]) check(bytes.subarray(0, cut));
+    for (let i = 1; i <= 8; i++) {
+      const flipped = Buffer.from(bytes);
+      const at = Math.floor((flipped.length * i) / 9);
+      flipped[at] = flipped[at]! ^ 0xff;
+      check(flipped);
+    }
+  });
+
+  it.each([
+    ["esig-dss/dss-2236_hide.pdf", "OBJECT_CHANGED", /XObject \/I1 in the resources of page 1/],
+    ["esig-dss/dss-2236_replace.pdf", "OBJECT_CHANGED", /field "Text1"/],
+    ["esig-dss/pdf-signed-added-page.pdf", "PAGE_NOT_SIGNED", /^page 2$/],
+    ["esig-dss/pdf-removed-pages.pdf", "PAGES_CHANGED", undefined],
+    ["esig-dss/pades-spoofing-replaced-reason.pdf", "OBJECT_CHANGED", /\/V of field "Signature1"/],
+  ])("%s: the first signature is refused for what changed after it (%s)", (name, code, usedFor) => {
+    const bytes = readFileSync(join(CORPUS, name));
+    const first = verifyPdfSignatures(bytes, { trustAnchors: [] }).signatures[0]!;
+    expect(first.ok).toBe(false);
+    expect(first.changesAfter.kind).toBe("otherModified");
+    const found = first.changesAfter.modifications.find((m) => m.code === code);
+    expect(found, JSON.stringify(first.changesAfter.modifications, null, 1)).toBeDefined();
+    if (usedFor) expect(found!.usedFor).toMatch(usedFor);
+    // Their signed bytes are intact: pdfsig says so too, and only the change analysis sees the attack.
+    expect(first.cms!.messageDigestMatches).toBe(true);
+    expect(runPdfsig(bytes, nss, tmp.dir)[0]!.text).toMatch(/Signature Validation: Signature is Valid|Certificate/);
+  });
+
+  it("keeps well-behaved foreign signing sequences free of modifications", () => {
+    for (const name of ["node-signpdf-signed-twice.pdf", "pyhanko-minimal-two-fields-signed-twice.pdf", "esig-dss/pdf-byterange-overlap.pdf"]) {
+      const report = verifyPdfSignatures(readFileSync(join(CORPUS, name)), { trustAnchors: [] });
+      expect(report.signatures[0]!.changesAfter, name).toMatchObject({ kind: "laterSignaturesOnly", modifications: [] });
+    }
+  });
+});
