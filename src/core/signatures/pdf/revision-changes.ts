@@ -62,6 +62,15 @@ export interface AddedPage {
   pageNumber: number;
 }
 
+/** A visible appearance (a stamp) of a later signature, drawn on a page after this one. */
+export interface AddedAppearance {
+  /** The widget annotation. */
+  widget: number;
+  /** The signature dictionary (the field's /V) whose validity the stamp depends on. */
+  signatureObject: number;
+  fieldName: string;
+}
+
 /** The changes made by later revisions. */
 export interface ChangesAfterSignature {
   kind: ChangeKind;
@@ -71,6 +80,8 @@ export interface ChangesAfterSignature {
   modifications: Modification[];
   /** Pages appended after the signature (allowed only under a later valid signature). */
   pagesAdded: AddedPage[];
+  /** Stamps of later signatures (allowed only when that signature is valid). */
+  appearancesAdded: AddedAppearance[];
   /** Object numbers of the pages of the signed revision (to tell which pages a signature covers). */
   pagesAtSignature: number[];
 }
@@ -105,7 +116,7 @@ export function describeChangesAfter(bytes: Uint8Array, final: PdfFile, revision
     return failed(`the signed revision cannot be read: ${(error as Error).message}`, []);
   }
   const pagesAtSignature = safePages(before);
-  if (index >= revisions.length - 1) return { kind: "none", details: [], modifications: [], pagesAdded: [], pagesAtSignature };
+  if (index >= revisions.length - 1) return { kind: "none", details: [], modifications: [], pagesAdded: [], appearancesAdded: [], pagesAtSignature };
   try {
     return new Analysis(before, final).run(pagesAtSignature);
   } catch (error) {
@@ -114,7 +125,7 @@ export function describeChangesAfter(bytes: Uint8Array, final: PdfFile, revision
 }
 
 function failed(message: string, pagesAtSignature: number[]): ChangesAfterSignature {
-  return { kind: "otherModified", details: [message], modifications: [{ code: "ANALYSIS_FAILED", message }], pagesAdded: [], pagesAtSignature };
+  return { kind: "otherModified", details: [message], modifications: [{ code: "ANALYSIS_FAILED", message }], pagesAdded: [], appearancesAdded: [], pagesAtSignature };
 }
 
 function safePages(file: PdfFile): number[] {
@@ -129,6 +140,7 @@ class Analysis {
   private readonly modifications: Modification[] = [];
   private readonly notes: string[] = [];
   private readonly pagesAdded: AddedPage[] = [];
+  private readonly appearancesAdded: AddedAppearance[] = [];
   /** For each object number: the first label per zone it is used in. */
   private readonly uses = new Map<number, Map<Zone, string>>();
   /** Objects compared structurally (catalog, page tree, pages, AcroForm, arrays they hold). */
@@ -173,7 +185,7 @@ class Analysis {
     const all = [...modifications.map((m) => m.message), ...pageNote, ...this.notes];
     const details = all.slice(0, MAX_DETAILS);
     if (all.length > MAX_DETAILS) details.push(`… and ${all.length - MAX_DETAILS} more changes`);
-    return { kind, details, modifications, pagesAdded: this.pagesAdded, pagesAtSignature };
+    return { kind, details, modifications, pagesAdded: this.pagesAdded, appearancesAdded: this.appearancesAdded, pagesAtSignature };
   }
 
   private modify(m: Modification): void {
@@ -321,6 +333,8 @@ class Analysis {
         }
       }
       this.allowedWidgets.add(w.n);
+      const value = field.get(PDFName.of("V"));
+      if (visible && value instanceof PDFRef) this.appearancesAdded.push({ widget: w.n, signatureObject: value.objectNumber, fieldName: name });
     }
     return problems;
   }

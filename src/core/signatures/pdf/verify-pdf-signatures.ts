@@ -24,7 +24,7 @@ export interface PdfVerification extends Omit<PdfSignatureInspection, "signature
  * anchors. A signature is `ok` when its CMS report is ok, its byte range is well formed,
  * the change analysis found no modification after it, and every page appended after it is
  * covered by a later signature that is itself `ok` (a completion page appended before the
- * last signer signs). Never throws.
+ * last signer signs), as is every stamp drawn by a later signature. Never throws.
  */
 export function verifyPdfSignatures(bytes: Uint8Array, options: { trustAnchors: Uint8Array[]; at?: Date }): PdfVerification {
   const inspection = inspectPdfSignatures(bytes);
@@ -40,20 +40,31 @@ export function verifyPdfSignatures(bytes: Uint8Array, options: { trustAnchors: 
       return { ...s, ok: false, changesAfter: { ...s.changesAfter, details: [...s.changesAfter.details, message] } };
     }
   });
-  // From the last signature back: pages added after a signature must be signed by a later valid one.
+  // From the last signature back: pages added after a signature must be signed by a later valid
+  // one, and a later signature's stamp counts only when that signature is valid itself.
   for (let i = signatures.length - 1; i >= 0; i--) {
     const s = signatures[i]!;
-    if (s.changesAfter.pagesAdded.length === 0) continue;
-    const unsigned = s.changesAfter.pagesAdded.filter(
-      (page) => !signatures.some((later) => later.revision > s.revision && later.type === "signature" && later.ok && later.changesAfter.pagesAtSignature.includes(page.objectNumber)),
-    );
-    if (unsigned.length === 0) continue;
-    const added: Modification[] = unsigned.map((page) => ({
-      code: "PAGE_NOT_SIGNED",
-      objectNumber: page.objectNumber,
-      usedFor: `page ${page.pageNumber}`,
-      message: `object ${page.objectNumber} (page ${page.pageNumber}) added after signature ${i + 1} and signed by no later valid signature`,
-    }));
+    const later = signatures.filter((l) => l.revision > s.revision && l.ok);
+    const added: Modification[] = [];
+    for (const page of s.changesAfter.pagesAdded) {
+      if (later.some((l) => l.type === "signature" && l.changesAfter.pagesAtSignature.includes(page.objectNumber))) continue;
+      added.push({
+        code: "PAGE_NOT_SIGNED",
+        objectNumber: page.objectNumber,
+        usedFor: `page ${page.pageNumber}`,
+        message: `object ${page.objectNumber} (page ${page.pageNumber}) added after signature ${i + 1} and signed by no later valid signature`,
+      });
+    }
+    for (const stamp of s.changesAfter.appearancesAdded) {
+      if (later.some((l) => l.objectNumber === stamp.signatureObject)) continue;
+      added.push({
+        code: "STAMP_NOT_SIGNED",
+        objectNumber: stamp.widget,
+        usedFor: `widget of the signature field ${stamp.fieldName}`,
+        message: `object ${stamp.widget} (widget of the signature field ${stamp.fieldName}) drawn after signature ${i + 1} by a signature that is not valid and trusted`,
+      });
+    }
+    if (added.length === 0) continue;
     const changesAfter: ChangesAfterSignature = {
       ...s.changesAfter,
       kind: "otherModified",

@@ -215,6 +215,21 @@ describe("change analysis: the attacks of issue 11 on a Custos-signed PDF", () =
     expectRefused(first!, "PAGE_NOT_SIGNED", attack.page, /^page 3$/);
   });
 
+  it("refuses a later signature's stamp when that signature is not valid, and lets an invisible one pass", async () => {
+    const outsider = await createTestPki();
+    const stamped = await signPdf(signed, outsider, outsider.manager, options(outsider.manager, "Mallory", "mallory"));
+    const [first, second] = verify(stamped).signatures;
+    expect(second!.ok).toBe(false);
+    const stamp = first!.changesAfter.modifications.find((m) => m.code === "STAMP_NOT_SIGNED");
+    expect(stamp?.message).toMatch(/^object \d+ \(widget of the signature field "mallory"\) drawn after signature 1 by a signature that is not valid and trusted$/);
+    expect(first!.ok).toBe(false);
+    const { stamp: _drop, ...invisible } = options(outsider.manager, "Mallory", "mallory");
+    const quiet = await signPdf(signed, outsider, outsider.manager, invisible);
+    const [kept] = verify(quiet).signatures;
+    expect(kept!.changesAfter.modifications).toEqual([]);
+    expect(kept!.ok).toBe(true);
+  });
+
   it("(e) refuses a new appearance on the signed signature's widget", () => {
     const attack = newAppearanceOnSignedWidget(signed);
     const [sig] = verify(attack.pdf).signatures;
@@ -382,8 +397,11 @@ describe("change analysis: the corpus of foreign, malformed and attacking PDFs",
 
   it("keeps well-behaved foreign signing sequences free of modifications", () => {
     for (const name of ["node-signpdf-signed-twice.pdf", "pyhanko-minimal-two-fields-signed-twice.pdf", "esig-dss/pdf-byterange-overlap.pdf"]) {
-      const report = verifyPdfSignatures(readFileSync(join(CORPUS, name)), { trustAnchors: [] });
+      const report = inspectPdfSignatures(readFileSync(join(CORPUS, name)));
       expect(report.signatures[0]!.changesAfter, name).toMatchObject({ kind: "laterSignaturesOnly", modifications: [] });
     }
+    // Verified, the second pyHanko signature's stamp counts against the first only because nobody here trusts its signer.
+    const verified = verifyPdfSignatures(readFileSync(join(CORPUS, "pyhanko-minimal-two-fields-signed-twice.pdf")), { trustAnchors: [] });
+    expect(verified.signatures[0]!.changesAfter.modifications.map((m) => m.code)).toEqual(["STAMP_NOT_SIGNED"]);
   });
 });
