@@ -347,6 +347,38 @@ describe("change analysis: what may follow a signature", () => {
   });
 });
 
+describe("change analysis: certification signatures (DocMDP)", () => {
+  it("with P=2 lets further signatures follow and still refuses changed content", async () => {
+    const certified = await signPdf(base, pki, pki.manager, { ...options(pki.manager, "北京示例科技有限公司", "certification"), certify: 2 });
+    expect(Buffer.from(certified).toString("latin1")).toMatch(/\/Perms <<\s*\/DocMDP \d+ 0 R\s*>>/);
+    const second = await signPdf(certified, pki, pki.employee, options(pki.employee, "张三", "employee", "last"));
+    const report = verify(second);
+    expect(report.signatures.map((s) => [s.fieldName, s.docMdp, s.ok])).toEqual([
+      ["certification", 2, true],
+      ["employee", undefined, true],
+    ]);
+    expect(runPdfsig(second, nss, tmp.dir).map((s) => s.signatureValid && s.certificateTrusted)).toEqual([true, true]);
+    const attack = contentAsMetadata(second);
+    const [first] = verify(attack.pdf).signatures;
+    expectRefused(first!, "OBJECT_CHANGED", attack.object, /^content stream of page 1$/);
+  });
+
+  it("with P=1 refuses any later revision, even a valid signature", async () => {
+    const certified = await signPdf(base, pki, pki.manager, { ...options(pki.manager, "北京示例科技有限公司", "certification"), certify: 1 });
+    expect(verify(certified).signatures[0]).toMatchObject({ docMdp: 1, ok: true });
+    const second = await signPdf(certified, pki, pki.employee, options(pki.employee, "张三", "employee", "last"));
+    const [first, later] = verify(second).signatures;
+    expect(later!.ok).toBe(true);
+    expect(first!.ok).toBe(false);
+    expect(first!.changesAfter.modifications[0]).toMatchObject({ code: "CERTIFIED_NO_CHANGES" });
+    expect(first!.changesAfter.details[0]).toBe("signature 1 certifies the document allowing no changes (DocMDP P=1), yet later revisions changed it");
+  });
+
+  it("refuses to certify a document that is already signed", async () => {
+    await expect(preparePdfSignature(signed, { fieldName: "cert", signerName: "x", reason: "y", signingTime: new Date(), certify: 2 })).rejects.toThrow(/first signature/);
+  });
+});
+
 describe("change analysis: the corpus of foreign, malformed and attacking PDFs", () => {
   const CORPUS = join(process.cwd(), "test", "fixtures", "pdf");
   const files = [
