@@ -94,7 +94,6 @@ const ALLOWED_ACROFORM_KEYS = new Set(["Fields", "SigFlags"]);
 const ADDABLE_ACROFORM_KEYS = new Set(["DR", "DA"]);
 /** Keys a signing tool sets on an empty signature field it fills. */
 const FILLED_FIELD_KEYS = new Set(["V", "AP", "F", "Lock"]);
-const NOT_FOLLOWED = new Set(["Parent", "P"]);
 /**
  * A new signature's appearance may cover at most this share of its page: a stamp, not an
  * overlay. (Whether a smaller stamp overlaps drawn content is not computed; Custos's own
@@ -116,12 +115,21 @@ export function describeChangesAfter(bytes: Uint8Array, final: PdfFile, revision
     return failed(`the signed revision cannot be read: ${(error as Error).message}`, []);
   }
   const pagesAtSignature = safePages(before);
-  if (index >= revisions.length - 1) return { kind: "none", details: [], modifications: [], pagesAdded: [], appearancesAdded: [], pagesAtSignature };
+  // Bytes after the revision count even without a %%EOF of their own: readers tolerate a missing one.
+  if (onlyWhitespaceAfter(bytes, revisions[index]!.end)) return { kind: "none", details: [], modifications: [], pagesAdded: [], appearancesAdded: [], pagesAtSignature };
   try {
     return new Analysis(before, final).run(pagesAtSignature);
   } catch (error) {
     return failed(`later revisions could not be analysed: ${(error as Error).message}`, pagesAtSignature);
   }
+}
+
+function onlyWhitespaceAfter(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0x0c && b !== 0x00) return false;
+  }
+  return true;
 }
 
 function failed(message: string, pagesAtSignature: number[]): ChangesAfterSignature {
@@ -149,6 +157,8 @@ class Analysis {
   private readonly allowedWidgets = new Set<number>();
   private readonly visited = new Set<string>();
   private anyChange = false;
+  /** Set when the object graph was too large or too deeply nested to follow completely. */
+  private tooComplex = false;
 
   constructor(
     private readonly before: PdfFile,
@@ -163,6 +173,7 @@ class Analysis {
       return this.result(pagesAtSignature);
     }
     if (newCatalog.ref) this.containers.add(newCatalog.ref.objectNumber);
+    this.collectContainers(newCatalog.dict);
     this.checkCatalog(oldCatalog.dict, newCatalog.dict);
     this.checkForm(oldCatalog.dict, newCatalog.dict);
     this.checkPages(oldCatalog.dict, newCatalog.dict, pagesAtSignature);
@@ -175,7 +186,30 @@ class Analysis {
     }
     this.walk(this.final.trailer.get(PDFName.of("Info")), "info", "the document information dictionary");
     this.compareObjects();
+    if (this.tooComplex) {
+      // Fail closed: a change could hide where the walk did not reach.
+      this.modify({ code: "ANALYSIS_FAILED", message: "the document's objects are nested too deeply or are too many to follow completely" });
+    }
     return this.result(pagesAtSignature);
+  }
+
+  /** The objects compared structurally, known before any walk so that no walk enters them. */
+  private collectContainers(catalog: PDFDict): void {
+    const seen = new Set<number>();
+    const visit = (node: PDFObject | undefined, depth: number): void => {
+      if (!(node instanceof PDFRef) || seen.has(node.objectNumber) || depth > 64) return;
+      seen.add(node.objectNumber);
+      this.containers.add(node.objectNumber);
+      const dict = asDict(this.final.lookup(node));
+      const kidsRaw = dict?.get(PDFName.of("Kids"));
+      if (kidsRaw instanceof PDFRef) this.containers.add(kidsRaw.objectNumber);
+      for (const kid of refsOf(this.final.resolve(kidsRaw))) visit(kid, depth + 1);
+    };
+    visit(catalog.get(PDFName.of("Pages")), 0);
+    const formRaw = catalog.get(PDFName.of("AcroForm"));
+    if (formRaw instanceof PDFRef) this.containers.add(formRaw.objectNumber);
+    const fieldsRaw = asDict(this.final.resolve(formRaw))?.get(PDFName.of("Fields"));
+    if (fieldsRaw instanceof PDFRef) this.containers.add(fieldsRaw.objectNumber);
   }
 
   private result(pagesAtSignature: number[]): ChangesAfterSignature {
@@ -264,7 +298,7 @@ class Analysis {
           this.containers.add(n);
           this.note(`signature field ${name} (object ${n}) signed`);
           for (const key of ["V", "AP"]) this.walk(newDict.get(PDFName.of(key)), "newSignature", `the signature in field ${name}`);
-          for (const [key, v] of newDict.entries()) if (!["V", "AP", "Parent", "P"].includes(key.decodeText())) this.walk(v, "field", `field ${name}`, [key.decodeText()]);
+          for (const [key, v] of newDict.entries()) if (!["V", "AP"].includes(key.decodeText())) this.walk(v, "field", `field ${name}`, [key.decodeText()]);
           return;
         }
       }
@@ -386,7 +420,7 @@ class Analysis {
       if (!oldSet.has(n)) {
         this.pagesAdded.push({ objectNumber: n, pageNumber: i + 1 });
         this.anyChange = true;
-        for (const [key, value] of page.dict.entries()) if (!NOT_FOLLOWED.has(key.decodeText())) this.walk(value, "newPage", `the added page ${i + 1}`, [key.decodeText()]);
+        for (const [key, value] of page.dict.entries()) this.walk(value, "newPage", `the added page ${i + 1}`, [key.decodeText()]);
         return;
       }
       const old = asDict(this.before.lookup(n));
@@ -398,7 +432,7 @@ class Analysis {
       this.checkAnnots(n, old, page.dict, label);
       for (const [key, value] of page.dict.entries()) {
         const k = key.decodeText();
-        if (k !== "Annots" && !NOT_FOLLOWED.has(k)) this.walk(value, "page", label, [k]);
+        if (k !== "Annots") this.walk(value, "page", label, [k]);
       }
     });
   }
@@ -463,30 +497,46 @@ class Analysis {
 
   // ---- every object used, by where it is used -------------------------------------------
 
-  private walk(value: PDFObject | undefined, zone: Zone, owner: string, path: string[] = [], depth = 0): void {
-    if (value === undefined || depth > 48 || this.visited.size > MAX_VISITS) return;
-    if (value instanceof PDFRef) {
-      const n = value.objectNumber;
-      let zones = this.uses.get(n);
-      if (!zones) this.uses.set(n, (zones = new Map()));
-      if (!zones.has(zone)) zones.set(zone, describeUse(owner, path));
-      if (this.containers.has(n)) return;
-      const key = `${zone}:${n}`;
-      if (this.visited.has(key)) return;
-      this.visited.add(key);
-      this.walk(this.final.lookup(n), zone, owner, path, depth + 1);
-      return;
-    }
-    if (value instanceof PDFArray) {
-      for (const item of value.asArray()) this.walk(item, zone, owner, path, depth + 1);
-      return;
-    }
-    const dict = value instanceof PDFDict ? value : value instanceof PDFStream ? value.dict : undefined;
-    if (!dict) return;
-    for (const [key, v] of dict.entries()) {
-      const k = key.decodeText();
-      if (NOT_FOLLOWED.has(k)) continue;
-      this.walk(v, zone, owner, path.length < 6 ? [...path, k] : path, depth + 1);
+  /**
+   * Records every object `value` uses (through references, breadth first) as used in `zone`
+   * for `owner`; containers are recorded but not entered (they are compared structurally).
+   */
+  private walk(value: PDFObject | undefined, zone: Zone, owner: string, path: string[] = []): void {
+    const queue: { n: number; path: string[] }[] = [];
+    const scan = (obj: PDFObject | undefined, at: string[], depth: number): void => {
+      if (obj === undefined) return;
+      if (depth > 64) {
+        this.tooComplex = true;
+        return;
+      }
+      if (obj instanceof PDFRef) {
+        const n = obj.objectNumber;
+        let zones = this.uses.get(n);
+        if (!zones) this.uses.set(n, (zones = new Map()));
+        if (!zones.has(zone)) zones.set(zone, describeUse(owner, at));
+        if (this.containers.has(n)) return;
+        const key = `${zone}:${n}`;
+        if (this.visited.has(key)) return;
+        this.visited.add(key);
+        queue.push({ n, path: at });
+        return;
+      }
+      if (obj instanceof PDFArray) {
+        for (const item of obj.asArray()) scan(item, at, depth + 1);
+        return;
+      }
+      const dict = obj instanceof PDFDict ? obj : obj instanceof PDFStream ? obj.dict : undefined;
+      if (!dict) return;
+      for (const [key, v] of dict.entries()) scan(v, at.length < 6 ? [...at, key.decodeText()] : at, depth + 1);
+    };
+    scan(value, path, 0);
+    for (let i = 0; i < queue.length; i++) {
+      if (this.visited.size > MAX_VISITS) {
+        this.tooComplex = true;
+        return;
+      }
+      const { n, path: at } = queue[i]!;
+      scan(this.final.lookup(n), at, 0);
     }
   }
 

@@ -296,6 +296,85 @@ function addDss(pdf: Uint8Array): Uint8Array {
   return update.write().bytes;
 }
 
+describe("change analysis: more ways round it", () => {
+  it("follows every key: an XObject named /P replaced after signing", async () => {
+    // before signing, page 1 draws a form XObject whose resource name is /P
+    const file = openPdf(base);
+    const update = beginIncrementalUpdate(file);
+    const ctx = update.context;
+    const page = firstPage(file);
+    const xobject = update.add(ctx.stream("0 0 1 rg 0 0 50 50 re f", { Type: "XObject", Subtype: "Form", BBox: [0, 0, 50, 50] }));
+    const draw = update.add(ctx.stream("q 1 0 0 1 100 100 cm /P Do Q"));
+    const copy = page.dict.clone(ctx);
+    const resources = (file.resolve(page.dict.get(PDFName.of("Resources"))) as PDFDict).clone(ctx);
+    resources.set(PDFName.of("XObject"), ctx.obj({ P: xobject }));
+    copy.set(PDFName.of("Resources"), resources);
+    copy.set(PDFName.of("Contents"), ctx.obj([contentRef(file), draw]));
+    update.replace(page.ref, copy);
+    const withP = await signPdf(update.write().bytes, pki, pki.employee, options(pki.employee, "张三", "employee"));
+    expect(verify(withP).signatures[0]!.ok).toBe(true);
+    const attack = beginIncrementalUpdate(openPdf(withP));
+    attack.replace(xobject, attack.context.stream("1 1 1 rg 0 0 595 842 re f", { Type: "XObject", Subtype: "Form", BBox: [0, 0, 595, 842] }));
+    const [sig] = verify(attack.write().bytes).signatures;
+    expectRefused(sig!, "OBJECT_CHANGED", xobject.objectNumber, /^XObject \/P in the resources of page 1$/);
+  });
+
+  it("refuses resources inherited from the page tree, a new non-widget annotation and a new /OpenAction", () => {
+    const file = openPdf(signed);
+    const update = beginIncrementalUpdate(file);
+    const ctx = update.context;
+    const catalog = file.catalog()!;
+    const pagesRef = catalog.dict.get(PDFName.of("Pages")) as PDFRef;
+    const pages = (file.lookup(pagesRef) as PDFDict).clone(ctx);
+    pages.set(PDFName.of("Rotate"), PDFNumber.of(180));
+    update.replace(pagesRef, pages);
+    const page = listPages(file)[1]!;
+    const note = update.add(ctx.obj({ Type: "Annot", Subtype: "FreeText", Rect: [50, 600, 400, 650], Contents: PDFString.of("Pay 1000000 CNY"), DA: PDFString.of("/Helv 20 Tf 0 g") }));
+    const pageCopy = page.dict.clone(ctx);
+    pageCopy.set(PDFName.of("Annots"), ctx.obj([note]));
+    update.replace(page.ref, pageCopy);
+    const catalogCopy = catalog.dict.clone(ctx);
+    catalogCopy.set(PDFName.of("OpenAction"), ctx.obj({ S: "JavaScript", JS: PDFString.of("app.alert('hi')") }));
+    update.replace(catalog.ref!, catalogCopy);
+    const [sig] = verify(update.write().bytes).signatures;
+    expectRefused(sig!, "PAGE_TREE_CHANGED", pagesRef.objectNumber, /page tree node/);
+    expectRefused(sig!, "ANNOTATION_ADDED", note.objectNumber, /^\/FreeText annotation on page 2$/);
+    expect(sig!.changesAfter.modifications.map((m) => m.message)).toContain("the document catalog's /OpenAction changed after signature 1");
+  });
+
+  it("never throws on random damage to an attack, and never passes while the forged content is what a reader finds", () => {
+    const attack = contentAsMetadata(signed);
+    let seed = 0x2545f491;
+    const random = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 2 ** 32;
+    };
+    let forgedSeen = 0;
+    for (let i = 0; i < 60; i++) {
+      const mutated = Buffer.from(attack.pdf);
+      for (let k = 0; k < 1 + Math.floor(random() * 3); k++) {
+        const at = signed.length + Math.floor(random() * (mutated.length - signed.length));
+        mutated[at] = Math.floor(random() * 256);
+      }
+      const report = verifyPdfSignatures(mutated, { trustAnchors: [pki.root.certificate] });
+      let forged = false;
+      try {
+        const obj = openPdf(mutated).lookup(attack.object);
+        forged = obj !== undefined && Buffer.from((obj as unknown as { contents: Uint8Array }).contents ?? []).toString("latin1").includes("1000000");
+      } catch {
+        forged = false;
+      }
+      if (forged) {
+        forgedSeen++;
+        expect(report.signatures[0]?.ok ?? false).toBe(false);
+      }
+    }
+    expect(forgedSeen).toBeGreaterThan(20);
+  });
+});
+
 describe("change analysis: what may follow a signature", () => {
   it("accepts a second and a third Custos signature, on the same page and on another", async () => {
     const second = await signPdf(signed, pki, pki.manager, options(pki.manager, "李经理", "manager", 0));
