@@ -1,7 +1,9 @@
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFObject } from "pdf-lib";
+import { latin1, readObjectHeader } from "./pdf-bytes";
 import { listPages, openPdf, type PdfFile } from "./pdf-file";
 import type { PdfRevision } from "./pdf-revisions";
 import { textOf } from "./signature-scan";
+import { parserAt } from "./xref-reader";
 
 /**
  * # Change analysis after a signature: a whitelist
@@ -42,7 +44,7 @@ export type ChangeKind = "none" | "laterSignaturesOnly" | "pagesAdded" | "otherM
 /** One change that a signature does not allow. */
 export interface Modification {
   /**
-   * OBJECT_CHANGED, OBJECT_ADDED, OBJECT_DELETED (an object used by the document),
+   * OBJECT_CHANGED, OBJECT_ADDED, OBJECT_DELETED, OBJECT_UNREADABLE (an object used by the document, redefined so that it cannot be read), OBJECT_HIDDEN (defined again after the signature where the xref does not point),
    * PAGE_CHANGED, PAGES_CHANGED (removed, replaced or reordered), PAGE_TREE_CHANGED,
    * ANNOTATION_ADDED, ANNOTATIONS_CHANGED, CATALOG_CHANGED, FORM_CHANGED, FIELD_ADDED,
    * UNSIGNED_FIELD_APPEARANCE, STAMP_TOO_LARGE, FIELD_CHANGED, PAGE_NOT_SIGNED (a page
@@ -186,6 +188,7 @@ class Analysis {
     }
     this.walk(this.final.trailer.get(PDFName.of("Info")), "info", "the document information dictionary");
     this.compareObjects();
+    this.findHiddenDefinitions();
     if (this.tooComplex) {
       // Fail closed: a change could hide where the walk did not reach.
       this.modify({ code: "ANALYSIS_FAILED", message: "the document's objects are nested too deeply or are too many to follow completely" });
@@ -199,8 +202,10 @@ class Analysis {
     const visit = (node: PDFObject | undefined, depth: number): void => {
       if (!(node instanceof PDFRef) || seen.has(node.objectNumber) || depth > 64) return;
       seen.add(node.objectNumber);
-      this.containers.add(node.objectNumber);
       const dict = asDict(this.final.lookup(node));
+      // An unreadable node is no container: it is compared (and refused) like any object a page uses.
+      if (!dict) return;
+      this.containers.add(node.objectNumber);
       const kidsRaw = dict?.get(PDFName.of("Kids"));
       if (kidsRaw instanceof PDFRef) this.containers.add(kidsRaw.objectNumber);
       for (const kid of refsOf(this.final.resolve(kidsRaw))) visit(kid, depth + 1);
@@ -455,7 +460,10 @@ class Analysis {
       const k = key.decodeText();
       if (!["Kids", "Count", "Parent", "Type"].includes(k)) this.walk(value, "page", label, [k]);
     }
-    for (const kid of kids.asArray()) this.walkPageTree(kid, depth + 1, seen);
+    for (const kid of kids.asArray()) {
+      this.walk(kid, "page", `page tree node ${n}`, ["Kids"]);
+      this.walkPageTree(kid, depth + 1, seen);
+    }
   }
 
   private checkAnnots(pageNumber: number, old: PDFDict, nu: PDFDict, label: string): void {
@@ -540,13 +548,60 @@ class Analysis {
     }
   }
 
+  /**
+   * Objects defined after the signature (`N G obj`) whose last definition is not the one the
+   * cross-reference data gives: a reader that rebuilds a damaged file uses the last definition,
+   * so a page could show what the xref hides. Refused when anything uses the object.
+   */
+  private findHiddenDefinitions(): void {
+    const bytes = this.final.bytes;
+    const boundary = this.before.bytes.length;
+    const text = latin1(bytes, boundary, bytes.length);
+    const last = new Map<number, number>();
+    const re = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const before = m.index > 0 ? text.charCodeAt(m.index - 1) : 0x0a;
+      if (before >= 0x30 && before <= 0x39) continue;
+      last.set(Number(m[1]), boundary + m.index);
+    }
+    for (const [n, offset] of last) {
+      const zones = this.uses.get(n);
+      if (!zones && !this.containers.has(n)) continue;
+      let hidden: PDFObject | undefined;
+      try {
+        const header = readObjectHeader(bytes, offset);
+        hidden = header ? parserAt(bytes, header.end, this.final.context).parseObject() : undefined;
+      } catch {
+        hidden = undefined;
+      }
+      const seen = this.final.lookup(n);
+      if (hidden !== undefined && seen !== undefined && sameObject(hidden, seen)) continue;
+      const usedFor = zones ? [...zones.values()][0]! : `object ${n}`;
+      this.modify({
+        code: "OBJECT_HIDDEN",
+        objectNumber: n,
+        usedFor,
+        message: `object ${n} (${usedFor}) has a later definition that the cross-reference data does not point to; a reader that rebuilds the file would show it`,
+      });
+    }
+  }
+
+  /** Whether the final file's cross-reference data places object `n` elsewhere than the signed revision's. */
+  private redefined(n: number): boolean {
+    const a = this.before.entries.get(n);
+    const b = this.final.entries.get(n);
+    if (!b || b.kind === "free") return false;
+    if (!a || a.kind === "free") return true;
+    return a.kind !== b.kind || (a.kind === "offset" && b.kind === "offset" && a.offset !== b.offset) || (a.kind === "compressed" && b.kind === "compressed" && (a.stream !== b.stream || a.index !== b.index));
+  }
+
   private compareObjects(): void {
     for (const [n, zones] of [...this.uses.entries()].sort((a, b) => a[0] - b[0])) {
       if (this.containers.has(n)) continue;
       const old = this.before.lookup(n);
       const nu = this.final.lookup(n);
-      if (old === undefined && nu === undefined) continue;
-      const change = old === undefined ? "added" : nu === undefined ? "deleted" : sameObject(old, nu) ? undefined : "changed";
+      if (old === undefined && nu === undefined && !this.redefined(n)) continue;
+      const change = old === undefined && nu === undefined ? "redefined unreadably" : old === undefined ? "added" : nu === undefined ? "deleted" : sameObject(old, nu) ? undefined : "changed";
       if (!change) continue;
       this.anyChange = true;
       const disallowed = [...zones.entries()].filter(([zone]) => !ALLOWED_ZONES.has(zone));
@@ -555,7 +610,7 @@ class Analysis {
         const also = disallowed.length > 1 ? `; also ${disallowed.slice(1).map(([, l]) => l).join("; ")}` : "";
         const claims = nu ? claimedType(nu) : undefined;
         this.modify({
-          code: `OBJECT_${change.toUpperCase()}`,
+          code: change === "redefined unreadably" ? "OBJECT_UNREADABLE" : `OBJECT_${change.toUpperCase()}`,
           objectNumber: n,
           usedFor,
           message: `object ${n} (${usedFor}${also}) ${change}${claims ? `, now claiming to be ${claims}` : ""}`,

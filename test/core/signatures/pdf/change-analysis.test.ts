@@ -342,6 +342,22 @@ describe("change analysis: more ways round it", () => {
     expect(sig!.changesAfter.modifications.map((m) => m.message)).toContain("the document catalog's /OpenAction changed after signature 1");
   });
 
+  it("refuses a definition the cross-reference data hides, and a page kid made unreadable to the parser", () => {
+    // a redefinition of the page's content stream appended as bare bytes, no xref pointing at it
+    const ref = contentRef(openPdf(signed));
+    const body = FORGED_TEXT(fontName(openPdf(signed)));
+    const hidden = Buffer.concat([Buffer.from(signed), Buffer.from(`${ref.objectNumber} 0 obj\n<< /Length ${body.length} >>\nstream\n${body}\nendstream\nendobj\n`, "latin1")]);
+    const [first] = verify(hidden).signatures;
+    expectRefused(first!, "OBJECT_HIDDEN", ref.objectNumber, /^content stream of page 1$/);
+    // a new page whose dictionary a lenient reader still shows but a strict parser cannot read
+    const attack = appendPage(signed);
+    const text = Buffer.from(attack.pdf).toString("latin1");
+    const at = text.lastIndexOf("/Type /Page\n");
+    const broken = Buffer.from(`${text.slice(0, at)}/Type / age\n${text.slice(at + "/Type /Page\n".length)}`, "latin1");
+    const [second] = verify(broken).signatures;
+    expectRefused(second!, "OBJECT_UNREADABLE", attack.page, /page tree node/);
+  });
+
   it("never throws on random damage to an attack, and never passes while the forged content is what a reader finds", () => {
     const attack = contentAsMetadata(signed);
     let seed = 0x2545f491;
