@@ -564,6 +564,19 @@ class Analysis {
       if (before >= 0x30 && before <= 0x39) continue;
       last.set(Number(m[1]), boundary + m.index);
     }
+    // The xref points into the later revisions at something that is not that object: a lenient
+    // reader parses it anyway, our reader falls back to an older definition.
+    for (const n of new Set([...this.uses.keys(), ...this.containers])) {
+      const entry = this.final.entries.get(n);
+      if (entry?.kind !== "offset" || entry.offset < boundary || readObjectHeader(bytes, entry.offset)?.objectNumber === n) continue;
+      const usedFor = describeFirstUse(this.uses.get(n), n);
+      this.modify({
+        code: "OBJECT_UNREADABLE",
+        objectNumber: n,
+        usedFor,
+        message: `object ${n} (${usedFor}) was redefined after the signature where it cannot be read as that object`,
+      });
+    }
     for (const [n, offset] of last) {
       const zones = this.uses.get(n);
       if (!zones && !this.containers.has(n)) continue;
@@ -576,7 +589,7 @@ class Analysis {
       }
       const seen = this.final.lookup(n);
       if (hidden !== undefined && seen !== undefined && sameObject(hidden, seen)) continue;
-      const usedFor = zones ? [...zones.values()][0]! : `object ${n}`;
+      const usedFor = describeFirstUse(zones, n);
       this.modify({
         code: "OBJECT_HIDDEN",
         objectNumber: n,
@@ -621,6 +634,10 @@ class Analysis {
       if (zones.has("info") && zones.size === 1) this.note("document information dictionary updated");
     }
   }
+}
+
+function describeFirstUse(zones: Map<Zone, string> | undefined, n: number): string {
+  return zones ? [...zones.values()][0]! : `object ${n} of the page tree, the form or the catalog`;
 }
 
 function describeUse(owner: string, path: string[]): string {

@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, PDFString } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +18,7 @@ import {
 } from "../../../../src/core/signatures/pdf";
 import { createBasePdf } from "../support/base-pdf";
 import { createTestPki, localTimestamper, signPdf, type TestPki, type TestSigner } from "../support/test-pki";
-import { createNssDb, makeTempDir, runPdfsig } from "../support/validators";
+import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../support/validators";
 
 /**
  * The attacks of issue 11 on a PDF that Custos signed, each as an incremental update that
@@ -69,6 +70,18 @@ function fontName(file: PdfFile): string {
   const resources = file.getDict(firstPage(file).dict, "Resources");
   const fonts = file.getDict(resources, "Font");
   return fonts ? fonts.keys()[0]!.decodeText() : "F1";
+}
+
+/** Pages 1–3 rendered small by poppler, as one string (to compare what a reader shows). */
+function renderPages(pdf: Uint8Array): string {
+  const dir = mkdtempSync(join(tmp.dir, "render-"));
+  writeFileSync(join(dir, "in.pdf"), pdf);
+  spawnSync("pdftoppm", ["-q", "-r", "12", "-f", "1", "-l", "3", "-png", join(dir, "in.pdf"), join(dir, "p")], { timeout: 10_000 });
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".png"))
+    .sort()
+    .map((f) => readFileSync(join(dir, f)).toString("base64"))
+    .join("|");
 }
 
 const FORGED_TEXT = (font: string) => `BT /${font} 24 Tf 50 700 Td (Pay 1000000 CNY) Tj ET`;
@@ -358,9 +371,23 @@ describe("change analysis: more ways round it", () => {
     expectRefused(second!, "OBJECT_UNREADABLE", attack.page, /page tree node/);
   });
 
-  it("never throws on random damage to an attack, and never passes while the forged content is what a reader finds", () => {
-    const attack = contentAsMetadata(signed);
-    let seed = 0x2545f491;
+  it.each([
+    ["(a) content relabelled", "text"],
+    ["(d) page appended", "text"],
+    ["(e) new appearance on the signed widget", "picture"],
+  ] as const)("%s, damaged at random: never throws, never passes while poppler shows the forgery", (name, oracle) => {
+    const attack = name.startsWith("(a)") ? contentAsMetadata(signed).pdf : name.startsWith("(d)") ? appendPage(signed).pdf : newAppearanceOnSignedWidget(signed).pdf;
+    const shows = (pdf: Uint8Array): string => {
+      try {
+        return oracle === "text" ? pdfToText(pdf, tmp.dir) : renderPages(pdf);
+      } catch {
+        return ""; // poppler gave up on the file: nothing shown
+      }
+    };
+    const signedView = shows(signed);
+    const forged = (view: string) => (oracle === "text" ? view.includes("1000000") : view !== "" && view !== signedView);
+    expect(forged(shows(attack))).toBe(true);
+    let seed = 0x2545f491 + name.length;
     const random = () => {
       seed ^= seed << 13;
       seed ^= seed >>> 17;
@@ -368,26 +395,18 @@ describe("change analysis: more ways round it", () => {
       return (seed >>> 0) / 2 ** 32;
     };
     let forgedSeen = 0;
-    for (let i = 0; i < 60; i++) {
-      const mutated = Buffer.from(attack.pdf);
+    for (let i = 0; i < 40; i++) {
+      const mutated = Buffer.from(attack);
       for (let k = 0; k < 1 + Math.floor(random() * 3); k++) {
         const at = signed.length + Math.floor(random() * (mutated.length - signed.length));
-        mutated[at] = Math.floor(random() * 256);
+        mutated[at] = random() < 0.5 ? Math.floor(random() * 256) : 0x20;
       }
       const report = verifyPdfSignatures(mutated, { trustAnchors: [pki.root.certificate] });
-      let forged = false;
-      try {
-        const obj = openPdf(mutated).lookup(attack.object);
-        forged = obj !== undefined && Buffer.from((obj as unknown as { contents: Uint8Array }).contents ?? []).toString("latin1").includes("1000000");
-      } catch {
-        forged = false;
-      }
-      if (forged) {
-        forgedSeen++;
-        expect(report.signatures[0]?.ok ?? false).toBe(false);
-      }
+      if (!forged(shows(mutated))) continue;
+      forgedSeen++;
+      expect(report.signatures[0]?.ok ?? false, `mutation ${i}`).toBe(false);
     }
-    expect(forgedSeen).toBeGreaterThan(20);
+    expect(forgedSeen).toBeGreaterThan(10);
   });
 });
 
