@@ -48,7 +48,7 @@ export interface Modification {
    * PAGE_CHANGED, PAGES_CHANGED (removed, replaced or reordered), PAGE_TREE_CHANGED,
    * ANNOTATION_ADDED, ANNOTATIONS_CHANGED, CATALOG_CHANGED, FORM_CHANGED, FIELD_ADDED,
    * UNSIGNED_FIELD_APPEARANCE, STAMP_TOO_LARGE, FIELD_CHANGED, PAGE_NOT_SIGNED (a page
-   * added and covered by no later valid signature), ANALYSIS_FAILED.
+   * added and covered by no later valid signature), XREF_DAMAGED_AFTER, ANALYSIS_FAILED.
    */
   code: string;
   objectNumber?: number;
@@ -189,6 +189,10 @@ class Analysis {
     this.walk(this.final.trailer.get(PDFName.of("Info")), "info", "the document information dictionary");
     this.compareObjects();
     this.findHiddenDefinitions();
+    if (this.final.reconstructed && !this.before.reconstructed) {
+      // Readers repair a damaged file each in their own way: what they show cannot be known.
+      this.modify({ code: "XREF_DAMAGED_AFTER", message: "the cross-reference data of the later revisions is damaged, so readers may each show a different document" });
+    }
     if (this.tooComplex) {
       // Fail closed: a change could hide where the walk did not reach.
       this.modify({ code: "ANALYSIS_FAILED", message: "the document's objects are nested too deeply or are too many to follow completely" });
@@ -317,6 +321,17 @@ class Analysis {
     const name = this.fieldName(ref);
     if (!field) {
       this.modify({ code: "FIELD_ADDED", objectNumber: n, message: `object ${n} added to the form's fields is not a field` });
+      return;
+    }
+    const kids = refsOf(this.final.resolve(field.get(PDFName.of("Kids")))).filter((k): k is PDFRef => k instanceof PDFRef);
+    const reused = [n, ...kids.map((k) => k.objectNumber)].filter((x) => {
+      const entry = this.before.entries.get(x);
+      return entry !== undefined && entry.kind !== "free";
+    });
+    if (reused.length > 0) {
+      // A later signature brings new objects; turning an existing one (a link, a widget) into its field is a change to it.
+      this.modify({ code: "FIELD_ADDED", objectNumber: n, usedFor: `form field ${name}`, message: `object ${reused[0]} of the signed revision was made into (part of) the new field ${name}` });
+      this.walk(ref, "rejected", `new field ${name}`);
       return;
     }
     if (!isSigField(field)) {
@@ -558,7 +573,7 @@ class Analysis {
     const boundary = this.before.bytes.length;
     const text = latin1(bytes, boundary, bytes.length);
     const last = new Map<number, number>();
-    const re = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g;
+    const re = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]*obj\b/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const before = m.index > 0 ? text.charCodeAt(m.index - 1) : 0x0a;
       if (before >= 0x30 && before <= 0x39) continue;

@@ -332,6 +332,33 @@ describe("change analysis: more ways round it", () => {
     expectRefused(sig!, "OBJECT_CHANGED", xobject.objectNumber, /^XObject \/P in the resources of page 1$/);
   });
 
+  it("refuses an existing annotation turned into a later signature's widget", async () => {
+    // before signing, page 1 carries a link annotation
+    const file = openPdf(base);
+    const update = beginIncrementalUpdate(file);
+    const ctx = update.context;
+    const page = firstPage(file);
+    const link = update.add(ctx.obj({ Type: "Annot", Subtype: "Link", Rect: [50, 740, 400, 760], Border: [0, 0, 0], A: { S: "URI", URI: PDFString.of("https://example.com") } }));
+    const copy = page.dict.clone(ctx);
+    copy.set(PDFName.of("Annots"), ctx.obj([link]));
+    update.replace(page.ref, copy);
+    const withLink = await signPdf(update.write().bytes, pki, pki.employee, options(pki.employee, "张三", "employee", 1));
+    // after: the link becomes the widget of a new signature field, with a signature dictionary and an appearance
+    const after = openPdf(withLink);
+    const attack = beginIncrementalUpdate(after);
+    const a = attack.context;
+    const sig = attack.add(a.obj({ Type: "Sig", Filter: "Adobe.PPKLite", SubFilter: "ETSI.CAdES.detached", ByteRange: [0, 0, 0, 0], Contents: PDFString.of("") }));
+    const ap = attack.add(a.stream("1 1 1 rg 0 0 350 20 re f", { Type: "XObject", Subtype: "Form", BBox: [0, 0, 350, 20] }));
+    attack.replace(link, a.obj({ Type: "Annot", Subtype: "Widget", FT: "Sig", T: PDFString.of("cover"), V: sig, P: firstPage(after).ref, Rect: [50, 740, 400, 760], AP: { N: ap } }));
+    const formRaw = after.catalog()!.dict.get(PDFName.of("AcroForm")) as PDFRef;
+    const form = (after.lookup(formRaw) as PDFDict).clone(a);
+    form.set(PDFName.of("Fields"), a.obj([...(after.resolve(form.get(PDFName.of("Fields"))) as PDFArray).asArray(), link]));
+    attack.replace(formRaw, form);
+    const [first] = verify(attack.write().bytes).signatures;
+    expectRefused(first!, "FIELD_ADDED", link.objectNumber, /form field "cover"/);
+    expectRefused(first!, "OBJECT_CHANGED", link.objectNumber, /on page 1/);
+  });
+
   it("refuses resources inherited from the page tree, a new non-widget annotation and a new /OpenAction", () => {
     const file = openPdf(signed);
     const update = beginIncrementalUpdate(file);
@@ -362,6 +389,17 @@ describe("change analysis: more ways round it", () => {
     const hidden = Buffer.concat([Buffer.from(signed), Buffer.from(`${ref.objectNumber} 0 obj\n<< /Length ${body.length} >>\nstream\n${body}\nendstream\nendobj\n`, "latin1")]);
     const [first] = verify(hidden).signatures;
     expectRefused(first!, "OBJECT_HIDDEN", ref.objectNumber, /^content stream of page 1$/);
+    // the same without a space before "obj", which poppler still reads as an object
+    const squeezed = Buffer.from(Buffer.from(hidden).toString("latin1").replace(new RegExp(`${ref.objectNumber} 0 obj\\n<< /Length`), `${ref.objectNumber} 0obj\n<< /Length`), "latin1");
+    expect(squeezed.length).toBe(hidden.length - 1);
+    expectRefused(verify(squeezed).signatures[0]!, "OBJECT_HIDDEN", ref.objectNumber, /^content stream of page 1$/);
+    // an update whose cross-reference section is damaged: every reader repairs it its own way
+    const damaged = Buffer.from(contentAsMetadata(signed).pdf);
+    const xrefAt = damaged.lastIndexOf("\nxref\n");
+    damaged.write("\nxrf \n", xrefAt, "latin1");
+    const [repaired] = verify(damaged).signatures;
+    expect(repaired!.ok).toBe(false);
+    expect(repaired!.changesAfter.modifications.map((m) => m.code)).toContain("XREF_DAMAGED_AFTER");
     // a new page whose dictionary a lenient reader still shows but a strict parser cannot read
     const attack = appendPage(signed);
     const text = Buffer.from(attack.pdf).toString("latin1");
