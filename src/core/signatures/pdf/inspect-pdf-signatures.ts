@@ -5,7 +5,7 @@ import { indexOfBytes } from "./pdf-bytes";
 import { PdfStructureError, openPdf, type PdfFile } from "./pdf-file";
 import { findRevisions, revisionAt, type PdfRevision } from "./pdf-revisions";
 import { parsePdfDate } from "./pdf-text";
-import { describeChangesAfter, type ChangesAfterSignature } from "./revision-changes";
+import { describeChangesAfter, newAnalysisBudget, type ChangesAfterSignature } from "./revision-changes";
 import { nameOf, scanSignatureDictionaries, signatureFieldNames, textOf, type FoundSignature } from "./signature-scan";
 
 /** A finding about the file as a whole. */
@@ -108,11 +108,12 @@ function inspect(bytes: Uint8Array, report: PdfSignatureInspection): void {
     }
   }
   const changesCache = new Map<number, ChangesAfterSignature>();
+  const budget = newAnalysisBudget();
   scanSignatureDictionaries(file).forEach((found, index) => {
     const revision = revisionAt(revisions, found.offset);
     let changesAfter = changesCache.get(revision);
     if (!changesAfter) {
-      changesAfter = describeChangesAfter(bytes, file, revisions, revision);
+      changesAfter = describeChangesAfter(bytes, file, revisions, revision, budget);
       changesCache.set(revision, changesAfter);
     }
     const docMdp = file.encrypted ? undefined : docMdpOf(file, found.dict);

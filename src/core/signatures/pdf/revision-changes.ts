@@ -105,11 +105,21 @@ export const MAX_STAMP_SHARE = 0.75;
 const MAX_DETAILS = 40;
 const MAX_VISITS = 500_000;
 
+/** Object visits left for all the analyses of one file (many signatures over many objects must not stall a request). */
+export interface AnalysisBudget {
+  visits: number;
+}
+
+/** The default budget for one file: a few million object visits. */
+export function newAnalysisBudget(): AnalysisBudget {
+  return { visits: 3_000_000 };
+}
+
 /**
  * Compares the document as of the end of revision `index` with the final file and lists
  * what changed, allowing only what may follow a signature. Never throws.
  */
-export function describeChangesAfter(bytes: Uint8Array, final: PdfFile, revisions: PdfRevision[], index: number): ChangesAfterSignature {
+export function describeChangesAfter(bytes: Uint8Array, final: PdfFile, revisions: PdfRevision[], index: number, budget: AnalysisBudget = newAnalysisBudget()): ChangesAfterSignature {
   let before: PdfFile | undefined;
   try {
     before = openPdf(bytes.subarray(0, revisions[index]!.end));
@@ -120,7 +130,7 @@ export function describeChangesAfter(bytes: Uint8Array, final: PdfFile, revision
   // Bytes after the revision count even without a %%EOF of their own: readers tolerate a missing one.
   if (onlyWhitespaceAfter(bytes, revisions[index]!.end)) return { kind: "none", details: [], modifications: [], pagesAdded: [], appearancesAdded: [], pagesAtSignature };
   try {
-    return new Analysis(before, final).run(pagesAtSignature);
+    return new Analysis(before, final, budget).run(pagesAtSignature);
   } catch (error) {
     return failed(`later revisions could not be analysed: ${(error as Error).message}`, pagesAtSignature);
   }
@@ -165,6 +175,7 @@ class Analysis {
   constructor(
     private readonly before: PdfFile,
     private readonly final: PdfFile,
+    private readonly budget: AnalysisBudget,
   ) {}
 
   run(pagesAtSignature: number[]): ChangesAfterSignature {
@@ -195,7 +206,7 @@ class Analysis {
     }
     if (this.tooComplex) {
       // Fail closed: a change could hide where the walk did not reach.
-      this.modify({ code: "ANALYSIS_FAILED", message: "the document's objects are nested too deeply or are too many to follow completely" });
+      this.modify({ code: "ANALYSIS_FAILED", message: "the document's objects are nested too deeply or too many (for this many signatures) to follow completely" });
     }
     return this.result(pagesAtSignature);
   }
@@ -554,7 +565,7 @@ class Analysis {
     };
     scan(value, path, 0);
     for (let i = 0; i < queue.length; i++) {
-      if (this.visited.size > MAX_VISITS) {
+      if (this.visited.size > MAX_VISITS || --this.budget.visits < 0) {
         this.tooComplex = true;
         return;
       }

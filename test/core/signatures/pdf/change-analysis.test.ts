@@ -16,6 +16,8 @@ import {
   type PreparePdfSignatureOptions,
   type VerifiedPdfSignature,
 } from "../../../../src/core/signatures/pdf";
+import { findRevisions } from "../../../../src/core/signatures/pdf/pdf-revisions";
+import { describeChangesAfter } from "../../../../src/core/signatures/pdf/revision-changes";
 import { createBasePdf } from "../support/base-pdf";
 import { createTestPki, localTimestamper, signPdf, type TestPki, type TestSigner } from "../support/test-pki";
 import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../support/validators";
@@ -357,6 +359,17 @@ describe("change analysis: more ways round it", () => {
     const [first] = verify(attack.write().bytes).signatures;
     expectRefused(first!, "FIELD_ADDED", link.objectNumber, /form field "cover"/);
     expectRefused(first!, "OBJECT_CHANGED", link.objectNumber, /on page 1/);
+  });
+
+  it("fails closed when the objects are too many to follow within the budget", async () => {
+    const second = await signPdf(signed, pki, pki.manager, options(pki.manager, "李经理", "manager"));
+    const { revisions } = findRevisions(second);
+    const index = inspectPdfSignatures(second).signatures[0]!.revision;
+    const roomy = describeChangesAfter(second, openPdf(second), revisions, index);
+    expect(roomy.modifications).toEqual([]);
+    const starved = describeChangesAfter(second, openPdf(second), revisions, index, { visits: 3 });
+    expect(starved.kind).toBe("otherModified");
+    expect(starved.modifications.map((m) => m.code)).toEqual(["ANALYSIS_FAILED"]);
   });
 
   it("refuses resources inherited from the page tree, a new non-widget annotation and a new /OpenAction", () => {
