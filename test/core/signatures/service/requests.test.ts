@@ -191,6 +191,8 @@ describe("signature requests", () => {
     expect(report.signatures[0]!.integrity).toEqual({ digestMatches: true, signatureValid: true });
     expect(report.signatures[0]!.changesAfter.kind).toBe("otherModified");
     expect(report.signatures[0]!.changesAfter.details[0]).toMatch(/^object \d+ \(page 1\) changed: .*\/Contents.* after signature 1$/);
+    const modifications = (report.signatures[0]!.changesAfter as unknown as { modifications: { code: string; objectNumber: number; usedFor: string }[] }).modifications;
+    expect(modifications[0]).toMatchObject({ code: "PAGE_CHANGED", objectNumber: expect.any(Number), usedFor: "page 1" });
     expect(report.signatures[0]!.ok).toBe(false);
     expect(report.ok).toBe(false);
     expect(report.held.held).toBe(false);
