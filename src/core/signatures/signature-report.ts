@@ -21,7 +21,8 @@ export interface SignatureReport {
   signingCertificateBinding: "match" | "mismatch" | "absent" | "unknown";
   timestamp: { present: boolean; valid: boolean | null; genTime: string | null; tsa: string | null; trusted: boolean | null } | null;
   coverage: { wellFormed: boolean; coversWholeFile: boolean; coversRevision: boolean; anomalies: string[] };
-  changesAfter: { kind: string; details: string[] };
+  /** What later revisions changed; `modifications` are the changes the signature does not allow, each with the object and its use. */
+  changesAfter: { kind: string; details: string[]; modifications: { code: string; objectNumber: number | null; usedFor: string | null; message: string }[] };
   problems: { code: string; severity: string; message: string }[];
 }
 
@@ -75,7 +76,11 @@ export function signatureReportOf(s: VerifiedPdfSignature, ours: { revokedAt: Da
       coversRevision: s.coverage.coversRevision,
       anomalies: s.coverage.anomalies.map((a) => a.code),
     },
-    changesAfter: { kind: s.changesAfter.kind, details: s.changesAfter.details },
+    changesAfter: {
+      kind: s.changesAfter.kind,
+      details: s.changesAfter.details,
+      modifications: s.changesAfter.modifications.map((m) => ({ code: m.code, objectNumber: m.objectNumber ?? null, usedFor: m.usedFor ?? null, message: m.message })),
+    },
     problems: (cms?.problems ?? []).map((p) => ({ code: p.code, severity: p.severity, message: p.message })),
   };
 }

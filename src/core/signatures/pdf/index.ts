@@ -12,6 +12,6 @@ export { appendCompletionPage, type CompletionPageInput, type CompletionSigner, 
 export { inspectPdfSignatures, type PdfSignatureInspection, type InspectedSignature, type InspectionProblem } from "./inspect-pdf-signatures";
 export { verifyPdfSignatures, type PdfVerification, type VerifiedPdfSignature } from "./verify-pdf-signatures";
 export type { ByteRangeCoverage, CoverageAnomaly } from "./byte-range-check";
-export type { ChangesAfterSignature, ChangeKind } from "./revision-changes";
+export type { ChangesAfterSignature, ChangeKind, Modification, AddedPage, AddedAppearance } from "./revision-changes";
 export type { PdfRevision } from "./pdf-revisions";
 export { markEveryPage, type PageMarks } from "./page-marks";

@@ -1,11 +1,11 @@
-import { PDFName } from "pdf-lib";
+import { PDFArray, PDFDict, PDFName, PDFNumber } from "pdf-lib";
 import { parseDer } from "../pki/der-reader";
 import { checkByteRange, type ByteRangeCoverage } from "./byte-range-check";
 import { indexOfBytes } from "./pdf-bytes";
 import { PdfStructureError, openPdf, type PdfFile } from "./pdf-file";
 import { findRevisions, revisionAt, type PdfRevision } from "./pdf-revisions";
 import { parsePdfDate } from "./pdf-text";
-import { describeChangesAfter, type ChangesAfterSignature } from "./revision-changes";
+import { describeChangesAfter, newAnalysisBudget, type ChangesAfterSignature } from "./revision-changes";
 import { nameOf, scanSignatureDictionaries, signatureFieldNames, textOf, type FoundSignature } from "./signature-scan";
 
 /** A finding about the file as a whole. */
@@ -47,6 +47,8 @@ export interface InspectedSignature {
   coverage: ByteRangeCoverage;
   /** What later revisions changed. */
   changesAfter: ChangesAfterSignature;
+  /** The DocMDP permissions when the signature certifies the document: 1 no changes, 2 form fills and signatures, 3 also annotations. */
+  docMdp?: 1 | 2 | 3;
 }
 
 /** The result of {@link inspectPdfSignatures}. */
@@ -106,14 +108,17 @@ function inspect(bytes: Uint8Array, report: PdfSignatureInspection): void {
     }
   }
   const changesCache = new Map<number, ChangesAfterSignature>();
+  const budget = newAnalysisBudget();
   scanSignatureDictionaries(file).forEach((found, index) => {
     const revision = revisionAt(revisions, found.offset);
     let changesAfter = changesCache.get(revision);
     if (!changesAfter) {
-      changesAfter = describeChangesAfter(bytes, file, revisions, revision);
+      changesAfter = describeChangesAfter(bytes, file, revisions, revision, budget);
       changesCache.set(revision, changesAfter);
     }
-    report.signatures.push(describeSignature(found, index, file, fieldNames, revisions[revision]!, bytes.length, changesAfter));
+    const docMdp = file.encrypted ? undefined : docMdpOf(file, found.dict);
+    const described = describeSignature(found, index, file, fieldNames, revisions[revision]!, bytes.length, forSignature(changesAfter, index, docMdp));
+    report.signatures.push(docMdp ? { ...described, docMdp } : described);
   });
 }
 
@@ -161,6 +166,34 @@ function describeSignature(
     coverage: checkByteRange(found.byteRange, found.contentsSpan, revision, fileLength),
     changesAfter,
   };
+}
+
+/** The changes after a revision, worded for the signature `index` (0-based) it holds. */
+function forSignature(changes: ChangesAfterSignature, index: number, docMdp: 1 | 2 | 3 | undefined): ChangesAfterSignature {
+  const suffix = ` after signature ${index + 1}`;
+  const modifications = changes.modifications.map((m) => (m.code === "ANALYSIS_FAILED" ? m : { ...m, message: `${m.message}${suffix}` }));
+  const details = changes.details.map((d, i) => (i < modifications.length ? modifications[i]!.message : d));
+  if (docMdp === 1 && changes.kind !== "none") {
+    // A certification that allows no change at all: even later signatures break it.
+    const message = `signature ${index + 1} certifies the document allowing no changes (DocMDP P=1), yet later revisions changed it`;
+    return { ...changes, kind: "otherModified", modifications: [{ code: "CERTIFIED_NO_CHANGES", message }, ...modifications], details: [message, ...details] };
+  }
+  return { ...changes, modifications, details };
+}
+
+/** The /P of a DocMDP transform in the signature's /Reference (2 when /P is absent), if it certifies. */
+function docMdpOf(file: PdfFile, dict: PDFDict | undefined): 1 | 2 | 3 | undefined {
+  const refs = file.resolve(dict?.get(PDFName.of("Reference")));
+  if (!(refs instanceof PDFArray)) return undefined;
+  for (const item of refs.asArray().slice(0, 16)) {
+    const ref = file.resolve(item);
+    if (!(ref instanceof PDFDict) || file.resolve(ref.get(PDFName.of("TransformMethod"))) !== PDFName.of("DocMDP")) continue;
+    const params = file.resolve(ref.get(PDFName.of("TransformParams")));
+    const p = params instanceof PDFDict ? file.resolve(params.get(PDFName.of("P"))) : undefined;
+    const value = p instanceof PDFNumber ? p.asNumber() : 2;
+    return value === 1 || value === 3 ? value : 2;
+  }
+  return undefined;
 }
 
 /** Cuts /Contents to the length its DER header states; undefined when empty or all zeros. */

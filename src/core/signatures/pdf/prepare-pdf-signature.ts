@@ -1,5 +1,6 @@
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, type PDFObject } from "pdf-lib";
 import { beginIncrementalUpdate, type IncrementalUpdate } from "./incremental-writer";
+import { indexOfBytes } from "./pdf-bytes";
 import { listPages, openPdf, type PdfFile } from "./pdf-file";
 import { pdfDate, textString } from "./pdf-text";
 import { addStampAppearance, type SignatureStampContent } from "./signature-stamp";
@@ -38,6 +39,12 @@ export interface PreparePdfSignatureOptions {
   placeholderBytes?: number;
   /** A visible stamp; without it the field is an invisible 0×0 widget on the first page. */
   stamp?: SignatureStampOptions;
+  /**
+   * Makes this a certification signature (DocMDP) with these permissions: 1 no change at all,
+   * 2 only form fills and further signatures, 3 also annotations. Only the first signature
+   * of a document may certify it.
+   */
+  certify?: 1 | 2 | 3;
 }
 
 /** A PDF with an empty signature, ready to be hashed and filled by {@link embedCmsSignature}. */
@@ -71,6 +78,9 @@ export async function preparePdfSignature(pdf: Uint8Array, options: PreparePdfSi
   const page = pages[pageIndex];
   if (!page) throw new Error(`page ${pageIndex} does not exist (the document has ${pages.length})`);
 
+  if (options.certify !== undefined && indexOfBytes(pdf, "/ByteRange") >= 0) {
+    throw new Error("only the first signature of a document may certify it, and this PDF is already signed");
+  }
   const acroForm = readAcroForm(file, catalog.dict);
   if (acroForm && fieldNames(file, acroForm.dict).has(options.fieldName)) throw new Error(`a field named "${options.fieldName}" already exists`);
 
@@ -97,6 +107,12 @@ export async function preparePdfSignature(pdf: Uint8Array, options: PreparePdfSi
   const widgetRef = update.add(widget);
   addAnnotation(update, page.ref, page.dict, widgetRef);
   addField(update, catalog.ref, catalog.dict, acroForm, widgetRef);
+  if (options.certify !== undefined) {
+    const current = update.context.lookup(catalog.ref);
+    const copy = current instanceof PDFDict ? current : catalog.dict.clone(update.context);
+    copy.set(PDFName.of("Perms"), update.context.obj({ DocMDP: sigRef }));
+    update.replace(catalog.ref, copy);
+  }
 
   const written = update.write();
   const bytes = written.bytes;
@@ -124,6 +140,9 @@ function signatureBody(options: PreparePdfSignatureOptions, placeholder: number)
     `/Reason ${textString(options.reason).toString()}`,
     ...(options.location ? [`/Location ${textString(options.location).toString()}`] : []),
     ...(options.contactInfo ? [`/ContactInfo ${textString(options.contactInfo).toString()}`] : []),
+    ...(options.certify !== undefined
+      ? [`/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${options.certify} /V /1.2 >> >>]`]
+      : []),
     "/Prop_Build << /App << /Name /Custos >> >>",
   ];
   return Buffer.from(`<<\n${entries.join("\n")}\n>>`, "latin1");

@@ -181,7 +181,7 @@ export function numberOf(dict: PDFDict, key: string): number | undefined {
 export function reconstructXref(bytes: Uint8Array, context: PDFContext): { entries: Map<number, XrefEntry>; trailer?: PDFDict } {
   const entries = new Map<number, XrefEntry>();
   const text = latin1(bytes, 0, bytes.length);
-  const re = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj(?=[\s<[(/%]|$)/g;
+  const re = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]*obj(?=[\s<[(/%]|$)/g;
   let trailer: PDFDict | undefined;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const before = m.index > 0 ? text.charCodeAt(m.index - 1) : 0x0a;

@@ -68,10 +68,11 @@ describe("the PDF corpus", () => {
     expect(twice.signatures[1]!.changesAfter.kind).toBe("none");
     expect(twice.signatures.every((s) => s.cms!.signatureValid && s.cms!.messageDigestMatches)).toBe(true);
 
-    const pyhanko = verify("pyhanko-minimal-two-fields-signed-twice.pdf");
+    // (the change analysis alone: verified without trust anchors, the second signer's stamp would count against the first)
+    const pyhanko = inspectPdfSignatures(load("pyhanko-minimal-two-fields-signed-twice.pdf"));
     expect(pyhanko.signatures).toHaveLength(2);
     expect(pyhanko.signatures[0]!.changesAfter.kind).toBe("laterSignaturesOnly");
-    expect(pyhanko.signatures.every((s) => s.cms!.messageDigestMatches && s.coverage.wellFormed)).toBe(true);
+    expect(verify("pyhanko-minimal-two-fields-signed-twice.pdf").signatures.every((s) => s.cms!.messageDigestMatches && s.coverage.wellFormed)).toBe(true);
 
     const qpdf = verify("qpdf-digitally-signed.pdf");
     expect(qpdf.signatures).toHaveLength(1);

@@ -121,9 +121,16 @@ describe.each([
     expect(employee!.cms!.timestamp).toMatchObject({ ok: true, messageImprintMatches: true });
     expect(manager).toMatchObject({ fieldName: "manager", revision: 3, ok: true });
     expect(manager!.coverage.coversWholeFile).toBe(true);
-    expect(manager!.changesAfter).toEqual({ kind: "none", details: [] });
+    expect(manager!.changesAfter).toMatchObject({ kind: "none", details: [], modifications: [], pagesAdded: [] });
+    // The completion page counts for the employee only because the manager's valid signature covers it.
+    expect(employee!.changesAfter.pagesAdded).toEqual([{ objectNumber: expect.any(Number), pageNumber: 3 }]);
+    expect(manager!.changesAfter.pagesAtSignature).toContain(employee!.changesAfter.pagesAdded[0]!.objectNumber);
+    // Half-way (the page appended, the last signature not yet made) the page is signed by nobody.
     const afterFirst = verifyPdfSignatures(docs.withPage, { trustAnchors: [pki.root.certificate] });
-    expect(afterFirst.signatures[0]!.changesAfter.kind).toBe("pagesAdded");
+    expect(afterFirst.signatures[0]!.changesAfter.kind).toBe("otherModified");
+    expect(afterFirst.signatures[0]!.ok).toBe(false);
+    expect(afterFirst.signatures[0]!.changesAfter.modifications.map((m) => m.code)).toEqual(["PAGE_NOT_SIGNED"]);
+    expect(afterFirst.signatures[0]!.changesAfter.details[0]).toMatch(/^object \d+ \(page 3\) added after signature 1 and signed by no later valid signature$/);
     const firstOnly = verifyPdfSignatures(docs.afterFirst, { trustAnchors: [pki.root.certificate] });
     expect(firstOnly.signatures[0]!.changesAfter.kind).toBe("none");
   });

@@ -97,6 +97,15 @@ describe("signature requests", () => {
       expect(v.certificateTrusted).toBe(true);
     }
     expect(verdicts.map((v) => v.commonName)).toEqual(["张伟", "王芳"]);
+    // our verifier agrees: the completion page appended before the last signature is covered by it
+    const verified = await employeeClient.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(pdf) });
+    const ours = (await verified.json()) as { ok: boolean; signatures: { ok: boolean; changesAfter: { kind: string; details: string[] } }[] };
+    expect(ours.ok).toBe(true);
+    expect(ours.signatures.map((s) => [s.ok, s.changesAfter.kind])).toEqual([
+      [true, "pagesAdded"],
+      [true, "none"],
+    ]);
+    expect(ours.signatures[0]!.changesAfter.details).toEqual(expect.arrayContaining(["1 page(s) added: page 3", expect.stringMatching(/^signature field "Custos_\w+" \(object \d+\) added$/)]));
     const text = pdfToText(pdf, tmp.dir);
     expect(text).toContain("签署完成证明");
     expect(text).toContain("张伟");
@@ -181,6 +190,9 @@ describe("signature requests", () => {
     };
     expect(report.signatures[0]!.integrity).toEqual({ digestMatches: true, signatureValid: true });
     expect(report.signatures[0]!.changesAfter.kind).toBe("otherModified");
+    expect(report.signatures[0]!.changesAfter.details[0]).toMatch(/^object \d+ \(page 1\) changed: .*\/Contents.* after signature 1$/);
+    const modifications = (report.signatures[0]!.changesAfter as unknown as { modifications: { code: string; objectNumber: number; usedFor: string }[] }).modifications;
+    expect(modifications[0]).toMatchObject({ code: "PAGE_CHANGED", objectNumber: expect.any(Number), usedFor: "page 1" });
     expect(report.signatures[0]!.ok).toBe(false);
     expect(report.ok).toBe(false);
     expect(report.held.held).toBe(false);
@@ -291,6 +303,15 @@ describe("signature requests", () => {
     const verdicts = runPdfsig(pdf, createNssDb(nssDir, certificatePemToDer(await (await h.app.request("/pki/ca.pem")).text())), tmp.dir);
     expect(verdicts).toHaveLength(3);
     for (const v of verdicts) expect(v.signatureValid && v.certificateTrusted).toBe(true);
+    // three signers, a completion page before the last: our verifier passes every signature too
+    const res = await requester.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: pdf });
+    const ours = (await res.json()) as { ok: boolean; signatures: { ok: boolean; changesAfter: { kind: string } }[] };
+    expect(ours.signatures.map((s) => [s.ok, s.changesAfter.kind])).toEqual([
+      [true, "pagesAdded"],
+      [true, "pagesAdded"],
+      [true, "none"],
+    ]);
+    expect(ours.ok).toBe(true);
   });
 
   it("reminds overdue signers once a day", async () => {
