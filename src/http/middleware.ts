@@ -108,6 +108,7 @@ export const passwordChangeGate = createMiddleware<AppEnv>(async (c, next) => {
     path === "/account/password" ||
     path === "/sign-out" ||
     path.startsWith("/static/") ||
+    path === "/favicon.ico" ||
     path === "/lang";
   if (allowed) return next();
   if (path.startsWith("/api/")) {

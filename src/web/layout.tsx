@@ -43,6 +43,7 @@ export const Layout: FC<{ page: PageContext; title: string; flash?: Flash; refre
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t("appShort")}`}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
       </head>
       <body>

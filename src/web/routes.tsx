@@ -52,12 +52,20 @@ function userFormValues(form: Record<string, string | string[]>): UserFormValues
 }
 
 /** The server-rendered pages of the platform: sign-in, dashboard, account, user and department admin, audit trail. */
+const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="2" y="2" width="28" height="28" rx="5" fill="#b3261e"/><text x="16" y="23" font-size="19" text-anchor="middle" fill="#fff" font-family="'Noto Serif CJK SC','Noto Sans CJK SC',serif">守</text></svg>`;
+
 export function webRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get("/static/app.css", (c) =>
     c.body(appCss, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" }),
   );
+
+  // the mark of the app (a seal: a square with 守, "custos"); browsers ask /favicon.ico whatever the page says
+  const icon = (c: AppContext) =>
+    c.body(FAVICON_SVG, 200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" });
+  app.get("/static/favicon.svg", icon);
+  app.get("/favicon.ico", icon);
 
   app.get("/sign-in", (c) => {
     if (c.get("principal")) return c.redirect("/");

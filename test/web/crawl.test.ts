@@ -73,3 +73,15 @@ describe("pages reachable by clicking", () => {
     expect(linksOf(html)).toContain(`/contracts/${contract.id}`);
   });
 });
+
+describe("the app's icon", () => {
+  it("is served where browsers look for it, to anyone, and linked from every page", async () => {
+    for (const path of ["/favicon.ico", "/static/favicon.svg"]) {
+      const res = await h.app.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/svg+xml");
+      expect(await res.text()).toContain("<svg");
+    }
+    expect(await (await h.app.request("/sign-in", { headers: { accept: "text/html" } })).text()).toContain('rel="icon" href="/static/favicon.svg"');
+  });
+});
