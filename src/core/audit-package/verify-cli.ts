@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { CheckLine, CheckStatus } from "./verify-package";
+import { exitOnClosedStdout, formatCheckLine } from "../check-lines";
 
 const USAGE = `Usage: custos verify-package <audit-package.zip> [--root-fingerprint AB:CD:…] [--json]
 
@@ -13,27 +13,12 @@ Prints one line per check and exits 1 if anything does not match.
                           independently; the package must be signed under that root
   --json                  print the result as JSON instead of lines`;
 
-const LABEL: Record<CheckStatus, string> = {
-  pass: "通过 PASS",
-  fail: "失败 FAIL",
-  warn: "注意 WARN",
-  info: "信息 INFO",
-};
-
-function formatLine(c: CheckLine): string {
-  return `${LABEL[c.status]}  ${c.subject}\n           ${c.zh}\n           ${c.en}`;
-}
-
 /**
  * `custos verify-package`: runs the offline verifier and prints a pass/fail line per check in
  * Chinese and English. Returns the exit code: 0 all good, 1 something does not match, 2 usage.
  */
 export async function runVerifyPackage(argv: string[], out: (line: string) => void = console.log): Promise<number> {
-  // piped into head or less and closed early: stop quietly, as other command-line tools do
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(1);
-    throw err;
-  });
+  exitOnClosedStdout();
   let values: { "root-fingerprint"?: string; json?: boolean; help?: boolean };
   let positionals: string[];
   try {
@@ -64,7 +49,7 @@ export async function runVerifyPackage(argv: string[], out: (line: string) => vo
   out(`Custos 审核包验证 / audit package verification: ${path}`);
   const report = await verifyAuditPackage(path, {
     expectedRootFingerprint: values["root-fingerprint"],
-    onCheck: (c) => out(formatLine(c)),
+    onCheck: (c) => out(formatCheckLine(c)),
   });
   out("");
   if (report.rootFingerprint) {

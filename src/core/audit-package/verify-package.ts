@@ -4,6 +4,7 @@ import { verifyCadesSignature } from "../signatures/cms/verify-cades-signature";
 import { verifyPdfSignatures } from "../signatures/pdf/verify-pdf-signatures";
 import { ChainLinksVerifier, ExcerptVerifier, objectKey } from "./events";
 import { MANIFEST_FORMAT, MANIFEST_VERSION, PACKAGE_PATHS, colonFingerprint, type Manifest } from "./manifest";
+import type { CheckLine, CheckStatus } from "../check-lines";
 import { ZipFormatError, ZipReader, type ZipDirectoryEntry } from "./zip/reader";
 
 /**
@@ -12,16 +13,7 @@ import { ZipFormatError, ZipReader, type ZipDirectoryEntry } from "./zip/reader"
  * fingerprint the auditor compares with one obtained independently.
  */
 
-/** Outcome of one check. */
-export type CheckStatus = "pass" | "fail" | "warn" | "info";
-
-/** One line of the verification: what was checked, and the finding in Chinese and English. */
-export interface CheckLine {
-  status: CheckStatus;
-  subject: string;
-  zh: string;
-  en: string;
-}
+export type { CheckLine, CheckStatus } from "../check-lines";
 
 /** The whole verification. */
 export interface PackageVerification {
