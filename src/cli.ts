@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import type { Runtime } from "./boot";
 
-// Modules are imported by the command that needs them: verify-package runs on an auditor's
-// machine without a database or configuration, and loads none of that.
+// Modules are imported by the command that needs them: verify-package and verify-pdf run on an
+// auditor's machine without a database or configuration, and load none of that.
 
 const USAGE = `Usage: npm run custos -- <command> [options]
 
@@ -11,6 +11,10 @@ Commands:
   verify-package FILE.zip      check an audit package offline (no server or database needed);
       --root-fingerprint FP    the root certificate fingerprint obtained independently
       --json                   print the result as JSON
+  verify-pdf FILE.pdf          verify a PDF's signatures offline, as the server does (no server or
+                               database needed); exit 0 only if every signature is valid
+      --root ca.pem            the root certificate you trust (without it nothing is trusted, exit 1)
+      --json                   print the report as JSON
   verify-audit                 recompute the audit hash chain; exit 1 if it is broken
   create-user                  create a user
       --username NAME          (required)
@@ -46,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
     case "verify-package": {
       const { runVerifyPackage } = await import("./core/audit-package/verify-cli");
       return runVerifyPackage(rest);
+    }
+    case "verify-pdf": {
+      const { runVerifyPdf } = await import("./core/signatures/verify-pdf-cli");
+      return runVerifyPdf(rest);
     }
     case "migrate":
       await withRuntime("migrate", async () => undefined);

@@ -1,0 +1,226 @@
+import { createHash, X509Certificate } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { exitOnClosedStdout, formatCheckLine, type CheckLine, type CheckStatus } from "../check-lines";
+import { verifyPdfSignatures } from "./pdf/verify-pdf-signatures";
+import { signatureReportOf, type SignatureReport } from "./signature-report";
+
+const USAGE = `Usage: custos verify-pdf <file.pdf> [--root ca.pem] [--json]
+
+Verifies every signature of a PDF offline (no server, database or configuration needed), with the
+same verifier and report as the server's verification page: each signature's digest and signature
+value, its certificate chain to the root you give, the time stamp, the byte ranges it covers, and
+what later revisions changed (only further signatures, time stamps, validation data and pages
+signed later may follow a signature). Prints one line per signature and per check and exits 0 only
+when every signature is intact, chains to the given root, and nothing but allowed changes follows.
+
+  --root FILE   the PEM file of the root certificate you trust (e.g. your organisation's Custos
+                root, obtained independently). Without it no certificate is trusted: the chain is
+                reported as not checked and the exit code is 1. Certificates inside the PDF are
+                never trusted on their own.
+  --json        print the report as JSON instead of lines
+
+Revocation is not checked offline (it needs the issuing Custos server's records); the server's
+verification page does. Exit codes: 0 valid, 1 not valid (or no root given), 2 usage or input error
+(missing file, not a PDF, encrypted, unreadable root certificate).`;
+
+/** The offline verification of one PDF: the server's signature reports, and the printed checks. */
+export interface OfflinePdfVerification {
+  ok: boolean;
+  file: string;
+  sha256: string;
+  size: number;
+  /** "given": checked against the --root certificates; "not-checked": no root was given. */
+  trust: "given" | "not-checked";
+  rootFingerprints: string[];
+  signatures: SignatureReport[];
+  problems: { code: string; message: string }[];
+  checks: CheckLine[];
+}
+
+/** An input the verifier cannot work on (exit code 2), with a message in Chinese and English. */
+export class VerifyPdfInputError extends Error {
+  constructor(
+    readonly zh: string,
+    readonly en: string,
+  ) {
+    super(en);
+  }
+}
+
+/** Reads the trusted roots from a PEM file: one or more certificates. */
+async function readRoots(path: string): Promise<X509Certificate[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
+    throw new VerifyPdfInputError(`无法读取根证书文件 ${path}：${why}`, `cannot read the root certificate file ${path}: ${why}`);
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const roots: X509Certificate[] = [];
+  for (const block of blocks) {
+    try {
+      roots.push(new X509Certificate(block));
+    } catch {
+      throw new VerifyPdfInputError(`根证书文件 ${path} 中有无法解析的证书`, `the root certificate file ${path} holds a certificate that cannot be parsed`);
+    }
+  }
+  if (roots.length === 0) throw new VerifyPdfInputError(`${path} 不是 PEM 格式的证书文件`, `${path} is not a PEM certificate file (no BEGIN CERTIFICATE block)`);
+  return roots;
+}
+
+/**
+ * Verifies the PDF at `path` against the roots in `rootPath` (none trusted without it). Throws
+ * {@link VerifyPdfInputError} for a missing, unreadable, non-PDF or encrypted file.
+ */
+export async function verifyPdfFile(path: string, rootPath?: string): Promise<OfflinePdfVerification> {
+  const roots = rootPath === undefined ? [] : await readRoots(rootPath);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
+    throw new VerifyPdfInputError(`无法读取 ${path}：${why}`, `cannot read ${path}: ${why}`);
+  }
+  const verification = verifyPdfSignatures(bytes, { trustAnchors: roots.map((r) => new Uint8Array(r.raw)) });
+  if (!verification.isPdf) throw new VerifyPdfInputError(`${path} 不是 PDF 文件`, `${path} is not a PDF file`);
+  if (verification.encrypted) {
+    throw new VerifyPdfInputError(`${path} 已加密：不提供密码无法检查其签名，请使用未加密的副本`, `${path} is encrypted: its signatures cannot be checked without the password; use an unencrypted copy`);
+  }
+  // offline there is no record of our certificates, so no revocation status: `ours` is undefined
+  const signatures = verification.signatures.map((s) => signatureReportOf(s, undefined));
+  const trust = roots.length > 0 ? "given" : "not-checked";
+  const checks: CheckLine[] = [];
+  const add = (status: CheckStatus, subject: string, zh: string, en: string) => checks.push({ status, subject, zh, en });
+  for (const r of roots) add("info", rootPath!, `信任的根证书：${r.subject.replace(/\n/g, ", ")}，SHA-256 ${r.fingerprint256}`, `trusted root: ${r.subject.replace(/\n/g, ", ")}, SHA-256 ${r.fingerprint256}`);
+  if (signatures.length === 0) add("fail", path, "PDF 中没有签名", "the PDF has no signatures");
+  for (const s of signatures) checkSignature(s, trust, add);
+  for (const p of verification.problems) add("warn", path, `文件结构：${p.code}：${p.message}`, `file structure: ${p.code}: ${p.message}`);
+  const ok = trust === "given" && signatures.length > 0 && signatures.every((s) => s.ok);
+  return {
+    ok,
+    file: path,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    size: bytes.length,
+    trust,
+    rootFingerprints: roots.map((r) => r.fingerprint256),
+    signatures,
+    problems: verification.problems.map((p) => ({ code: p.code, message: p.message })),
+    checks,
+  };
+}
+
+/** The lines of one signature: its verdict, then each check of the report. */
+function checkSignature(s: SignatureReport, trust: "given" | "not-checked", add: (status: CheckStatus, subject: string, zh: string, en: string) => void) {
+  const who = s.signerName ?? "?";
+  const subject = `#${s.index + 1} ${s.fieldName ?? ""}`.trim();
+  if (s.ok) {
+    add("pass", subject, `签名有效（${who}）`, `signature valid (${who})`);
+  } else {
+    const why = [
+      ...s.problems.filter((p) => p.severity === "error").map((p) => p.code),
+      ...(s.coverage.wellFormed ? [] : ["BYTE_RANGE_MALFORMED"]),
+      ...s.changesAfter.modifications.map((m) => m.code),
+    ];
+    const reason = [...new Set(why)].join(", ") || "NOT_VERIFIED";
+    add("fail", subject, `签名无效（${who}）：${reason}`, `signature NOT valid (${who}): ${reason}`);
+  }
+  const { digestMatches, signatureValid } = s.integrity;
+  if (digestMatches && signatureValid) add("pass", subject, "完整性：签署的字节未被改动，签名值有效", "integrity: the signed bytes are unchanged and the signature value is valid");
+  else if (!digestMatches) add("fail", subject, "完整性：签署的字节在签署后被改动（摘要不符）", "integrity: the signed bytes were changed after signing (digest mismatch)");
+  else add("fail", subject, "完整性：签名值无效", "integrity: the signature value is not valid");
+  const cert = s.certificate.subject ?? "?";
+  if (trust === "not-checked") {
+    add("fail", subject, `证书链：未检查（未提供 --root）；证书 ${cert}，签发者 ${s.certificate.issuer ?? "?"}`, `certificate chain: not checked (no --root given); certificate ${cert}, issued by ${s.certificate.issuer ?? "?"}`);
+  } else if (s.chain === "trusted") {
+    add("pass", subject, `证书链：${cert} 链至您提供的根证书`, `certificate chain: ${cert} chains to the root you gave`);
+  } else if (s.chain === "broken") {
+    add("fail", subject, `证书链：${cert} 的证书链断裂`, `certificate chain: the chain of ${cert} is broken`);
+  } else {
+    add("fail", subject, `证书链：${cert} 不链至您提供的根证书`, `certificate chain: ${cert} does not chain to the root you gave`);
+  }
+  add("info", subject, "吊销状态：离线不检查（需签发的 Custos 服务器的记录）", "revocation: not checked offline (it needs the issuing Custos server's records)");
+  if (s.signingCertificateBinding === "match") add("pass", subject, "签名证书绑定（signing-certificate-v2）一致", "signing-certificate-v2 binding matches the certificate");
+  else if (s.signingCertificateBinding === "mismatch") add("fail", subject, "签名证书绑定（signing-certificate-v2）与证书不符", "signing-certificate-v2 binding does not match the certificate");
+  else add("warn", subject, "没有签名证书绑定（signing-certificate-v2）", "no signing-certificate-v2 binding");
+  const ts = s.timestamp;
+  if (!ts) add("warn", subject, "没有时间戳", "no time stamp");
+  else if (ts.valid) add("pass", subject, `时间戳有效：${ts.genTime ?? "?"}（${ts.tsa ?? "TSA"}）`, `time stamp valid: ${ts.genTime ?? "?"} (${ts.tsa ?? "TSA"})`);
+  else add("fail", subject, `时间戳无效（${ts.tsa ?? "TSA"}）`, `time stamp NOT valid (${ts.tsa ?? "TSA"})`);
+  const c = s.coverage;
+  if (c.wellFormed && c.coversRevision) {
+    add("pass", subject, c.coversWholeFile ? "覆盖范围：签名覆盖整个文件" : "覆盖范围：签名覆盖其所在修订版本", c.coversWholeFile ? "coverage: the signature covers the whole file" : "coverage: the signature covers its revision");
+  } else {
+    const anomalies = c.anomalies.join(", ") || "?";
+    add("fail", subject, `覆盖范围异常：${anomalies}`, `coverage anomalies: ${anomalies}`);
+  }
+  if (s.changesAfter.modifications.length === 0) {
+    const none = s.changesAfter.kind === "none";
+    add("pass", subject, none ? "签署后无任何改动" : `签署后只有允许的改动（${s.changesAfter.kind}）`, none ? "nothing changed after signing" : `only allowed changes after signing (${s.changesAfter.kind})`);
+  } else {
+    for (const m of s.changesAfter.modifications) {
+      const what = `${m.code}${m.objectNumber !== null ? `, object ${m.objectNumber}` : ""}${m.usedFor ? ` (${m.usedFor})` : ""}`;
+      add("fail", subject, `签署后有不允许的改动：${what}：${m.message}`, `changed after signing, not allowed: ${what}: ${m.message}`);
+    }
+  }
+}
+
+/**
+ * `custos verify-pdf`: verifies a PDF's signatures offline and prints a line per signature and
+ * check in Chinese and English. Returns the exit code: 0 valid, 1 not valid or no root, 2 usage or input.
+ */
+export async function runVerifyPdf(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+  exitOnClosedStdout();
+  let values: { root?: string; json?: boolean; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { root: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (e) {
+    err(`${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    out(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    err(USAGE);
+    return 2;
+  }
+  const path = positionals[0]!;
+  let report: OfflinePdfVerification;
+  try {
+    report = await verifyPdfFile(path, values.root);
+  } catch (e) {
+    if (!(e instanceof VerifyPdfInputError)) throw e;
+    err(`错误 ERROR: ${e.zh}\n           ${e.en}`);
+    return 2;
+  }
+  const code = report.ok ? 0 : 1;
+  if (values.json) {
+    out(JSON.stringify(report, null, 2));
+    return code;
+  }
+  out(`Custos PDF 签名验证 / PDF signature verification: ${path}`);
+  out(`SHA-256 ${report.sha256}, ${report.size} bytes`);
+  for (const c of report.checks) out(formatCheckLine(c));
+  out("");
+  const valid = report.signatures.filter((s) => s.ok).length;
+  const total = report.signatures.length;
+  if (report.ok) {
+    out(`结果 RESULT: 通过 PASS — ${total} 个签名全部有效 / all ${total} signature(s) valid`);
+  } else if (report.trust === "not-checked") {
+    out(
+      `结果 RESULT: 失败 FAIL — 未提供 --root，证书未被信任；请用 --root 指定独立获得的根证书 / no --root given, so no certificate is trusted; pass the root certificate you obtained independently with --root`,
+    );
+  } else {
+    out(`结果 RESULT: 失败 FAIL — ${total - valid} 个签名无效，${valid} 个有效 / ${total - valid} of ${total} signature(s) NOT valid`);
+  }
+  return code;
+}

@@ -1,0 +1,144 @@
+import { execFile } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { PDFArray, PDFName, PDFRef } from "pdf-lib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beginIncrementalUpdate, listPages, openPdf, type PreparePdfSignatureOptions } from "../../src/core/signatures/pdf";
+import { createBasePdf } from "../core/signatures/support/base-pdf";
+import { createTestPki, signPdf, type TestPki, type TestSigner } from "../core/signatures/support/test-pki";
+
+/**
+ * `custos verify-pdf`, run as a real process: the server's PDF verifier offline, trusting only
+ * the root given with --root; exit 0 valid, 1 not valid (or no root), 2 usage or input error.
+ */
+
+const run = promisify(execFile);
+let dir: string;
+let pki: TestPki;
+let signedPath: string;
+let editedPath: string;
+let editedObject: number;
+let rootPem: string;
+let otherRootPem: string;
+
+const options = (signer: TestSigner, who: string): PreparePdfSignatureOptions => ({
+  fieldName: "employee",
+  signerName: who,
+  reason: "签署 Signed",
+  signingTime: new Date(),
+  stamp: { pageIndex: 0, signerName: who, meaningZh: "签署", meaningEn: "Signed", signedAtText: "2026-11-25 14:03:12 +08:00", certificateSerial: signer.serialNumber },
+});
+
+/** The first page's content stream replaced in an appended update: the signed bytes stay intact. */
+function editAfterSigning(pdf: Uint8Array): { pdf: Uint8Array; object: number } {
+  const file = openPdf(pdf);
+  const page = listPages(file)[0]!;
+  const contents = page.dict.get(PDFName.of("Contents"));
+  const ref = contents instanceof PDFRef ? contents : (file.resolve(contents) as PDFArray).asArray().find((x): x is PDFRef => x instanceof PDFRef)!;
+  const update = beginIncrementalUpdate(file);
+  update.replace(ref, update.context.stream("BT /F1 24 Tf 50 700 Td (Pay 1000000 CNY) Tj ET"));
+  return { pdf: update.write().bytes, object: ref.objectNumber };
+}
+
+async function custos(...args: string[]) {
+  // no database or configuration: the command must not need them
+  const env = { ...process.env, DATABASE_URL: "", CUSTOS_DATA_DIR: join(dir, "no-data-dir") };
+  return run("node", ["--import", "tsx", "src/cli.ts", "verify-pdf", ...args], { env, cwd: process.cwd() }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "custos-verify-pdf-"));
+  pki = await createTestPki();
+  const signed = await signPdf(await createBasePdf({ pages: 2 }), pki, pki.employee, options(pki.employee, "张三"));
+  signedPath = join(dir, "signed.pdf");
+  await writeFile(signedPath, signed);
+  const edited = editAfterSigning(signed);
+  editedObject = edited.object;
+  editedPath = join(dir, "edited.pdf");
+  await writeFile(editedPath, edited.pdf);
+  rootPem = join(dir, "root.pem");
+  await writeFile(rootPem, new X509Certificate(pki.root.certificate).toString());
+  otherRootPem = join(dir, "other-root.pem");
+  await writeFile(otherRootPem, new X509Certificate((await createTestPki()).root.certificate).toString());
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+// real processes (tsx compiling): generous on a loaded 2-core machine
+describe("custos verify-pdf", { timeout: 300_000 }, () => {
+  it("passes a signed PDF against its root, with a bilingual line per signature and check", async () => {
+    const r = await custos(signedPath, "--root", rootPem);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/通过 PASS {2}#1 employee\n\s+签名有效（张三）\n\s+signature valid \(张三\)/);
+    expect(r.stdout).toMatch(/通过 PASS .*\n.*\n\s+certificate chain: .* chains to the root you gave/);
+    expect(r.stdout).toMatch(/通过 PASS .*\n.*\n\s+integrity: the signed bytes are unchanged/);
+    expect(r.stdout).toMatch(/通过 PASS .*\n.*\n\s+nothing changed after signing/);
+    expect(r.stdout).toMatch(/revocation: not checked offline/);
+    expect(r.stdout).not.toMatch(/失败 FAIL/);
+    expect(r.stdout).toMatch(/结果 RESULT: 通过 PASS .* all 1 signature\(s\) valid/);
+  });
+
+  it("fails without a root, and against a root the signer does not chain to", async () => {
+    const none = await custos(signedPath);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/失败 FAIL .*\n.*\n\s+certificate chain: not checked \(no --root given\)/);
+    expect(none.stdout).toMatch(/结果 RESULT: 失败 FAIL .*no --root given/);
+
+    const other = await custos(signedPath, "--root", otherRootPem);
+    expect(other.code).toBe(1);
+    expect(other.stdout).toMatch(/signature NOT valid \(张三\): .*CHAIN_UNTRUSTED/);
+    expect(other.stdout).toMatch(/certificate chain: .* does not chain to the root you gave/);
+    expect(other.stdout).toMatch(/1 of 1 signature\(s\) NOT valid/);
+  });
+
+  it("fails a PDF edited after signing and names the change, though the signed bytes are intact", async () => {
+    const r = await custos(editedPath, "--root", rootPem);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/integrity: the signed bytes are unchanged/);
+    expect(r.stdout).toMatch(new RegExp(`失败 FAIL .*\\n\\s+签署后有不允许的改动：[A-Z_]+, object ${editedObject}.*\\n\\s+changed after signing, not allowed: [A-Z_]+, object ${editedObject}`));
+    expect(r.stdout).not.toMatch(/nothing changed after signing/);
+  });
+
+  it("--json prints the server's report as JSON", async () => {
+    const ok = await custos(signedPath, "--root", rootPem, "--json");
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.stdout) as { ok: boolean; trust: string; signatures: { ok: boolean; chain: string; signerName: string; revocation: { status: string } }[] };
+    expect(report).toMatchObject({ ok: true, trust: "given" });
+    expect(report.signatures).toEqual([expect.objectContaining({ ok: true, chain: "trusted", signerName: "张三", revocation: expect.objectContaining({ status: "unknown" }) })]);
+
+    const edited = await custos(editedPath, "--root", rootPem, "--json");
+    expect(edited.code).toBe(1);
+    const bad = JSON.parse(edited.stdout) as { ok: boolean; signatures: { ok: boolean; changesAfter: { kind: string; modifications: { objectNumber: number }[] } }[] };
+    expect(bad.ok).toBe(false);
+    expect(bad.signatures[0]!.changesAfter.kind).toBe("otherModified");
+    expect(bad.signatures[0]!.changesAfter.modifications.map((m) => m.objectNumber)).toContain(editedObject);
+  });
+
+  it("a missing file, a non-PDF, a bad root file or bad usage: exit 2 with a readable message, no stack trace", async () => {
+    const textPath = join(dir, "notes.pdf");
+    await writeFile(textPath, "just some text, not a PDF\n");
+    const cases = [
+      { args: [join(dir, "missing.pdf"), "--root", rootPem], message: /cannot read .*missing\.pdf: no such file/ },
+      { args: [textPath, "--root", rootPem], message: /notes\.pdf is not a PDF file/ },
+      { args: [signedPath, "--root", textPath], message: /is not a PEM certificate file/ },
+      { args: [signedPath, "--root", join(dir, "missing.pem")], message: /cannot read the root certificate file/ },
+      { args: [], message: /Usage: custos verify-pdf/ },
+      { args: [signedPath, "--nope"], message: /Unknown option '--nope'/ },
+    ];
+    for (const c of cases) {
+      const r = await custos(...c.args);
+      expect(r.code, c.args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(c.message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
