@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { PDFArray, PDFName, PDFRef } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { beginIncrementalUpdate, listPages, openPdf, type PreparePdfSignatureOptions } from "../../src/core/signatures/pdf";
+import { startHarness } from "../support/app";
 import { createBasePdf } from "../core/signatures/support/base-pdf";
 import { createTestPki, signPdf, type TestPki, type TestSigner } from "../core/signatures/support/test-pki";
 
@@ -16,6 +17,8 @@ import { createTestPki, signPdf, type TestPki, type TestSigner } from "../core/s
  */
 
 const run = promisify(execFile);
+// the server, for a PDF signed through Custos and the API's report of it
+const h = await startHarness();
 let dir: string;
 let pki: TestPki;
 let signedPath: string;
@@ -140,5 +143,62 @@ describe("custos verify-pdf", { timeout: 300_000 }, () => {
       expect(r.stderr).toMatch(c.message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe("custos verify-pdf on a PDF Custos signed, and on files the server refuses", { timeout: 300_000 }, () => {
+  it("passes a PDF signed through Custos against the server's published root, with the report the API gives", async () => {
+    const employee = await h.user({ roles: ["ip-manager"], displayName: "王芳" });
+    const client = await h.signIn(employee);
+    const upload = await client.request("/api/v1/files?filename=declaration.pdf&classification=internal", {
+      method: "POST",
+      headers: { "content-type": "application/pdf" },
+      body: new Uint8Array(await createBasePdf({ pages: 1 })),
+    });
+    expect(upload.status).toBe(201);
+    const fileId = ((await upload.json()) as { id: string }).id;
+    const created = await client.post("/api/v1/signature-requests", { title: "知识产权声明", source: { kind: "file", fileId }, signers: [{ userId: employee.id, meaning: "signed" }] });
+    expect(created.status).toBe(201);
+    const requestId = ((await created.json()) as { id: string }).id;
+    expect((await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`)).status).toBe(200);
+    expect((await client.post(`/api/v1/signature-requests/${requestId}/sign`, { password: employee.password, consent: true })).status).toBe(200);
+    const pdf = new Uint8Array(await (await client.get(`/api/v1/signature-requests/${requestId}/document?version=final`)).arrayBuffer());
+    const pdfPath = join(dir, "custos-signed.pdf");
+    await writeFile(pdfPath, pdf);
+    const caPath = join(dir, "custos-ca.pem");
+    await writeFile(caPath, await (await h.app.request("/pki/ca.pem")).text());
+
+    const r = await custos(pdfPath, "--root", caPath, "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const offline = JSON.parse(r.stdout) as { ok: boolean; signatures: Record<string, unknown>[] };
+    expect(offline.ok).toBe(true);
+
+    // the same verifier and report as the API's; only revocation needs the server's records
+    const api = await client.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: pdf });
+    expect(api.status).toBe(200);
+    const online = (await api.json()) as { ok: boolean; signatures: Record<string, unknown>[] };
+    expect(online.ok).toBe(true);
+    const withoutRevocation = (list: Record<string, unknown>[]) => list.map(({ revocation: _, ...rest }) => rest);
+    expect(withoutRevocation(offline.signatures)).toEqual(withoutRevocation(online.signatures));
+    expect(offline.signatures[0]!.revocation).toMatchObject({ status: "unknown" });
+    expect(online.signatures[0]!.revocation).toMatchObject({ status: "good" });
+
+    // the same file against a root that is not the server's
+    expect((await custos(pdfPath, "--root", rootPem)).code).toBe(1);
+  });
+
+  it("an encrypted PDF and a damaged file exit 2 as the server refuses them; a PDF without signatures is not valid", async () => {
+    const fixture = (name: string) => new URL(`../fixtures/pdf/${name}`, import.meta.url).pathname;
+    const encrypted = await custos(fixture("pyhanko-minimal-aes256.pdf"), "--root", rootPem);
+    expect(encrypted.code).toBe(2);
+    expect(encrypted.stderr).toMatch(/is encrypted: its signatures cannot be checked without the password/);
+    const damaged = await custos(fixture("qpdf-bad1.pdf"), "--root", rootPem);
+    expect(damaged.code).toBe(2);
+    expect(damaged.stderr).toMatch(/is not a PDF file/);
+    const unsigned = await custos(fixture("pyhanko-minimal.pdf"), "--root", rootPem);
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.stdout).toMatch(/失败 FAIL .*\n\s+PDF 中没有签名\n\s+the PDF has no signatures/);
+    for (const r of [encrypted, damaged, unsigned]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
