@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -188,7 +188,7 @@ describe("custos verify-pdf on a PDF Custos signed, and on files the server refu
     expect((await custos(pdfPath, "--root", rootPem)).code).toBe(1);
   });
 
-  it("an encrypted PDF and a damaged file exit 2 as the server refuses them; a PDF without signatures is not valid", async () => {
+  it("what the server refuses (encrypted, not a PDF, no signatures even when damaged) exits 2 with the reason; a damaged signed PDF is reported not valid", async () => {
     const fixture = (name: string) => new URL(`../fixtures/pdf/${name}`, import.meta.url).pathname;
     const encrypted = await custos(fixture("pyhanko-minimal-aes256.pdf"), "--root", rootPem);
     expect(encrypted.code).toBe(2);
@@ -197,8 +197,20 @@ describe("custos verify-pdf on a PDF Custos signed, and on files the server refu
     expect(damaged.code).toBe(2);
     expect(damaged.stderr).toMatch(/is not a PDF file/);
     const unsigned = await custos(fixture("pyhanko-minimal.pdf"), "--root", rootPem);
-    expect(unsigned.code).toBe(1);
-    expect(unsigned.stdout).toMatch(/失败 FAIL .*\n\s+PDF 中没有签名\n\s+the PDF has no signatures/);
-    for (const r of [encrypted, damaged, unsigned]) expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.stderr).toMatch(/pyhanko-minimal\.pdf has no signatures to verify\n/);
+    // a signed PDF cut off after its first kilobyte: no signature can be found, and it says why
+    const truncatedPath = join(dir, "truncated.pdf");
+    await writeFile(truncatedPath, (await readFile(signedPath)).subarray(0, 1000));
+    const truncated = await custos(truncatedPath, "--root", rootPem);
+    expect(truncated.code).toBe(2);
+    expect(truncated.stderr).toMatch(/truncated\.pdf has no signatures to verify \(the file is damaged: XREF_DAMAGED/);
+    // cut inside the appended data after the signed revision: still signed, reported and not valid, as the server does
+    const cutPath = join(dir, "cut.pdf");
+    await writeFile(cutPath, (await readFile(editedPath)).subarray(0, (await readFile(signedPath)).length + 40));
+    const cut = await custos(cutPath, "--root", rootPem);
+    expect(cut.code).toBe(1);
+    expect(cut.stdout).toMatch(/signature NOT valid \(张三\)/);
+    for (const r of [encrypted, damaged, unsigned, truncated, cut]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

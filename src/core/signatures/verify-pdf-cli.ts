@@ -21,8 +21,10 @@ when every signature is intact, chains to the given root, and nothing but allowe
   --json        print the report as JSON instead of lines
 
 Revocation is not checked offline (it needs the issuing Custos server's records); the server's
-verification page does. Exit codes: 0 valid, 1 not valid (or no root given), 2 usage or input error
-(missing file, not a PDF, encrypted, unreadable root certificate).`;
+verification page does. Exit codes: 0 valid, 1 not valid (or no root given), 2 usage or input error:
+what the server refuses to verify (not a PDF, encrypted, no signatures, which includes a file too
+damaged to find any) and a missing file or unreadable root certificate. A damaged PDF whose
+signatures can still be found is reported (and not valid), as the server reports it.`;
 
 /** The offline verification of one PDF: the server's signature reports, and the printed checks. */
 export interface OfflinePdfVerification {
@@ -72,7 +74,8 @@ async function readRoots(path: string): Promise<X509Certificate[]> {
 
 /**
  * Verifies the PDF at `path` against the roots in `rootPath` (none trusted without it). Throws
- * {@link VerifyPdfInputError} for a missing, unreadable, non-PDF or encrypted file.
+ * {@link VerifyPdfInputError} for a missing or unreadable file, and for what the server refuses
+ * to verify: not a PDF, encrypted, no signatures.
  */
 export async function verifyPdfFile(path: string, rootPath?: string): Promise<OfflinePdfVerification> {
   const roots = rootPath === undefined ? [] : await readRoots(rootPath);
@@ -89,16 +92,23 @@ export async function verifyPdfFile(path: string, rootPath?: string): Promise<Of
   if (verification.encrypted) {
     throw new VerifyPdfInputError(`${path} 已加密：不提供密码无法检查其签名，请使用未加密的副本`, `${path} is encrypted: its signatures cannot be checked without the password; use an unencrypted copy`);
   }
+  // what the server refuses with a 422 (not a PDF, encrypted, no signatures) is an input error here
+  if (verification.signatures.length === 0) {
+    const damage = verification.problems.map((p) => `${p.code}: ${p.message}`).join("; ");
+    throw new VerifyPdfInputError(
+      `${path} 中没有签名${damage ? `（文件已损坏：${damage}）` : ""}`,
+      `${path} has no signatures to verify${damage ? ` (the file is damaged: ${damage})` : ""}`,
+    );
+  }
   // offline there is no record of our certificates, so no revocation status: `ours` is undefined
   const signatures = verification.signatures.map((s) => signatureReportOf(s, undefined));
   const trust = roots.length > 0 ? "given" : "not-checked";
   const checks: CheckLine[] = [];
   const add = (status: CheckStatus, subject: string, zh: string, en: string) => checks.push({ status, subject, zh, en });
   for (const r of roots) add("info", rootPath!, `信任的根证书：${r.subject.replace(/\n/g, ", ")}，SHA-256 ${r.fingerprint256}`, `trusted root: ${r.subject.replace(/\n/g, ", ")}, SHA-256 ${r.fingerprint256}`);
-  if (signatures.length === 0) add("fail", path, "PDF 中没有签名", "the PDF has no signatures");
   for (const s of signatures) checkSignature(s, trust, add);
   for (const p of verification.problems) add("warn", path, `文件结构：${p.code}：${p.message}`, `file structure: ${p.code}: ${p.message}`);
-  const ok = trust === "given" && signatures.length > 0 && signatures.every((s) => s.ok);
+  const ok = trust === "given" && signatures.every((s) => s.ok);
   return {
     ok,
     file: path,
