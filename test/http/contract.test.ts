@@ -38,9 +38,8 @@ async function j(res: Response, status?: number): Promise<J> {
   return JSON.parse(text);
 }
 
-let admin: Client, manager: Client, top: Client, legal: Client, emp: Client, staff: Client, auditor: Client;
+let admin: Client, manager: Client, top: Client, legal: Client, emp: Client, staff: Client;
 let adminUser: TestUser, managerUser: TestUser, topUser: TestUser, legalUser: TestUser, empUser: TestUser, staffUser: TestUser, auditorUser: TestUser;
-let legal2User: TestUser, legal2: Client;
 const f: Record<string, J> = {};
 const CORRECTIVE = "rcl_13_4_01";
 const LAWYER_LETTERS = "rcl_4_3_2_2_03";
@@ -304,11 +303,14 @@ beforeAll(async () => {
   managerUser = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "top-secret" });
   topUser = await h.user({ roles: ["top-manager"], displayName: "周总", clearance: "top-secret" });
   legalUser = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "top-secret" });
-  legal2User = await h.user({ roles: ["legal"], displayName: "周律", clearance: "top-secret" });
   staffUser = await h.user({ roles: ["ip-staff"], displayName: "赵强", clearance: "top-secret" });
   empUser = await h.user({ roles: ["employee"], displayName: "张伟", departmentId: f.rnd.id });
   auditorUser = await h.user({ roles: ["auditor"], displayName: "刘审核", clearance: "secret" });
-  [manager, top, legal, legal2, staff, emp, auditor] = await Promise.all([managerUser, topUser, legalUser, legal2User, staffUser, empUser, auditorUser].map((u) => h.signIn(u)));
+  manager = await h.signIn(managerUser);
+  top = await h.signIn(topUser);
+  legal = await h.signIn(legalUser);
+  staff = await h.signIn(staffUser);
+  emp = await h.signIn(empUser);
 }, 120_000);
 
 describe("the API contract", () => {
