@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Client, type TestUser } from "../support/app";
@@ -25,9 +25,18 @@ interface OpenApi {
   components?: { schemas?: Record<string, JsonSchema> };
 }
 const doc = (await (await h.app.request("/api/openapi.json")).json()) as OpenApi;
+if (process.env.CONTRACT_DUMP) writeFileSync(`${process.env.CONTRACT_DUMP}.openapi.json`, JSON.stringify(doc, null, 1));
 
 /** Operations that cannot run in a test, each with why. Keep this short. */
 const SKIPPED: Record<string, string> = {};
+
+/** Columns and secrets that must never leave the server, whatever a schema says. */
+const INTERNAL = /^(search_?text|search_?vector|password_?hash|token_?hash|.*private_?key.*|.*wrapped_?key.*|key_?material|master_?key|csrf_?(key|secret)|session_?token)$/i;
+function internalKeys(value: unknown, path = "$"): string[] {
+  if (Array.isArray(value)) return [...new Set(value.flatMap((v) => internalKeys(v, `${path}[]`)))];
+  if (!value || typeof value !== "object") return [];
+  return [...new Set(Object.entries(value).flatMap(([k, v]) => [...(INTERNAL.test(k) ? [`${path}.${k}`] : []), ...internalKeys(v, `${path}.${k}`)]).map((p) => p.replace(/\[\d+\]/g, "[]")))];
+}
 
 type Op = string; // "METHOD /api/v1/path/{param}"
 const operations: Op[] = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
@@ -354,11 +363,15 @@ describe("the API contract", () => {
       const schema = content[type]!.schema;
       if (saysNothing(schema)) {
         problems.push(`${op}: the ${status} response schema says nothing (z.any())`);
+        for (const key of internalKeys(await res.clone().json())) problems.push(`${op}: answers an internal field ${key}`);
+        if (process.env.CONTRACT_DUMP) appendFileSync(process.env.CONTRACT_DUMP, `${op}\n${(await res.text()).slice(0, 6000)}\n\n`);
         continue;
       }
       const open = openObjects(doc, schema);
       if (open.length) problems.push(`${op}: response objects not strict: ${open.slice(0, 5).join(", ")}${open.length > 5 ? ` (+${open.length - 5})` : ""}`);
       const body = await res.json();
+      if (process.env.CONTRACT_DUMP) appendFileSync(process.env.CONTRACT_DUMP, `${op}\n${JSON.stringify(body).slice(0, 6000)}\n\n`);
+      for (const key of internalKeys(body)) problems.push(`${op}: answers an internal field ${key}`);
       for (const p of validateJson(doc, schema, body).slice(0, 5)) problems.push(`${op}: ${p.path}: ${p.message}`);
     }
     expect(problems).toEqual([]);

@@ -27,6 +27,20 @@ function resolve(schema: JsonSchema, named: Record<string, JsonSchema>): JsonSch
     const { $ref: _ref, ...rest } = s;
     s = { ...target, ...rest };
   }
+  // an extended object (`Base.extend({...})`) is emitted as allOf [Base, {more properties}]: one object
+  if (Array.isArray(s.allOf)) {
+    const parts = (s.allOf as JsonSchema[]).map((p) => resolve(p, named));
+    if (parts.every((p) => p.type === "object" || p.properties)) {
+      const { allOf: _allOf, ...rest } = s;
+      return {
+        ...rest,
+        type: "object",
+        properties: Object.assign({}, ...parts.map((p) => p.properties ?? {}), rest.properties ?? {}),
+        required: [...new Set(parts.flatMap((p) => (p.required as string[]) ?? []))],
+        ...(parts.some((p) => p.additionalProperties === false) || rest.additionalProperties === false ? { additionalProperties: false } : {}),
+      };
+    }
+  }
   return s;
 }
 
@@ -110,13 +124,14 @@ export function saysNothing(schema: JsonSchema | undefined): boolean {
  * Paths inside a schema where an object lists properties but does not close itself with
  * `additionalProperties: false` (i.e. its zod schema is not `.strict()`).
  */
-export function openObjects(root: { components?: { schemas?: Record<string, JsonSchema> } }, schema: JsonSchema, path = "$", seen = new Set<string>()): string[] {
+export function openObjects(root: { components?: { schemas?: Record<string, JsonSchema> } }, raw: JsonSchema, path = "$", seen = new Set<string>()): string[] {
   const named = root.components?.schemas ?? {};
-  if (typeof schema.$ref === "string") {
-    if (seen.has(schema.$ref)) return [];
-    seen.add(schema.$ref);
-    return openObjects(root, named[schema.$ref.replace("#/components/schemas/", "")] ?? {}, schema.$ref.replace("#/components/schemas/", ""), seen);
+  if (typeof raw.$ref === "string") {
+    if (seen.has(raw.$ref)) return [];
+    seen.add(raw.$ref);
+    return openObjects(root, named[raw.$ref.replace("#/components/schemas/", "")] ?? {}, raw.$ref.replace("#/components/schemas/", ""), seen);
   }
+  const schema = resolve(raw, named);
   const found: string[] = [];
   if (schema.properties && schema.additionalProperties === undefined) found.push(path);
   for (const [k, v] of Object.entries((schema.properties as Record<string, JsonSchema>) ?? {})) found.push(...openObjects(root, v, `${path}.${k}`, seen));

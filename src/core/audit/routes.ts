@@ -10,10 +10,10 @@ const ChainReport = z
     checked: z.number(),
     headSeq: z.number(),
     headHash: z.string(),
-    firstBroken: z.object({ seq: z.number(), reason: z.string(), message: z.string() }).optional(),
+    firstBroken: z.strictObject({ seq: z.number(), reason: z.string(), message: z.string() }).optional(),
     durationMs: z.number(),
   })
-  .openapi("AuditChainReport");
+  .strict().openapi("AuditChainReport");
 
 const AuditEvent = z
   .object({
@@ -31,7 +31,7 @@ const AuditEvent = z
     prevHash: z.string(),
     hash: z.string(),
   })
-  .openapi("AuditEvent");
+  .strict().openapi("AuditEvent");
 
 /** The audit trail: listing and whole-chain verification. */
 export function auditRoutes() {
@@ -64,7 +64,7 @@ export function auditRoutes() {
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
       },
-      responses: { 200: json(z.object({ events: z.array(AuditEvent) }), "Events"), 401: errors[401], 403: errors[403] },
+      responses: { 200: json(z.strictObject({ events: z.array(AuditEvent) }), "Events"), 401: errors[401], 403: errors[403] },
     }),
     async (c) => c.json({ events: await listAuditEvents(ctxOf(c), c.req.valid("query")) } as never, 200),
   );

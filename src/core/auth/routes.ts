@@ -14,7 +14,7 @@ const SignInInput = z
 
 const SignInResult = z
   .object({ user: User, csrfToken: z.string(), expiresAt: z.string() })
-  .openapi("SignInResult", {
+  .strict().openapi("SignInResult", {
     description: "The session cookie is set on the response; send csrfToken as X-CSRF-Token on unsafe requests.",
   });
 
@@ -27,7 +27,7 @@ const ApiToken = z
     lastUsedAt: z.string().nullable().optional(),
     revokedAt: z.string().nullable().optional(),
   })
-  .openapi("ApiToken");
+  .strict().openapi("ApiToken");
 
 /** Sign-in, sign-out, the current user, their password and API tokens. */
 export function authRoutes() {
@@ -113,7 +113,7 @@ export function authRoutes() {
       path: "/me/tokens",
       tags: ["auth"],
       summary: "Your API tokens (never their secret text)",
-      responses: { 200: json(z.object({ tokens: z.array(ApiToken) }), "Tokens"), 401: errors[401] },
+      responses: { 200: json(z.strictObject({ tokens: z.array(ApiToken) }), "Tokens"), 401: errors[401] },
     }),
     async (c) => c.json({ tokens: await listApiTokens(ctxOf(c)) } as never, 200),
   );

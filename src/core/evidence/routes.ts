@@ -23,7 +23,7 @@ export const SelectionSchema = z
     from: z.iso.date().optional(),
     to: z.iso.date().optional(),
   })
-  .openapi("EvidenceSelection");
+  .strict().openapi("EvidenceSelection");
 
 const GrantSchema = z
   .object({

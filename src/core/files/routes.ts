@@ -18,7 +18,7 @@ const FileSchema = z
     uploadedBy: z.string(),
     createdAt: z.string(),
   })
-  .openapi("File");
+  .strict().openapi("File");
 
 const IdParam = z.object({ id: z.string() });
 

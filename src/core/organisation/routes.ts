@@ -15,7 +15,7 @@ export function organisationRoutes() {
       path: "/departments",
       tags: ["organisation"],
       summary: "All departments",
-      responses: { 200: json(z.object({ departments: z.array(Department) }), "Departments"), 401: errors[401] },
+      responses: { 200: json(z.strictObject({ departments: z.array(Department) }), "Departments"), 401: errors[401] },
     }),
     async (c) => c.json({ departments: await listDepartments(ctxOf(c)) } as never, 200),
   );

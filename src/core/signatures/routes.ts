@@ -18,7 +18,7 @@ import { CreateSignatureRequestInput, DeclineInput, SignatureRequestView, SignIn
 import { verifyUploadedPdf } from "./verify";
 
 const IdParam = z.object({ id: z.string() });
-const Inbox = z.object({
+const Inbox = z.strictObject({
   toSign: z.array(SignatureRequestView),
   waitingForOthers: z.array(SignatureRequestView),
   done: z.array(SignatureRequestView),
@@ -74,7 +74,7 @@ export function signatureRoutes() {
       path: "/signature-requests/remind",
       tags: ["signatures"],
       summary: "Remind signers of overdue requests now (also runs hourly)",
-      responses: { 200: json(z.object({ reminded: z.number() }), "Reminded"), 401: errors[401], 403: errors[403] },
+      responses: { 200: json(z.strictObject({ reminded: z.number() }), "Reminded"), 401: errors[401], 403: errors[403] },
     }),
     async (c) => {
       requireRole(ctxOf(c), "admin", "ip-manager");
@@ -135,7 +135,7 @@ export function signatureRoutes() {
       summary: "Sign (after opening the document): consent + your own password (re-authentication)",
       request: { params: IdParam, body: jsonBody(SignInput) },
       responses: {
-        200: json(z.object({ requestId: z.string(), signatureId: z.string(), sha256: z.string(), completed: z.boolean(), certificateSerial: z.string() }), "Signed"),
+        200: json(z.strictObject({ requestId: z.string(), signatureId: z.string(), sha256: z.string(), completed: z.boolean(), certificateSerial: z.string() }), "Signed"),
         400: errors[400],
         401: json(z.any(), "Wrong password (REAUTH_FAILED)"),
         404: errors[404],
@@ -184,7 +184,7 @@ export function signatureRoutes() {
       summary: "A single-use signing link for one signer (expires after 7 days or at the due date)",
       request: { params: z.object({ id: z.string(), signerId: z.string() }) },
       responses: {
-        201: json(z.object({ token: z.string(), path: z.string(), expiresAt: z.string(), signer: z.object({ id: z.string(), displayName: z.string() }) }), "Link"),
+        201: json(z.strictObject({ token: z.string(), path: z.string(), expiresAt: z.string(), signer: z.strictObject({ id: z.string(), displayName: z.string() }) }), "Link"),
         401: errors[401],
         403: errors[403],
         404: errors[404],
@@ -204,7 +204,7 @@ export function signatureRoutes() {
       summary: "Use a signing link (must be signed in as its signer); it cannot be used again",
       request: { params: z.object({ token: z.string() }) },
       responses: {
-        200: json(z.object({ requestId: z.string() }), "The request to open"),
+        200: json(z.strictObject({ requestId: z.string() }), "The request to open"),
         401: errors[401],
         404: errors[404],
         410: json(z.any(), "LINK_USED or LINK_EXPIRED"),

@@ -17,7 +17,7 @@ export function userRoutes() {
       path: "/users",
       tags: ["users"],
       summary: "All users (admins)",
-      responses: { 200: json(z.object({ users: z.array(User) }), "Users"), 401: errors[401], 403: errors[403] },
+      responses: { 200: json(z.strictObject({ users: z.array(User) }), "Users"), 401: errors[401], 403: errors[403] },
     }),
     async (c) => c.json({ users: await listUsers(ctxOf(c)) } as never, 200),
   );
@@ -30,7 +30,7 @@ export function userRoutes() {
       summary: "Create a user (admins); without a password one is generated and returned once",
       request: { body: jsonBody(CreateUserInput) },
       responses: {
-        201: json(z.object({ user: User, password: z.string().optional() }), "Created"),
+        201: json(z.strictObject({ user: User, password: z.string().optional() }), "Created"),
         400: errors[400],
         401: errors[401],
         403: errors[403],
@@ -71,7 +71,7 @@ export function userRoutes() {
       tags: ["users"],
       summary: "Generate a new password (returned once); ends the user's sessions",
       request: { params: IdParam },
-      responses: { 200: json(z.object({ password: z.string() }), "New password"), 401: errors[401], 403: errors[403], 404: errors[404] },
+      responses: { 200: json(z.strictObject({ password: z.string() }), "New password"), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
     async (c) => c.json(await resetPassword(ctxOf(c), c.req.valid("param").id), 200),
   );
