@@ -36,54 +36,124 @@ import {
   RetentionEventInput,
 } from "./schemas";
 import { runRetentionSweep } from "./sweep";
+import { presentRecord, withRecord } from "./present";
 
 const IdParam = z.object({ id: z.string() });
 const Reason = z.object({ reason: z.string().trim().min(1, "say why").max(4000) });
 
+const iso = z.string().openapi({ format: "date-time" });
+const day = z.string().openapi({ format: "date" });
+
 const RecordClass = z
-  .looseObject({
+  .strictObject({
     id: z.string(),
     code: z.string(),
     name: z.string(),
     nameEn: z.string(),
     clause: z.string(),
+    description: z.string().nullable(),
     retentionAmount: z.number().nullable(),
     retentionUnit: z.enum(["months", "years", "permanent"]),
     trigger: z.string(),
     disposition: z.string(),
     defaultClassification: z.enum(CLASSIFICATIONS),
     templateId: z.string().nullable(),
+    builtIn: z.boolean(),
+    createdAt: iso,
+    updatedAt: iso,
+    recordCount: z.number().int().optional().openapi({ description: "How many records of the class the reader may see (in the file plan)" }),
   })
   .openapi("RecordClass");
 
 const RecordRow = z
-  .looseObject({
+  .strictObject({
     id: z.string(),
     number: z.string(),
     classId: z.string(),
     title: z.string(),
-    recordDate: z.string(),
+    description: z.string().nullable(),
+    recordDate: day,
     author: z.string(),
+    departmentId: z.string().nullable(),
     classification: z.enum(CLASSIFICATIONS),
     contentSha256: z.string().nullable(),
+    contentFilename: z.string().nullable(),
+    contentMediaType: z.string().nullable(),
+    contentSize: z.number().nullable(),
+    paperRoom: z.string().nullable(),
+    paperCabinet: z.string().nullable(),
+    paperBox: z.string().nullable(),
+    sourceKind: z.string(),
+    sourceId: z.string().nullable(),
+    natures: z.record(z.string(), z.unknown()).openapi({ description: "The four natures (authenticity, integrity, usability, security) as checked at declaration" }),
     status: z.enum(["active", "destroyed", "transferred"]),
-    triggerDate: z.string().nullable(),
-    dueOn: z.string().nullable(),
-    natures: z.looseObject({}),
+    triggerDate: day.nullable(),
+    dueOn: day.nullable(),
+    retainUntil: day.nullable(),
+    retainReason: z.string().nullable(),
+    declaredBy: z.string(),
+    declaredAt: iso,
+    updatedAt: iso,
+    disposedAt: iso.nullable(),
   })
   .openapi("Record");
 
 const RecordView = z
-  .looseObject({ record: RecordRow, recordClass: RecordClass, links: z.array(z.looseObject({})), external: z.looseObject({}).nullable(), underHold: z.boolean(), history: z.array(z.looseObject({})) })
+  .strictObject({
+    record: RecordRow,
+    recordClass: RecordClass,
+    declaredByName: z.string().nullable(),
+    paperLocation: z.string().nullable(),
+    links: z.array(z.looseObject({ id: z.string(), kind: z.string(), targetId: z.string() })),
+    external: z.looseObject({}).nullable(),
+    underHold: z.boolean(),
+    holds: z.array(z.looseObject({ id: z.string(), matter: z.string() })),
+    linkKinds: z.array(z.strictObject({ kind: z.string(), label: z.strictObject({ zh: z.string(), en: z.string() }) })),
+    destruction: z.looseObject({}).nullable(),
+    disposal: z.looseObject({}).nullable(),
+    history: z.array(z.looseObject({ seq: z.number(), at: iso, action: z.string() })),
+    mayCorrect: z.boolean(),
+  })
   .openapi("RecordView");
 
-const Hold = z.looseObject({ id: z.string(), matter: z.string(), reason: z.string(), status: z.enum(["active", "released"]), scopeKind: z.enum(["list", "query"]) }).openapi("LegalHold");
-const Disposal = z.looseObject({ disposal: z.looseObject({ id: z.string(), number: z.string(), status: z.string(), action: z.string() }) }).openapi("Disposal");
+/** A record in a list (search, due list, hold report, disposal): the record and what the list adds. */
+const RecordEntry = z.looseObject({ record: RecordRow });
+
+const Hold = z
+  .strictObject({
+    id: z.string(),
+    matter: z.string(),
+    reason: z.string(),
+    ownerId: z.string().nullable(),
+    scopeKind: z.enum(["list", "query"]),
+    query: z.record(z.string(), z.unknown()).nullable(),
+    caseId: z.string().nullable(),
+    status: z.enum(["active", "released"]),
+    placedBy: z.string(),
+    placedAt: iso,
+    releasedBy: z.string().nullable(),
+    releasedAt: iso.nullable(),
+    releaseReason: z.string().nullable(),
+  })
+  .openapi("LegalHold");
+const Disposal = z
+  .strictObject({
+    disposal: z.looseObject({ id: z.string(), number: z.string(), status: z.string(), action: z.string() }),
+    proposedByName: z.string().nullable(),
+    records: z.array(RecordEntry),
+    approvals: z.array(z.looseObject({ role: z.string(), userId: z.string() })),
+    destructions: z.array(z.looseObject({ recordId: z.string() })),
+    purges: z.array(z.looseObject({ sha256: z.string() })),
+    mayDecide: z.boolean(),
+    mayCancel: z.boolean(),
+  })
+  .openapi("Disposal");
 const ImportBatch = z
-  .looseObject({
+  .strictObject({
     batch: z.looseObject({ id: z.string(), status: z.string(), totalRows: z.number(), processedRows: z.number(), importedRows: z.number(), failedRows: z.number() }),
-    failedRows: z.array(z.object({ line: z.number(), error: z.string().nullable() })),
+    failedRows: z.array(z.strictObject({ line: z.number(), error: z.string().nullable(), data: z.record(z.string(), z.unknown()).openapi({ description: "The row as read from the file (the importer's own upload)" }) })),
     percent: z.number(),
+    day: day.openapi({ description: "Today in the organisation's time zone" }),
   })
   .openapi("ImportBatch");
 
@@ -111,7 +181,7 @@ export function recordRoutes() {
       tags: ["file plan"],
       summary: "Change a class (IP manager); a new period or trigger recomputes the due dates of its records, audited with old and new values",
       request: { params: IdParam, body: jsonBody(RecordClassPatch) },
-      responses: { 200: json(z.object({ recordClass: RecordClass, recomputed: z.number() }), "Changed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      responses: { 200: json(z.strictObject({ recordClass: RecordClass, recomputed: z.number() }), "Changed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
     async (c) => c.json((await updateRecordClass(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
   );
@@ -133,7 +203,7 @@ export function recordRoutes() {
       request: { body: jsonBody(DeclareRecordInput) },
       responses: { 201: json(RecordRow, "Declared"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: json(z.any(), "UNREADABLE_CONTENT, INVALID_REFERENCE") },
     }),
-    async (c) => c.json((await declareRecord(ctxOf(c), c.req.valid("json"))) as never, 201),
+    async (c) => c.json(presentRecord(await declareRecord(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(
     createRoute({
@@ -142,16 +212,17 @@ export function recordRoutes() {
       tags: ["records"],
       summary: "Retrieve records by text, class, clause, status, person, contract, case, document, record date, trigger date or due date",
       request: { query: RecordQuery.extend(Paging.shape) },
-      responses: { 200: json(z.object({ total: z.number(), items: z.array(z.looseObject({ record: RecordRow })) }), "Records"), 400: errors[400], 401: errors[401] },
+      responses: { 200: json(z.strictObject({ total: z.number(), items: z.array(RecordEntry) }), "Records"), 400: errors[400], 401: errors[401] },
     }),
     async (c) => {
       const { limit, offset, ...query } = c.req.valid("query");
-      return c.json((await searchRecordList(ctxOf(c), query, { limit, offset })) as never, 200);
+      const found = await searchRecordList(ctxOf(c), query, { limit, offset });
+      return c.json({ total: found.total, items: found.items.map(withRecord) }, 200);
     },
   );
   app.openapi(
     createRoute({ method: "get", path: "/records/{id}", tags: ["records"], summary: "A record with class, custody, links, four natures, source, holds and history", request: { params: IdParam }, responses: { 200: json(RecordView, "Record"), 401: errors[401], 404: errors[404] } }),
-    async (c) => c.json((await getRecordView(ctxOf(c), c.req.valid("param").id)) as never, 200),
+    async (c) => c.json(withRecord(await getRecordView(ctxOf(c), c.req.valid("param").id)), 200),
   );
   app.openapi(
     createRoute({
@@ -162,7 +233,7 @@ export function recordRoutes() {
       request: { params: IdParam, body: jsonBody(CorrectRecordInput) },
       responses: { 200: json(RecordRow, "Corrected"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") },
     }),
-    async (c) => c.json((await correctRecord(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+    async (c) => c.json(presentRecord(await correctRecord(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),
   );
   app.openapi(
     createRoute({
@@ -202,7 +273,7 @@ export function recordRoutes() {
     },
   );
   app.openapi(
-    createRoute({ method: "post", path: "/retention-events", tags: ["retention"], summary: "Record that a person's employment ended: their records' retention starts (IP manager)", request: { body: jsonBody(RetentionEventInput) }, responses: { 200: json(z.object({ recomputed: z.number() }), "Recorded"), 400: errors[400], 401: errors[401], 403: errors[403], 422: json(z.any(), "INVALID_REFERENCE: no such person, or one you may not see") } }),
+    createRoute({ method: "post", path: "/retention-events", tags: ["retention"], summary: "Record that a person's employment ended: their records' retention starts (IP manager)", request: { body: jsonBody(RetentionEventInput) }, responses: { 200: json(z.strictObject({ recomputed: z.number() }), "Recorded"), 400: errors[400], 401: errors[401], 403: errors[403], 422: json(z.any(), "INVALID_REFERENCE: no such person, or one you may not see") } }),
     async (c) => c.json(await recordRetentionEvent(ctxOf(c), c.req.valid("json")), 200),
   );
 
@@ -216,7 +287,7 @@ export function recordRoutes() {
       request: { body: jsonBody(ExternalDocumentInput) },
       responses: { 201: json(RecordRow, "Filed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: json(z.any(), "UNREADABLE_CONTENT") },
     }),
-    async (c) => c.json((await declareExternalDocument(ctxOf(c), c.req.valid("json"))) as never, 201),
+    async (c) => c.json(presentRecord(await declareExternalDocument(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(
     createRoute({ method: "post", path: "/cases", tags: ["cases"], summary: "Open a case file; a legal hold covers its records while it is open", request: { body: jsonBody(CaseInput) }, responses: { 201: json(z.looseObject({ id: z.string(), number: z.string() }), "Opened"), 400: errors[400], 401: errors[401], 403: errors[403] } }),
@@ -248,8 +319,11 @@ export function recordRoutes() {
     async (c) => c.json((await listLegalHolds(ctxOf(c))) as never, 200),
   );
   app.openapi(
-    createRoute({ method: "get", path: "/legal-holds/{id}", tags: ["legal holds"], summary: "Hold report: the hold and the records it covers that you may see", request: { params: IdParam }, responses: { 200: json(z.looseObject({ hold: Hold, records: z.array(z.looseObject({})) }), "Report"), 401: errors[401], 403: errors[403], 404: errors[404] } }),
-    async (c) => c.json((await getHoldReport(ctxOf(c), c.req.valid("param").id)) as never, 200),
+    createRoute({ method: "get", path: "/legal-holds/{id}", tags: ["legal holds"], summary: "Hold report: the hold and the records it covers that you may see", request: { params: IdParam }, responses: { 200: json(z.strictObject({ hold: Hold, records: z.array(RecordEntry), mayRelease: z.boolean() }), "Report"), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+    async (c) => {
+      const report = await getHoldReport(ctxOf(c), c.req.valid("param").id);
+      return c.json({ ...report, records: report.records.map(withRecord) }, 200);
+    },
   );
   app.openapi(
     createRoute({ method: "post", path: "/legal-holds/{id}/records", tags: ["legal holds"], summary: "Add records to a list hold", request: { params: IdParam, body: jsonBody(z.object({ recordIds: z.array(z.string()).min(1).max(5000) })) }, responses: { 200: json(Ok, "Added"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
@@ -268,8 +342,8 @@ export function recordRoutes() {
 
   // ── retention and disposal ──
   app.openapi(
-    createRoute({ method: "get", path: "/disposal/due", tags: ["disposal"], summary: "The disposal list: records whose due date has come, with holds", responses: { 200: json(z.array(z.looseObject({ record: RecordRow })), "Due records"), 401: errors[401], 403: errors[403] } }),
-    async (c) => c.json((await listDueRecords(ctxOf(c))) as never, 200),
+    createRoute({ method: "get", path: "/disposal/due", tags: ["disposal"], summary: "The disposal list: records whose due date has come, with holds", responses: { 200: json(z.array(RecordEntry), "Due records"), 401: errors[401], 403: errors[403] } }),
+    async (c) => c.json((await listDueRecords(ctxOf(c))).map(withRecord), 200),
   );
   app.openapi(
     createRoute({
@@ -288,7 +362,10 @@ export function recordRoutes() {
   );
   app.openapi(
     createRoute({ method: "get", path: "/disposals/{id}", tags: ["disposal"], summary: "A disposal with records, approvals, destruction records and deletions", request: { params: IdParam }, responses: { 200: json(Disposal, "Disposal"), 401: errors[401], 403: errors[403], 404: errors[404] } }),
-    async (c) => c.json((await getDisposal(ctxOf(c), c.req.valid("param").id)) as never, 200),
+    async (c) => {
+      const disposal = await getDisposal(ctxOf(c), c.req.valid("param").id);
+      return c.json({ ...disposal, records: disposal.records.map(withRecord) }, 200);
+    },
   );
   app.openapi(
     createRoute({
@@ -299,7 +376,10 @@ export function recordRoutes() {
       request: { params: IdParam, body: jsonBody(DecideDisposalInput) },
       responses: { 200: json(Disposal, "Decided"), 400: errors[400], 401: json(z.any(), "REAUTH_FAILED"), 403: errors[403], 404: errors[404], 409: json(z.any(), "CONFLICT, UNDER_LEGAL_HOLD, NOT_DUE") },
     }),
-    async (c) => c.json((await decideDisposal(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+    async (c) => {
+      const disposal = await decideDisposal(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+      return c.json({ ...disposal, records: disposal.records.map(withRecord) }, 200);
+    },
   );
   app.openapi(
     createRoute({ method: "post", path: "/disposals/{id}/cancel", tags: ["disposal"], summary: "Cancel a pending disposal, with a reason", request: { params: IdParam, body: jsonBody(Reason) }, responses: { 200: json(Ok, "Cancelled"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
