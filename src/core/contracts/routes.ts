@@ -6,26 +6,60 @@ import { CLASSIFICATIONS } from "../auth/permissions";
 import { recordIpReview } from "./review";
 import { ContractQuery, CreateContractInput, ReviewInput, SendForSigningInput, SignedScanInput, StatusChangeInput, UpdateContractInput } from "./schemas";
 import { attachContractDraft, changeContractStatus, createContract, getContractView, listContracts, submitForIpReview, updateContract } from "./service";
+import { presentContract } from "./present";
 import { sendContractForSigning, uploadSignedScan } from "./signing";
 import { checklistForType, CONTRACT_TYPES } from "./vocabulary";
 
 const IdParam = z.object({ id: z.string() });
 
+const iso = z.string().openapi({ format: "date-time" });
+const day = z.string().openapi({ format: "date" });
+
 const Contract = z
-  .looseObject({
+  .strictObject({
     id: z.string(),
     number: z.string(),
     title: z.string(),
     type: z.enum(CONTRACT_TYPES),
-    status: z.enum(["draft", "ip-review", "approved", "signed", "in-force", "expired", "terminated"]),
+    counterparties: z.array(z.strictObject({ name: z.string(), country: z.string().optional(), contact: z.string().optional() })),
+    departmentId: z.string().nullable(),
+    ownerId: z.string().nullable(),
     classification: z.enum(CLASSIFICATIONS),
-    counterparties: z.array(z.looseObject({ name: z.string() })),
+    valueAmount: z.string().nullable(),
+    currency: z.string(),
+    effectiveOn: day.nullable(),
+    endOn: day.nullable(),
+    signedOn: day.nullable(),
     ipTerms: z.record(z.string(), z.string()),
+    notes: z.string().nullable(),
+    status: z.enum(["draft", "ip-review", "approved", "signed", "in-force", "expired", "terminated"]),
+    draftSha256: z.string().nullable(),
+    draftFilename: z.string().nullable(),
+    draftMediaType: z.string().nullable(),
+    signingMethod: z.string().nullable(),
+    signatureRequestId: z.string().nullable(),
+    signedSha256: z.string().nullable(),
     signedRecordId: z.string().nullable(),
+    terminatedOn: day.nullable(),
+    terminationReason: z.string().nullable(),
+    createdBy: z.string(),
+    createdAt: iso,
+    updatedAt: iso,
   })
   .openapi("Contract");
 
-const ContractView = z.looseObject({ contract: Contract, checklist: z.array(z.string()), reviews: z.array(z.looseObject({})), history: z.array(z.looseObject({})) }).openapi("ContractView");
+const ContractView = z
+  .strictObject({
+    contract: Contract,
+    ownerName: z.string().nullable(),
+    checklist: z.array(z.string()),
+    reviews: z.array(z.looseObject({ id: z.string(), status: z.string(), decision: z.string() })),
+    signing: z.looseObject({}).nullable(),
+    history: z.array(z.looseObject({ seq: z.number(), at: iso, action: z.string() })),
+    may: z.strictObject({ edit: z.boolean(), submit: z.boolean(), review: z.boolean(), sign: z.boolean(), advance: z.boolean() }),
+    pendingReview: z.looseObject({}).nullable(),
+  })
+  .openapi("ContractView");
 
 /** The contract register (4.3.3): entries, IP review gate, signing, status. */
 export function contractRoutes() {
@@ -33,11 +67,11 @@ export function contractRoutes() {
 
   app.openapi(
     createRoute({ method: "post", path: "/contracts", tags: ["contracts"], summary: "Enter a contract in the register (draft)", request: { body: jsonBody(CreateContractInput) }, responses: { 201: json(Contract, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 409: json(z.any(), "ALREADY_EXISTS") } }),
-    async (c) => c.json((await createContract(ctxOf(c), c.req.valid("json"))) as never, 201),
+    async (c) => c.json(presentContract(await createContract(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(
     createRoute({ method: "get", path: "/contracts", tags: ["contracts"], summary: "The register, by text, type and status", request: { query: ContractQuery }, responses: { 200: json(z.array(Contract), "Contracts"), 400: errors[400], 401: errors[401] } }),
-    async (c) => c.json((await listContracts(ctxOf(c), c.req.valid("query"))) as never, 200),
+    async (c) => c.json((await listContracts(ctxOf(c), c.req.valid("query"))).map(presentContract), 200),
   );
   app.openapi(
     createRoute({
@@ -51,15 +85,18 @@ export function contractRoutes() {
   );
   app.openapi(
     createRoute({ method: "get", path: "/contracts/{id}", tags: ["contracts"], summary: "A contract with its reviews, signing and history", request: { params: IdParam }, responses: { 200: json(ContractView, "Contract"), 401: errors[401], 404: errors[404] } }),
-    async (c) => c.json((await getContractView(ctxOf(c), c.req.valid("param").id)) as never, 200),
+    async (c) => {
+      const view = await getContractView(ctxOf(c), c.req.valid("param").id);
+      return c.json({ ...view, contract: presentContract(view.contract) }, 200);
+    },
   );
   app.openapi(
     createRoute({ method: "patch", path: "/contracts/{id}", tags: ["contracts"], summary: "Edit the entry (terms only in draft; dates until it ends), with a reason", request: { params: IdParam, body: jsonBody(UpdateContractInput) }, responses: { 200: json(Contract, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
-    async (c) => c.json((await updateContract(ctxOf(c), c.req.valid("param").id, c.req.valid("json") as never)) as never, 200),
+    async (c) => c.json(presentContract(await updateContract(ctxOf(c), c.req.valid("param").id, c.req.valid("json") as never)) as never, 200),
   );
   app.openapi(
     createRoute({ method: "put", path: "/contracts/{id}/draft", tags: ["contracts"], summary: "Attach the contract text (a file you uploaded); draft only", request: { params: IdParam, body: jsonBody(z.object({ fileId: z.string().min(1) })) }, responses: { 200: json(Contract, "Attached"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
-    async (c) => c.json((await attachContractDraft(ctxOf(c), c.req.valid("param").id, c.req.valid("json").fileId)) as never, 200),
+    async (c) => c.json(presentContract(await attachContractDraft(ctxOf(c), c.req.valid("param").id, c.req.valid("json").fileId)), 200),
   );
   app.openapi(
     createRoute({ method: "post", path: "/contracts/{id}/submit", tags: ["contracts"], summary: "Send the draft to IP review", request: { params: IdParam }, responses: { 200: json(Ok, "Submitted"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
@@ -99,11 +136,11 @@ export function contractRoutes() {
       request: { params: IdParam, body: jsonBody(SignedScanInput) },
       responses: { 200: json(Contract, "Signed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "IP_REVIEW_REQUIRED, CONFLICT"), 422: json(z.any(), "UNREADABLE_CONTENT") },
     }),
-    async (c) => c.json((await uploadSignedScan(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+    async (c) => c.json(presentContract(await uploadSignedScan(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),
   );
   app.openapi(
     createRoute({ method: "post", path: "/contracts/{id}/status", tags: ["contracts"], summary: "In force, expired or terminated (the end starts the retention of its records)", request: { params: IdParam, body: jsonBody(StatusChangeInput) }, responses: { 200: json(Contract, "Changed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
-    async (c) => c.json((await changeContractStatus(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+    async (c) => c.json(presentContract(await changeContractStatus(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),
   );
 
   return app;
