@@ -1,5 +1,5 @@
-import type { DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
-import type { Classification } from "../auth/permissions";
+import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
+import type { Classification, Role } from "../auth/permissions";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -57,5 +57,27 @@ export function presentRevision(r: Omit<DocumentRevisionRow, "textContent">) {
     obsoleteReason: r.obsoleteReason,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** A document category as the API shows it. */
+export function presentCategory(c: DocumentCategoryRow) {
+  return {
+    id: c.id,
+    name: c.name,
+    nameEn: c.nameEn,
+    numberPattern: c.numberPattern,
+    nextSeq: c.nextSeq,
+    labelScheme: c.labelScheme as "alpha" | "numeric",
+    clauses: c.clauses,
+    draftRoles: c.draftRoles as Role[],
+    reviewRoles: c.reviewRoles as Role[],
+    approveRoles: c.approveRoles as Role[],
+    allowSelfApproval: c.allowSelfApproval,
+    acknowledgeable: c.acknowledgeable,
+    defaultReviewMonths: c.defaultReviewMonths,
+    builtIn: c.builtIn,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
   };
 }

@@ -6,7 +6,7 @@ import { DomainError } from "../errors";
 import { contentDisposition } from "../files/routes";
 import { fileName } from "../text";
 import { CLASSIFICATIONS, ROLES } from "../auth/permissions";
-import { presentDocument, presentRevision } from "./present";
+import { presentCategory, presentDocument, presentRevision } from "./present";
 import { acknowledgementStatus, requireAcknowledgement } from "./acknowledgements";
 import { generateIpManual } from "./ip-manual";
 import { issueMarkedCopy } from "./marking";
@@ -155,13 +155,13 @@ export function documentRoutes() {
   const ok = { ok: true as const };
 
   app.openapi(createRoute({ method: "get", path: "/document-categories", tags: ["documents"], summary: "Document categories with numbering, label scheme and roles", responses: { 200: json(z.strictObject({ categories: z.array(Category) }), "Categories"), 401: errors[401] } }), async (c) =>
-    c.json({ categories: await listCategories(ctxOf(c)) } as never, 200),
+    c.json({ categories: (await listCategories(ctxOf(c))).map(presentCategory) }, 200),
   );
   app.openapi(createRoute({ method: "post", path: "/document-categories", tags: ["documents"], summary: "Add a category (admins)", request: { body: jsonBody(CreateCategoryInput) }, responses: { 201: json(Category, "Created"), 400: errors[400], 403: errors[403], 409: conflict } }), async (c) =>
-    c.json((await createCategory(ctxOf(c), c.req.valid("json"))) as never, 201),
+    c.json(presentCategory(await createCategory(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(createRoute({ method: "patch", path: "/document-categories/{id}", tags: ["documents"], summary: "Change a category's roles, number pattern, clauses or review interval (admins; audited)", request: { params: Id, body: jsonBody(UpdateCategoryInput) }, responses: { 200: json(Category, "Updated"), 400: errors[400], 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
-    c.json((await updateCategory(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+    c.json(presentCategory(await updateCategory(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),
   );
 
   app.openapi(createRoute({ method: "get", path: "/documents", tags: ["documents"], summary: "Search the register: number, title, keywords and the effective text (Chinese substrings too); filters", request: { query: SearchQuery }, responses: { 200: json(SearchResult, "Results (only what you may see, counted the same way)"), 401: errors[401] } }), async (c) =>
@@ -194,7 +194,7 @@ export function documentRoutes() {
     {
     const d = await getDocumentDetail(ctxOf(c), c.req.valid("param").id);
     const rev = (r: typeof d.effective) => (r ? presentRevision(r) : null);
-    return c.json({ ...d, document: presentDocument(d.document), revisions: d.revisions.map(presentRevision), effective: rev(d.effective), open: rev(d.open) }, 200);
+    return c.json({ ...d, document: presentDocument(d.document), category: presentCategory(d.category), revisions: d.revisions.map(presentRevision), effective: rev(d.effective), open: rev(d.open) }, 200);
   },
   );
   app.openapi(createRoute({ method: "patch", path: "/documents/{id}", tags: ["documents"], summary: "Change the register entry", request: { params: Id, body: jsonBody(UpdateDocumentInput) }, responses: { 200: json(Document, "Updated"), 400: errors[400], 403: errors[403], 404: errors[404] } }), async (c) =>

@@ -36,7 +36,7 @@ import {
   RetentionEventInput,
 } from "./schemas";
 import { runRetentionSweep } from "./sweep";
-import { presentRecord, withRecord } from "./present";
+import { presentHold, presentRecord, presentRecordClass, withRecord } from "./present";
 
 const IdParam = z.object({ id: z.string() });
 const Reason = z.object({ reason: z.string().trim().min(1, "say why").max(4000) });
@@ -164,15 +164,15 @@ export function recordRoutes() {
   // ── file plan ──
   app.openapi(
     createRoute({ method: "get", path: "/record-classes", tags: ["file plan"], summary: "The file plan: record classes by clause, with how many records use each", responses: { 200: json(z.array(RecordClass), "Classes"), 401: errors[401] } }),
-    async (c) => c.json((await listFilePlan(ctxOf(c))) as never, 200),
+    async (c) => c.json((await listFilePlan(ctxOf(c))).map(presentRecordClass), 200),
   );
   app.openapi(
     createRoute({ method: "post", path: "/record-classes", tags: ["file plan"], summary: "Add a record class (IP manager)", request: { body: jsonBody(RecordClassInput) }, responses: { 201: json(RecordClass, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 409: json(z.any(), "ALREADY_EXISTS") } }),
-    async (c) => c.json((await createRecordClass(ctxOf(c), c.req.valid("json"))) as never, 201),
+    async (c) => c.json(presentRecordClass(await createRecordClass(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(
     createRoute({ method: "get", path: "/record-classes/{id}", tags: ["file plan"], summary: "One record class", request: { params: IdParam }, responses: { 200: json(RecordClass, "Class"), 401: errors[401], 404: errors[404] } }),
-    async (c) => c.json((await getRecordClass(ctxOf(c), c.req.valid("param").id)) as never, 200),
+    async (c) => c.json(presentRecordClass(await getRecordClass(ctxOf(c), c.req.valid("param").id)), 200),
   );
   app.openapi(
     createRoute({
@@ -183,7 +183,10 @@ export function recordRoutes() {
       request: { params: IdParam, body: jsonBody(RecordClassPatch) },
       responses: { 200: json(z.strictObject({ recordClass: RecordClass, recomputed: z.number() }), "Changed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    async (c) => c.json((await updateRecordClass(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+    async (c) => {
+      const changed = await updateRecordClass(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+      return c.json({ recordClass: presentRecordClass(changed.recordClass), recomputed: changed.recomputed }, 200);
+    },
   );
   app.openapi(
     createRoute({ method: "delete", path: "/record-classes/{id}", tags: ["file plan"], summary: "Delete an unused class (IP manager); a class in use answers IN_USE", request: { params: IdParam }, responses: { 200: json(Ok, "Deleted"), 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "IN_USE") } }),
@@ -222,7 +225,10 @@ export function recordRoutes() {
   );
   app.openapi(
     createRoute({ method: "get", path: "/records/{id}", tags: ["records"], summary: "A record with class, custody, links, four natures, source, holds and history", request: { params: IdParam }, responses: { 200: json(RecordView, "Record"), 401: errors[401], 404: errors[404] } }),
-    async (c) => c.json(withRecord(await getRecordView(ctxOf(c), c.req.valid("param").id)), 200),
+    async (c) => {
+      const view = withRecord(await getRecordView(ctxOf(c), c.req.valid("param").id));
+      return c.json({ ...view, recordClass: presentRecordClass(view.recordClass) } as never, 200);
+    },
   );
   app.openapi(
     createRoute({
@@ -312,17 +318,17 @@ export function recordRoutes() {
   // ── legal holds ──
   app.openapi(
     createRoute({ method: "post", path: "/legal-holds", tags: ["legal holds"], summary: "Place a legal hold on records chosen by list or by query", request: { body: jsonBody(HoldInput) }, responses: { 201: json(Hold, "Placed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] } }),
-    async (c) => c.json((await placeLegalHold(ctxOf(c), c.req.valid("json"))) as never, 201),
+    async (c) => c.json(presentHold(await placeLegalHold(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(
     createRoute({ method: "get", path: "/legal-holds", tags: ["legal holds"], summary: "Every legal hold", responses: { 200: json(z.array(Hold), "Holds"), 401: errors[401], 403: errors[403] } }),
-    async (c) => c.json((await listLegalHolds(ctxOf(c))) as never, 200),
+    async (c) => c.json((await listLegalHolds(ctxOf(c))).map(presentHold), 200),
   );
   app.openapi(
     createRoute({ method: "get", path: "/legal-holds/{id}", tags: ["legal holds"], summary: "Hold report: the hold and the records it covers that you may see", request: { params: IdParam }, responses: { 200: json(z.strictObject({ hold: Hold, records: z.array(RecordEntry), mayRelease: z.boolean() }), "Report"), 401: errors[401], 403: errors[403], 404: errors[404] } }),
     async (c) => {
       const report = await getHoldReport(ctxOf(c), c.req.valid("param").id);
-      return c.json({ ...report, records: report.records.map(withRecord) }, 200);
+      return c.json({ ...report, hold: presentHold(report.hold), records: report.records.map(withRecord) }, 200);
     },
   );
   app.openapi(
