@@ -15,7 +15,7 @@ const ChainReport = z
   })
   .strict().openapi("AuditChainReport");
 
-const AuditEvent = z
+export const AuditEvent = z
   .object({
     seq: z.number(),
     occurredAt: z.string(),

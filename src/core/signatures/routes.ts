@@ -24,6 +24,37 @@ const Inbox = z.strictObject({
   done: z.array(SignatureRequestView),
 });
 
+/** What POST /signatures/verify answers: one report per signature, and whether Custos holds the file. */
+const VerificationReport = z
+  .strictObject({
+    sha256: z.string(),
+    size: z.number().int(),
+    ok: z.boolean(),
+    signatures: z.array(
+      z.strictObject({
+        index: z.number().int(),
+        fieldName: z.string().nullable(),
+        subFilter: z.string().nullable(),
+        signerName: z.string().nullable(),
+        reason: z.string().nullable(),
+        signingTime: z.string().nullable(),
+        ok: z.boolean(),
+        integrity: z.strictObject({ digestMatches: z.boolean(), signatureValid: z.boolean() }),
+        certificate: z.strictObject({ subject: z.string().nullable(), serialNumber: z.string().nullable(), issuer: z.string().nullable(), notBefore: z.string().nullable(), notAfter: z.string().nullable() }),
+        chain: z.enum(["trusted", "unknown", "broken"]),
+        revocation: z.strictObject({ status: z.enum(["good", "revoked", "unknown"]), revokedAt: z.string().nullable(), reason: z.string().nullable(), beforeSigning: z.boolean().nullable() }),
+        signingCertificateBinding: z.enum(["match", "mismatch", "absent", "unknown"]),
+        timestamp: z.strictObject({ present: z.boolean(), valid: z.boolean().nullable(), genTime: z.string().nullable(), tsa: z.string().nullable(), trusted: z.boolean().nullable() }).nullable(),
+        coverage: z.strictObject({ wellFormed: z.boolean(), coversWholeFile: z.boolean(), coversRevision: z.boolean(), anomalies: z.array(z.string()) }),
+        changesAfter: z.strictObject({ kind: z.string(), details: z.array(z.string()) }),
+        problems: z.array(z.strictObject({ code: z.string(), severity: z.string(), message: z.string() })),
+      }),
+    ),
+    held: z.strictObject({ held: z.boolean(), as: z.enum(["signed-result", "signing-step", "stored-file"]).nullable(), requestId: z.string().nullable() }),
+    problems: z.array(z.strictObject({ code: z.string(), severity: z.string(), message: z.string() })),
+  })
+  .openapi("SignatureVerification");
+
 /** Reads a request body fully (PDF verification), refusing more than `max` bytes. */
 export async function readBodyBytes(request: Request, max: number): Promise<Uint8Array> {
   if (!request.body) throw new DomainError("VALIDATION_FAILED", "Send the PDF as the request body.");
@@ -221,7 +252,7 @@ export function signatureRoutes() {
       summary: "Verify every signature of a PDF (send the PDF as the body)",
       request: { body: { content: { "application/pdf": { schema: z.any().openapi({ type: "string", format: "binary" }) } } } },
       responses: {
-        200: json(z.any(), "Report per signature: integrity, chain, revocation, ESS binding, timestamp, coverage, later changes; and whether Custos holds the file"),
+        200: json(VerificationReport, "Report per signature: integrity, chain, revocation, ESS binding, timestamp, coverage, later changes; and whether Custos holds the file"),
         401: errors[401],
         413: json(z.any(), "Too large"),
         422: json(z.any(), "NOT_A_PDF, PDF_ENCRYPTED or NO_SIGNATURES"),
