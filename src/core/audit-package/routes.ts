@@ -104,7 +104,7 @@ export function auditPackageRoutes() {
     }),
     async (c) => {
       const row = await requestAuditPackage(ctxOf(c), c.req.valid("json"));
-      return c.json(presentPackage(row) as never, 202, { location: `/api/v1/audit/packages/${row.id}` });
+      return c.json(presentPackage(row), 202, { location: `/api/v1/audit/packages/${row.id}` });
     },
   );
 
@@ -116,7 +116,7 @@ export function auditPackageRoutes() {
       summary: "Your audit packages, newest first (administrators see everyone's)",
       responses: { 200: json(z.strictObject({ packages: z.array(AuditPackage) }), "Packages"), 401: errors[401] },
     }),
-    async (c) => c.json({ packages: (await listAuditPackages(ctxOf(c))).map(presentPackage) } as never, 200),
+    async (c) => c.json({ packages: (await listAuditPackages(ctxOf(c))).map(presentPackage) }, 200),
   );
 
   app.openapi(
@@ -130,7 +130,7 @@ export function auditPackageRoutes() {
     }),
     async (c) => {
       const row = await getAuditPackage(ctxOf(c), c.req.valid("param").id);
-      return c.json(presentPackage(row) as never, 200, { "cache-control": "no-store" });
+      return c.json(presentPackage(row), 200, { "cache-control": "no-store" });
     },
   );
 

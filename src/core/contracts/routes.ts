@@ -92,7 +92,7 @@ export function contractRoutes() {
   );
   app.openapi(
     createRoute({ method: "patch", path: "/contracts/{id}", tags: ["contracts"], summary: "Edit the entry (terms only in draft; dates until it ends), with a reason", request: { params: IdParam, body: jsonBody(UpdateContractInput) }, responses: { 200: json(Contract, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
-    async (c) => c.json(presentContract(await updateContract(ctxOf(c), c.req.valid("param").id, c.req.valid("json") as never)) as never, 200),
+    async (c) => c.json(presentContract(await updateContract(ctxOf(c), c.req.valid("param").id, c.req.valid("json") as never)), 200),
   );
   app.openapi(
     createRoute({ method: "put", path: "/contracts/{id}/draft", tags: ["contracts"], summary: "Attach the contract text (a file you uploaded); draft only", request: { params: IdParam, body: jsonBody(z.object({ fileId: z.string().min(1) })) }, responses: { 200: json(Contract, "Attached"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
@@ -114,7 +114,7 @@ export function contractRoutes() {
       request: { params: IdParam, body: jsonBody(ReviewInput) },
       responses: { 201: json(z.looseObject({ review: z.looseObject({ id: z.string() }), signatureRequestId: z.string() }), "Recorded; sign it at /signatures/{signatureRequestId}/sign"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE, CONFLICT") },
     }),
-    async (c) => c.json((await recordIpReview(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 201),
+    async (c) => c.json((await recordIpReview(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 201),
   );
   app.openapi(
     createRoute({
@@ -125,7 +125,7 @@ export function contractRoutes() {
       request: { params: IdParam, body: jsonBody(SendForSigningInput) },
       responses: { 201: json(z.looseObject({ id: z.string() }), "Signature request"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "IP_REVIEW_REQUIRED, CONFLICT") },
     }),
-    async (c) => c.json((await sendContractForSigning(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 201),
+    async (c) => c.json((await sendContractForSigning(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 201),
   );
   app.openapi(
     createRoute({

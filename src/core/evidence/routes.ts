@@ -3,7 +3,8 @@ import { ctxOf } from "../../http/env";
 import { errors, json, jsonBody, Ok } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { requirePrincipal } from "../auth/guard";
-import { CLASSIFICATIONS } from "../auth/permissions";
+import { CLASSIFICATIONS, type Classification } from "../auth/permissions";
+import type { AuditorGrantRow } from "../../db/schema/evidence";
 import { contentDisposition } from "../files/routes";
 import { getOrganisationProfile } from "../organisation/service";
 import { AuditEvent } from "../audit/routes";
@@ -117,6 +118,26 @@ const Grant = z
   })
   .openapi("AuditorGrant");
 
+/** An auditor grant as the API shows it. */
+function presentGrant(g: AuditorGrantRow) {
+  return {
+    id: g.id,
+    auditorId: g.auditorId,
+    grantedBy: g.grantedBy,
+    purpose: g.purpose,
+    startsAt: g.startsAt.toISOString(),
+    endsAt: g.endsAt.toISOString(),
+    clauseIds: g.clauseIds,
+    categoryIds: g.categoryIds,
+    periodFrom: g.periodFrom,
+    periodTo: g.periodTo,
+    maxClassification: g.maxClassification as Classification,
+    revokedAt: g.revokedAt?.toISOString() ?? null,
+    revokedReason: g.revokedReason,
+    createdAt: g.createdAt.toISOString(),
+  };
+}
+
 /** Audit retrieval: the clause registry, search across everything, evidence items, the evidence matrix, auditor grants. */
 export function evidenceRoutes() {
   const app = createRouter();
@@ -124,29 +145,29 @@ export function evidenceRoutes() {
   app.openapi(createRoute({ method: "get", path: "/clauses", tags: ["audit retrieval"], summary: "The clauses of the standard and the evidence Custos holds for each", responses: { 200: json(z.strictObject({ clauses: z.array(Clause) }), "Clauses"), 401: errors[401] } }), async (c) => {
     const ctx = ctxOf(c);
     requirePrincipal(ctx);
-    return c.json({ clauses: await listClauses(ctx.db) } as never, 200);
+    return c.json({ clauses: await listClauses(ctx.db) }, 200);
   });
 
   app.openapi(createRoute({ method: "get", path: "/evidence/search", tags: ["audit retrieval"], summary: "Search everything you may see: documents, records, external documents, contracts, signature requests (audit events for admins)", request: { query: EvidenceSearchQuery }, responses: { 200: json(z.strictObject({ total: z.number().int(), capped: z.boolean(), hits: z.array(Hit) }), "Hits (total capped at 1 000)"), 401: errors[401], 403: json(z.any(), "AUDIT_GRANT_REQUIRED, OUTSIDE_GRANT") } }), async (c) =>
-    c.json((await searchEvidence(ctxOf(c), c.req.valid("query"))) as never, 200),
+    c.json((await searchEvidence(ctxOf(c), c.req.valid("query"))), 200),
   );
 
   app.openapi(createRoute({ method: "post", path: "/evidence/resolve", tags: ["audit retrieval"], summary: "The evidence items of a selection (chosen items, or clauses and a period), with files and metadata", request: { body: jsonBody(SelectionSchema) }, responses: { 200: json(z.strictObject({ items: z.array(Item) }), "Items"), 400: errors[400], 403: json(z.any(), "AUDIT_GRANT_REQUIRED, OUTSIDE_GRANT"), 404: errors[404] } }), async (c) =>
-    c.json({ items: await resolveEvidence(ctxOf(c), c.req.valid("json")) } as never, 200),
+    c.json({ items: await resolveEvidence(ctxOf(c), c.req.valid("json")) }, 200),
   );
 
   app.openapi(createRoute({ method: "get", path: "/evidence/matrix", tags: ["audit retrieval"], summary: "The evidence matrix for a period (JSON, or evidence-matrix.pdf with format=pdf)", request: { query: z.object({ from: z.iso.date().optional(), to: z.iso.date().optional(), format: z.enum(["json", "pdf"]).default("json") }) }, responses: { 200: json(Matrix, "Matrix"), 401: errors[401], 403: json(z.any(), "AUDIT_GRANT_REQUIRED, OUTSIDE_GRANT") } }), async (c) => {
     const ctx = ctxOf(c);
     const { format, ...period } = c.req.valid("query");
     const matrix = await evidenceMatrix(ctx, period);
-    if (format === "json") return c.json(matrix as never, 200);
+    if (format === "json") return c.json(matrix, 200);
     const pdf = await renderMatrixPdf({ organisation: (await getOrganisationProfile(ctx.db)).name, period, generatedAt: matrix.generatedAt, rows: matrix.rows });
     return c.body(new Uint8Array(pdf), 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("attachment", "evidence-matrix.pdf") }) as never;
   });
 
   app.openapi(createRoute({ method: "get", path: "/evidence/{kind}/{id}", tags: ["audit retrieval"], summary: "One evidence item with the full history of its objects (opening it is audited)", request: { params: z.object({ kind: Kind, id: z.string() }) }, responses: { 200: json(z.strictObject({ item: Item, events: z.array(AuditEvent) }), "Item and events"), 401: errors[401], 404: errors[404] } }), async (c) => {
     const { kind, id } = c.req.valid("param");
-    return c.json((await getEvidenceItem(ctxOf(c), kind, id)) as never, 200);
+    return c.json((await getEvidenceItem(ctxOf(c), kind, id)), 200);
   });
 
   app.openapi(createRoute({ method: "get", path: "/evidence/{kind}/{id}/files/{sha256}", tags: ["audit retrieval"], summary: "A file of an evidence item exactly as stored (audited)", request: { params: z.object({ kind: Kind, id: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }) }, responses: { 200: { description: "The bytes", content: { "application/octet-stream": { schema: z.any() } } }, 401: errors[401], 404: errors[404] } }), async (c) => {
@@ -156,10 +177,10 @@ export function evidenceRoutes() {
   });
 
   app.openapi(createRoute({ method: "get", path: "/audit/grants", tags: ["audit retrieval"], summary: "Auditor grants (all for admins and IP managers, your own for an auditor)", responses: { 200: json(z.strictObject({ grants: z.array(z.strictObject({ grant: Grant, auditorName: z.string() })) }), "Grants"), 401: errors[401] } }), async (c) =>
-    c.json({ grants: await listAuditorGrants(ctxOf(c)) } as never, 200),
+    c.json({ grants: (await listAuditorGrants(ctxOf(c))).map((g) => ({ grant: presentGrant(g.grant), auditorName: g.auditorName })) }, 200),
   );
   app.openapi(createRoute({ method: "post", path: "/audit/grants", tags: ["audit retrieval"], summary: "Give an auditor time-limited read access to clauses, categories and a period (admins, IP managers)", request: { body: jsonBody(GrantSchema) }, responses: { 201: json(Grant, "Granted"), 400: errors[400], 403: errors[403], 422: json(z.any(), "INVALID_REFERENCE") } }), async (c) =>
-    c.json((await grantAuditorAccess(ctxOf(c), c.req.valid("json"))) as never, 201),
+    c.json(presentGrant(await grantAuditorAccess(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(createRoute({ method: "post", path: "/audit/grants/{id}/revoke", tags: ["audit retrieval"], summary: "End a grant early, with a reason", request: { params: z.object({ id: z.string() }), body: jsonBody(z.object({ reason: z.string().trim().min(1).max(500) })) }, responses: { 200: json(Ok, "Revoked"), 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }), async (c) => {
     await revokeAuditorGrant(ctxOf(c), c.req.valid("param").id, c.req.valid("json").reason);

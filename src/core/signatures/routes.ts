@@ -51,7 +51,7 @@ const VerificationReport = z
       }),
     ),
     held: z.strictObject({ held: z.boolean(), as: z.enum(["signed-result", "signing-step", "stored-file"]).nullable(), requestId: z.string().nullable() }),
-    problems: z.array(z.strictObject({ code: z.string(), severity: z.string(), message: z.string() })),
+    problems: z.array(z.strictObject({ code: z.string(), message: z.string() })),
   })
   .openapi("SignatureVerification");
 
@@ -84,7 +84,7 @@ export function signatureRoutes() {
     async (c) => {
       const ctx = ctxOf(c);
       const created = await createSignatureRequest(ctx, c.req.valid("json"));
-      return c.json((await getSignatureRequest(ctx, created.id)) as never, 201);
+      return c.json((await getSignatureRequest(ctx, created.id)), 201);
     },
   );
 
@@ -96,7 +96,7 @@ export function signatureRoutes() {
       summary: "Your signature inbox: to sign now, waiting for others, done",
       responses: { 200: json(Inbox, "Inbox"), 401: errors[401] },
     }),
-    async (c) => c.json((await listMySignatureRequests(ctxOf(c))) as never, 200),
+    async (c) => c.json((await listMySignatureRequests(ctxOf(c))), 200),
   );
 
   app.openapi(
@@ -122,7 +122,7 @@ export function signatureRoutes() {
       request: { params: IdParam },
       responses: { 200: json(SignatureRequestView, "Request"), 401: errors[401], 404: errors[404] },
     }),
-    async (c) => c.json((await getSignatureRequest(ctxOf(c), c.req.valid("param").id)) as never, 200),
+    async (c) => c.json((await getSignatureRequest(ctxOf(c), c.req.valid("param").id)), 200),
   );
 
   app.openapi(
@@ -223,7 +223,7 @@ export function signatureRoutes() {
     }),
     async (c) => {
       const { id, signerId } = c.req.valid("param");
-      return c.json((await createSigningLink(ctxOf(c), id, signerId)) as never, 201);
+      return c.json((await createSigningLink(ctxOf(c), id, signerId)), 201);
     },
   );
 
@@ -261,7 +261,7 @@ export function signatureRoutes() {
     async (c) => {
       const ctx = ctxOf(c);
       const bytes = await readBodyBytes(c.req.raw, ctx.config.maxUploadBytes);
-      return c.json((await verifyUploadedPdf(ctx, bytes)) as never, 200);
+      return c.json((await verifyUploadedPdf(ctx, bytes)), 200);
     },
   );
 

@@ -3,6 +3,7 @@ import { ctxOf } from "../../http/env";
 import { errors, json, jsonBody } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { CreateUserInput, UpdateUserInput, User } from "./schemas";
+import { presentUser } from "./present";
 import { createUser, getUser, listUsers, resetPassword, updateUser } from "./service";
 
 const IdParam = z.object({ id: z.string().openapi({ example: "usr_…" }) });
@@ -19,7 +20,7 @@ export function userRoutes() {
       summary: "All users (admins)",
       responses: { 200: json(z.strictObject({ users: z.array(User) }), "Users"), 401: errors[401], 403: errors[403] },
     }),
-    async (c) => c.json({ users: await listUsers(ctxOf(c)) } as never, 200),
+    async (c) => c.json({ users: (await listUsers(ctxOf(c))).map(presentUser) }, 200),
   );
 
   app.openapi(
@@ -37,7 +38,10 @@ export function userRoutes() {
         409: json(z.any(), "Username taken (ALREADY_EXISTS)"),
       },
     }),
-    async (c) => c.json((await createUser(ctxOf(c), c.req.valid("json"))) as never, 201),
+    async (c) => {
+      const created = await createUser(ctxOf(c), c.req.valid("json"));
+      return c.json({ user: presentUser(created.user), ...(created.password === undefined ? {} : { password: created.password }) }, 201);
+    },
   );
 
   app.openapi(
@@ -49,7 +53,7 @@ export function userRoutes() {
       request: { params: IdParam },
       responses: { 200: json(User, "User"), 401: errors[401], 404: errors[404] },
     }),
-    async (c) => c.json((await getUser(ctxOf(c), c.req.valid("param").id)) as never, 200),
+    async (c) => c.json(presentUser(await getUser(ctxOf(c), c.req.valid("param").id)), 200),
   );
 
   app.openapi(
@@ -61,7 +65,7 @@ export function userRoutes() {
       request: { params: IdParam, body: jsonBody(UpdateUserInput) },
       responses: { 200: json(User, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
-    async (c) => c.json((await updateUser(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))) as never, 200),
+    async (c) => c.json(presentUser(await updateUser(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),
   );
 
   app.openapi(

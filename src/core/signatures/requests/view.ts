@@ -5,6 +5,7 @@ import { signatureRequests, signatureRequestSigners } from "../../../db/schema/s
 import { textArray } from "../../../db/sql";
 import { tablePolicy } from "../../access/policy";
 import { readableClassifications } from "../../auth/permissions";
+import type { Meaning } from "../sign-pdf";
 
 /** A signer row with the signer's display name. */
 export interface SignerWithName {
@@ -41,8 +42,8 @@ export function toView(request: SignatureRequestRow, signers: SignerWithName[], 
   return {
     id: request.id,
     title: request.title,
-    status: request.status,
-    classification: request.classification,
+    status: request.status as "pending" | "completed" | "declined" | "cancelled",
+    classification: request.classification as Classification,
     source: {
       kind: request.sourceKind,
       id: request.sourceId,
@@ -62,8 +63,8 @@ export function toView(request: SignatureRequestRow, signers: SignerWithName[], 
       position: signer.position,
       step: signer.step,
       user,
-      meaning: signer.meaning,
-      status: signer.status,
+      meaning: signer.meaning as Meaning,
+      status: signer.status as "waiting" | "ready" | "signed" | "declined" | "cancelled",
       viewedAt: signer.viewedAt,
       signedAt: signer.signedAt,
       declinedAt: signer.declinedAt,
