@@ -157,7 +157,7 @@ export function auditPackageRoutes() {
         "content-disposition": contentDisposition("attachment", filename),
         "content-length": String(row.packageSize),
         "x-content-sha256": row.packageSha256!,
-      }) as never;
+      });
     },
   );
 

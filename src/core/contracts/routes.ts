@@ -92,7 +92,7 @@ export function contractRoutes() {
   );
   app.openapi(
     createRoute({ method: "patch", path: "/contracts/{id}", tags: ["contracts"], summary: "Edit the entry (terms only in draft; dates until it ends), with a reason", request: { params: IdParam, body: jsonBody(UpdateContractInput) }, responses: { 200: json(Contract, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
-    async (c) => c.json(presentContract(await updateContract(ctxOf(c), c.req.valid("param").id, c.req.valid("json") as never)), 200),
+    async (c) => c.json(presentContract(await updateContract(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),
   );
   app.openapi(
     createRoute({ method: "put", path: "/contracts/{id}/draft", tags: ["contracts"], summary: "Attach the contract text (a file you uploaded); draft only", request: { params: IdParam, body: jsonBody(z.object({ fileId: z.string().min(1) })) }, responses: { 200: json(Contract, "Attached"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),

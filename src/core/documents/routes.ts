@@ -188,7 +188,7 @@ export function documentRoutes() {
     const ctx = ctxOf(c);
     const current = await getCurrentByNumber(ctx, c.req.valid("param").number);
     const copy = await issueMarkedCopy(ctx, current.revision.id);
-    return c.body(new Uint8Array(copy.bytes), 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", copy.filename) }) as never;
+    return c.body(new Uint8Array(copy.bytes), 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", copy.filename) });
   });
   app.openapi(createRoute({ method: "get", path: "/documents/{id}", tags: ["documents"], summary: "A document with its revisions, comments and periodic reviews", request: { params: Id }, responses: { 200: json(DocumentDetail, "Document"), 404: errors[404] } }), async (c) =>
     {
@@ -231,7 +231,7 @@ export function documentRoutes() {
       "content-disposition": contentDisposition("attachment", result.filename),
       "x-revision-id": result.revisionId,
       "x-conversion": result.conversion,
-    }) as never;
+    });
   });
 
   app.openapi(createRoute({ method: "patch", path: "/revisions/{id}", tags: ["documents"], summary: "Edit a draft (change summary, effective date)", request: { params: Id, body: jsonBody(UpdateDraftInput) }, responses: { 200: json(Ok, "Saved"), 403: errors[403], 404: errors[404], 409: conflict } }), async (c) => {
@@ -268,14 +268,14 @@ export function documentRoutes() {
   );
   app.openapi(createRoute({ method: "get", path: "/revisions/{id}/review-copy", tags: ["documents"], summary: "The PDF exactly as you are about to sign it (reviewers, approver); recorded as read", request: { params: Id }, responses: { 200: pdfResponse, 404: errors[404], 409: conflict } }), async (c) => {
     const doc = await openForDecision(ctxOf(c), c.req.valid("param").id);
-    return c.body(doc.stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", `${doc.request.title}.pdf`) }) as never;
+    return c.body(doc.stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", `${doc.request.title}.pdf`) });
   });
   app.openapi(createRoute({ method: "post", path: "/revisions/{id}/decision", tags: ["documents"], summary: "Review or approve (an electronic signature: password) or reject with reasons", request: { params: Id, body: jsonBody(DecisionInput) }, responses: { 200: json(z.strictObject({ decision: z.enum(["approve", "reject"]), state: z.string(), signature: Signed.optional() }), "Decided"), 400: errors[400], 401: json(z.any(), "REAUTH_FAILED"), 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
     c.json((await decideRevision(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),
   );
   app.openapi(createRoute({ method: "get", path: "/revisions/{id}/pdf", tags: ["documents"], summary: "A copy of the revision, marked on every page by its state now", request: { params: Id }, responses: { 200: pdfResponse, 404: errors[404], 409: conflict } }), async (c) => {
     const copy = await issueMarkedCopy(ctxOf(c), c.req.valid("param").id);
-    return c.body(new Uint8Array(copy.bytes), 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", copy.filename) }) as never;
+    return c.body(new Uint8Array(copy.bytes), 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", copy.filename) });
   });
 
   return app;

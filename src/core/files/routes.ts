@@ -119,7 +119,7 @@ export function fileRoutes() {
         "content-length": String(file.size),
         "content-disposition": contentDisposition("attachment", file.filename),
         "x-content-sha256": file.sha256,
-      }) as never;
+      });
     },
   );
 

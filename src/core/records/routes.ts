@@ -256,7 +256,7 @@ export function recordRoutes() {
         "content-type": record.contentMediaType ?? "application/octet-stream",
         "content-disposition": contentDisposition("attachment", record.contentFilename ?? `${record.number}`),
         "x-content-sha256": record.contentSha256!,
-      }) as never;
+      });
     },
   );
   app.openapi(
@@ -399,14 +399,14 @@ export function recordRoutes() {
     async (c) => {
       const ctx = ctxOf(c);
       const { record, stream } = await openRecordContent(ctx, await disposalCertificateRecordId(ctx, c.req.valid("param").id));
-      return c.body(stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("attachment", record.contentFilename ?? "certificate.pdf"), "x-content-sha256": record.contentSha256! }) as never;
+      return c.body(stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("attachment", record.contentFilename ?? "certificate.pdf"), "x-content-sha256": record.contentSha256! });
     },
   );
   app.openapi(
     createRoute({ method: "get", path: "/disposals/{id}/package", tags: ["disposal"], summary: "The transfer package (zip: content, metadata, list, manifest)", request: { params: IdParam }, responses: { 200: { description: "zip", content: { "application/zip": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INVALID_STATE"), 410: json(z.any(), "Deleted with content it held when that content was destroyed (CONTENT_DESTROYED)") } }),
     async (c) => {
       const { disposal, stream } = await openTransferPackage(ctxOf(c), c.req.valid("param").id);
-      return c.body(stream, 200, { "content-type": "application/zip", "content-disposition": contentDisposition("attachment", `${disposal.number}-transfer.zip`), "x-content-sha256": disposal.exportSha256! }) as never;
+      return c.body(stream, 200, { "content-type": "application/zip", "content-disposition": contentDisposition("attachment", `${disposal.number}-transfer.zip`), "x-content-sha256": disposal.exportSha256! });
     },
   );
   app.openapi(
@@ -483,7 +483,7 @@ export function recordRoutes() {
     createRoute({ method: "get", path: "/imports/{id}/report.csv", tags: ["import"], summary: "Every row's outcome as CSV", request: { params: IdParam }, responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.any() } } }, 401: errors[401], 404: errors[404] } }),
     async (c) => {
       const { filename, csv } = await importReportCsv(ctxOf(c), c.req.valid("param").id);
-      return c.body(csv, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": contentDisposition("attachment", filename) }) as never;
+      return c.body(csv, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": contentDisposition("attachment", filename) });
     },
   );
 

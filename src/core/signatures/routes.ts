@@ -154,7 +154,7 @@ export function signatureRoutes() {
         "content-type": "application/pdf",
         "content-disposition": contentDisposition("inline", `${doc.request.title}${version === "final" ? "（已签署）" : ""}.pdf`),
         "x-content-sha256": doc.sha256,
-      }) as never;
+      });
     },
   );
 

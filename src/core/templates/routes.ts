@@ -77,13 +77,13 @@ export function templateRoutes() {
         return c.body(new Uint8Array(bytes), 200, {
           "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "content-disposition": contentDisposition("attachment", `${name}.docx`),
-        }) as never;
+        });
       }
       const bytes = await renderTemplatePdf(template, values, options);
       return c.body(new Uint8Array(bytes), 200, {
         "content-type": "application/pdf",
         "content-disposition": contentDisposition("inline", `${name}.pdf`),
-      }) as never;
+      });
     },
   );
 
