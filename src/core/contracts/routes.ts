@@ -6,6 +6,8 @@ import { CLASSIFICATIONS } from "../auth/permissions";
 import { recordIpReview } from "./review";
 import { ContractQuery, CreateContractInput, ReviewInput, SendForSigningInput, SignedScanInput, StatusChangeInput, UpdateContractInput } from "./schemas";
 import { attachContractDraft, changeContractStatus, createContract, getContractView, listContracts, submitForIpReview, updateContract } from "./service";
+import { getSignatureRequest } from "../signatures/requests/access";
+import { SignatureRequestView } from "../signatures/schemas";
 import { presentContract } from "./present";
 import { sendContractForSigning, uploadSignedScan } from "./signing";
 import { checklistForType, CONTRACT_TYPES } from "./vocabulary";
@@ -112,9 +114,30 @@ export function contractRoutes() {
       tags: ["contracts"],
       summary: "Record the IP review (legal or IP manager): checklist for the type, findings, decision; you then sign the review report",
       request: { params: IdParam, body: jsonBody(ReviewInput) },
-      responses: { 201: json(z.looseObject({ review: z.looseObject({ id: z.string() }), signatureRequestId: z.string() }), "Recorded; sign it at /signatures/{signatureRequestId}/sign"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE, CONFLICT") },
+      responses: { 201: json(
+          z.strictObject({
+            review: z.strictObject({
+              id: z.string(),
+              contractId: z.string(),
+              reviewerId: z.string(),
+              checklist: z.array(z.strictObject({ item: z.string(), result: z.string(), note: z.string().optional() })),
+              findings: z.string(),
+              decision: z.string(),
+              conditions: z.string().nullable(),
+              status: z.string(),
+              reportSha256: z.string().nullable(),
+              signatureRequestId: z.string().nullable(),
+              recordId: z.string().nullable(),
+              createdAt: iso,
+              signedAt: iso.nullable(),
+            }),
+            signatureRequestId: z.string(),
+          }), "Recorded; sign it at /signatures/{signatureRequestId}/sign"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE, CONFLICT") },
     }),
-    async (c) => c.json((await recordIpReview(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 201),
+    async (c) => {
+      const recorded = await recordIpReview(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+      return c.json({ ...recorded, review: { ...recorded.review, checklist: recorded.review.checklist as { item: string; result: string; note?: string }[] } }, 201);
+    },
   );
   app.openapi(
     createRoute({
@@ -123,9 +146,13 @@ export function contractRoutes() {
       tags: ["contracts"],
       summary: "Send an approved contract (PDF) for e-signature; refused with IP_REVIEW_REQUIRED before a signed IP review",
       request: { params: IdParam, body: jsonBody(SendForSigningInput) },
-      responses: { 201: json(z.looseObject({ id: z.string() }), "Signature request"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "IP_REVIEW_REQUIRED, CONFLICT") },
+      responses: { 201: json(SignatureRequestView, "Signature request (as GET /signature-requests/{id} shows it)"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "IP_REVIEW_REQUIRED, CONFLICT") },
     }),
-    async (c) => c.json((await sendContractForSigning(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 201),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const request = await sendContractForSigning(ctx, c.req.valid("param").id, c.req.valid("json"));
+      return c.json(await getSignatureRequest(ctx, request.id), 201);
+    },
   );
   app.openapi(
     createRoute({
