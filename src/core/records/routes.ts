@@ -117,7 +117,72 @@ const RecordView = z
   .openapi("RecordView");
 
 /** A record in a list (search, due list, hold report, disposal): the record and what the list adds. */
-const RecordEntry = z.looseObject({ record: RecordRow });
+const RecordEntry = z.strictObject({
+  record: RecordRow,
+  classCode: z.string(),
+  className: z.string(),
+  classNameEn: z.string(),
+  clause: z.string(),
+  disposition: z.string(),
+  underHold: z.boolean().optional().openapi({ description: "In search results" }),
+  holds: z.array(z.strictObject({ id: z.string(), matter: z.string() }).catchall(z.unknown())).optional().openapi({ description: "In the due list" }),
+  inDisposal: z.unknown().optional().openapi({ description: "In the due list: the open disposal the record is in" }),
+});
+
+const Case = z
+  .strictObject({
+    id: z.string(),
+    number: z.string(),
+    title: z.string(),
+    kind: z.string(),
+    counterparty: z.string().nullable(),
+    forum: z.string().nullable(),
+    ourRole: z.string().nullable(),
+    status: z.string(),
+    openedOn: day,
+    closedOn: day.nullable(),
+    outcome: z.string().nullable(),
+    ownerId: z.string().nullable(),
+    classification: z.string(),
+    createdBy: z.string(),
+    createdAt: iso,
+    updatedAt: iso,
+  })
+  .openapi("CaseFile");
+const DisposalRow = z.strictObject({
+  id: z.string(),
+  number: z.string(),
+  action: z.string(),
+  status: z.string(),
+  reason: z.string(),
+  recipient: z.string().nullable(),
+  classification: z.string(),
+  proposedBy: z.string(),
+  proposedAt: iso,
+  executedBy: z.string().nullable(),
+  executedAt: iso.nullable(),
+  completedAt: iso.nullable(),
+  certificateRecordId: z.string().nullable(),
+  exportSha256: z.string().nullable(),
+  closedReason: z.string().nullable(),
+  updatedAt: iso,
+});
+const BatchRow = z.strictObject({
+  id: z.string(),
+  kind: z.string(),
+  mode: z.string(),
+  status: z.string(),
+  filename: z.string(),
+  sourceSha256: z.string(),
+  totalRows: z.number(),
+  processedRows: z.number(),
+  importedRows: z.number(),
+  failedRows: z.number(),
+  error: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: iso,
+  finishedAt: iso.nullable(),
+});
 
 const Hold = z
   .strictObject({
@@ -138,7 +203,7 @@ const Hold = z
   .openapi("LegalHold");
 const Disposal = z
   .strictObject({
-    disposal: z.looseObject({ id: z.string(), number: z.string(), status: z.string(), action: z.string() }),
+    disposal: DisposalRow,
     proposedByName: z.string().nullable(),
     records: z.array(RecordEntry),
     approvals: z.array(z.looseObject({ role: z.string(), userId: z.string() })),
@@ -150,7 +215,7 @@ const Disposal = z
   .openapi("Disposal");
 const ImportBatch = z
   .strictObject({
-    batch: z.looseObject({ id: z.string(), status: z.string(), totalRows: z.number(), processedRows: z.number(), importedRows: z.number(), failedRows: z.number() }),
+    batch: BatchRow,
     failedRows: z.array(z.strictObject({ line: z.number(), error: z.string().nullable(), data: z.record(z.string(), z.unknown()).openapi({ description: "The row as read from the file (the importer's own upload)" }) })),
     percent: z.number(),
     day: day.openapi({ description: "Today in the organisation's time zone" }),
@@ -260,7 +325,7 @@ export function recordRoutes() {
     },
   );
   app.openapi(
-    createRoute({ method: "post", path: "/records/{id}/links", tags: ["records"], summary: "Link the record to a person, document, contract, case, IP asset or record", request: { params: IdParam, body: jsonBody(LinkInput) }, responses: { 201: json(z.looseObject({ id: z.string() }), "Linked"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: json(z.any(), "INVALID_REFERENCE") } }),
+    createRoute({ method: "post", path: "/records/{id}/links", tags: ["records"], summary: "Link the record to a person, document, contract, case, IP asset or record", request: { params: IdParam, body: jsonBody(LinkInput) }, responses: { 201: json(z.strictObject({ id: z.string(), recordId: z.string(), kind: z.string(), targetId: z.string(), label: z.string().nullable(), createdBy: z.string().nullable(), createdAt: iso }), "Linked"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: json(z.any(), "INVALID_REFERENCE") } }),
     async (c) => c.json((await addRecordLink(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 201),
   );
   app.openapi(
@@ -296,16 +361,19 @@ export function recordRoutes() {
     async (c) => c.json(presentRecord(await declareExternalDocument(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(
-    createRoute({ method: "post", path: "/cases", tags: ["cases"], summary: "Open a case file; a legal hold covers its records while it is open", request: { body: jsonBody(CaseInput) }, responses: { 201: json(z.looseObject({ id: z.string(), number: z.string() }), "Opened"), 400: errors[400], 401: errors[401], 403: errors[403] } }),
+    createRoute({ method: "post", path: "/cases", tags: ["cases"], summary: "Open a case file; a legal hold covers its records while it is open", request: { body: jsonBody(CaseInput) }, responses: { 201: json(Case, "Opened"), 400: errors[400], 401: errors[401], 403: errors[403] } }),
     async (c) => c.json((await openCaseFile(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(
-    createRoute({ method: "get", path: "/cases", tags: ["cases"], summary: "Case files you may see", responses: { 200: json(z.array(z.looseObject({ id: z.string() })), "Cases"), 401: errors[401], 403: errors[403] } }),
+    createRoute({ method: "get", path: "/cases", tags: ["cases"], summary: "Case files you may see", responses: { 200: json(z.array(Case.extend({ ownerName: z.string().nullable() }).strict()), "Cases"), 401: errors[401], 403: errors[403] } }),
     async (c) => c.json((await listCaseFiles(ctxOf(c))), 200),
   );
   app.openapi(
-    createRoute({ method: "get", path: "/cases/{id}", tags: ["cases"], summary: "A case with its hold and records", request: { params: IdParam }, responses: { 200: json(z.looseObject({}), "Case"), 401: errors[401], 404: errors[404] } }),
-    async (c) => c.json((await getCaseFile(ctxOf(c), c.req.valid("param").id)), 200),
+    createRoute({ method: "get", path: "/cases/{id}", tags: ["cases"], summary: "A case with its hold and records", request: { params: IdParam }, responses: { 200: json(z.strictObject({ case: Case, ownerName: z.string().nullable(), hold: z.union([Hold, z.null()]), records: z.array(RecordEntry), mayClose: z.boolean() }), "Case"), 401: errors[401], 404: errors[404] } }),
+    async (c) => {
+      const view = await getCaseFile(ctxOf(c), c.req.valid("param").id);
+      return c.json({ ...view, hold: view.hold ? presentHold(view.hold) : null, records: view.records.map(withRecord) }, 200);
+    },
   );
   app.openapi(
     createRoute({ method: "post", path: "/cases/{id}/close", tags: ["cases"], summary: "Close a case: its hold is released and its records' retention starts", request: { params: IdParam, body: jsonBody(CloseCaseInput) }, responses: { 200: json(Ok, "Closed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
@@ -358,12 +426,12 @@ export function recordRoutes() {
       tags: ["disposal"],
       summary: "Propose destroying or transferring due records (IP manager)",
       request: { body: jsonBody(ProposeDisposalInput) },
-      responses: { 201: json(z.looseObject({ id: z.string(), number: z.string() }), "Proposed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "NOT_DUE, UNDER_LEGAL_HOLD, IN_USE, CONFLICT") },
+      responses: { 201: json(DisposalRow, "Proposed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: json(z.any(), "NOT_DUE, UNDER_LEGAL_HOLD, IN_USE, CONFLICT") },
     }),
     async (c) => c.json((await proposeDisposal(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(
-    createRoute({ method: "get", path: "/disposals", tags: ["disposal"], summary: "Disposals", responses: { 200: json(z.array(z.looseObject({ id: z.string() })), "Disposals"), 401: errors[401], 403: errors[403] } }),
+    createRoute({ method: "get", path: "/disposals", tags: ["disposal"], summary: "Disposals", responses: { 200: json(z.array(DisposalRow.extend({ proposedByName: z.string().nullable(), items: z.number().int() }).strict()), "Disposals"), 401: errors[401], 403: errors[403] } }),
     async (c) => c.json((await listDisposals(ctxOf(c))), 200),
   );
   app.openapi(
@@ -410,7 +478,7 @@ export function recordRoutes() {
     },
   );
   app.openapi(
-    createRoute({ method: "post", path: "/retention/sweep", tags: ["retention"], summary: "Run the daily retention sweep now (IP manager, admin)", responses: { 200: json(z.looseObject({ due: z.number() }), "Report"), 401: errors[401], 403: errors[403] } }),
+    createRoute({ method: "post", path: "/retention/sweep", tags: ["retention"], summary: "Run the daily retention sweep now (IP manager, admin)", responses: { 200: json(z.strictObject({ day, due: z.number().int(), newlyDue: z.array(z.string()), dueButHeld: z.array(z.string()), activeHolds: z.number().int(), resumedDisposals: z.number().int() }), "Report"), 401: errors[401], 403: errors[403] } }),
     async (c) => {
       const ctx = ctxOf(c);
       requireRole(ctx, "ip-manager", "admin");
@@ -420,7 +488,7 @@ export function recordRoutes() {
 
   // ── fixity ──
   app.openapi(
-    createRoute({ method: "post", path: "/fixity/run", tags: ["fixity"], summary: "Re-hash stored blobs now (admin); mismatches open incidents", responses: { 200: json(z.looseObject({ checked: z.number() }), "Report"), 401: errors[401], 403: errors[403] } }),
+    createRoute({ method: "post", path: "/fixity/run", tags: ["fixity"], summary: "Re-hash stored blobs now (admin); mismatches open incidents", responses: { 200: json(z.strictObject({ checked: z.number().int(), bytes: z.number(), ok: z.number().int(), failed: z.array(z.strictObject({ sha256: z.string(), problem: z.string() })), destroyed: z.number().int(), durationMs: z.number() }), "Report"), 401: errors[401], 403: errors[403] } }),
     async (c) => {
       const ctx = ctxOf(c);
       requireRole(ctx, "admin");
@@ -428,7 +496,7 @@ export function recordRoutes() {
     },
   );
   app.openapi(
-    createRoute({ method: "get", path: "/integrity-incidents", tags: ["fixity"], summary: "Open integrity incidents", responses: { 200: json(z.array(z.looseObject({ id: z.string(), sha256: z.string() })), "Incidents"), 401: errors[401], 403: errors[403] } }),
+    createRoute({ method: "get", path: "/integrity-incidents", tags: ["fixity"], summary: "Open integrity incidents", responses: { 200: json(z.array(z.strictObject({ id: z.string(), sha256: z.string(), problem: z.string(), actualSha256: z.string().nullable(), detectedAt: iso, resolvedAt: iso.nullable(), resolvedBy: z.string().nullable(), resolution: z.string().nullable() })), "Incidents"), 401: errors[401], 403: errors[403] } }),
     async (c) => c.json((await listOpenIncidents(ctxOf(c))), 200),
   );
   app.openapi(
@@ -455,7 +523,7 @@ export function recordRoutes() {
         body: { content: { "text/csv": { schema: z.any().openapi({ type: "string", format: "binary" }) } } },
       },
       responses: {
-        202: json(z.looseObject({ batch: z.looseObject({ id: z.string(), status: z.string() }), ignoredColumns: z.array(z.string()) }), "Checked; importing (poll GET /imports/{id})"),
+        202: json(z.strictObject({ batch: BatchRow, ignoredColumns: z.array(z.string()), queued: z.boolean() }), "Checked; importing (poll GET /imports/{id})"),
         400: errors[400],
         401: errors[401],
         403: errors[403],
