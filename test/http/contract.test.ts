@@ -27,6 +27,23 @@ interface OpenApi {
 const doc = (await (await h.app.request("/api/openapi.json")).json()) as OpenApi;
 if (process.env.CONTRACT_DUMP) writeFileSync(`${process.env.CONTRACT_DUMP}.openapi.json`, JSON.stringify(doc, null, 1));
 
+/**
+ * Operations whose answers still nest loose objects (they name some fields and accept others): the
+ * rest of their answer is strict and validated. Known debt, listed so that it can only shrink: a new
+ * operation with a loose object fails, and so does a listed one that has become strict.
+ */
+const STILL_LOOSE: Record<string, string> = {
+  "GET /api/v1/documents/{id}": "comments, signatures, grants and periodic reviews of the detail view",
+  "GET /api/v1/records": "holds of a result (in the due list only)",
+  "GET /api/v1/records/{id}": "links, external source, holds, destruction, disposal and history of the view",
+  "GET /api/v1/cases/{id}": "holds of its records",
+  "GET /api/v1/legal-holds/{id}": "holds of its records",
+  "GET /api/v1/disposal/due": "holds of a due record",
+  "GET /api/v1/disposals/{id}": "approvals, destruction records and purges",
+  "POST /api/v1/disposals/{id}/decision": "approvals, destruction records and purges",
+  "GET /api/v1/contracts/{id}": "reviews, signing, history and the pending review of the view",
+};
+
 /** Operations that cannot run in a test, each with why. Keep this short. */
 const SKIPPED: Record<string, string> = {};
 
@@ -183,7 +200,10 @@ const table: [Op, () => Promise<Response>][] = [
   ["POST /api/v1/external-documents", () => legal.post("/api/v1/external-documents", { docType: "lawyer-letter", title: "律师函", issuer: "某律师事务所", issuedOn: "2026-01-05", obtainedOn: "2026-01-08", arrivalMethod: "post", paperRoom: "档案室 A" })],
   ["POST /api/v1/cases", async () => { const res = await legal.post("/api/v1/cases", { title: "专利侵权纠纷", kind: "litigation", openedOn: "2026-01-10" }); f.case = await j(res); return res; }],
   ["GET /api/v1/cases", () => legal.get("/api/v1/cases")],
-  ["GET /api/v1/cases/{id}", () => legal.get(`/api/v1/cases/${f.case.id}`)],
+  ["GET /api/v1/cases/{id}", async () => {
+    await declare(legal, { classId: CORRECTIVE, title: "涉案函件", links: [{ kind: "case", targetId: f.case.id }] });
+    return legal.get(`/api/v1/cases/${f.case.id}`);
+  }],
   ["POST /api/v1/legal-holds", async () => { const res = await legal.post("/api/v1/legal-holds", { matter: "专利侵权纠纷证据保全", reason: "诉讼", scope: { kind: "list", recordIds: [f.record.id] } }); f.hold = await j(res); return res; }],
   ["GET /api/v1/legal-holds", () => legal.get("/api/v1/legal-holds")],
   ["GET /api/v1/legal-holds/{id}", () => legal.get(`/api/v1/legal-holds/${f.hold.id}`)],
@@ -368,7 +388,8 @@ describe("the API contract", () => {
         continue;
       }
       const open = openObjects(doc, schema);
-      if (open.length) problems.push(`${op}: response objects not strict: ${open.slice(0, 5).join(", ")}${open.length > 5 ? ` (+${open.length - 5})` : ""}`);
+      if (open.length && !(op in STILL_LOOSE)) problems.push(`${op}: response objects not strict: ${open.slice(0, 5).join(", ")}${open.length > 5 ? ` (+${open.length - 5})` : ""}`);
+      if (!open.length && op in STILL_LOOSE) problems.push(`${op}: is strict now; remove it from STILL_LOOSE`);
       const body = await res.json();
       if (process.env.CONTRACT_DUMP) appendFileSync(process.env.CONTRACT_DUMP, `${op}\n${JSON.stringify(body).slice(0, 6000)}\n\n`);
       for (const key of internalKeys(body)) problems.push(`${op}: answers an internal field ${key}`);

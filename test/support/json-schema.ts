@@ -133,7 +133,8 @@ export function openObjects(root: { components?: { schemas?: Record<string, Json
   }
   const schema = resolve(raw, named);
   const found: string[] = [];
-  if (schema.properties && schema.additionalProperties === undefined) found.push(path);
+  // an object that names its fields and still takes others (`z.looseObject`, or no word at all) is not strict
+  if (schema.properties && schema.additionalProperties !== false) found.push(path);
   for (const [k, v] of Object.entries((schema.properties as Record<string, JsonSchema>) ?? {})) found.push(...openObjects(root, v, `${path}.${k}`, seen));
   if (schema.items && typeof schema.items === "object") found.push(...openObjects(root, schema.items as JsonSchema, `${path}[]`, seen));
   for (const key of ["anyOf", "oneOf", "allOf"]) for (const part of (schema[key] as JsonSchema[] | undefined) ?? []) found.push(...openObjects(root, part, path, seen));
