@@ -237,7 +237,8 @@ const table: [Op, () => Promise<Response>][] = [
   }],
   ["POST /api/v1/retention/sweep", () => admin.post("/api/v1/retention/sweep")],
   ["POST /api/v1/fixity/run", async () => {
-    const r = await declare(manager, { classId: CORRECTIVE, title: "将被损坏的记录" }, { bytes: await createBasePdf({ pages: 1 }), name: "damaged.pdf" });
+    // bytes no other fixture has (a blob is shared by everything with the same bytes)
+    const r = await declare(manager, { classId: CORRECTIVE, title: "将被损坏的记录" }, { bytes: await createBasePdf({ pages: 11 }), name: "damaged.pdf" });
     const sha = r.contentSha256!;
     writeFileSync(join(h.dataDir, "blobs", sha.slice(0, 2), sha.slice(2, 4), sha), "tampered");
     return admin.post("/api/v1/fixity/run");
