@@ -201,6 +201,7 @@ beforeAll(async () => {
 
 /** Candidate values of a parameter, by its name. */
 function candidates(name: string, schema: JsonSchema | undefined): string[] {
+  if (Array.isArray(schema?.enum)) return (schema.enum as unknown[]).map(String);
   if (name === "number") return [...numbers];
   if (name === "sha256") return [...shas];
   if (name === "kind") return [...kinds];
@@ -248,9 +249,10 @@ function sample(schema: JsonSchema | undefined, name = "", depth = 0): unknown {
   switch (type) {
     case "object": {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries((s.properties as Record<string, JsonSchema>) ?? {})) {
-        if (((s.required as string[]) ?? []).includes(k)) out[k] = sample(v, k, depth + 1);
-      }
+      const properties = Object.entries((s.properties as Record<string, JsonSchema>) ?? {});
+      const required = (s.required as string[]) ?? [];
+      // a patch with nothing required still has to change something
+      for (const [k, v] of required.length ? properties.filter(([k]) => required.includes(k)) : properties.slice(0, 1)) out[k] = sample(v, k, depth + 1);
       return out;
     }
     case "array":
@@ -263,16 +265,23 @@ function sample(schema: JsonSchema | undefined, name = "", depth = 0): unknown {
     case "string":
       if (s.format === "date" || /(On|Date|From|To)$/.test(name)) return "2026-01-15";
       if (s.format === "date-time" || /At$/.test(name)) return "2026-12-31T00:00:00+08:00";
-      if (name === "id" || /Id$/.test(name)) return [...ids][0];
+      if (name === "id") return "sweep-id";
+      if (/Id$/.test(name)) return [...ids][0];
       if (name === "password" || name === "currentPassword") return "correct horse battery";
+      if (name === "numberPattern") return "SW-{seq:3}";
+      if (name === "clause") return "13.4";
+      if (name === "filename") return "sweep.pdf";
       return "sweep";
     default:
       return {};
   }
 }
 
-function request(client: Client, method: string, url: string, op: Operation): Promise<Response> {
+function request(client: Client, method: string, target: string, op: Operation): Promise<Response> {
   const content = op.requestBody?.content ?? {};
+  let url = target;
+  const required = (op.parameters ?? []).filter((p) => p.in === "query" && p.required && !url.includes(`${p.name}=`));
+  if (required.length) url += (url.includes("?") ? "&" : "?") + required.map((p) => `${p.name}=${encodeURIComponent(String(sample(p.schema, p.name)))}`).join("&");
   if (method === "GET") return client.get(url);
   if ("application/json" in content) {
     return client.request(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(sample(content["application/json"]!.schema)) });
@@ -338,6 +347,7 @@ describe("the security sweep", () => {
         if (res.status >= 500) problems.push(`${key} ${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
         else if (method !== "GET" && res.status < 300 && !(key in OPEN_TO_EVERY_USER)) problems.push(`${key} ${url}: a plain employee got ${res.status}`);
         else if (method !== "GET" && res.status === 401 && key !== "POST /api/v1/auth/sign-in") problems.push(`${key} ${url}: a signed-in employee got 401`);
+        else if (method !== "GET" && !(key in OPEN_TO_EVERY_USER) && ![403, 404].includes(res.status)) problems.push(`${key} ${url}: a plain employee got ${res.status}, not 403 or 404: ${(await res.text()).slice(0, 160)}`);
       }
     }
     expect(problems).toEqual([]);
