@@ -116,13 +116,18 @@ const DocumentDetail = z
     document: Document,
     category: Category,
     revisions: z.array(Revision),
-    comments: z.array(z.looseObject({ id: z.string(), revisionId: z.string(), role: z.string(), outcome: z.string() })),
+    comments: z.array(z.strictObject({ id: z.string(), revisionId: z.string(), userId: z.string(), role: z.string(), outcome: z.string(), comments: z.string().nullable(), createdAt: iso, displayName: z.string() })),
     effective: z.union([Revision, z.null()]),
     open: z.union([Revision, z.null()]),
     reviewSigners: z.array(z.strictObject({ displayName: z.string(), meaning: z.string(), status: z.string(), signedAt: iso.nullable(), isMe: z.boolean() })),
-    signatures: z.array(z.looseObject({})),
-    grants: z.array(z.looseObject({})),
-    periodicReviews: z.array(z.looseObject({})),
+    signatures: z.array(z.strictObject({ revisionId: z.string(), label: z.string(), displayName: z.string(), meaning: z.string(), signedAt: iso, certificateSerial: z.string() })),
+    grants: z.array(z.strictObject({ grant: z.strictObject({ documentId: z.string(), userId: z.string(), grantedBy: z.string(), reason: z.string(), createdAt: iso }), displayName: z.string() })),
+    periodicReviews: z.array(
+      z.strictObject({
+        review: z.strictObject({ id: z.string(), documentId: z.string(), revisionId: z.string(), outcome: z.string(), comments: z.string(), reviewedBy: z.string(), signatureRequestId: z.string().nullable(), nextReviewDue: day.nullable(), createdAt: iso }),
+        displayName: z.string(),
+      }),
+    ),
     may: z.strictObject({ draft: z.boolean(), review: z.boolean(), approve: z.boolean() }),
   })
   .openapi("DocumentDetail");
