@@ -38,8 +38,8 @@ const STILL_LOOSE: Record<string, string> = {
   "GET /api/v1/cases/{id}": "holds of its records",
   "GET /api/v1/legal-holds/{id}": "holds of its records",
   "GET /api/v1/disposal/due": "holds of a due record",
-  "GET /api/v1/disposals/{id}": "approvals, destruction records and purges",
-  "POST /api/v1/disposals/{id}/decision": "approvals, destruction records and purges",
+  "GET /api/v1/disposals/{id}": "holds of its records",
+  "POST /api/v1/disposals/{id}/decision": "holds of its records",
   "GET /api/v1/contracts/{id}": "reviews, signing, history and the pending review of the view",
 };
 

@@ -206,9 +206,28 @@ const Disposal = z
     disposal: DisposalRow,
     proposedByName: z.string().nullable(),
     records: z.array(RecordEntry),
-    approvals: z.array(z.looseObject({ role: z.string(), userId: z.string() })),
-    destructions: z.array(z.looseObject({ recordId: z.string() })),
-    purges: z.array(z.looseObject({ sha256: z.string() })),
+    approvals: z.array(z.strictObject({ id: z.string(), disposalId: z.string(), role: z.string(), userId: z.string(), decision: z.string(), comment: z.string().nullable(), decidedAt: iso, name: z.string() })),
+    destructions: z.array(
+      z.strictObject({
+        id: z.string(),
+        disposalId: z.string(),
+        recordId: z.string(),
+        recordNumber: z.string(),
+        title: z.string(),
+        classCode: z.string(),
+        clause: z.string(),
+        classification: z.string(),
+        contentSha256: z.string().nullable(),
+        contentSize: z.number().nullable(),
+        dueOn: day,
+        approvals: z.array(z.strictObject({ name: z.string(), role: z.string(), userId: z.string(), decidedAt: iso })),
+        metadata: z.record(z.string(), z.unknown()).openapi({ description: "The record's metadata as it was when destroyed (kept permanently)" }),
+        storage: z.string(),
+        destroyedBy: z.string(),
+        destroyedAt: iso,
+      }),
+    ),
+    purges: z.array(z.strictObject({ sha256: z.string(), disposalId: z.string(), requestedAt: iso, purgedAt: iso.nullable(), storageKind: z.string().nullable() })),
     mayDecide: z.boolean(),
     mayCancel: z.boolean(),
   })
@@ -221,6 +240,19 @@ const ImportBatch = z
     day: day.openapi({ description: "Today in the organisation's time zone" }),
   })
   .openapi("ImportBatch");
+
+/** A disposal's view with its records presented and the destruction records' stored JSON typed. */
+function presentDisposal(view: Awaited<ReturnType<typeof getDisposal>>) {
+  return {
+    ...view,
+    records: view.records.map(withRecord),
+    destructions: view.destructions.map((d) => ({
+      ...d,
+      approvals: d.approvals as { name: string; role: string; userId: string; decidedAt: string }[],
+      metadata: d.metadata as Record<string, unknown>,
+    })),
+  };
+}
 
 /** Records, file plan, external documents, case files, legal holds, disposal, imports and fixity. */
 export function recordRoutes() {
@@ -437,8 +469,7 @@ export function recordRoutes() {
   app.openapi(
     createRoute({ method: "get", path: "/disposals/{id}", tags: ["disposal"], summary: "A disposal with records, approvals, destruction records and deletions", request: { params: IdParam }, responses: { 200: json(Disposal, "Disposal"), 401: errors[401], 403: errors[403], 404: errors[404] } }),
     async (c) => {
-      const disposal = await getDisposal(ctxOf(c), c.req.valid("param").id);
-      return c.json({ ...disposal, records: disposal.records.map(withRecord) }, 200);
+      return c.json(presentDisposal(await getDisposal(ctxOf(c), c.req.valid("param").id)), 200);
     },
   );
   app.openapi(
@@ -451,8 +482,7 @@ export function recordRoutes() {
       responses: { 200: json(Disposal, "Decided"), 400: errors[400], 401: json(z.any(), "REAUTH_FAILED"), 403: errors[403], 404: errors[404], 409: json(z.any(), "CONFLICT, UNDER_LEGAL_HOLD, NOT_DUE") },
     }),
     async (c) => {
-      const disposal = await decideDisposal(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
-      return c.json({ ...disposal, records: disposal.records.map(withRecord) }, 200);
+      return c.json(presentDisposal(await decideDisposal(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200);
     },
   );
   app.openapi(
