@@ -33,13 +33,7 @@ if (process.env.CONTRACT_DUMP) writeFileSync(`${process.env.CONTRACT_DUMP}.opena
  * operation with a loose object fails, and so does a listed one that has become strict.
  */
 const STILL_LOOSE: Record<string, string> = {
-  "GET /api/v1/records": "holds of a result (in the due list only)",
   "GET /api/v1/records/{id}": "links, external source, holds, destruction, disposal and history of the view",
-  "GET /api/v1/cases/{id}": "holds of its records",
-  "GET /api/v1/legal-holds/{id}": "holds of its records",
-  "GET /api/v1/disposal/due": "holds of a due record",
-  "GET /api/v1/disposals/{id}": "holds of its records",
-  "POST /api/v1/disposals/{id}/decision": "holds of its records",
   "GET /api/v1/contracts/{id}": "reviews, signing, history and the pending review of the view",
 };
 

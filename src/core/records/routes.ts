@@ -125,8 +125,8 @@ const RecordEntry = z.strictObject({
   clause: z.string(),
   disposition: z.string(),
   underHold: z.boolean().optional().openapi({ description: "In search results" }),
-  holds: z.array(z.strictObject({ id: z.string(), matter: z.string() }).catchall(z.unknown())).optional().openapi({ description: "In the due list" }),
-  inDisposal: z.unknown().optional().openapi({ description: "In the due list: the open disposal the record is in" }),
+  holds: z.array(z.strictObject({ id: z.string(), matter: z.string() })).optional().openapi({ description: "In the due list: the holds that keep the record" }),
+  inDisposal: z.string().nullable().optional().openapi({ description: "In the due list: the number of the open disposal the record is in" }),
 });
 
 const Case = z
