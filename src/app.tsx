@@ -20,7 +20,7 @@ import { templateRoutes } from "./core/templates/routes";
 import { userRoutes } from "./core/users/routes";
 import type { AppEnv } from "./http/env";
 import { renderError } from "./http/errors";
-import { authenticate, chooseLocale, csrfProtection, passwordChangeGate } from "./http/middleware";
+import { authenticate, chooseLocale, csrfProtection, passwordChangeGate, requireSignIn } from "./http/middleware";
 import { wellFormedQueryAndForm } from "./http/well-formed";
 import { pageContext } from "./web/page";
 import { ApiDocsPage } from "./web/pages/api-docs";
@@ -109,6 +109,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const api = new OpenAPIHono<AppEnv>();
+  api.use("*", requireSignIn);
   api.route("/", authRoutes());
   api.route("/", userRoutes());
   api.route("/", organisationRoutes());

@@ -131,3 +131,19 @@ export const chooseLocale = createMiddleware<AppEnv>(async (c, next) => {
   c.set("locale", chosen === "en" ? "en" : "zh-CN");
   return next();
 });
+
+/** The JSON API operations open to callers who are not signed in. */
+const ANONYMOUS_API = new Set(["POST /api/v1/auth/sign-in", "POST /api/v1/auth/sign-out"]);
+
+/**
+ * Every other JSON API operation needs a signed-in principal, checked before the route validates
+ * its input or looks anything up: an anonymous caller gets 401 (UNAUTHENTICATED), never a
+ * validation error, a NOT_FOUND that tells whether an id exists, or a crash in a service that
+ * assumed a principal.
+ */
+export const requireSignIn = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get("principal") && !ANONYMOUS_API.has(`${c.req.method} ${c.req.path}`)) {
+    throw new DomainError("UNAUTHENTICATED", "Sign in first (session cookie or Authorization: Bearer <API token>).");
+  }
+  return next();
+});

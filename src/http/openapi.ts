@@ -31,4 +31,4 @@ export const errors = {
   404: json(ErrorBody, "Not found, or not visible to you (NOT_FOUND)"),
 } satisfies RouteConfig["responses"];
 
-export const Ok = z.object({ ok: z.literal(true) }).openapi("Ok");
+export const Ok = z.object({ ok: z.literal(true) }).strict().openapi("Ok");

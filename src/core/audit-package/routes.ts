@@ -12,12 +12,12 @@ const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
 /** What to export: chosen evidence items, or clauses (registry rows) within a period. */
 export const EvidenceSelectionSchema = z
   .object({
-    refs: z.array(z.object({ kind: Kind, id: z.string().min(1).max(100) })).max(20_000).optional(),
+    refs: z.array(z.strictObject({ kind: Kind, id: z.string().min(1).max(100) })).max(20_000).optional(),
     clauses: z.array(z.string().min(1).max(40)).max(200).optional(),
     from: Day.optional(),
     to: Day.optional(),
   })
-  .openapi("EvidenceSelection");
+  .strict().openapi("EvidenceSelection");
 
 const AuditPackage = z
   .object({
@@ -25,7 +25,7 @@ const AuditPackage = z
     status: z.enum(["queued", "running", "done", "failed"]),
     selection: EvidenceSelectionSchema,
     requestedBy: z.string(),
-    progress: z.object({
+    progress: z.strictObject({
       itemsDone: z.number(),
       itemsTotal: z.number().nullable(),
       filesDone: z.number(),
@@ -39,14 +39,14 @@ const AuditPackage = z
     sha256: z.string().nullable().openapi({ description: "SHA-256 of the ZIP (also in the export's audit event)" }),
     size: z.number().nullable(),
     manifestSha256: z.string().nullable(),
-    chainHead: z.object({ seq: z.number(), hash: z.string() }).nullable(),
-    error: z.object({ code: z.string().nullable(), message: z.string() }).nullable(),
+    chainHead: z.strictObject({ seq: z.number(), hash: z.string() }).nullable(),
+    error: z.strictObject({ code: z.string().nullable(), message: z.string() }).nullable(),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     downloadUrl: z.string().nullable(),
   })
-  .openapi("AuditPackage");
+  .strict().openapi("AuditPackage");
 
 /** The fraction of the work done, for a progress bar: bytes once known (the bulk of the time), else items. */
 export function progressFraction(row: AuditPackageRow): number {
@@ -104,7 +104,7 @@ export function auditPackageRoutes() {
     }),
     async (c) => {
       const row = await requestAuditPackage(ctxOf(c), c.req.valid("json"));
-      return c.json(presentPackage(row) as never, 202, { location: `/api/v1/audit/packages/${row.id}` });
+      return c.json(presentPackage(row), 202, { location: `/api/v1/audit/packages/${row.id}` });
     },
   );
 
@@ -114,9 +114,9 @@ export function auditPackageRoutes() {
       path: "/audit/packages",
       tags: ["audit"],
       summary: "Your audit packages, newest first (administrators see everyone's)",
-      responses: { 200: json(z.object({ packages: z.array(AuditPackage) }), "Packages"), 401: errors[401] },
+      responses: { 200: json(z.strictObject({ packages: z.array(AuditPackage) }), "Packages"), 401: errors[401] },
     }),
-    async (c) => c.json({ packages: (await listAuditPackages(ctxOf(c))).map(presentPackage) } as never, 200),
+    async (c) => c.json({ packages: (await listAuditPackages(ctxOf(c))).map(presentPackage) }, 200),
   );
 
   app.openapi(
@@ -130,7 +130,7 @@ export function auditPackageRoutes() {
     }),
     async (c) => {
       const row = await getAuditPackage(ctxOf(c), c.req.valid("param").id);
-      return c.json(presentPackage(row) as never, 200, { "cache-control": "no-store" });
+      return c.json(presentPackage(row), 200, { "cache-control": "no-store" });
     },
   );
 
@@ -157,7 +157,7 @@ export function auditPackageRoutes() {
         "content-disposition": contentDisposition("attachment", filename),
         "content-length": String(row.packageSize),
         "x-content-sha256": row.packageSha256!,
-      }) as never;
+      });
     },
   );
 

@@ -10,12 +10,12 @@ const ChainReport = z
     checked: z.number(),
     headSeq: z.number(),
     headHash: z.string(),
-    firstBroken: z.object({ seq: z.number(), reason: z.string(), message: z.string() }).optional(),
+    firstBroken: z.strictObject({ seq: z.number(), reason: z.string(), message: z.string() }).optional(),
     durationMs: z.number(),
   })
-  .openapi("AuditChainReport");
+  .strict().openapi("AuditChainReport");
 
-const AuditEvent = z
+export const AuditEvent = z
   .object({
     seq: z.number(),
     occurredAt: z.string(),
@@ -31,7 +31,7 @@ const AuditEvent = z
     prevHash: z.string(),
     hash: z.string(),
   })
-  .openapi("AuditEvent");
+  .strict().openapi("AuditEvent");
 
 /** The audit trail: listing and whole-chain verification. */
 export function auditRoutes() {
@@ -45,7 +45,7 @@ export function auditRoutes() {
       summary: "Recompute the whole hash chain and name the first broken event (admins, auditors)",
       responses: { 200: json(ChainReport, "Report (ok=false names the first broken event)"), 401: errors[401], 403: errors[403] },
     }),
-    async (c) => c.json((await verifyAuditChainFor(ctxOf(c))) as never, 200),
+    async (c) => c.json((await verifyAuditChainFor(ctxOf(c))), 200),
   );
 
   app.openapi(
@@ -64,9 +64,9 @@ export function auditRoutes() {
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
       },
-      responses: { 200: json(z.object({ events: z.array(AuditEvent) }), "Events"), 401: errors[401], 403: errors[403] },
+      responses: { 200: json(z.strictObject({ events: z.array(AuditEvent) }), "Events"), 401: errors[401], 403: errors[403] },
     }),
-    async (c) => c.json({ events: await listAuditEvents(ctxOf(c), c.req.valid("query")) } as never, 200),
+    async (c) => c.json({ events: await listAuditEvents(ctxOf(c), c.req.valid("query")) }, 200),
   );
 
   return app;

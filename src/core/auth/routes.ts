@@ -5,6 +5,7 @@ import { ErrorBody, errors, json, jsonBody, Ok } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { DomainError } from "../errors";
 import { ChangePasswordInput, User } from "../users/schemas";
+import { presentUser } from "../users/present";
 import { changeOwnPassword, getUser } from "../users/service";
 import { API_TOKEN_LIFETIME, createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "./service";
 
@@ -14,7 +15,7 @@ const SignInInput = z
 
 const SignInResult = z
   .object({ user: User, csrfToken: z.string(), expiresAt: z.string() })
-  .openapi("SignInResult", {
+  .strict().openapi("SignInResult", {
     description: "The session cookie is set on the response; send csrfToken as X-CSRF-Token on unsafe requests.",
   });
 
@@ -27,7 +28,7 @@ const ApiToken = z
     lastUsedAt: z.string().nullable().optional(),
     revokedAt: z.string().nullable().optional(),
   })
-  .openapi("ApiToken");
+  .strict().openapi("ApiToken");
 
 /** Sign-in, sign-out, the current user, their password and API tokens. */
 export function authRoutes() {
@@ -52,7 +53,7 @@ export function authRoutes() {
       const result = await signIn(ctx, c.req.valid("json"));
       setSessionCookie(c, result.sessionToken, result.expiresAt);
       const user = await getUser({ ...ctx, principal: result.principal }, result.principal.id);
-      return c.json({ user, csrfToken: result.csrfToken, expiresAt: result.expiresAt.toISOString() } as never, 200);
+      return c.json({ user: presentUser(user), csrfToken: result.csrfToken, expiresAt: result.expiresAt.toISOString() }, 200);
     },
   );
 
@@ -83,7 +84,7 @@ export function authRoutes() {
     async (c) => {
       const ctx = ctxOf(c);
       if (!ctx.principal) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
-      return c.json((await getUser(ctx, ctx.principal.id)) as never, 200);
+      return c.json(presentUser(await getUser(ctx, ctx.principal.id)), 200);
     },
   );
 
@@ -113,9 +114,9 @@ export function authRoutes() {
       path: "/me/tokens",
       tags: ["auth"],
       summary: "Your API tokens (never their secret text)",
-      responses: { 200: json(z.object({ tokens: z.array(ApiToken) }), "Tokens"), 401: errors[401] },
+      responses: { 200: json(z.strictObject({ tokens: z.array(ApiToken) }), "Tokens"), 401: errors[401] },
     }),
-    async (c) => c.json({ tokens: await listApiTokens(ctxOf(c)) } as never, 200),
+    async (c) => c.json({ tokens: await listApiTokens(ctxOf(c)) }, 200),
   );
 
   app.openapi(
@@ -140,7 +141,7 @@ export function authRoutes() {
       },
       responses: { 201: json(ApiToken.extend({ token: z.string() }), "Created"), 400: errors[400], 401: errors[401] },
     }),
-    async (c) => c.json((await createApiToken(ctxOf(c), c.req.valid("json"))) as never, 201),
+    async (c) => c.json((await createApiToken(ctxOf(c), c.req.valid("json"))), 201),
   );
 
   app.openapi(

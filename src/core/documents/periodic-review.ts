@@ -1,6 +1,7 @@
 import { PDFDocument, rgb } from "pdf-lib";
 import { newId } from "../../lib/ids";
 import { audit } from "../audit/service";
+import { requirePrincipal } from "../auth/guard";
 import { requireReauth } from "../auth/service";
 import type { Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
@@ -28,7 +29,7 @@ const OUTCOMES = {
 
 /** Documents whose periodic review falls due within `days` (or is overdue), that the caller may see. */
 export async function reviewsDue(ctx: ServiceContext, days = 30) {
-  const p = ctx.principal!;
+  const p = requirePrincipal(ctx);
   const today = localDate(ctx.clock.now());
   const horizon = new Date(new Date(`${today}T00:00:00Z`).getTime() + days * 86_400_000).toISOString().slice(0, 10);
   return (await repo.listReviewsDue(ctx.db, visibleFilter(p), horizon)).map((d) => ({ ...d, overdue: !!d.nextReviewDue && d.nextReviewDue < today }));

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "@hono/zod-openapi";
-import { CLASSIFICATIONS } from "../auth/permissions";
+import { CLASSIFICATIONS, type Classification } from "../auth/permissions";
 import type { ServiceContext } from "../context";
 import { DomainError } from "../errors";
 import { requireEvidenceReader } from "./access";
@@ -34,7 +34,7 @@ export interface EvidenceHit {
   reference: string | null;
   title: string;
   clauses: string[];
-  classification: string;
+  classification: Classification;
   date: string;
   state: string;
   departmentId: string | null;
@@ -67,7 +67,7 @@ export async function searchEvidence(ctx: ServiceContext, q: EvidenceSearchQuery
     from ${page} ev
     order by ev.item_date desc, ev.id desc
     limit ${limit} offset ${offset}`);
-  const hits = rowsOf<{ kind: EvidenceHit["kind"]; id: string; reference: string | null; title: string; clauses: string[]; classification: string; date: string; state: string; department_id: string | null }>(result).map(
+  const hits = rowsOf<{ kind: EvidenceHit["kind"]; id: string; reference: string | null; title: string; clauses: string[]; classification: Classification; date: string; state: string; department_id: string | null }>(result).map(
     (r): EvidenceHit => ({ kind: r.kind, id: r.id, reference: r.reference, title: r.title, clauses: r.clauses, classification: r.classification, date: r.date, state: r.state, departmentId: r.department_id }),
   );
   await reader.recordAccess(evidenceSearched, { query: { ...q }, total });

@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ctxOf } from "../../http/env";
 import { errors, json } from "../../http/openapi";
 import { createRouter } from "../../http/router";
-import { CLASSIFICATIONS } from "../auth/permissions";
+import type { FileRow } from "../../db/schema/files";
+import { CLASSIFICATIONS, type Classification } from "../auth/permissions";
 import { DomainError } from "../errors";
 import { fileName } from "../text";
 import { getFile, openFileContent, uploadFile } from "./service";
@@ -18,9 +19,23 @@ const FileSchema = z
     uploadedBy: z.string(),
     createdAt: z.string(),
   })
-  .openapi("File");
+  .strict().openapi("File");
 
 const IdParam = z.object({ id: z.string() });
+
+/** A stored file as the API shows it: named columns only. */
+export function presentFile(f: FileRow) {
+  return {
+    id: f.id,
+    sha256: f.sha256,
+    size: f.size,
+    filename: f.filename,
+    mediaType: f.mediaType,
+    classification: f.classification as Classification,
+    uploadedBy: f.uploadedBy,
+    createdAt: f.createdAt.toISOString(),
+  };
+}
 
 /** RFC 6266 Content-Disposition with a UTF-8 file name (Chinese names survive). */
 export function contentDisposition(kind: "inline" | "attachment", filename: string): string {
@@ -67,7 +82,7 @@ export function fileRoutes() {
         mediaType: (c.req.header("content-type") ?? "application/octet-stream").split(";")[0]!.trim(),
         expectedSha256: c.req.valid("header")["x-content-sha256"],
       });
-      return c.json(file as never, 201);
+      return c.json(presentFile(file), 201);
     },
   );
 
@@ -80,7 +95,7 @@ export function fileRoutes() {
       request: { params: IdParam },
       responses: { 200: json(FileSchema, "File"), 401: errors[401], 404: errors[404] },
     }),
-    async (c) => c.json((await getFile(ctxOf(c), c.req.valid("param").id)) as never, 200),
+    async (c) => c.json(presentFile(await getFile(ctxOf(c), c.req.valid("param").id)), 200),
   );
 
   app.openapi(
@@ -104,7 +119,7 @@ export function fileRoutes() {
         "content-length": String(file.size),
         "content-disposition": contentDisposition("attachment", file.filename),
         "x-content-sha256": file.sha256,
-      }) as never;
+      });
     },
   );
 

@@ -13,7 +13,7 @@ import type { Field } from "./fields";
 import { renderItemPdf } from "./pdf";
 import { addItemLink, createItem, createSchema, enteredFields, getItemView, listItemsOfType, loadVisibleItem, removeItemLink, takeAction, transitionSchema, updateItem, type HistoryEntry } from "./service";
 
-const Label = z.object({ zh: z.string(), en: z.string() });
+const Label = z.strictObject({ zh: z.string(), en: z.string() });
 const iso = z.string().openapi({ format: "date-time" });
 const day = z.string().openapi({ format: "date" });
 
@@ -50,7 +50,7 @@ function itemSchema(type: RecordType<any>) {
       people: z.array(z.string()),
       data: dataSchema(type),
       version: z.number().int(),
-      pending: z.object({ action: z.string(), by: z.string(), at: iso }).nullable(),
+      pending: z.strictObject({ action: z.string(), by: z.string(), at: iso }).nullable(),
       signatureRequestId: z.string().nullable(),
       recordId: z.string().nullable(),
       closedAt: iso.nullable(),
@@ -100,7 +100,7 @@ const LinkSchema = z
     display: z.string().nullable(),
   })
   .strict()
-  .openapi("ItemLink");
+  .strict().openapi("ItemLink");
 
 const HistorySchema = z
   .object({
@@ -115,12 +115,12 @@ const HistorySchema = z
     changes: z.array(z.object({ field: z.string(), label: Label, before: z.unknown(), after: z.unknown() }).strict()),
   })
   .strict()
-  .openapi("ItemHistoryEntry");
+  .strict().openapi("ItemHistoryEntry");
 
 const ActionSchema = z
   .object({ action: z.string(), label: Label, to: z.string(), inputs: z.array(z.string()), requires: z.array(z.string()), comment: z.enum(["required", "optional", "none"]), signs: z.boolean() })
   .strict()
-  .openapi("ItemAction");
+  .strict().openapi("ItemAction");
 
 export function presentAction(t: Transition<any>) {
   return { action: t.action, label: t.label, to: t.to, inputs: [...(t.inputs ?? [])], requires: [...(t.requires ?? [])], comment: t.comment ?? ("none" as const), signs: !!t.sign?.length };
@@ -137,7 +137,7 @@ const FieldSchema = z
     widget: z.string(),
     required: z.boolean(),
     indexed: z.boolean(),
-    choices: z.array(z.object({ value: z.string(), label: Label })).optional(),
+    choices: z.array(z.strictObject({ value: z.string(), label: Label })).optional(),
     roles: z.array(z.string()).optional(),
     computed: z.boolean().optional(),
   })
@@ -157,7 +157,7 @@ const TypeSchema = z
     transitions: z.array(z.object({ action: z.string(), label: Label, from: z.array(z.string()), to: z.string(), roles: z.array(z.string()), signs: z.boolean() }).strict()),
   })
   .strict()
-  .openapi("RecordType");
+  .strict().openapi("RecordType");
 
 /** A record type as its catalogue entry: what a client needs to build forms and follow the workflow. */
 export function presentType(type: RecordType<any>) {
@@ -244,7 +244,7 @@ export function itemRoutes(registry: Registry) {
     const Create = z.object({ data: createSchema(type), classification: z.enum(CLASSIFICATIONS).optional() }).strict().openapi(`${schemaName(type)}Input`);
 
     app.openapi(
-      createRoute({ method: "get", path: base, tags: [tag], summary: `${type.title.zh} ${type.title.en}: the register`, request: { query: ItemQuery }, responses: { 200: json(z.object({ total: z.number().int(), items: z.array(Item) }).strict(), "Items you may see"), 400: errors[400], 401: errors[401] } }),
+      createRoute({ method: "get", path: base, tags: [tag], summary: `${type.title.zh} ${type.title.en}: the register`, request: { query: ItemQuery }, responses: { 200: json(z.strictObject({ total: z.number().int(), items: z.array(Item) }).strict(), "Items you may see"), 400: errors[400], 401: errors[401] } }),
       async (c) => {
         const found = await listItemsOfType(ctxOf(c), type.id, c.req.valid("query"));
         return c.json({ total: found.total, items: found.items.map((i) => presentItem(type, i)) }, 200);

@@ -8,7 +8,10 @@ export const Department = z
     nameEn: z.string().nullable(),
     parentId: z.string().nullable(),
     ipDuties: z.string().nullable(),
+    createdAt: z.string().openapi({ format: "date-time" }),
+    updatedAt: z.string().openapi({ format: "date-time" }),
   })
+  .strict()
   .openapi("Department");
 
 export const CreateDepartmentInput = z

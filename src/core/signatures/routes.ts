@@ -18,11 +18,42 @@ import { CreateSignatureRequestInput, DeclineInput, SignatureRequestView, SignIn
 import { verifyUploadedPdf } from "./verify";
 
 const IdParam = z.object({ id: z.string() });
-const Inbox = z.object({
+const Inbox = z.strictObject({
   toSign: z.array(SignatureRequestView),
   waitingForOthers: z.array(SignatureRequestView),
   done: z.array(SignatureRequestView),
 });
+
+/** What POST /signatures/verify answers: one report per signature, and whether Custos holds the file. */
+const VerificationReport = z
+  .strictObject({
+    sha256: z.string(),
+    size: z.number().int(),
+    ok: z.boolean(),
+    signatures: z.array(
+      z.strictObject({
+        index: z.number().int(),
+        fieldName: z.string().nullable(),
+        subFilter: z.string().nullable(),
+        signerName: z.string().nullable(),
+        reason: z.string().nullable(),
+        signingTime: z.string().nullable(),
+        ok: z.boolean(),
+        integrity: z.strictObject({ digestMatches: z.boolean(), signatureValid: z.boolean() }),
+        certificate: z.strictObject({ subject: z.string().nullable(), serialNumber: z.string().nullable(), issuer: z.string().nullable(), notBefore: z.string().nullable(), notAfter: z.string().nullable() }),
+        chain: z.enum(["trusted", "unknown", "broken"]),
+        revocation: z.strictObject({ status: z.enum(["good", "revoked", "unknown"]), revokedAt: z.string().nullable(), reason: z.string().nullable(), beforeSigning: z.boolean().nullable() }),
+        signingCertificateBinding: z.enum(["match", "mismatch", "absent", "unknown"]),
+        timestamp: z.strictObject({ present: z.boolean(), valid: z.boolean().nullable(), genTime: z.string().nullable(), tsa: z.string().nullable(), trusted: z.boolean().nullable() }).nullable(),
+        coverage: z.strictObject({ wellFormed: z.boolean(), coversWholeFile: z.boolean(), coversRevision: z.boolean(), anomalies: z.array(z.string()) }),
+        changesAfter: z.strictObject({ kind: z.string(), details: z.array(z.string()) }),
+        problems: z.array(z.strictObject({ code: z.string(), severity: z.string(), message: z.string() })),
+      }),
+    ),
+    held: z.strictObject({ held: z.boolean(), as: z.enum(["signed-result", "signing-step", "stored-file"]).nullable(), requestId: z.string().nullable() }),
+    problems: z.array(z.strictObject({ code: z.string(), message: z.string() })),
+  })
+  .openapi("SignatureVerification");
 
 /** Reads a request body fully (PDF verification), refusing more than `max` bytes. */
 export async function readBodyBytes(request: Request, max: number): Promise<Uint8Array> {
@@ -53,7 +84,7 @@ export function signatureRoutes() {
     async (c) => {
       const ctx = ctxOf(c);
       const created = await createSignatureRequest(ctx, c.req.valid("json"));
-      return c.json((await getSignatureRequest(ctx, created.id)) as never, 201);
+      return c.json((await getSignatureRequest(ctx, created.id)), 201);
     },
   );
 
@@ -65,7 +96,7 @@ export function signatureRoutes() {
       summary: "Your signature inbox: to sign now, waiting for others, done",
       responses: { 200: json(Inbox, "Inbox"), 401: errors[401] },
     }),
-    async (c) => c.json((await listMySignatureRequests(ctxOf(c))) as never, 200),
+    async (c) => c.json((await listMySignatureRequests(ctxOf(c))), 200),
   );
 
   app.openapi(
@@ -74,7 +105,7 @@ export function signatureRoutes() {
       path: "/signature-requests/remind",
       tags: ["signatures"],
       summary: "Remind signers of overdue requests now (also runs hourly)",
-      responses: { 200: json(z.object({ reminded: z.number() }), "Reminded"), 401: errors[401], 403: errors[403] },
+      responses: { 200: json(z.strictObject({ reminded: z.number() }), "Reminded"), 401: errors[401], 403: errors[403] },
     }),
     async (c) => {
       requireRole(ctxOf(c), "admin", "ip-manager");
@@ -91,7 +122,7 @@ export function signatureRoutes() {
       request: { params: IdParam },
       responses: { 200: json(SignatureRequestView, "Request"), 401: errors[401], 404: errors[404] },
     }),
-    async (c) => c.json((await getSignatureRequest(ctxOf(c), c.req.valid("param").id)) as never, 200),
+    async (c) => c.json((await getSignatureRequest(ctxOf(c), c.req.valid("param").id)), 200),
   );
 
   app.openapi(
@@ -123,7 +154,7 @@ export function signatureRoutes() {
         "content-type": "application/pdf",
         "content-disposition": contentDisposition("inline", `${doc.request.title}${version === "final" ? "（已签署）" : ""}.pdf`),
         "x-content-sha256": doc.sha256,
-      }) as never;
+      });
     },
   );
 
@@ -135,7 +166,7 @@ export function signatureRoutes() {
       summary: "Sign (after opening the document): consent + your own password (re-authentication)",
       request: { params: IdParam, body: jsonBody(SignInput) },
       responses: {
-        200: json(z.object({ requestId: z.string(), signatureId: z.string(), sha256: z.string(), completed: z.boolean(), certificateSerial: z.string() }), "Signed"),
+        200: json(z.strictObject({ requestId: z.string(), signatureId: z.string(), sha256: z.string(), completed: z.boolean(), certificateSerial: z.string() }), "Signed"),
         400: errors[400],
         401: json(z.any(), "Wrong password (REAUTH_FAILED)"),
         404: errors[404],
@@ -184,7 +215,7 @@ export function signatureRoutes() {
       summary: "A single-use signing link for one signer (expires after 7 days or at the due date)",
       request: { params: z.object({ id: z.string(), signerId: z.string() }) },
       responses: {
-        201: json(z.object({ token: z.string(), path: z.string(), expiresAt: z.string(), signer: z.object({ id: z.string(), displayName: z.string() }) }), "Link"),
+        201: json(z.strictObject({ token: z.string(), path: z.string(), expiresAt: z.string(), signer: z.strictObject({ id: z.string(), displayName: z.string() }) }), "Link"),
         401: errors[401],
         403: errors[403],
         404: errors[404],
@@ -192,7 +223,7 @@ export function signatureRoutes() {
     }),
     async (c) => {
       const { id, signerId } = c.req.valid("param");
-      return c.json((await createSigningLink(ctxOf(c), id, signerId)) as never, 201);
+      return c.json((await createSigningLink(ctxOf(c), id, signerId)), 201);
     },
   );
 
@@ -204,7 +235,7 @@ export function signatureRoutes() {
       summary: "Use a signing link (must be signed in as its signer); it cannot be used again",
       request: { params: z.object({ token: z.string() }) },
       responses: {
-        200: json(z.object({ requestId: z.string() }), "The request to open"),
+        200: json(z.strictObject({ requestId: z.string() }), "The request to open"),
         401: errors[401],
         404: errors[404],
         410: json(z.any(), "LINK_USED or LINK_EXPIRED"),
@@ -221,7 +252,7 @@ export function signatureRoutes() {
       summary: "Verify every signature of a PDF (send the PDF as the body)",
       request: { body: { content: { "application/pdf": { schema: z.any().openapi({ type: "string", format: "binary" }) } } } },
       responses: {
-        200: json(z.any(), "Report per signature: integrity, chain, revocation, ESS binding, timestamp, coverage, later changes; and whether Custos holds the file"),
+        200: json(VerificationReport, "Report per signature: integrity, chain, revocation, ESS binding, timestamp, coverage, later changes; and whether Custos holds the file"),
         401: errors[401],
         413: json(z.any(), "Too large"),
         422: json(z.any(), "NOT_A_PDF, PDF_ENCRYPTED or NO_SIGNATURES"),
@@ -230,7 +261,7 @@ export function signatureRoutes() {
     async (c) => {
       const ctx = ctxOf(c);
       const bytes = await readBodyBytes(c.req.raw, ctx.config.maxUploadBytes);
-      return c.json((await verifyUploadedPdf(ctx, bytes)) as never, 200);
+      return c.json((await verifyUploadedPdf(ctx, bytes)), 200);
     },
   );
 

@@ -43,11 +43,11 @@ export const SignInput = z
 
 export const DeclineInput = z.object({ reason: z.string().trim().min(1, "say why you decline").max(2000) }).openapi("DeclineInput");
 
-export const SignerView = z.object({
+export const SignerView = z.strictObject({
   id: z.string(),
   position: z.number(),
   step: z.number(),
-  user: z.object({ id: z.string(), displayName: z.string() }),
+  user: z.strictObject({ id: z.string(), username: z.string().optional(), displayName: z.string(), departmentId: z.string().nullable().optional() }),
   meaning: MeaningSchema,
   status: z.enum(["waiting", "ready", "signed", "declined", "cancelled"]),
   viewedAt: z.string().nullable(),
@@ -63,7 +63,7 @@ export const SignatureRequestView = z
     title: z.string(),
     status: z.enum(["pending", "completed", "declined", "cancelled"]),
     classification: z.enum(CLASSIFICATIONS),
-    source: z.object({ kind: z.string(), id: z.string().nullable(), templateId: z.string().nullable(), templateRevision: z.string().nullable() }),
+    source: z.strictObject({ kind: z.string(), id: z.string().nullable(), templateId: z.string().nullable(), templateRevision: z.string().nullable() }),
     requestedBy: z.string(),
     subjectUserId: z.string().nullable(),
     dueAt: z.string().nullable(),
@@ -76,4 +76,4 @@ export const SignatureRequestView = z
     mySignerId: z.string().nullable(),
     myTurn: z.boolean(),
   })
-  .openapi("SignatureRequest");
+  .strict().openapi("SignatureRequest");

@@ -7,7 +7,7 @@ import { getOrganisationProfile } from "../organisation/service";
 import { getTemplate, listTemplates, renderTemplateDocx, renderTemplatePdf, validateTemplateValues } from "./index";
 import { contentDisposition } from "../files/routes";
 
-const Localized = z.object({ zh: z.string(), en: z.string() });
+const Localized = z.strictObject({ zh: z.string(), en: z.string() });
 const TemplateSummary = z
   .object({
     id: z.string(),
@@ -15,9 +15,9 @@ const TemplateSummary = z
     revisions: z.array(z.string()),
     clause: z.string(),
     title: Localized,
-    fields: z.array(z.object({ name: z.string(), label: Localized, type: z.string(), required: z.boolean() })),
+    fields: z.array(z.strictObject({ name: z.string(), label: Localized, type: z.string(), required: z.boolean() })),
   })
-  .openapi("Template");
+  .strict().openapi("Template");
 
 /** The document templates (IP declaration, non-compete …): list, and a preview rendering as PDF or DOCX. */
 export function templateRoutes() {
@@ -29,7 +29,7 @@ export function templateRoutes() {
       path: "/templates",
       tags: ["templates"],
       summary: "Every template with its latest revision and fields",
-      responses: { 200: json(z.object({ templates: z.array(TemplateSummary) }), "Templates"), 401: errors[401] },
+      responses: { 200: json(z.strictObject({ templates: z.array(TemplateSummary) }), "Templates"), 401: errors[401] },
     }),
     async (c) => {
       requirePrincipal(ctxOf(c));
@@ -77,13 +77,13 @@ export function templateRoutes() {
         return c.body(new Uint8Array(bytes), 200, {
           "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "content-disposition": contentDisposition("attachment", `${name}.docx`),
-        }) as never;
+        });
       }
       const bytes = await renderTemplatePdf(template, values, options);
       return c.body(new Uint8Array(bytes), 200, {
         "content-type": "application/pdf",
         "content-disposition": contentDisposition("inline", `${name}.pdf`),
-      }) as never;
+      });
     },
   );
 

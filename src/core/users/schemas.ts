@@ -57,7 +57,7 @@ export const User = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi("User");
+  .strict().openapi("User");
 
 export const ChangePasswordInput = z
   .object({ currentPassword: z.string().min(1), newPassword: z.string().min(1) })

@@ -8,6 +8,7 @@ import { readableClassifications } from "../../auth/permissions";
 import { requirePrincipal } from "../../auth/guard";
 import type { ServiceContext } from "../../context";
 import { subjectsWithCompletedTemplate } from "../repo";
+import type { Meaning } from "../sign-pdf";
 
 /** A signer row with the signer's display name. */
 export interface SignerWithName {
@@ -44,8 +45,8 @@ export function toView(request: SignatureRequestRow, signers: SignerWithName[], 
   return {
     id: request.id,
     title: request.title,
-    status: request.status,
-    classification: request.classification,
+    status: request.status as "pending" | "completed" | "declined" | "cancelled",
+    classification: request.classification as Classification,
     source: {
       kind: request.sourceKind,
       id: request.sourceId,
@@ -65,8 +66,8 @@ export function toView(request: SignatureRequestRow, signers: SignerWithName[], 
       position: signer.position,
       step: signer.step,
       user,
-      meaning: signer.meaning,
-      status: signer.status,
+      meaning: signer.meaning as Meaning,
+      status: signer.status as "waiting" | "ready" | "signed" | "declined" | "cancelled",
       viewedAt: signer.viewedAt,
       signedAt: signer.signedAt,
       declinedAt: signer.declinedAt,
