@@ -105,6 +105,8 @@ const table: [Op, () => Promise<Response>][] = [
   ["POST /api/v1/users/{id}/reset-password", () => admin.post(`/api/v1/users/${f.newUser.id}/reset-password`)],
   ["GET /api/v1/departments", () => emp.get("/api/v1/departments")],
   ["POST /api/v1/departments", () => admin.post("/api/v1/departments", { code: "LAB", name: "实验室" })],
+  ["GET /api/v1/organisation", () => emp.get("/api/v1/organisation")],
+  ["PUT /api/v1/organisation", () => admin.request("/api/v1/organisation", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "契约测试有限公司" }) })],
   // files
   ["POST /api/v1/files", async () => { const res = await postBytes(manager, "/api/v1/files?filename=scan.pdf&classification=internal", await createBasePdf({ pages: 1 }), "application/octet-stream"); f.file = await j(res); return res; }],
   ["GET /api/v1/files/{id}", () => manager.get(`/api/v1/files/${f.file.id}`)],
@@ -262,6 +264,14 @@ const table: [Op, () => Promise<Response>][] = [
     return legal.request(`/api/v1/contracts/${f.contract.id}/draft`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ fileId }) });
   }],
   ["POST /api/v1/contracts/{id}/submit", () => legal.post(`/api/v1/contracts/${f.contract.id}/submit`)],
+  ["POST /api/v1/contracts/{id}/return-to-draft", async () => {
+    // a contract of its own, so the main one goes on through review and signing
+    const other = await j(await legal.post("/api/v1/contracts", { title: "退回的合同", type: "other", counterparties: [{ name: "甲公司" }] }), 201);
+    const fileId = await upload(legal, await createBasePdf({ pages: 1 }), "合同.pdf");
+    await legal.request(`/api/v1/contracts/${other.id}/draft`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ fileId }) });
+    await legal.post(`/api/v1/contracts/${other.id}/submit`);
+    return legal.post(`/api/v1/contracts/${other.id}/return-to-draft`, { reason: "对方要求修改" });
+  }],
   ["POST /api/v1/contracts/{id}/reviews", async () => {
     const view = await j(await manager.get(`/api/v1/contracts/${f.contract.id}`), 200);
     const res = await manager.post(`/api/v1/contracts/${f.contract.id}/reviews`, { checklist: answer(view.checklist), findings: "符合要求", decision: "approve" });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { installedModules } from "../../src/modules";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Client, type TestUser } from "../support/app";
 import type { JsonSchema } from "../support/json-schema";
@@ -19,7 +20,8 @@ import { declare, upload } from "../core/records/support";
  *    marker of those fixtures appears in any answer and that no secret file's bytes are served.
  * Path parameters come from fixture ids by parameter name, bodies from the request schemas.
  */
-const h = await startHarness({ modules: [qualityModule] });
+// the test module and every installed module: their generated and their own routes are swept too
+const h = await startHarness({ modules: [qualityModule, ...installedModules] });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type J = any;
 interface Operation {

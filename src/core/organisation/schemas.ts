@@ -35,7 +35,7 @@ const OrgName = (max: number) =>
     .max(max)
     .refine((v) => !NO_BIDI.test(v), "direction-control characters are not allowed");
 
-export const OrganisationProfile = z.object({ name: z.string(), nameEn: z.string().nullable(), named: z.boolean() }).openapi("OrganisationProfile");
+export const OrganisationProfile = z.strictObject({ name: z.string(), nameEn: z.string().nullable(), named: z.boolean() }).openapi("OrganisationProfile");
 
 export const UpdateOrganisationInput = z
   .object({ name: OrgName(200), nameEn: OrgName(200).nullable().optional() })

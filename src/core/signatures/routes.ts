@@ -46,7 +46,11 @@ const VerificationReport = z
         signingCertificateBinding: z.enum(["match", "mismatch", "absent", "unknown"]),
         timestamp: z.strictObject({ present: z.boolean(), valid: z.boolean().nullable(), genTime: z.string().nullable(), tsa: z.string().nullable(), trusted: z.boolean().nullable() }).nullable(),
         coverage: z.strictObject({ wellFormed: z.boolean(), coversWholeFile: z.boolean(), coversRevision: z.boolean(), anomalies: z.array(z.string()) }),
-        changesAfter: z.strictObject({ kind: z.string(), details: z.array(z.string()) }),
+        changesAfter: z.strictObject({
+          kind: z.string(),
+          details: z.array(z.string()),
+          modifications: z.array(z.strictObject({ code: z.string(), objectNumber: z.number().int().nullable(), usedFor: z.string().nullable(), message: z.string() })),
+        }),
         problems: z.array(z.strictObject({ code: z.string(), severity: z.string(), message: z.string() })),
       }),
     ),
