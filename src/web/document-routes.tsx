@@ -176,6 +176,8 @@ export function documentPages() {
     const back = await documentOfRevision(c, revisionId);
     try {
       const { files } = await readUploadForm(c);
+      // a file input left empty arrives as no file: refused, never answered "saved"
+      if (!files.release && !files.source) throw new DomainError("VALIDATION_FAILED", pageContext(c).t("doc_noFile"));
       let msg = "saved";
       for (const kind of ["release", "source"] as const) {
         const file = files[kind];

@@ -86,6 +86,7 @@ export const zh = {
   doc_withdrawn: "已作废",
   doc_conversionUnavailable: "服务器无法将 DOCX 转为 PDF（未安装 LibreOffice），请同时上传发布 PDF。",
   doc_converted: "已由 DOCX 转换生成发布 PDF。",
+  doc_noFile: "未选择文件：请选择要上传的发布 PDF 或源文件，未保存任何内容。",
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -175,4 +176,5 @@ export const en: Record<keyof typeof zh, string> = {
   doc_withdrawn: "Withdrawn",
   doc_conversionUnavailable: "The server cannot convert DOCX to PDF (LibreOffice is not installed); upload the release PDF too.",
   doc_converted: "The release PDF was converted from the DOCX.",
+  doc_noFile: "No file was chosen: choose the release PDF or the source file to upload. Nothing was saved.",
 };

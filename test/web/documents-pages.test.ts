@@ -1,0 +1,51 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { startHarness, type Client } from "../support/app";
+import { documentRevisions } from "../../src/db/schema/documents";
+import { procedurePdf } from "../core/documents/fixtures";
+
+const h = await startHarness();
+const manager = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "confidential" });
+const m = await h.signIn(manager);
+
+/** Posts the document page's file form as a browser does: an input left empty is sent with an empty name and no bytes. */
+function filesForm(client: Client, path: string, files: Record<string, { name: string; bytes: Uint8Array; type: string }>) {
+  const form = new FormData();
+  form.append("_csrf", client.csrfToken!);
+  for (const kind of ["release", "source"]) {
+    const f = files[kind];
+    form.append(kind, f ? new File([new Uint8Array(f.bytes)], f.name, { type: f.type }) : new File([], "", { type: "application/octet-stream" }));
+  }
+  return client.request(path, { method: "POST", body: form, headers: { accept: "text/html", "x-csrf-token": "" } });
+}
+
+async function newDocument(title: string) {
+  const res = await m.post("/api/v1/documents", { categoryId: "policy", title });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { document: { id: string; number: string }; revision: { id: string } };
+}
+
+describe("document files form", () => {
+  it("refuses a post with no file chosen, says so in words, and saves nothing", async () => {
+    const doc = await newDocument("空文件上传");
+    const res = await filesForm(m, `/revisions/${doc.revision.id}/files`, {});
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("未选择文件");
+    expect(page).not.toContain("已保存");
+    const [rev] = await h.deps.db.select().from(documentRevisions).where(eq(documentRevisions.id, doc.revision.id));
+    expect(rev).toMatchObject({ releaseSha256: null, sourceSha256: null });
+
+    const en = await filesForm(m, `/revisions/${doc.revision.id}/files?lang=en`, {});
+    expect(await en.text()).toContain("No file was chosen");
+    await m.get("/?lang=zh-CN", { accept: "text/html" });
+  });
+
+  it("still saves a chosen release PDF and says so", async () => {
+    const doc = await newDocument("正常上传");
+    const res = await filesForm(m, `/revisions/${doc.revision.id}/files`, { release: { name: "p.pdf", bytes: await procedurePdf("正常上传", "正文"), type: "application/pdf" } });
+    expect(res.status).toBe(303);
+    const page = await (await m.get(res.headers.get("location")!, { accept: "text/html" })).text();
+    expect(page).toContain("已保存");
+  });
+});
