@@ -13,6 +13,7 @@ import { contentDisposition } from "../core/files/routes";
 import { listDepartments } from "../core/organisation/service";
 import { listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
+import { localDate } from "../core/documents/numbering";
 import { validationError } from "../http/errors";
 import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm, readUploadForm, stagedBody } from "./page";
@@ -52,7 +53,7 @@ export function documentPages() {
     const ctx = ctxOf(c);
     const p = requirePrincipal(ctx);
     const categories = (await listCategories(ctx)).filter((cat) => mayAct(p, cat, "draft"));
-    return c.html(<NewDocumentPage page={pageContext(c)} categories={categories} departments={await listDepartments(ctx)} values={values} flash={flash} />, status as 200);
+    return c.html(<NewDocumentPage page={pageContext(c)} categories={categories} departments={await listDepartments(ctx)} year={Number(localDate(ctx.clock.now()).slice(0, 4))} values={values} flash={flash} />, status as 200);
   };
   app.get("/documents/new", (c) => newPage(c));
   app.post("/documents/new", async (c) => {

@@ -49,3 +49,18 @@ describe("document files form", () => {
     expect(page).toContain("已保存");
   });
 });
+
+describe("new document form", () => {
+  it("shows each category with the number its next document will get, never the raw pattern", async () => {
+    const before = await (await m.get("/documents/new", { accept: "text/html" })).text();
+    expect(before).not.toContain("{seq");
+    expect(before).toContain("程序文件 (编号如 IPM-PR-001)");
+    const created = await m.post("/api/v1/documents", { categoryId: "procedure", title: "专利申请程序" });
+    expect(((await created.json()) as { document: { number: string } }).document.number).toBe("IPM-PR-001");
+    const after = await (await m.get("/documents/new", { accept: "text/html" })).text();
+    expect(after).toContain("程序文件 (编号如 IPM-PR-002)");
+    const en = await (await m.get("/documents/new?lang=en", { accept: "text/html" })).text();
+    expect(en).toContain("Procedure (numbered like IPM-PR-002)");
+    await m.get("/?lang=zh-CN", { accept: "text/html" });
+  });
+});
