@@ -238,6 +238,25 @@ describe("records pages", () => {
     expect((await expectJson<{ contract: { status: string } }>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200)).contract.status).toBe("draft");
   });
 
+  it("says on the contract's page what each action did", async () => {
+    const follow = async (res: Response) => {
+      expect(res.status, (await res.clone().text()).slice(0, 1500)).toBe(303);
+      return html(await legalClient.get(res.headers.get("location")!, { accept: "text/html" }));
+    };
+    const created = await multipart(legalClient, "/contracts/new", { title: "提示测试合同", type: "other", counterparties: "甲公司" });
+    const id = /\/contracts\/([^?]+)/.exec(created.headers.get("location") ?? "")?.[1];
+    expect(await follow(created)).toContain("合同已登记。");
+    const pdf = { name: "draft.pdf", bytes: await createBasePdf() };
+    expect(await follow(await multipart(legalClient, `/contracts/${id}/draft`, {}, pdf))).toContain("合同文本已上传。");
+    expect(await follow(await multipart(legalClient, `/contracts/${id}/submit`, {}))).toContain("已提交知识产权审查。");
+    expect(await follow(await multipart(legalClient, `/contracts/${id}/return-to-draft`, { reason: "对方修改了第二条" }))).toContain("合同已退回草拟。");
+    const en = await html(await legalClient.get(`/contracts/${id}?msg=returned&lang=en`, { accept: "text/html" }));
+    expect(en).toContain("The contract is back in draft.");
+    await legalClient.get("/?lang=zh-CN", { accept: "text/html" });
+    // an unknown msg says nothing
+    expect(await html(await legalClient.get(`/contracts/${id}?msg=bogus`, { accept: "text/html" }))).not.toContain('class="flash ok"');
+  });
+
   it("refuses forms without the CSRF field, and pages of others' objects answer 404", async () => {
     const res = await ipm.form("/records/holds", { matter: "x", reason: "y", numbers: "" }, { csrf: false });
     expect(res.status).toBe(403);
