@@ -19,8 +19,8 @@ function filesForm(client: Client, path: string, files: Record<string, { name: s
   return client.request(path, { method: "POST", body: form, headers: { accept: "text/html", "x-csrf-token": "" } });
 }
 
-async function newDocument(title: string) {
-  const res = await m.post("/api/v1/documents", { categoryId: "policy", title });
+async function newDocument(title: string, categoryId = "policy") {
+  const res = await m.post("/api/v1/documents", { categoryId, title });
   expect(res.status).toBe(201);
   return (await res.json()) as { document: { id: string; number: string }; revision: { id: string } };
 }
@@ -62,5 +62,28 @@ describe("new document form", () => {
     const en = await (await m.get("/documents/new?lang=en", { accept: "text/html" })).text();
     expect(en).toContain("Procedure (numbered like IPM-PR-002)");
     await m.get("/?lang=zh-CN", { accept: "text/html" });
+  });
+});
+
+describe("document actions", () => {
+  it("say on the document's page what they did", async () => {
+    const reviewer = await h.user({ roles: ["ip-staff"], displayName: "赵强", clearance: "confidential" });
+    const approver = await h.user({ roles: ["top-manager"], displayName: "周总", clearance: "confidential" });
+    const follow = async (res: Response) => {
+      expect(res.status, (await res.clone().text()).slice(0, 1500)).toBe(303);
+      return (await m.get(res.headers.get("location")!, { accept: "text/html" })).text();
+    };
+    const created = await m.form("/documents/new", { categoryId: "procedure", title: "提示测试程序" });
+    const documentId = /\/documents\/([^?]+)/.exec(created.headers.get("location") ?? "")?.[1];
+    expect(await follow(created)).toContain("文件已登记，请上传草稿版本的文件。");
+    const [rev] = await h.deps.db.select().from(documentRevisions).where(eq(documentRevisions.documentId, documentId!));
+    await follow(await filesForm(m, `/revisions/${rev!.id}/files`, { release: { name: "p.pdf", bytes: await procedurePdf("提示测试程序", "正文"), type: "application/pdf" } }));
+    expect(await follow(await m.form(`/revisions/${rev!.id}/submit`, { reviewerIds: [reviewer.id], approverId: approver.id }))).toContain("已提交审核。");
+    const unused = await newDocument("不再需要的程序", "procedure");
+    expect(await follow(await m.form(`/documents/${unused.document.id}/withdraw`, { reason: "不再需要" }))).toContain("文件已撤销。");
+    const en = await (await m.get(`/documents/${unused.document.id}?msg=withdrawn&lang=en`, { accept: "text/html" })).text();
+    expect(en).toContain("The document is withdrawn.");
+    await m.get("/?lang=zh-CN", { accept: "text/html" });
+    expect(await (await m.get(`/documents/${documentId}?msg=bogus`, { accept: "text/html" })).text()).not.toContain('class="flash ok"');
   });
 });
