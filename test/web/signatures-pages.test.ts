@@ -25,6 +25,7 @@ describe("a declined signature request on its requester's dashboard", () => {
     const id = await createRequest(requester, "知识产权声明 — 张伟");
     const declined = await signer.form(`/signatures/${id}/decline`, { reason: "第3条的期限不对" });
     expect(declined.status).toBe(303);
+    expect(await (await signer.get(declined.headers.get("location")!, { accept: "text/html" })).text()).toContain("已拒绝签署，理由已告知发起人。");
 
     const page = await dashboard(requester);
     const list = /<ul data-testid="declined-requests">[\s\S]*?<\/ul>/.exec(page)?.[0] ?? "";
@@ -49,5 +50,18 @@ describe("a declined signature request on its requester's dashboard", () => {
     const later = await dashboard(requester);
     expect(later).toContain("欢迎，王芳。");
     expect(later).not.toContain("姓名写错了");
+  });
+});
+
+describe("withdrawing a signature request", () => {
+  it("says on the request's page that it is withdrawn", async () => {
+    const id = await createRequest(requester, "撤回测试");
+    const res = await requester.form(`/signatures/${id}/cancel`, { reason: "标题写错" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/signatures/${id}?msg=cancelled`);
+    expect(await (await requester.get(res.headers.get("location")!, { accept: "text/html" })).text()).toContain("签署请求已撤回。");
+    const en = await (await requester.get(`/signatures/${id}?msg=cancelled&lang=en`, { accept: "text/html" })).text();
+    expect(en).toContain("The signature request is withdrawn.");
+    await requester.get("/?lang=zh-CN", { accept: "text/html" });
   });
 });
