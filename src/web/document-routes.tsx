@@ -13,7 +13,9 @@ import { contentDisposition } from "../core/files/routes";
 import { listDepartments } from "../core/organisation/service";
 import { listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
+import { localDate } from "../core/documents/numbering";
 import { validationError } from "../http/errors";
+import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm, readUploadForm, stagedBody } from "./page";
 import { DocumentPage, DocumentRegisterPage, NewDocumentPage, RevisionReviewPage } from "./pages/documents";
@@ -52,7 +54,7 @@ export function documentPages() {
     const ctx = ctxOf(c);
     const p = requirePrincipal(ctx);
     const categories = (await listCategories(ctx)).filter((cat) => mayAct(p, cat, "draft"));
-    return c.html(<NewDocumentPage page={pageContext(c)} categories={categories} departments={await listDepartments(ctx)} values={values} flash={flash} />, status as 200);
+    return c.html(<NewDocumentPage page={pageContext(c)} categories={categories} departments={await listDepartments(ctx)} year={Number(localDate(ctx.clock.now()).slice(0, 4))} values={values} flash={flash} />, status as 200);
   };
   app.get("/documents/new", (c) => newPage(c));
   app.post("/documents/new", async (c) => {
@@ -70,7 +72,7 @@ export function documentPages() {
     try {
       if (!parsed.success) throw validationError(parsed.error);
       const created = await createDocument(ctxOf(c), parsed.data);
-      return c.redirect(`/documents/${created.document.id}`, 303);
+      return c.redirect(`/documents/${created.document.id}?msg=created`, 303);
     } catch (err) {
       return newPage(c, values, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
@@ -96,6 +98,20 @@ export function documentPages() {
       status as 200,
     );
   };
+  /** What an action did, said on the document's page it returns to (?msg=…). */
+  const DONE: Record<string, MessageKey> = {
+    created: "doc_done_created",
+    revised: "doc_done_revised",
+    withdrawn: "doc_done_withdrawn",
+    reviewed: "doc_done_reviewed",
+    acknowledgement: "doc_done_acknowledgement",
+    granted: "doc_done_granted",
+    handover: "doc_done_handover",
+    submitted: "doc_done_submitted",
+    discarded: "doc_done_discarded",
+    approved: "doc_done_approved",
+    rejected: "doc_done_rejected",
+  };
   const flashFor = (c: AppContext): Flash | undefined => {
     const t = pageContext(c).t;
     switch (c.req.query("msg")) {
@@ -105,8 +121,10 @@ export function documentPages() {
         return { kind: "error", text: t("doc_conversionUnavailable") };
       case "saved":
         return { kind: "ok", text: t("users_saved") };
-      default:
-        return undefined;
+      default: {
+        const key = DONE[c.req.query("msg") ?? ""];
+        return key ? { kind: "ok", text: t(key) } : undefined;
+      }
     }
   };
   app.get("/documents/:id", (c) => documentPage(c, c.req.param("id")));
@@ -132,11 +150,15 @@ export function documentPages() {
     "/documents/:id/revisions",
     action(async (c, form) => {
       await createRevision(ctxOf(c), c.req.param("id")!, { major: field(form, "major") === "1" });
+      return "revised";
     }),
   );
   app.post(
     "/documents/:id/withdraw",
-    action(async (c, form) => withdrawDocument(ctxOf(c), c.req.param("id")!, field(form, "reason").trim())),
+    action(async (c, form) => {
+      await withdrawDocument(ctxOf(c), c.req.param("id")!, field(form, "reason").trim());
+      return "withdrawn";
+    }),
   );
   app.post(
     "/documents/:id/periodic-review",
@@ -144,6 +166,7 @@ export function documentPages() {
       const parsed = PeriodicReviewInput.safeParse({ outcome: field(form, "outcome"), comments: field(form, "comments").trim(), password: field(form, "password") });
       if (!parsed.success) throw validationError(parsed.error);
       await recordPeriodicReview(ctxOf(c), c.req.param("id")!, parsed.data);
+      return "reviewed";
     }),
   );
   app.post(
@@ -152,15 +175,22 @@ export function documentPages() {
       const departmentIds = fields(form, "departmentIds");
       if (departmentIds.length === 0) throw new DomainError("VALIDATION_FAILED", "Choose at least one department.");
       await requireAcknowledgement(ctxOf(c), c.req.param("id")!, { departmentIds });
+      return "acknowledgement";
     }),
   );
   app.post(
     "/documents/:id/grants",
-    action(async (c, form) => grantDocumentAccess(ctxOf(c), c.req.param("id")!, { userId: field(form, "userId"), reason: field(form, "reason").trim() })),
+    action(async (c, form) => {
+      await grantDocumentAccess(ctxOf(c), c.req.param("id")!, { userId: field(form, "userId"), reason: field(form, "reason").trim() });
+      return "granted";
+    }),
   );
   app.post(
     "/documents/:id/handovers",
-    action(async (c, form) => recordHandover(ctxOf(c), c.req.param("id")!, { toDocumentId: field(form, "toDocumentId"), description: field(form, "description").trim() })),
+    action(async (c, form) => {
+      await recordHandover(ctxOf(c), c.req.param("id")!, { toDocumentId: field(form, "toDocumentId"), description: field(form, "description").trim() });
+      return "handover";
+    }),
   );
   app.post("/documents/:id/ip-manual", async (c) => {
     const result = await generateIpManual(ctxOf(c), c.req.param("id"));
@@ -176,6 +206,8 @@ export function documentPages() {
     const back = await documentOfRevision(c, revisionId);
     try {
       const { files } = await readUploadForm(c);
+      // a file input left empty arrives as no file: refused, never answered "saved"
+      if (!files.release && !files.source) throw new DomainError("VALIDATION_FAILED", pageContext(c).t("doc_noFile"));
       let msg = "saved";
       for (const kind of ["release", "source"] as const) {
         const file = files[kind];
@@ -204,11 +236,15 @@ export function documentPages() {
       const parsed = SubmitForReviewInput.safeParse({ reviewerIds: fields(form, "reviewerIds"), approverId: field(form, "approverId") });
       if (!parsed.success) throw validationError(parsed.error);
       await submitForReview(ctxOf(c), c.req.param("id")!, parsed.data);
+      return "submitted";
     }),
   );
   app.post(
     "/revisions/:id/discard",
-    action(async (c) => discardDraft(ctxOf(c), c.req.param("id")!)),
+    action(async (c) => {
+      await discardDraft(ctxOf(c), c.req.param("id")!);
+      return "discarded";
+    }),
   );
 
   const reviewPage = async (c: AppContext, flash?: Flash, status = 200) => {
@@ -229,7 +265,7 @@ export function documentPages() {
       const decision = field(form, "decision") === "reject" ? "reject" : "approve";
       if (decision === "approve" && field(form, "consent") !== "1") throw new DomainError("VALIDATION_FAILED", pageContext(c).t("sig_step2"));
       await decideRevision(ctxOf(c), revisionId, { decision, comments: field(form, "comments").trim() || undefined, password: field(form, "password") || undefined });
-      return c.redirect(`/documents/${await documentOfRevision(c, revisionId)}`, 303);
+      return c.redirect(`/documents/${await documentOfRevision(c, revisionId)}?msg=${decision === "approve" ? "approved" : "rejected"}`, 303);
     } catch (err) {
       return reviewPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }

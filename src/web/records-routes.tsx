@@ -47,6 +47,18 @@ const MESSAGES: Record<string, MessageKey> = {
   declared: "rec_new",
   corrected: "rec_corrected",
   proposed: "disp_proposed",
+  linked: "rec_done_linked",
+  unlinked: "rec_done_unlinked",
+  retained: "rec_done_retained",
+  approved: "disp_done_approved",
+  rejected: "disp_done_rejected",
+  cancelled: "disp_done_cancelled",
+  opened: "case_done_opened",
+  closed: "case_done_closed",
+  placed: "hold_done_placed",
+  released: "hold_done_released",
+  classCreated: "plan_done_created",
+  classDeleted: "plan_done_deleted",
 };
 
 /** Pages of the records area: records, file plan, external documents, cases, holds, disposal, import. */
@@ -105,7 +117,7 @@ export function recordPages() {
   app.get("/records/plan", (c) => {
     const n = c.req.query("recomputed");
     const key = c.req.query("msg") === "event" ? "plan_eventRecorded" : "plan_saved";
-    return planPage(c, n !== undefined ? { kind: "ok", text: pageContext(c).t(key, { n }) } : undefined);
+    return planPage(c, n !== undefined ? { kind: "ok", text: pageContext(c).t(key, { n }) } : flashFrom(c));
   });
   app.post("/records/plan/employment-end", async (c) => {
     const { values } = await readFormWithFile(c);
@@ -125,7 +137,7 @@ export function recordPages() {
     const { values } = await readFormWithFile(c);
     try {
       await createRecordClass(ctxOf(c), parseForm(RecordClassInput, classNumbers(values)));
-      return c.redirect("/records/plan", 303);
+      return c.redirect("/records/plan?msg=classCreated", 303);
     } catch (err) {
       return c.html(<ClassEditPage page={pageContext(c)} recordClass={null} values={values} flash={fail(c, err)} />, errorStatusOf(err) as 400);
     }
@@ -145,7 +157,7 @@ export function recordPages() {
     const ctx = ctxOf(c);
     try {
       await deleteRecordClass(ctx, c.req.param("id"));
-      return c.redirect("/records/plan", 303);
+      return c.redirect("/records/plan?msg=classDeleted", 303);
     } catch (err) {
       return c.html(<ClassEditPage page={pageContext(c)} recordClass={await getRecordClass(ctx, c.req.param("id"))} flash={fail(c, err)} />, errorStatusOf(err) as 400);
     }
@@ -192,19 +204,19 @@ export function recordPages() {
     const { values } = await readFormWithFile(c);
     try {
       const created = await openCaseFile(ctxOf(c), parseForm(CaseInput, present(values)));
-      return c.redirect(`/records/cases/${created.id}`, 303);
+      return c.redirect(`/records/cases/${created.id}?msg=opened`, 303);
     } catch (err) {
       return casesPage(c, values, fail(c, err), errorStatusOf(err));
     }
   });
   const casePage = async (c: AppContext, flash?: Flash, status = 200) =>
-    c.html(<CasePage page={pageContext(c)} view={await getCaseFile(ctxOf(c), c.req.param("id")!)} flash={flash} />, status as 200);
+    c.html(<CasePage page={pageContext(c)} view={await getCaseFile(ctxOf(c), c.req.param("id")!)} flash={flash ?? flashFrom(c)} />, status as 200);
   app.get("/records/cases/:id", (c) => casePage(c));
   app.post("/records/cases/:id/close", async (c) => {
     const { values } = await readFormWithFile(c);
     try {
       await closeCaseFile(ctxOf(c), c.req.param("id"), parseForm(CloseCaseInput, values));
-      return c.redirect(`/records/cases/${c.req.param("id")}`, 303);
+      return c.redirect(`/records/cases/${c.req.param("id")}?msg=closed`, 303);
     } catch (err) {
       return casePage(c, fail(c, err), errorStatusOf(err));
     }
@@ -230,19 +242,19 @@ export function recordPages() {
           ? { kind: "query", query: parseForm(RecordQuery, { q: v.q, classId: v.classId, dateFrom: v.dateFrom, dateTo: v.dateTo }) }
           : { kind: "list", recordIds: await resolveRecordNumbers(ctx, (v.numbers ?? "").split(/[\s,，;；]+/)) };
       const hold = await placeLegalHold(ctx, parseForm(HoldInput, { matter: v.matter, reason: v.reason, scope }));
-      return c.redirect(`/records/holds/${hold.id}`, 303);
+      return c.redirect(`/records/holds/${hold.id}?msg=placed`, 303);
     } catch (err) {
       return holdsPage(c, values, fail(c, err), errorStatusOf(err));
     }
   });
   const holdPage = async (c: AppContext, flash?: Flash, status = 200) =>
-    c.html(<HoldPage page={pageContext(c)} report={await getHoldReport(ctxOf(c), c.req.param("id")!)} flash={flash} />, status as 200);
+    c.html(<HoldPage page={pageContext(c)} report={await getHoldReport(ctxOf(c), c.req.param("id")!)} flash={flash ?? flashFrom(c)} />, status as 200);
   app.get("/records/holds/:id", (c) => holdPage(c));
   app.post("/records/holds/:id/release", async (c) => {
     const { values } = await readFormWithFile(c);
     try {
       await releaseLegalHold(ctxOf(c), c.req.param("id"), values.reason ?? "");
-      return c.redirect(`/records/holds/${c.req.param("id")}`, 303);
+      return c.redirect(`/records/holds/${c.req.param("id")}?msg=released`, 303);
     } catch (err) {
       return holdPage(c, fail(c, err), errorStatusOf(err));
     }
@@ -283,8 +295,9 @@ export function recordPages() {
   app.post("/records/disposals/:id/decision", async (c) => {
     const { values } = await readFormWithFile(c);
     try {
-      await decideDisposal(ctxOf(c), c.req.param("id"), { decision: values.decision === "rejected" ? "rejected" : "approved", comment: values.comment || undefined, password: values.password ?? "" });
-      return c.redirect(`/records/disposals/${c.req.param("id")}`, 303);
+      const decision = values.decision === "rejected" ? "rejected" : "approved";
+      await decideDisposal(ctxOf(c), c.req.param("id"), { decision, comment: values.comment || undefined, password: values.password ?? "" });
+      return c.redirect(`/records/disposals/${c.req.param("id")}?msg=${decision}`, 303);
     } catch (err) {
       return disposalDetail(c, fail(c, err), errorStatusOf(err));
     }
@@ -293,7 +306,7 @@ export function recordPages() {
     const { values } = await readFormWithFile(c);
     try {
       await cancelDisposal(ctxOf(c), c.req.param("id"), values.reason ?? "");
-      return c.redirect(`/records/disposals/${c.req.param("id")}`, 303);
+      return c.redirect(`/records/disposals/${c.req.param("id")}?msg=cancelled`, 303);
     } catch (err) {
       return disposalDetail(c, fail(c, err), errorStatusOf(err));
     }
@@ -354,7 +367,7 @@ export function recordPages() {
     const { values } = await readFormWithFile(c);
     try {
       await addRecordLink(ctxOf(c), c.req.param("id"), parseForm(LinkInput, present(values)));
-      return c.redirect(`/records/${c.req.param("id")}`, 303);
+      return c.redirect(`/records/${c.req.param("id")}?msg=linked`, 303);
     } catch (err) {
       return recordPage(c, fail(c, err), errorStatusOf(err));
     }
@@ -363,7 +376,7 @@ export function recordPages() {
     const { values } = await readFormWithFile(c);
     try {
       await removeRecordLink(ctxOf(c), c.req.param("id"), c.req.param("linkId"), values.reason ?? "");
-      return c.redirect(`/records/${c.req.param("id")}`, 303);
+      return c.redirect(`/records/${c.req.param("id")}?msg=unlinked`, 303);
     } catch (err) {
       return recordPage(c, fail(c, err), errorStatusOf(err));
     }
@@ -372,7 +385,7 @@ export function recordPages() {
     const { values } = await readFormWithFile(c);
     try {
       await retainRecord(ctxOf(c), c.req.param("id"), parseForm(RetainInput, values));
-      return c.redirect(`/records/${c.req.param("id")}`, 303);
+      return c.redirect(`/records/${c.req.param("id")}?msg=retained`, 303);
     } catch (err) {
       return recordPage(c, fail(c, err), errorStatusOf(err));
     }

@@ -12,6 +12,7 @@ import { getTemplate, listTemplates } from "../core/templates/index";
 import { listDirectory } from "../core/users/service";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
+import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, pageContext, readFormWithFile, readUploadForm, storeFormFile } from "./page";
 import { CeremonyPage, NewSignatureRequestPage, SignatureInboxPage, SignatureRequestPage, VerifyPage, type TemplateOption } from "./pages/signatures";
@@ -102,12 +103,15 @@ export function signaturePages() {
     }
   });
 
+  /** What an action did, said on the request's page it returns to (?msg=…). */
+  const DONE: Record<string, MessageKey> = { created: "sig_created", signed: "sig_signed", declined: "sig_done_declined", cancelled: "sig_done_cancelled" };
   const requestPage = async (c: AppContext, flash?: Flash, status = 200) => {
     const ctx = ctxOf(c);
     const id = c.req.param("id")!;
     const { rel } = await loadVisibleRequest(ctx, id);
     const page = pageContext(c);
-    const f = flash ?? (c.req.query("msg") === "created" ? { kind: "ok" as const, text: page.t("sig_created") } : c.req.query("msg") === "signed" ? { kind: "ok" as const, text: page.t("sig_signed") } : undefined);
+    const done = DONE[c.req.query("msg") ?? ""];
+    const f = flash ?? (done ? { kind: "ok" as const, text: page.t(done) } : undefined);
     return c.html(<SignatureRequestPage page={page} request={await getSignatureRequest(ctx, id)} isRequester={rel.isRequester} flash={f} />, status as 200);
   };
   app.get("/signatures/:id", (c) => requestPage(c));
@@ -138,7 +142,7 @@ export function signaturePages() {
     const body = await c.req.parseBody();
     try {
       await declineAsSigner(ctxOf(c), c.req.param("id"), field(body as Record<string, string>, "reason").trim());
-      return c.redirect(`/signatures/${c.req.param("id")}`, 303);
+      return c.redirect(`/signatures/${c.req.param("id")}?msg=declined`, 303);
     } catch (err) {
       return ceremony(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
@@ -148,7 +152,7 @@ export function signaturePages() {
     const body = await c.req.parseBody();
     try {
       await cancelSignatureRequest(ctxOf(c), c.req.param("id"), field(body as Record<string, string>, "reason").trim() || "-");
-      return c.redirect(`/signatures/${c.req.param("id")}`, 303);
+      return c.redirect(`/signatures/${c.req.param("id")}?msg=cancelled`, 303);
     } catch (err) {
       return requestPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }

@@ -19,7 +19,7 @@ async function approveAs(page: Page, user: TestUser, documentUrl: string) {
   await page.getByLabel(/我已阅读并理解全文/).check();
   await page.getByLabel("密码").fill(user.password);
   await page.getByRole("button", { name: "同意并签署" }).click();
-  await page.waitForURL(documentUrl);
+  await page.waitForURL(`${documentUrl}?msg=approved`);
 }
 
 it("drafts, reviews, approves, revises and re-approves a procedure; the old revision shows superseded", async () => {
@@ -39,7 +39,8 @@ it("drafts, reviews, approves, revises and re-approves a procedure; the old revi
   await a.getByLabel("关键词（逗号分隔）").fill("专利，申请");
   await a.getByRole("button", { name: "登记" }).click();
   await a.waitForURL(/\/documents\/doc_/);
-  const documentUrl = a.url();
+  expect(await a.locator(".flash.ok").textContent()).toContain("文件已登记");
+  const documentUrl = a.url().split("?")[0]!;
   const number = (await a.textContent("h1"))!.trim().split(" ")[0]!;
   expect(number).toMatch(/^IPM-PR-\d{3}$/);
 
@@ -55,7 +56,7 @@ it("drafts, reviews, approves, revises and re-approves a procedure; the old revi
     await a.getByRole("checkbox", { name: /王芳/ }).check();
     await a.getByLabel("批准人").selectOption({ label: "周总" });
     await a.getByRole("button", { name: "提交审核与批准" }).click();
-    await a.waitForURL(documentUrl);
+    await a.waitForURL(`${documentUrl}?msg=submitted`);
     expect(await a.locator("[data-testid=open-revision]").textContent()).toContain("审核中");
   };
   await submitDraft(pdfA);
@@ -68,7 +69,7 @@ it("drafts, reviews, approves, revises and re-approves a procedure; the old revi
 
   await a.goto(documentUrl);
   await a.getByRole("button", { name: "开始新版本" }).click();
-  await a.waitForURL(documentUrl);
+  await a.waitForURL(`${documentUrl}?msg=revised`);
   await submitDraft(pdfB, "增加评估时限");
   await approveAs(r, reviewer, documentUrl);
   await approveAs(ap, approver, documentUrl);

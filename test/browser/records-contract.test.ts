@@ -36,12 +36,12 @@ it("a contract goes from draft through a signed IP review to e-signing, and is f
   await page.locator('textarea[name="ipTerms.confidentiality"]').fill("保密期至合同终止后五年");
   await page.getByLabel("合同文本").setInputFiles({ name: "联合研发合同.pdf", mimeType: "application/pdf", buffer: Buffer.from(await createBasePdf({ pages: 2 })) });
   await page.getByRole("button", { name: "创建" }).click();
-  await page.waitForURL(/\/contracts\/ctr_[a-z0-9]+$/);
-  const contractUrl = page.url();
+  await page.waitForURL(/\/contracts\/ctr_[a-z0-9]+\?msg=created$/);
+  const contractUrl = page.url().split("?")[0]!;
   expect(await page.locator("[data-testid=contract-status]").textContent()).toBe("草拟");
   expect(await page.getByText("合同须经知识产权审查通过后方可签署。").count()).toBe(1);
   await page.getByRole("button", { name: "提交知识产权审查" }).click();
-  await page.waitForURL(contractUrl);
+  await page.waitForURL(`${contractUrl}?msg=submit`);
   expect(await page.locator("[data-testid=contract-status]").textContent()).toBe("知识产权审查中");
 
   // the IP manager reviews it: checklist for a joint development, findings, decision; then signs the review
@@ -63,7 +63,7 @@ it("a contract goes from draft through a signed IP review to e-signing, and is f
   await page.goto(contractUrl);
   await page.locator('select[name="signer.0"]').selectOption(topManager.id);
   await page.getByRole("button", { name: "发送签署" }).click();
-  await page.waitForURL(contractUrl);
+  await page.waitForURL(`${contractUrl}?msg=signing`);
   const signer = await b.signedInPage(topManager);
   await signer.getByRole("link", { name: "电子签名" }).click();
   await signer.locator("table[data-testid=to-sign] tr", { hasText: "新型储能材料联合研发合同" }).getByRole("link", { name: "去签署" }).click();

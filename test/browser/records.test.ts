@@ -16,7 +16,7 @@ it("legal files a court judgment the day it arrives: into its case, with source 
   await page.getByLabel("受理机关").fill("北京知识产权法院");
   await page.getByLabel("立案日期").fill("2026-01-10");
   await page.getByRole("button", { name: "创建案件" }).click();
-  await page.waitForURL(/\/records\/cases\/cas_[a-z0-9]+$/);
+  await page.waitForURL(/\/records\/cases\/cas_[a-z0-9]+\?msg=opened$/);
   expect(await page.getByText("案件进行期间，其全部记录处于法律保全中。").count()).toBe(1);
 
   await page.getByRole("link", { name: "登记外来文件" }).click();

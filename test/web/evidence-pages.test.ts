@@ -66,4 +66,14 @@ describe("audit retrieval pages", () => {
     const matrix = await (await manager.get("/evidence/matrix", { accept: "text/html" })).text();
     expect(matrix).toContain("王经理");
   });
+
+  it("lists each state once: kinds with the same states (records, external documents) share one group", async () => {
+    const manager = await h.signIn(await h.user({ roles: ["ip-manager"], clearance: "secret" }));
+    const form = await (await manager.get("/evidence", { accept: "text/html" })).text();
+    const select = /<select name="state">[\s\S]*?<\/select>/.exec(form)![0];
+    for (const label of ["保管中", "已销毁", "已移交"]) expect(select.split(`>${label}</option>`).length - 1, label).toBe(1);
+    expect(select).toContain('<optgroup label="记录 / 外来文件">');
+    const chosen = await (await manager.get("/evidence?state=destroyed", { accept: "text/html" })).text();
+    expect(/<select name="state">[\s\S]*?<\/select>/.exec(chosen)![0].split("selected").length - 1).toBe(1);
+  });
 });

@@ -1,10 +1,23 @@
 import { listMySignatureRequests } from "../../core/signatures/requests/access";
 import type { DashboardCardProvider } from "./index";
 
-/** Documents waiting for your signature (overdue first), and your requests still out. */
+/** How long a declined request stays on its requester's dashboard (there is no separate notice to dismiss). */
+const DECLINED_SHOWN_DAYS = 30;
+
+/**
+ * Documents waiting for your signature (overdue first), your requests still out, and your requests a
+ * signer declined lately, with who declined and why (the requester is told nowhere else).
+ */
 export const signatureCard: DashboardCardProvider = async (ctx, page) => {
   const inbox = await listMySignatureRequests(ctx);
-  if (inbox.toSign.length === 0 && inbox.waitingForOthers.length === 0) return null;
+  const me = ctx.principal?.id;
+  const since = ctx.clock.now().getTime() - DECLINED_SHOWN_DAYS * 86_400_000;
+  const declined = inbox.done
+    .filter((r) => r.status === "declined" && r.requestedBy === me)
+    .map((r) => ({ request: r, by: r.signers.find((s) => s.status === "declined" && s.declinedAt) }))
+    .filter(({ by }) => by && new Date(by.declinedAt!).getTime() >= since)
+    .sort((a, b) => new Date(b.by!.declinedAt!).getTime() - new Date(a.by!.declinedAt!).getTime());
+  if (inbox.toSign.length === 0 && inbox.waitingForOthers.length === 0 && declined.length === 0) return null;
   const toSign = [...inbox.toSign].sort((a, b) => Number(b.overdue) - Number(a.overdue));
   return (
     <section class="card" data-testid="signature-card">
@@ -19,6 +32,19 @@ export const signatureCard: DashboardCardProvider = async (ctx, page) => {
             </li>
           ))}
         </ul>
+      )}
+      {declined.length > 0 && (
+        <>
+          <h3>{page.t("sig_declinedMine")}</h3>
+          <ul data-testid="declined-requests">
+            {declined.slice(0, 8).map(({ request, by }) => (
+              <li>
+                <a href={`/signatures/${request.id}`}>{request.title}</a> <span class="tag bad">{page.t("sig_declinedTag")}</span>{" "}
+                {page.t("sig_declinedBy", { name: by!.user.displayName, reason: by!.declineReason ?? "" })}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
       <p class="muted">
         {page.t("sig_waiting")}: {inbox.waitingForOthers.length} · <a href="/signatures">{page.t("sig_inbox")}</a>

@@ -3,6 +3,7 @@ import type { AuditEventRow } from "../../db/schema/audit";
 import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { DepartmentRow } from "../../core/organisation/repo";
+import { formatDocumentNumber } from "../../core/documents/numbering";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect, DepartmentSelect } from "../components";
@@ -139,9 +140,11 @@ export const NewDocumentPage: FC<{
   page: PageContext;
   categories: DocumentCategoryRow[];
   departments: DepartmentRow[];
+  /** The year a document registered now is numbered in (for the example numbers). */
+  year: number;
   values?: Record<string, string>;
   flash?: Flash;
-}> = ({ page, categories, departments, values = {}, flash }) => {
+}> = ({ page, categories, departments, year, values = {}, flash }) => {
   const { t } = page;
   return (
     <Layout page={page} title={t("doc_new")} flash={flash}>
@@ -153,7 +156,7 @@ export const NewDocumentPage: FC<{
           <select name="categoryId" required>
             {categories.map((c) => (
               <option value={c.id} selected={values.categoryId === c.id}>
-                {catName(page, c)} ({c.numberPattern})
+                {catName(page, c)} ({t("doc_numberLike", { example: formatDocumentNumber(c.numberPattern, c.nextSeq, year) })})
               </option>
             ))}
           </select>

@@ -40,6 +40,14 @@ const StateFilter: FC<{ page: PageContext; options: EvidenceKindOption[]; kind?:
   if (chosen && Object.keys(chosen.states).length === 0) return <input name="state" value={value ?? ""} placeholder={page.t("ev_stateAction")} />;
   const kinds = options.filter((k) => (!kind || k.kind === kind) && Object.keys(k.states).length > 0);
   const offered = kinds.some((k) => value !== undefined && value in k.states);
+  // kinds with the same states (records and external documents) share one group: the same three
+  // options listed twice would filter the same way
+  const groups: { labels: EvidenceKindOption["label"][]; states: EvidenceKindOption["states"] }[] = [];
+  for (const k of kinds) {
+    const same = groups.find((g) => JSON.stringify(g.states) === JSON.stringify(k.states));
+    if (same) same.labels.push(k.label);
+    else groups.push({ labels: [k.label], states: k.states });
+  }
   let marked = false;
   const selected = (s: string) => (s === value && !marked ? (marked = true) : false);
   return (
@@ -50,9 +58,9 @@ const StateFilter: FC<{ page: PageContext; options: EvidenceKindOption[]; kind?:
           {value}
         </option>
       )}
-      {kinds.map((k) => (
-        <optgroup label={pick(page.locale, k.label)}>
-          {Object.entries(k.states).map(([s, label]) => (
+      {groups.map((g) => (
+        <optgroup label={g.labels.map((l) => pick(page.locale, l)).join(" / ")}>
+          {Object.entries(g.states).map(([s, label]) => (
             <option value={s} selected={selected(s)}>
               {pick(page.locale, label)}
             </option>

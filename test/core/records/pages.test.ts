@@ -97,7 +97,8 @@ describe("records pages", () => {
   it("files an external document into a case from the form and shows the hold", async () => {
     const caseRes = await legalClient.form("/records/cases", { title: "商标异议案", kind: "administrative", openedOn: "2026-02-01", classification: "internal", number: "" });
     expect(caseRes.status).toBe(303);
-    const caseId = caseRes.headers.get("location")!.split("/").pop()!;
+    const caseId = caseRes.headers.get("location")!.split("/").pop()!.split("?")[0]!;
+    expect(await html(await legalClient.get(caseRes.headers.get("location")!, { accept: "text/html" }))).toContain("案件已建立。");
     const res = await multipart(
       legalClient,
       "/records/external/new",
@@ -130,8 +131,10 @@ describe("records pages", () => {
     const r = await declare(ipm, { classId: "rcl_13_2_01", title: "需要保全的记录", classification: "internal" });
     const placed = await legalClient.form("/records/holds", { matter: "员工仲裁", reason: "仲裁期间保全", scopeKind: "list", numbers: `${r.number}\n` });
     expect(placed.status).toBe(303);
-    const holdPath = placed.headers.get("location")!;
-    const report = await html(await legalClient.get(holdPath, { accept: "text/html" }));
+    expect(placed.headers.get("location")).toMatch(/\?msg=placed$/);
+    const holdPath = placed.headers.get("location")!.split("?")[0]!;
+    const report = await html(await legalClient.get(placed.headers.get("location")!, { accept: "text/html" }));
+    expect(report).toContain("法律保全已生效，范围内的记录不得处置。");
     expect(report).toContain("覆盖 1 条记录");
     expect(report).toContain(r.number);
     expect(await html(await legalClient.form(`${holdPath}/release`, { reason: "" }), 400)).toContain("Say why");
@@ -173,7 +176,9 @@ describe("records pages", () => {
     const wrong = await ipm.form(`${path}/decision`, { decision: "approved", password: "wrong password!" });
     expect(await html(wrong, 401)).toContain("密码不正确");
     expect((await ipm.form(`${path}/decision`, { decision: "approved", password: ipManager.password, comment: "同意" })).status).toBe(303);
-    expect((await legalClient.form(`${path}/decision`, { decision: "approved", password: legal.password })).status).toBe(303);
+    const approved = await legalClient.form(`${path}/decision`, { decision: "approved", password: legal.password });
+    expect(approved.status).toBe(303);
+    expect(await html(await legalClient.get(approved.headers.get("location")!, { accept: "text/html" }))).toContain("已签署批准。");
     const done = await html(await ipm.get(path, { accept: "text/html" }));
     expect(done).toContain("已完成");
     expect(done).toContain("下载销毁证明（PDF）");
@@ -236,6 +241,25 @@ describe("records pages", () => {
     const done = await multipart(legalClient, `/contracts/${c.id}/return-to-draft`, { reason: "对方修改了第二条" });
     expect(done.status).toBe(303);
     expect((await expectJson<{ contract: { status: string } }>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200)).contract.status).toBe("draft");
+  });
+
+  it("says on the contract's page what each action did", async () => {
+    const follow = async (res: Response) => {
+      expect(res.status, (await res.clone().text()).slice(0, 1500)).toBe(303);
+      return html(await legalClient.get(res.headers.get("location")!, { accept: "text/html" }));
+    };
+    const created = await multipart(legalClient, "/contracts/new", { title: "提示测试合同", type: "other", counterparties: "甲公司" });
+    const id = /\/contracts\/([^?]+)/.exec(created.headers.get("location") ?? "")?.[1];
+    expect(await follow(created)).toContain("合同已登记。");
+    const pdf = { name: "draft.pdf", bytes: await createBasePdf() };
+    expect(await follow(await multipart(legalClient, `/contracts/${id}/draft`, {}, pdf))).toContain("合同文本已上传。");
+    expect(await follow(await multipart(legalClient, `/contracts/${id}/submit`, {}))).toContain("已提交知识产权审查。");
+    expect(await follow(await multipart(legalClient, `/contracts/${id}/return-to-draft`, { reason: "对方修改了第二条" }))).toContain("合同已退回草拟。");
+    const en = await html(await legalClient.get(`/contracts/${id}?msg=returned&lang=en`, { accept: "text/html" }));
+    expect(en).toContain("The contract is back in draft.");
+    await legalClient.get("/?lang=zh-CN", { accept: "text/html" });
+    // an unknown msg says nothing
+    expect(await html(await legalClient.get(`/contracts/${id}?msg=bogus`, { accept: "text/html" }))).not.toContain('class="flash ok"');
   });
 
   it("refuses forms without the CSRF field, and pages of others' objects answer 404", async () => {
