@@ -122,6 +122,9 @@ export async function recordIpReview(ctx: ServiceContext, contractId: string, in
   const p = requireRole(ctx, ...REVIEWER_ROLES);
   const { contract } = await loadVisibleContract(ctx, contractId);
   if (contract.status !== "ip-review") throw new DomainError("INVALID_STATE", `The contract is ${contract.status}; it is reviewed while in IP review.`);
+  if (contract.createdBy === p.id) {
+    throw new DomainError("FORBIDDEN", `You entered contract ${contract.number}; its IP review must be done by another legal or IP manager.`);
+  }
   checkReview(contract.type as ContractType, input);
   const reviewId = newId("crv");
   const pdf = await renderReviewReport(ctx, contract, input, p, reviewId);

@@ -13,7 +13,7 @@ import { getFile } from "../files/service";
 import { findDepartment } from "../organisation/repo";
 import { today } from "../records/dates";
 import { applyRetentionEvent } from "../records/retention";
-import { findUser } from "../users/repo";
+import { findUser, listUsers } from "../users/repo";
 import * as repo from "./repo";
 import type { ContractQuery, CreateContractInput, StatusChangeInput, UpdateContractInput } from "./schemas";
 import { CONTRACT_READ_ROLES, CONTRACT_WRITE_ROLES, IP_TERMS, REVIEWER_ROLES, checklistForType, type ContractType } from "./vocabulary";
@@ -213,10 +213,31 @@ export async function attachContractDraft(ctx: ServiceContext, id: string, fileI
   });
 }
 
-/** Sends a draft to IP review (draft → ip-review); the contract text must be attached. */
+/** Who may do a contract's IP review: an active legal or IP manager cleared for it, other than the person who entered it. */
+export function mayReviewContract(reviewer: { id: string; roles: readonly string[]; clearance: string; active?: boolean }, contract: Pick<ContractRow, "createdBy" | "classification">): boolean {
+  return (
+    reviewer.active !== false &&
+    reviewer.id !== contract.createdBy &&
+    REVIEWER_ROLES.some((r) => reviewer.roles.includes(r)) &&
+    clearedFor(reviewer.clearance as Classification, contract.classification as Classification)
+  );
+}
+
+/**
+ * Sends a draft to IP review (draft → ip-review); the contract text must be attached, and someone
+ * must be able to review it: a confidential contract sent to reviewers none of whom may read it
+ * waited for good, invisible to all of them.
+ */
 export async function submitForIpReview(ctx: ServiceContext, id: string): Promise<void> {
   requireRole(ctx, ...CONTRACT_WRITE_ROLES);
-  await loadVisibleContract(ctx, id);
+  const { contract } = await loadVisibleContract(ctx, id);
+  if (!(await listUsers(ctx.db)).some((u) => mayReviewContract(u, contract))) {
+    throw new DomainError(
+      "UNPROCESSABLE",
+      `Nobody can review contract ${contract.number} for IP: no active legal or IP manager other than the person who entered it is cleared for ${contract.classification}. Ask an admin to raise a reviewer's clearance, or lower the contract's classification.`,
+      { rule: "reviewer-cleared" },
+    );
+  }
   await inTransaction(ctx, async (t) => {
     const c = (await repo.findContract(t.db, id, true))!;
     if (c.status !== "draft") throw new DomainError("INVALID_STATE", `The contract is ${c.status}; only a draft goes to IP review.`);
@@ -341,7 +362,7 @@ export async function getContractView(ctx: ServiceContext, id: string) {
       edit: writer && contract.status === "draft",
       submit: writer && contract.status === "draft" && !!contract.draftSha256,
       returnToDraft: writer && (contract.status === "ip-review" || contract.status === "approved") && signing?.status !== "pending",
-      review: hasRole(p, ...REVIEWER_ROLES) && contract.status === "ip-review" && !pendingReview,
+      review: mayReviewContract(p, contract) && contract.status === "ip-review" && !pendingReview,
       sign: writer && contract.status === "approved" && signing?.status !== "pending",
       advance: writer && (contract.status === "signed" || contract.status === "in-force"),
     },

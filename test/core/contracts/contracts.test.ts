@@ -167,10 +167,10 @@ describe("contract register and the IP review gate", () => {
     expect(afterDecline.contract.status).toBe("ip-review");
 
     const rejected = await expectJson<{ signatureRequestId: string }>(
-      await legalClient.post(`/api/v1/contracts/${c.id}/reviews`, { checklist: answer(checklist, { scope: { result: "issue", note: "许可范围未限定地域" } }), findings: "许可范围不明", decision: "reject" }),
+      await ipm.post(`/api/v1/contracts/${c.id}/reviews`, { checklist: answer(checklist, { scope: { result: "issue", note: "许可范围未限定地域" } }), findings: "许可范围不明", decision: "reject" }),
       201,
     );
-    await signRequest(legalClient, legal, rejected.signatureRequestId);
+    await signRequest(ipm, ipManager, rejected.signatureRequestId);
     const back = await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200);
     expect(back.contract.status).toBe("draft");
     expect(back.reviews.map((r) => r.status)).toEqual(["withdrawn", "signed"]);
@@ -286,6 +286,31 @@ describe("a contract that cannot go on as it is", () => {
     expect(await errorCode(await legalClient.post(`/api/v1/contracts/${c.id}/signing`, { signers: [{ userId: topManager.id, meaning: "signed" }] }))).toBe("IP_REVIEW_REQUIRED");
     const events = await h.deps.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, c.id), eq(auditEvents.action, "contract.returned_to_draft")));
     expect(events.map((e) => (e.data as { reason: string }).reason)).toEqual(["对方要求修改第三条", "签署前发现金额错误"]);
+  });
+
+  it("is not reviewed by the person who entered it, and goes to IP review only if someone cleared for it can review it", async () => {
+    const c = await newContract({ classification: "internal" });
+    await expectJson(await legalClient.post(`/api/v1/contracts/${c.id}/submit`, {}), 200);
+    const view = await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200);
+    expect(view.may.review).toBe(false);
+    const own = await legalClient.post(`/api/v1/contracts/${c.id}/reviews`, { checklist: answer(view.checklist), findings: "自审", decision: "approve" });
+    expect(await errorCode(own)).toBe("FORBIDDEN");
+    expect((await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200)).reviews).toEqual([]);
+    expect((await expectJson<ContractView>(await ipm.get(`/api/v1/contracts/${c.id}`), 200)).may.review).toBe(true);
+
+    // a top-secret contract: the only reviewers (legal and the IP manager) are cleared for confidential
+    const chief = await h.user({ roles: ["legal"], displayName: "首席法务", clearance: "top-secret" });
+    const chiefClient = await h.signIn(chief);
+    const secret = await expectJson<ContractJson>(await chiefClient.post("/api/v1/contracts", { ...base, title: "绝密技术转让合同", classification: "top-secret" }), 201);
+    const fileId = await upload(chiefClient, await createBasePdf({ pages: 1 }), "合同.pdf", "top-secret");
+    await expectJson(await chiefClient.request(`/api/v1/contracts/${secret.id}/draft`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ fileId }) }), 200);
+    const refused = await chiefClient.post(`/api/v1/contracts/${secret.id}/submit`, {});
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/cleared for top-secret/);
+    expect((await expectJson<ContractView>(await chiefClient.get(`/api/v1/contracts/${secret.id}`), 200)).contract.status).toBe("draft");
+    // once a reviewer is cleared for it, it goes
+    await h.user({ roles: ["ip-manager"], displayName: "绝密审查人", clearance: "top-secret" });
+    await expectJson(await chiefClient.post(`/api/v1/contracts/${secret.id}/submit`, {}), 200);
   });
 
   it("does not go back to draft while it is out for e-signature", async () => {
