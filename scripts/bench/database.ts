@@ -10,6 +10,13 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { openPglite, openPostgres, type Database } from "../../src/db/client";
 import { runMigrations } from "../../src/db/migrate";
+import { sql } from "drizzle-orm";
+import { loadConfig } from "../../src/config";
+import type { Classification } from "../../src/core/auth/permissions";
+import { silentLogger, type ServiceContext } from "../../src/core/context";
+import { assembleDeps } from "../../src/core/jobs/runner";
+import type { Registry } from "../../src/core/registry";
+import { LocalBlobStore } from "../../src/core/storage/local";
 
 /** An open benchmark database and how to get rid of it. */
 export interface BenchDatabase {
@@ -76,4 +83,28 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     await drop();
     throw error;
   }
+}
+
+/**
+ * An IP manager cleared `clearance` in the bench database, and a service context acting as them
+ * over `registry`: whose reads the benchmarks time (the same rule a real reader goes through).
+ */
+export async function benchReader(db: Database["db"], registry: Registry, displayName: string, clearance: Classification): Promise<ServiceContext> {
+  const userId = `usr_bench${randomBytes(4).toString("hex")}`;
+  await db.execute(sql`insert into users (id, username, display_name, password_hash, roles, clearance, password_changed_at, created_at, updated_at)
+    values (${userId}, ${`bench-${userId.slice(-6)}`}, ${displayName}, 'x', '{ip-manager}', ${clearance}, now(), now(), now())`);
+  return {
+    ...assembleDeps({
+      registry,
+      db,
+      storage: new LocalBlobStore("/tmp/custos-bench-unused"),
+      clock: { now: () => new Date() },
+      logger: silentLogger,
+      config: loadConfig({}),
+      masterKey: randomBytes(32),
+    }),
+    principal: { id: userId, username: "bench", displayName, roles: ["ip-manager"], departmentId: null, clearance, locale: "zh-CN", mustChangePassword: false },
+    actor: { userId, label: "bench" },
+    request: { ip: null, userAgent: null, requestId: null },
+  };
 }

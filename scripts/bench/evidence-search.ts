@@ -3,17 +3,12 @@
  * issue's size is 1 000 000 on the PostgreSQL server) filed under the seeded file plan with
  * Chinese titles, then `searchEvidence` timed for the queries an auditor types. Target: p95 ≤ 50 ms.
  */
-import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { loadConfig } from "../../src/config";
-import { silentLogger, type ServiceContext } from "../../src/core/context";
 import { searchEvidence, EvidenceSearchQuery } from "../../src/core/evidence/search";
-import { LocalBlobStore } from "../../src/core/storage/local";
-import { openBenchDatabase } from "./database";
+import { benchReader, openBenchDatabase } from "./database";
 import { measureInterleaved } from "./measure";
 import { intOption, ratio, type SuiteContext, type SuiteResult } from "./suites";
 import { createRegistry } from "../../src/core/extensions";
-import { assembleDeps } from "../../src/core/jobs/runner";
 import { textArray } from "../../src/db/sql";
 
 const WORDS = ["专利", "商标", "著作权", "技术秘密", "许可", "转让", "侵权", "判决", "律师函", "合同", "发明", "实用新型", "外观设计", "软件", "保密", "竞业限制", "离职", "入职", "培训", "奖励"];
@@ -24,9 +19,8 @@ export async function runEvidenceSearchBench(ctx: SuiteContext): Promise<SuiteRe
   const bench = await openBenchDatabase();
   const db = bench.database.db;
   try {
-    const userId = `usr_bench${randomBytes(4).toString("hex")}`;
-    await db.execute(sql`insert into users (id, username, display_name, password_hash, roles, clearance, password_changed_at, created_at, updated_at)
-      values (${userId}, ${`bench-${userId.slice(-6)}`}, '检索基准', 'x', '{ip-manager}', 'top-secret', now(), now(), now())`);
+    const service = await benchReader(db, createRegistry(), "检索基准", "top-secret");
+    const userId = service.principal!.id;
     const t0 = performance.now();
     const batch = 50_000;
     const wordsArray = textArray(WORDS);
@@ -44,20 +38,6 @@ export async function runEvidenceSearchBench(ctx: SuiteContext): Promise<SuiteRe
     }
     await db.execute(sql`analyze`);
     const fillMs = performance.now() - t0;
-    const service: ServiceContext = {
-      ...assembleDeps({
-        registry: createRegistry(),
-        db,
-        storage: new LocalBlobStore("/tmp/custos-bench-unused"),
-        clock: { now: () => new Date() },
-        logger: silentLogger,
-        config: loadConfig({}),
-        masterKey: randomBytes(32),
-      }),
-      principal: { id: userId, username: "bench", displayName: "检索基准", roles: ["ip-manager"], departmentId: null, clearance: "top-secret", locale: "zh-CN", mustChangePassword: false },
-      actor: { userId, label: "bench" },
-      request: { ip: null, userAgent: null, requestId: null },
-    };
     const queries: Record<string, Record<string, string>> = {
       "rare Chinese substring (one record)": { q: `第${Math.floor(n / 2)}号` },
       "common Chinese word": { q: "技术秘密" },

@@ -3,17 +3,12 @@
  * filtered through the framework (listItemsOfType: the item access policy, the filters, a page of 50
  * and the total) against the same queries written by hand and sent through the bare driver.
  */
-import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { loadConfig } from "../../src/config";
-import { silentLogger, type ServiceContext } from "../../src/core/context";
 import { createRegistry } from "../../src/core/extensions";
 import { defineModule, defineRecordType } from "../../src/core/items/define";
 import { choice, date, person, text } from "../../src/core/items/fields";
 import { listItemsOfType } from "../../src/core/items/service";
-import { assembleDeps } from "../../src/core/jobs/runner";
-import { LocalBlobStore } from "../../src/core/storage/local";
-import { openBenchDatabase } from "./database";
+import { benchReader, openBenchDatabase } from "./database";
 import { measureInterleaved } from "./measure";
 import { intOption, ratio, type SuiteContext, type SuiteResult } from "./suites";
 
@@ -50,9 +45,8 @@ export async function runItemsBench(ctx: SuiteContext): Promise<SuiteResult> {
   const bench = await openBenchDatabase();
   const db = bench.database.db;
   try {
-    const userId = `usr_bench${randomBytes(4).toString("hex")}`;
-    await db.execute(sql`insert into users (id, username, display_name, password_hash, roles, clearance, password_changed_at, created_at, updated_at)
-      values (${userId}, ${`bench-${userId.slice(-6)}`}, '基准用户', 'x', '{ip-manager}', 'secret', now(), now(), now())`);
+    const service = await benchReader(db, createRegistry([benchModule]), "基准用户", "secret");
+    const userId = service.principal!.id;
     const t0 = performance.now();
     for (let start = 0; start < n; start += 50_000) {
       const count = Math.min(50_000, n - start);
@@ -69,20 +63,6 @@ export async function runItemsBench(ctx: SuiteContext): Promise<SuiteResult> {
     }
     await db.execute(sql`analyze`);
     const fillMs = performance.now() - t0;
-    const service: ServiceContext = {
-      ...assembleDeps({
-        registry: createRegistry([benchModule]),
-        db,
-        storage: new LocalBlobStore("/tmp/custos-bench-unused"),
-        clock: { now: () => new Date() },
-        logger: silentLogger,
-        config: loadConfig({}),
-        masterKey: randomBytes(32),
-      }),
-      principal: { id: userId, username: "bench", displayName: "基准用户", roles: ["ip-manager"], departmentId: null, clearance: "secret", locale: "zh-CN", mustChangePassword: false },
-      actor: { userId, label: "bench" },
-      request: { ip: null, userAgent: null, requestId: null },
-    };
     // the bare driver: PGlite's query() or postgres.js's unsafe(), with the same SQL a person would write
     const client = (db as unknown as { $client: { query?: (q: string, p: unknown[]) => Promise<unknown>; unsafe?: (q: string, p: unknown[]) => Promise<unknown> } }).$client;
     const raw = (q: string, params: unknown[]) => (client.query ? client.query(q, params) : client.unsafe!(q, params as never));

@@ -3,14 +3,7 @@ import { X509Certificate } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { join, resolve } from "node:path";
-import { DemoClient } from "./http-client";
-
-interface DemoUser {
-  id: string;
-  username: string;
-  password: string;
-  displayName: string;
-}
+import { DemoClient, type DemoUser } from "./http-client";
 
 interface PackageStatus {
   id: string;

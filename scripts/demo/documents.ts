@@ -2,14 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PDFDocument } from "pdf-lib";
 import { embedCjkFont } from "../../src/core/signatures/pdf/index";
-import { DemoClient } from "./http-client";
-
-interface DemoUser {
-  id: string;
-  username: string;
-  password: string;
-  displayName: string;
-}
+import { DemoClient, type DemoUser } from "./http-client";
 
 /** A procedure as its author would export it from their editor: a few pages of Chinese text. */
 async function procedurePdf(number: string, title: string, revision: string, sections: string[]): Promise<Uint8Array> {

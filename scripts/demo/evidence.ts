@@ -1,11 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DemoClient } from "./http-client";
-
-interface DemoUser {
-  username: string;
-  password: string;
-}
+import { DemoClient, type DemoUser } from "./http-client";
 
 /**
  * The evidence matrix of the demo year as the IP manager sees it: every clause of the standard

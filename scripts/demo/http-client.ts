@@ -1,4 +1,12 @@
 /** A small cookie- and CSRF-carrying HTTP client, used by the demo exactly as an API client would. */
+/** A person the demo created, as every step receives them in `demo.users`. */
+export interface DemoUser {
+  id: string;
+  username: string;
+  password: string;
+  displayName: string;
+}
+
 export class DemoClient {
   private cookies = new Map<string, string>();
   csrfToken: string | undefined;

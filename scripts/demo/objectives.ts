@@ -1,13 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DemoClient } from "./http-client";
-
-interface DemoUser {
-  id: string;
-  username: string;
-  password: string;
-  displayName: string;
-}
+import { DemoClient, type DemoUser } from "./http-client";
 
 interface Item {
   id: string;

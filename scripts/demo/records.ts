@@ -1,15 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { renderReportPdf } from "../../src/core/records/report-pdf";
-import { DemoClient } from "./http-client";
+import { DemoClient, type DemoUser } from "./http-client";
 import { DEMO_ORGANISATION } from "./objectives";
-
-interface DemoUser {
-  id: string;
-  username: string;
-  password: string;
-  displayName: string;
-}
 
 /** The organisation the demo named at its first-run step. */
 const ORGANISATION = { name: DEMO_ORGANISATION.name, nameEn: DEMO_ORGANISATION.nameEn };

@@ -3,14 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DemoClient } from "./http-client";
-
-interface DemoUser {
-  id: string;
-  username: string;
-  password: string;
-  displayName: string;
-}
+import { DemoClient, type DemoUser } from "./http-client";
 
 interface Item {
   id: string;
