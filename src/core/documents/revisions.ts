@@ -21,6 +21,7 @@ import { buildSearchText, newDraftRow } from "./register";
 import * as repo from "./repo";
 import type { DecisionInput, SubmitForReviewInput, UpdateDraftInput } from "./schemas";
 import { extractPdfText } from "./text";
+import { detectFormat } from "../records/natures";
 import { documentApproved, documentDraftDiscarded, documentDraftUpdated, documentEffective, documentFileAttached, documentRejected, documentReviewed, documentRevisionStarted, documentSubmittedForReview, documentWithdrawn } from "./events";
 import { z } from "zod";
 import { defineJob } from "../jobs/define";
@@ -84,6 +85,24 @@ export interface AttachInput {
 }
 
 /**
+ * A source that claims to be a word-processor document must be one by its content (a DOCX has its
+ * main part, a .doc is an OLE file, an ODT a zip): a renamed text file would otherwise be kept as
+ * the source, or converted as plain text into a release PDF nobody wrote.
+ */
+function requireWordProcessorContent(bytes: Uint8Array, filename: string, mediaType: string): void {
+  const format = detectFormat(bytes);
+  const name = filename.toLowerCase();
+  const expected = name.endsWith(".doc") || mediaType === "application/msword" ? "ole" : name.endsWith(".odt") || mediaType === "application/vnd.oasis.opendocument.text" ? "zip" : "docx";
+  if (format === expected) return;
+  throw new DomainError(
+    "UNREADABLE_CONTENT",
+    expected === "docx"
+      ? `${filename} is not a Word document (it has no main document part); save it again from Word as .docx and upload it.`
+      : `${filename} is not a word-processor document by its content; save it again from your editor and upload it.`,
+  );
+}
+
+/**
  * Attaches a file to a draft, content-addressed. The release must be a PDF (checked: it parses,
  * is not encrypted). A DOCX source with no release yet is converted to the release PDF with
  * LibreOffice when the server has it; otherwise the source is kept and the response says that
@@ -102,6 +121,7 @@ export async function attachRevisionFile(ctx: ServiceContext, revisionId: string
     signablePageCount(bytes);
     release = { sha256: put.sha256, filename: input.filename, text: await extractPdfText(bytes) };
   } else if (CONVERTIBLE.has(input.mediaType) || /\.(docx|doc|odt)$/i.test(input.filename)) {
+    requireWordProcessorContent(await ctx.storage.getBytes(put.sha256), input.filename, input.mediaType);
     try {
       const pdf = await convertToPdf(await ctx.storage.getBytes(put.sha256), input.filename, ctx.config.soffice);
       const stored = await ctx.storage.put(pdf);

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
+import { strToU8, zipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import { systemContext } from "../../../src/core/context";
 import { findSoffice } from "../../../src/core/documents/convert";
@@ -202,7 +203,7 @@ describe("IP manual", () => {
     const res = await client.request(`/api/v1/revisions/${created.revision.id}/files/source?filename=p.docx`, {
       method: "PUT",
       headers: { "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
-      body: new Uint8Array([0x50, 0x4b, 0x03, 0x04]),
+      body: minimalDocx(),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { conversion: string; message: string };
@@ -210,7 +211,36 @@ describe("IP manual", () => {
     expect(body.message).toMatch(/LibreOffice/);
     expect(await errorCode(await client.post(`/api/v1/revisions/${created.revision.id}/submit`, { reviewerIds: [user.id], approverId: user.id }))).toBe("INVALID_STATE");
   });
+
+  it("refuses a source that only claims to be a Word document, and keeps the draft as it was", async () => {
+    const user = await noOffice.user({ roles: ["ip-staff"] });
+    const client = await noOffice.signIn(user);
+    const created = (await (await client.post("/api/v1/documents", { categoryId: "procedure", title: "伪装的 DOCX" })).json()) as { document: { id: string }; revision: { id: string } };
+    const put = (filename: string, body: Uint8Array) =>
+      client.request(`/api/v1/revisions/${created.revision.id}/files/source?filename=${filename}`, {
+        method: "PUT",
+        headers: { "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+        body,
+      });
+    for (const fake of [new TextEncoder().encode("这只是一段文字"), new Uint8Array([0x50, 0x4b, 0x03, 0x04]), zipSync({ "other.xml": strToU8("<x/>") })]) {
+      const res = await put("p.docx", fake);
+      expect(res.status).toBe(422);
+      expect(await errorCode(res)).toBe("UNREADABLE_CONTENT");
+    }
+    expect(await errorCode(await put("p.doc", minimalDocx()))).toBe("UNREADABLE_CONTENT");
+    const detail = (await (await client.get(`/api/v1/documents/${created.document.id}`)).json()) as { revisions: { sourceSha256: string | null }[] };
+    expect(detail.revisions[0]!.sourceSha256).toBeNull();
+    expect((await put("p.docx", minimalDocx())).status).toBe(200);
+  });
 });
+
+/** The smallest zip Word and Custos take for a DOCX: it has the main document part. */
+function minimalDocx(): Uint8Array {
+  return zipSync({
+    "[Content_Types].xml": strToU8('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
+    "word/document.xml": strToU8('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'),
+  });
+}
 
 describe("categories", () => {
   it("lets admins add a category with its own numbering and roles, and nobody else", async () => {
