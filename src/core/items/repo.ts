@@ -81,8 +81,15 @@ export async function findItemsByIds(db: Db, ids: string[]): Promise<ItemRow[]> 
   return db.select().from(items).where(inArray(items.id, ids));
 }
 
-export async function insertLink(db: Db, row: ItemLinkRow): Promise<void> {
-  await db.insert(itemLinks).values(row).onConflictDoNothing();
+/** Inserts the link, or returns the one that already joins the same item, kind and target (`created: false`). */
+export async function insertLink(db: Db, row: ItemLinkRow): Promise<{ row: ItemLinkRow; created: boolean }> {
+  const [inserted] = await db.insert(itemLinks).values(row).onConflictDoNothing().returning();
+  if (inserted) return { row: inserted, created: true };
+  const [existing] = await db
+    .select()
+    .from(itemLinks)
+    .where(and(eq(itemLinks.itemId, row.itemId), eq(itemLinks.kind, row.kind), eq(itemLinks.targetId, row.targetId)));
+  return { row: existing!, created: false };
 }
 
 export async function deleteLink(db: Db, itemId: string, linkId: string): Promise<ItemLinkRow | undefined> {

@@ -583,7 +583,7 @@ export async function addItemLink(ctx: ServiceContext, id: string, input: { kind
   const lk = ctx.registry.linkKind(input.kind);
   const visible = !lk || ((await lk.exists(ctx.db, input.targetId)) && (!lk.describe || (await lk.describe(ctx.db, p, [input.targetId])).has(input.targetId)));
   if (!visible) throw new DomainError("INVALID_REFERENCE", `No ${input.kind} ${input.targetId} exists.`, { field: "targetId" });
-  return inTransaction(ctx, (t) => addItemLinkIn(t, id, input, p.id));
+  return inTransaction(ctx, (t) => addItemLinkIn(t, id, input, p.id), { mayWriteNothing: true });
 }
 
 /**
@@ -599,12 +599,17 @@ export async function addItemLinkIn(t: TxContext, id: string, input: { kind: str
   if (!lk) throw new DomainError("VALIDATION_FAILED", `An item cannot be linked to a “${input.kind}” (known: ${t.registry.linkKindNames.join(", ")}).`, { field: "kind" });
   if (!(await lk.exists(t.db, input.targetId))) throw new DomainError("INVALID_REFERENCE", `No ${input.kind} ${input.targetId} exists.`, { field: "targetId" });
   if (input.kind === "item" && input.targetId === item.id) throw new DomainError("VALIDATION_FAILED", "An item cannot be linked to itself.", { field: "targetId" });
-  return inTransaction(t, async (t) => {
-    const row: ItemLinkRow = { id: newId("iln"), itemId: id, kind: input.kind, targetId: input.targetId, relation: input.relation?.trim() || null, createdBy: by, createdAt: t.clock.now() };
-    await repo.insertLink(t.db, row);
-    audit(t, itemEventsOf(type).linked, id, { kind: row.kind, targetId: row.targetId, relation: row.relation });
-    return row;
-  });
+  return inTransaction(
+    t,
+    async (t) => {
+      const row: ItemLinkRow = { id: newId("iln"), itemId: id, kind: input.kind, targetId: input.targetId, relation: input.relation?.trim() || null, createdBy: by, createdAt: t.clock.now() };
+      const { row: link, created } = await repo.insertLink(t.db, row);
+      // linking what is already linked changes nothing, so it is not an event either
+      if (created) audit(t, itemEventsOf(type).linked, id, { kind: link.kind, targetId: link.targetId, relation: link.relation });
+      return link;
+    },
+    { mayWriteNothing: true },
+  );
 }
 
 /** The links an item holds (to items, records, documents …), for a workflow's guard (e.g. "implemented needs evidence"). */

@@ -171,7 +171,12 @@ describe("a record type declared by a module", () => {
   it("links items to other objects, shown both ways", async () => {
     const a = await newInspection("关联甲");
     const b = await newInspection("关联乙");
-    await expectJson(await manager.post(`${base}/${a.id}/links`, { kind: "item", targetId: b.id, relation: "follow-up of" }), 201);
+    const first = await expectJson<{ id: string }>(await manager.post(`${base}/${a.id}/links`, { kind: "item", targetId: b.id, relation: "follow-up of" }), 201);
+    // linking it again answers the same link and writes no second event
+    const again = await expectJson<{ id: string }>(await manager.post(`${base}/${a.id}/links`, { kind: "item", targetId: b.id }), 201);
+    expect(again.id).toBe(first.id);
+    const linked = await h.deps.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, a.id), eq(auditEvents.action, "quality.inspection.linked")));
+    expect(linked).toHaveLength(1);
     const viewB = await expectJson<{ links: { direction: string; targetId: string; display: string }[] }>(await manager.get(`${base}/${b.id}`), 200);
     expect(viewB.links).toEqual([expect.objectContaining({ direction: "from", targetId: a.id, display: `${a.number} 关联甲` })]);
     expect(await errorCode(await manager.post(`${base}/${a.id}/links`, { kind: "planet", targetId: "x" }))).toBe("VALIDATION_FAILED");
