@@ -216,13 +216,13 @@ describe("IP manual", () => {
     const user = await noOffice.user({ roles: ["ip-staff"] });
     const client = await noOffice.signIn(user);
     const created = (await (await client.post("/api/v1/documents", { categoryId: "procedure", title: "伪装的 DOCX" })).json()) as { document: { id: string }; revision: { id: string } };
-    const put = (filename: string, body: Uint8Array) =>
+    const put = (filename: string, body: Uint8Array<ArrayBuffer>) =>
       client.request(`/api/v1/revisions/${created.revision.id}/files/source?filename=${filename}`, {
         method: "PUT",
         headers: { "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
         body,
       });
-    for (const fake of [new TextEncoder().encode("这只是一段文字"), new Uint8Array([0x50, 0x4b, 0x03, 0x04]), zipSync({ "other.xml": strToU8("<x/>") })]) {
+    for (const fake of [new TextEncoder().encode("这只是一段文字"), new Uint8Array([0x50, 0x4b, 0x03, 0x04]), new Uint8Array(zipSync({ "other.xml": strToU8("<x/>") }))]) {
       const res = await put("p.docx", fake);
       expect(res.status).toBe(422);
       expect(await errorCode(res)).toBe("UNREADABLE_CONTENT");
@@ -235,11 +235,11 @@ describe("IP manual", () => {
 });
 
 /** The smallest zip Word and Custos take for a DOCX: it has the main document part. */
-function minimalDocx(): Uint8Array {
-  return zipSync({
+function minimalDocx(): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(zipSync({
     "[Content_Types].xml": strToU8('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
     "word/document.xml": strToU8('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'),
-  });
+  }));
 }
 
 describe("categories", () => {
