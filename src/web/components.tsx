@@ -40,3 +40,26 @@ export const DepartmentSelect: FC<{
     ))}
   </select>
 );
+
+/**
+ * Previous / next links under a register that shows `limit` rows from `offset` of `total`; each
+ * link keeps the register's filters (`query`). Nothing is shown when everything fits on one page.
+ */
+export const Pager: FC<{ page: PageContext; path: string; query: Record<string, string>; total: number; offset: number; limit: number }> = ({
+  page,
+  path,
+  query,
+  total,
+  offset,
+  limit,
+}) => {
+  if (total <= limit && offset === 0) return null;
+  const href = (o: number) => `${path}?${new URLSearchParams({ ...query, offset: String(o) }).toString()}`;
+  return (
+    <nav class="pager" data-testid="pager">
+      {offset > 0 && <a href={href(Math.max(0, offset - limit))} rel="prev">{page.t("pager_previous")}</a>}{" "}
+      <span>{page.t("pager_range", { from: Math.min(total, offset + 1), to: Math.min(total, offset + limit), total })}</span>{" "}
+      {offset + limit < total && <a href={href(offset + limit)} rel="next">{page.t("pager_next")}</a>}
+    </nav>
+  );
+};

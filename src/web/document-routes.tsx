@@ -31,13 +31,15 @@ export function documentPages() {
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (v) query[k] = v;
     const parsed = SearchQuery.safeParse(query);
-    const result = await searchDocuments(ctx, parsed.success ? parsed.data : SearchQuery.parse({}));
+    const search = parsed.success ? parsed.data : SearchQuery.parse({});
+    const result = await searchDocuments(ctx, search);
     const categories = await listCategories(ctx);
     return c.html(
       <DocumentRegisterPage
         page={pageContext(c)}
         query={query}
         result={result}
+        paging={{ limit: search.limit, offset: search.offset }}
         categories={categories}
         departments={await listDepartments(ctx)}
         canCreate={categories.some((cat) => mayAct(p, cat, "draft"))}

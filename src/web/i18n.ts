@@ -103,6 +103,9 @@ const core = {
   no: "否",
   actions: "操作",
   created: "创建时间",
+  pager_previous: "上一页",
+  pager_next: "下一页",
+  pager_range: "第 {from}–{to} 条，共 {total} 条",
 } as const;
 
 
@@ -202,6 +205,9 @@ const coreEn: Record<keyof typeof core, string> = {
   no: "No",
   actions: "Actions",
   created: "Created",
+  pager_previous: "Previous page",
+  pager_next: "Next page",
+  pager_range: "{from}–{to} of {total}",
 };
 
 /**

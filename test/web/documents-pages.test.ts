@@ -87,3 +87,20 @@ describe("document actions", () => {
     expect(await (await m.get(`/documents/${documentId}?msg=bogus`, { accept: "text/html" })).text()).not.toContain('class="flash ok"');
   });
 });
+
+describe("document register", () => {
+  it("pages through every document it found, keeping the filters", async () => {
+    const titles = ["分页甲", "分页乙", "分页丙"];
+    for (const title of titles) await newDocument(title, "procedure");
+    const first = await (await m.get("/documents?q=分页&limit=2", { accept: "text/html" })).text();
+    expect(first).toContain("第 1–2 条，共 3 条");
+    const next = first.match(/href="([^"]+)" rel="next"/)![1]!.replaceAll("&amp;", "&");
+    expect(next).toContain("q=%E5%88%86%E9%A1%B5");
+    const second = await (await m.get(next, { accept: "text/html" })).text();
+    expect(second).toContain("第 3–3 条，共 3 条");
+    expect(second).toMatch(/rel="prev"/);
+    expect(second).not.toMatch(/rel="next"/);
+    // every document turns up on exactly one of the two pages
+    for (const title of titles) expect([first, second].filter((p) => p.includes(title))).toHaveLength(1);
+  });
+});

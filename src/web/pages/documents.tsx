@@ -6,7 +6,7 @@ import type { DepartmentRow } from "../../core/organisation/repo";
 import { formatDocumentNumber } from "../../core/documents/numbering";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import { pick, type MessageKey } from "../i18n";
-import { ClassificationSelect, DepartmentSelect } from "../components";
+import { ClassificationSelect, DepartmentSelect, Pager } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 type Person = { id: string; displayName: string; username: string; departmentId: string | null };
@@ -26,10 +26,11 @@ export const DocumentRegisterPage: FC<{
   page: PageContext;
   query: Record<string, string>;
   result: { total: number; rows: RegisterRow[] };
+  paging: { limit: number; offset: number };
   categories: DocumentCategoryRow[];
   departments: DepartmentRow[];
   canCreate: boolean;
-}> = ({ page, query, result, categories, departments, canCreate }) => {
+}> = ({ page, query, result, paging, categories, departments, canCreate }) => {
   const { t, locale } = page;
   const cats = new Map(categories.map((c) => [c.id, c]));
   const states = ["effective", "draft", "in_review", "in_approval", "approved", "withdrawn", "no-effective"];
@@ -131,6 +132,7 @@ export const DocumentRegisterPage: FC<{
           ))}
         </tbody>
       </table>
+      <Pager page={page} path="/documents" query={query} total={result.total} offset={paging.offset} limit={paging.limit} />
     </Layout>
   );
 };

@@ -5,7 +5,7 @@ import type { RecordType, Transition } from "../../core/items/define";
 import type { Field } from "../../core/items/fields";
 import type { HistoryEntry } from "../../core/items/service";
 import type { ItemRow } from "../../db/schema/items";
-import { ClassificationSelect, DepartmentSelect } from "../components";
+import { ClassificationSelect, DepartmentSelect, Pager } from "../components";
 import { pick, type Locale } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
@@ -214,7 +214,6 @@ export const RegisterPage: FC<{
 }> = ({ page, type, href, query, total, items, offset, limit, names, mayCreate, flash }) => {
   const { t, locale } = page;
   const columns = (type.columns ?? []).map((c) => [c, type.fields[c] as Field<any>] as const);
-  const pageHref = (o: number) => `${href}?${new URLSearchParams({ ...query, offset: String(o) }).toString()}`;
   return (
     <Layout page={page} title={pick(locale, type.title)} flash={flash}>
       <h1>{pick(locale, type.title)}</h1>
@@ -299,12 +298,7 @@ export const RegisterPage: FC<{
           </table>
         </div>
       )}
-      {total > limit && (
-        <nav class="pager">
-          {offset > 0 && <a href={pageHref(Math.max(0, offset - limit))}>{t("items_prev")}</a>} <span>{t("items_page", { from: offset + 1, to: Math.min(total, offset + limit) })}</span>{" "}
-          {offset + limit < total && <a href={pageHref(offset + limit)}>{t("items_next")}</a>}
-        </nav>
-      )}
+      <Pager page={page} path={href} query={query} total={total} offset={offset} limit={limit} />
     </Layout>
   );
 };

@@ -22,7 +22,7 @@ import {
 } from "../../core/records/vocabulary";
 import type { RecordClassRow } from "../../db/schema/records";
 import { pick, type Locale, type MessageKey } from "../i18n";
-import { ClassificationSelect, DepartmentSelect } from "../components";
+import { ClassificationSelect, DepartmentSelect, Pager } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 export type Person = { id: string; displayName: string; username: string };
@@ -211,10 +211,7 @@ export const RecordSearchPage: FC<{
       </form>
       <p class="muted">{t("rec_total", { n: result.total })}</p>
       <RecordTable page={page} rows={result.items} testId="records" />
-      <p>
-        {paging.offset > 0 && <a href={`/records?${new URLSearchParams({ ...query, offset: String(Math.max(0, paging.offset - paging.limit)) })}`}>{t("rec_previous")}</a>}{" "}
-        {paging.offset + paging.limit < result.total && <a href={`/records?${new URLSearchParams({ ...query, offset: String(paging.offset + paging.limit) })}`}>{t("rec_next")}</a>}
-      </p>
+      <Pager page={page} path="/records" query={query} total={result.total} offset={paging.offset} limit={paging.limit} />
     </Layout>
   );
 };

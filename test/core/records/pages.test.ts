@@ -220,7 +220,7 @@ describe("records pages", () => {
     const first = await html(await ipm.get(`/records?q=${encodeURIComponent("分页测试")}`, { accept: "text/html" }));
     expect(first).toContain("共 101 条");
     expect(first).not.toContain("上一页");
-    const next = /href="(\/records\?[^"]*offset=100[^"]*)">下一页/.exec(first)?.[1];
+    const next = /href="(\/records\?[^"]*offset=100[^"]*)" rel="next">下一页/.exec(first)?.[1];
     expect(next).toBeTruthy();
     const second = await html(await ipm.get(next!.replaceAll("&amp;", "&"), { accept: "text/html" }));
     expect(second).toContain("上一页");
