@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { requirePrincipal } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { acknowledgementStatus, requireAcknowledgement } from "../core/documents/acknowledgements";
-import { documentHistory, documentIdOfRevision, mayAct } from "../core/documents/access";
+import { documentHistoryPage, documentIdOfRevision, mayAct } from "../core/documents/access";
 import { generateIpManual } from "../core/documents/ip-manual";
 import { recordPeriodicReview } from "../core/documents/periodic-review";
 import { createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments } from "../core/documents/register";
@@ -17,6 +17,7 @@ import { localDate } from "../core/documents/numbering";
 import { validationError } from "../http/errors";
 import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
+import { wantsReads } from "./history";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm, readUploadForm, stagedBody } from "./page";
 import { DocumentPage, DocumentRegisterPage, NewDocumentPage, RevisionReviewPage } from "./pages/documents";
 
@@ -91,7 +92,8 @@ export function documentPages() {
         departments={await listDepartments(ctx)}
         documents={all.rows.map((r) => ({ id: r.document.id, number: r.document.number, title: r.document.title }))}
         acknowledgements={await acknowledgementStatus(ctx, id)}
-        history={await documentHistory(ctx, id)}
+        history={await documentHistoryPage(ctx, id, { reads: wantsReads((k) => c.req.query(k)) })}
+        showReads={wantsReads((k) => c.req.query(k))}
         isIpManager={hasRole(p, "ip-manager", "admin")}
         flash={flash ?? flashFor(c)}
       />,

@@ -1,6 +1,7 @@
 import * as auditPackage from "./messages/audit-package";
 import * as documents from "./messages/documents";
 import * as evidence from "./messages/evidence";
+import * as history from "./messages/history";
 import * as items from "./messages/items";
 import * as organisation from "./messages/organisation";
 import * as records from "./messages/records";
@@ -208,8 +209,8 @@ const coreEn: Record<keyof typeof core, string> = {
  * Each area keeps its text in src/web/messages/<area>.ts ({ zh, en } with the same keys); they are
  * merged here. A key missing in English fails to compile.
  */
-const zh = { ...core, ...signatures.zh, ...documents.zh, ...records.zh, ...auditPackage.zh, ...evidence.zh, ...items.zh, ...organisation.zh };
-const en = { ...coreEn, ...signatures.en, ...documents.en, ...records.en, ...auditPackage.en, ...evidence.en, ...items.en, ...organisation.en };
+const zh = { ...core, ...signatures.zh, ...documents.zh, ...records.zh, ...auditPackage.zh, ...evidence.zh, ...items.zh, ...organisation.zh, ...history.zh };
+const en = { ...coreEn, ...signatures.en, ...documents.en, ...records.en, ...auditPackage.en, ...evidence.en, ...items.en, ...organisation.en, ...history.en };
 
 export type MessageKey = keyof typeof zh;
 
