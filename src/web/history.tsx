@@ -1,4 +1,4 @@
-import type { FC } from "hono/jsx";
+import type { Child, FC } from "hono/jsx";
 import type { AuditEventType, Label } from "../core/audit/events";
 import { classificationLabels, type Classification } from "../core/auth/permissions";
 import type { AuditEventRow } from "../db/schema/audit";
@@ -43,6 +43,8 @@ export interface HistoryLine {
 export interface ShortValue {
   text: string;
   title?: string;
+  /** Shown instead of `text` when the caller renders the value itself (a record type's field). */
+  node?: Child;
 }
 
 /** Turns audit rows into {@link HistoryEvent}s. */
@@ -188,7 +190,7 @@ function readsHref(page: PageContext, show: boolean): string {
   return `${page.path}${q ? `?${q}` : ""}#history`;
 }
 
-const Short: FC<{ v: ShortValue }> = ({ v }) => <span title={v.title}>{v.text}</span>;
+const Short: FC<{ v: ShortValue }> = ({ v }) => (v.node !== undefined ? <>{v.node}</> : <span title={v.title}>{v.text}</span>);
 
 /**
  * A history in words: when, who, what happened, to what (when `target`), and what changed as a
