@@ -1,6 +1,8 @@
 import type { Child, FC } from "hono/jsx";
 import type { AuditEventType, Label } from "../core/audit/events";
 import { classificationLabels, type Classification } from "../core/auth/permissions";
+import type { ServiceContext } from "../core/context";
+import { displayNamesOf } from "../core/users/service";
 import type { AuditEventRow } from "../db/schema/audit";
 import { FIELD_LABELS, OBJECT_LABELS, OBJECT_PAGES } from "./history-labels";
 import { pick } from "./i18n";
@@ -11,6 +13,8 @@ export interface HistoryEvent {
   seq: number;
   at: Date | string;
   actor: string;
+  /** Who acted, when a person did (their name is shown instead of their user name). */
+  actorId?: string | null;
   action: string;
   objectType?: string;
   objectId?: string;
@@ -49,13 +53,22 @@ export interface ShortValue {
 
 /** Turns audit rows into {@link HistoryEvent}s. */
 export const historyOfRows = (rows: readonly AuditEventRow[]): HistoryEvent[] =>
-  rows.map((e) => ({ seq: e.seq, at: e.occurredAt, actor: e.actorLabel, action: e.action, objectType: e.objectType, objectId: e.objectId, data: e.data, hash: e.hash, ip: e.ip }));
+  rows.map((e) => ({ seq: e.seq, at: e.occurredAt, actor: e.actorLabel, actorId: e.actorId, action: e.action, objectType: e.objectType, objectId: e.objectId, data: e.data, hash: e.hash, ip: e.ip }));
+
+/** The events with each person who acted named by their name (the trail keeps their user name). */
+export async function withActorNames<E extends { actor: string; actorId?: string | null }>(ctx: ServiceContext, events: readonly E[]): Promise<E[]> {
+  const names = await displayNamesOf(ctx, events.map((e) => e.actorId ?? ""));
+  return events.map((e) => (e.actorId && names.has(e.actorId) ? { ...e, actor: names.get(e.actorId)! } : e));
+}
 
 /**
  * The time of a history line: the one place histories format a time (China time, to the
  * minute).
  */
 export const historyTime = (d: Date | string) => `${new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 16)} (UTC+8)`;
+
+/** Bookkeeping fields a creation's "after" carries that say nothing to a reader (the event has the time and the actor). */
+const HIDDEN_ON_CREATE = new Set(["id", "createdAt", "updatedAt", "createdBy", "updatedBy", "searchText", "ownerId"]);
 
 const HASH = /^[0-9a-f]{40,}$/i;
 const MAX = 60;
@@ -119,7 +132,10 @@ export function describeEvent(page: PageContext, e: HistoryEvent, options: { tar
   const changes: HistoryLine["changes"] = [];
   const name = (k: string) => fieldName(page, k, type?.fields);
   if (before || after) {
+    const empty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0);
     for (const k of new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])) {
+      // a creation (no before) lists what was set, not every empty field
+      if (!before && (empty(after?.[k]) || HIDDEN_ON_CREATE.has(k))) continue;
       changes.push({ field: name(k), before: before ? shortValue(page, k, before[k]) : { text: "—" }, after: after ? shortValue(page, k, after[k]) : { text: "—" } });
     }
   } else if (changed) {

@@ -16,7 +16,7 @@ import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
 import { dashboardCards } from "./cards/index";
-import { wantsReads } from "./history";
+import { historyOfRows, wantsReads, withActorNames } from "./history";
 import { AccountPage } from "./pages/account";
 import { AuditPage } from "./pages/audit";
 import { DashboardPage } from "./pages/dashboard";
@@ -336,7 +336,7 @@ export function webRoutes() {
     return c.html(
       <AuditPage
         page={pageContext(c)}
-        events={events}
+        events={await withActorNames(ctx, historyOfRows(events))}
         showEvents={showEvents}
         chain={chain}
         olderHref={olderHref}

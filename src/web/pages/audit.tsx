@@ -1,7 +1,6 @@
 import type { FC } from "hono/jsx";
-import type { AuditEventRow } from "../../db/schema/audit";
 import type { ChainReport } from "../../core/audit/service";
-import { describeEvent, History, historyOfRows, objectTypeName } from "../history";
+import { describeEvent, History, objectTypeName, type HistoryEvent } from "../history";
 import { pick } from "../i18n";
 import { Layout, type PageContext } from "../layout";
 
@@ -13,7 +12,7 @@ type Filter = { objectType?: string; objectId?: string; actorId?: string; action
  */
 export const AuditPage: FC<{
   page: PageContext;
-  events: AuditEventRow[];
+  events: HistoryEvent[];
   showEvents: boolean;
   chain: ChainReport | null;
   olderHref: string | null;
@@ -47,7 +46,7 @@ export const AuditPage: FC<{
 
 const AuditEvents: FC<{
   page: PageContext;
-  events: AuditEventRow[];
+  events: HistoryEvent[];
   olderHref: string | null;
   filter: Filter;
   reads: { shown: boolean; hidden: number };
@@ -94,7 +93,7 @@ const AuditEvents: FC<{
           <button type="submit">{t("ev_search")}</button>
         </div>
       </form>
-      <History page={page} lines={historyOfRows(events).map((e) => describeEvent(page, e, { target: true }))} reads={filter.action ? undefined : reads} target testId="audit-events" />
+      <History page={page} lines={events.map((e) => describeEvent(page, e, { target: true }))} reads={filter.action ? undefined : reads} target testId="audit-events" />
       {olderHref && (
         <p>
           <a href={olderHref}>{t("audit_older")}</a>

@@ -7,7 +7,7 @@ import { formatDocumentNumber } from "../../core/documents/numbering";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect, DepartmentSelect } from "../components";
-import { describeEvent, History, historyOfRows } from "../history";
+import { describeEvent, History, type HistoryEvent } from "../history";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 type Person = { id: string; displayName: string; username: string; departmentId: string | null };
@@ -214,7 +214,7 @@ export const DocumentPage: FC<{
   departments: DepartmentRow[];
   documents: { id: string; number: string; title: string }[];
   acknowledgements: { acknowledged: { displayName: string; department: string | null; acknowledgedAt: Date | null }[]; pending: { displayName: string; department: string | null }[] };
-  history: { events: AuditEventRow[]; hiddenReads: number };
+  history: { events: HistoryEvent[]; hiddenReads: number };
   showReads: boolean;
   isIpManager: boolean;
   flash?: Flash;
@@ -586,7 +586,7 @@ export const DocumentPage: FC<{
       )}
 
       <h2>{t("doc_history")}</h2>
-      <History page={page} lines={historyOfRows(history.events).map((e) => describeEvent(page, e))} reads={{ shown: showReads, hidden: history.hiddenReads }} />
+      <History page={page} lines={history.events.map((e) => describeEvent(page, e))} reads={{ shown: showReads, hidden: history.hiddenReads }} />
     </Layout>
   );
 };

@@ -11,7 +11,7 @@ import type { EvidenceItem } from "../../core/evidence/types";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect, DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
-import { describeEvent, fieldName, History, historyLines, historyOfRows, objectTypeName, shortValue } from "../history";
+import { describeEvent, fieldName, History, historyLines, objectTypeName, shortValue, type HistoryEvent } from "../history";
 import { OBJECT_PAGES } from "../history-labels";
 
 /** A kind of evidence as the page offers it: its name and the names of its states (from its source). */
@@ -351,13 +351,13 @@ const SIGNATURE_FIELDS = ["signers", "signatures", "ipReview"];
  * classification), who is concerned, its files with download links, its details and signatures
  * in words, and the history of its objects (reads hidden unless asked for).
  */
-export const EvidenceItemPage: FC<{ page: PageContext; item: EvidenceItem; events: AuditEventRow[]; kinds: EvidenceKindOption[] }> = ({ page, item, events, kinds }) => {
+export const EvidenceItemPage: FC<{ page: PageContext; item: EvidenceItem; events: HistoryEvent[]; kinds: EvidenceKindOption[] }> = ({ page, item, events, kinds }) => {
   const { t, locale } = page;
   const source = item.auditObjects[0];
   const sourceHref = source ? OBJECT_PAGES[source.type]?.(source.id) : undefined;
   const details = Object.entries(item.metadata).filter(([k, v]) => !SIGNATURE_FIELDS.includes(k) && v !== null && v !== undefined && v !== "");
   const signatures = Object.entries(item.metadata).filter(([k, v]) => SIGNATURE_FIELDS.includes(k) && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0));
-  const history = historyLines(page, historyOfRows(events));
+  const history = historyLines(page, events);
   const several = item.auditObjects.length > 1;
   return (
     <Layout page={page} title={item.title}>
@@ -437,7 +437,7 @@ export const EvidenceItemPage: FC<{ page: PageContext; item: EvidenceItem; event
         </section>
       )}
       <h2>{t("ev_history")}</h2>
-      <History page={page} lines={several ? historyOfRows(events).filter((e) => history.reads.shown || !page.eventType(e.action)?.read).map((e) => describeEvent(page, e, { target: true })) : history.lines} reads={history.reads} target={several} testId="item-history" />
+      <History page={page} lines={several ? events.filter((e) => history.reads.shown || !page.eventType(e.action)?.read).map((e) => describeEvent(page, e, { target: true })) : history.lines} reads={history.reads} target={several} testId="item-history" />
     </Layout>
   );
 };
