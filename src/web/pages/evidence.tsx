@@ -329,6 +329,7 @@ const Detail: FC<{ page: PageContext; field: string; value: unknown }> = ({ page
   }
   const o = value as Record<string, unknown>;
   if (typeof o.displayName === "string") return <span>{o.displayName}</span>;
+  if (Object.keys(o).length === 0) return <span>—</span>;
   return (
     <dl class="facts">
       {Object.entries(o).map(([k, v]) => (
