@@ -76,6 +76,9 @@ export class Registry {
     this.recordTypesById = indexBy("The record type", all((e) => e.recordTypes), (t) => t.id);
     this.evidenceSources = [...indexBy("The evidence source", all((e) => e.evidenceSources), (s) => s.kind).values()];
     for (const event of this.events.values()) {
+      if (!event.label?.zh?.trim() || !event.label?.en?.trim()) {
+        throw new RegistryError(`The audit event “${event.action}” has no label in both Chinese and English.`);
+      }
       for (const objectType of [event.objectType, ...(event.alsoOn ?? [])]) {
         if (!this.policies.has(objectType)) {
           throw new RegistryError(`The audit event “${event.action}” names object type “${objectType}”, which has no access policy.`);
@@ -105,6 +108,11 @@ export class Registry {
 
   get auditEvents(): AuditEventType<any>[] {
     return [...this.events.values()];
+  }
+
+  /** The actions of the events declared as reads (viewed, opened, downloaded …), which histories hide unless asked. */
+  get readActions(): string[] {
+    return [...this.events.values()].filter((e) => e.read).map((e) => e.action);
   }
 
   signatureSource(kind: string): SignatureSource | undefined {

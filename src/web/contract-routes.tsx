@@ -12,6 +12,7 @@ import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import type { StagedFile } from "../http/multipart";
 import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
+import { withActorNames } from "./history";
 import { errorStatusOf, errorText, pageContext, parseForm, readFormWithFile, storeFormFile } from "./page";
 import { ContractPage, ContractsPage, NewContractPage } from "./pages/contracts";
 
@@ -64,7 +65,8 @@ export function contractPages() {
     const ctx = ctxOf(c);
     const done = DONE[c.req.query("msg") ?? ""];
     const f = flash ?? (done ? { kind: "ok" as const, text: pageContext(c).t(done) } : undefined);
-    return c.html(<ContractPage page={pageContext(c)} view={await getContractView(ctx, c.req.param("id")!)} people={await listDirectory(ctx)} flash={f} />, status as 200);
+    const view = await getContractView(ctx, c.req.param("id")!);
+    return c.html(<ContractPage page={pageContext(c)} view={{ ...view, history: await withActorNames(ctx, view.history) }} people={await listDirectory(ctx)} flash={f} />, status as 200);
   };
   app.get("/contracts/:id", (c) => contractPage(c));
 

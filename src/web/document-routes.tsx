@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { requirePrincipal } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { acknowledgementStatus, requireAcknowledgement } from "../core/documents/acknowledgements";
-import { documentHistory, documentIdOfRevision, mayAct } from "../core/documents/access";
+import { documentHistoryPage, documentIdOfRevision, mayAct } from "../core/documents/access";
 import { generateIpManual } from "../core/documents/ip-manual";
 import { recordPeriodicReview } from "../core/documents/periodic-review";
 import { createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments } from "../core/documents/register";
@@ -17,6 +17,9 @@ import { localDate } from "../core/documents/numbering";
 import { validationError } from "../http/errors";
 import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
+import { historyOfRows, wantsReads, withActorNames } from "./history";
+import type { ServiceContext } from "../core/context";
+import type { AuditEventRow } from "../db/schema/audit";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm, readUploadForm, stagedBody } from "./page";
 import { DocumentPage, DocumentRegisterPage, NewDocumentPage, RevisionReviewPage } from "./pages/documents";
 
@@ -80,6 +83,8 @@ export function documentPages() {
     }
   });
 
+  const namedHistory = async (ctx: ServiceContext, h: { events: AuditEventRow[]; hiddenReads: number }) => ({ events: await withActorNames(ctx, historyOfRows(h.events)), hiddenReads: h.hiddenReads });
+
   const documentPage = async (c: AppContext, id: string, flash?: Flash, status = 200) => {
     const ctx = ctxOf(c);
     const p = requirePrincipal(ctx);
@@ -93,7 +98,8 @@ export function documentPages() {
         departments={await listDepartments(ctx)}
         documents={all.rows.map((r) => ({ id: r.document.id, number: r.document.number, title: r.document.title }))}
         acknowledgements={await acknowledgementStatus(ctx, id)}
-        history={await documentHistory(ctx, id)}
+        history={await namedHistory(ctx, await documentHistoryPage(ctx, id, { reads: wantsReads((k) => c.req.query(k)) }))}
+        showReads={wantsReads((k) => c.req.query(k))}
         isIpManager={hasRole(p, "ip-manager", "admin")}
         flash={flash ?? flashFor(c)}
       />,

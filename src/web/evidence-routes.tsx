@@ -15,6 +15,7 @@ import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
+import { historyOfRows, withActorNames } from "./history";
 import { AuditorGrantsPage, EvidenceItemPage, EvidenceMatrixPage, EvidenceSearchPage, type EvidenceKindOption } from "./pages/evidence";
 
 /** The kinds of evidence the registry holds, as the pages offer them. */
@@ -73,7 +74,7 @@ export function evidencePages() {
     const kind = c.req.param("kind");
     if (!evidenceKinds(ctx).some((k) => k.kind === kind)) throw new DomainError("NOT_FOUND", "There is no such kind of evidence.");
     const { item, events } = await getEvidenceItem(ctx, kind, c.req.param("id"));
-    return c.html(<EvidenceItemPage page={pageContext(c)} item={item} events={events} kinds={evidenceKinds(ctx)} />);
+    return c.html(<EvidenceItemPage page={pageContext(c)} item={item} events={await withActorNames(ctx, historyOfRows(events))} kinds={evidenceKinds(ctx)} />);
   });
 
   const grantsPage = async (c: AppContext, flash?: Flash, status = 200) => {

@@ -1,6 +1,7 @@
 import * as auditPackage from "./messages/audit-package";
 import * as documents from "./messages/documents";
 import * as evidence from "./messages/evidence";
+import * as history from "./messages/history";
 import * as items from "./messages/items";
 import * as organisation from "./messages/organisation";
 import * as records from "./messages/records";
@@ -84,17 +85,8 @@ const core = {
   account_tokenEndNote: "修改密码会撤销您的全部 API 令牌，并结束您在其他设备上的会话。",
   audit_title: "审计追踪",
   audit_verify: "校验整条审计链",
-  audit_when: "时间",
-  audit_who: "操作人",
-  audit_action: "操作",
-  audit_object: "对象",
-  audit_from: "来源",
-  audit_details: "内容",
   audit_older: "更早的事件",
   audit_auditorNote: "审核员可在此校验整条审计链；每个证据项的完整历史见其证据页面（证据检索）。",
-  audit_field: "字段",
-  audit_before: "之前",
-  audit_after: "之后",
   error_title: "出错了",
   error_back: "返回工作台",
   notFound_title: "页面不存在",
@@ -186,17 +178,8 @@ const coreEn: Record<keyof typeof core, string> = {
   account_tokenEndNote: "Changing your password revokes all your API tokens and signs you out everywhere else.",
   audit_title: "Audit trail",
   audit_verify: "Verify the whole chain",
-  audit_when: "When",
-  audit_who: "Who",
-  audit_action: "Action",
-  audit_object: "Object",
-  audit_from: "From",
-  audit_details: "Details",
   audit_older: "Older events",
   audit_auditorNote: "Auditors verify the whole chain here; the full history of each evidence item is on its evidence page (Evidence).",
-  audit_field: "Field",
-  audit_before: "Before",
-  audit_after: "After",
   error_title: "Something went wrong",
   error_back: "Back to the dashboard",
   notFound_title: "Page not found",
@@ -214,8 +197,8 @@ const coreEn: Record<keyof typeof core, string> = {
  * Each area keeps its text in src/web/messages/<area>.ts ({ zh, en } with the same keys); they are
  * merged here. A key missing in English fails to compile.
  */
-const zh = { ...core, ...signatures.zh, ...documents.zh, ...records.zh, ...auditPackage.zh, ...evidence.zh, ...items.zh, ...organisation.zh };
-const en = { ...coreEn, ...signatures.en, ...documents.en, ...records.en, ...auditPackage.en, ...evidence.en, ...items.en, ...organisation.en };
+const zh = { ...core, ...signatures.zh, ...documents.zh, ...records.zh, ...auditPackage.zh, ...evidence.zh, ...items.zh, ...organisation.zh, ...history.zh };
+const en = { ...coreEn, ...signatures.en, ...documents.en, ...records.en, ...auditPackage.en, ...evidence.en, ...items.en, ...organisation.en, ...history.en };
 
 export type MessageKey = keyof typeof zh;
 

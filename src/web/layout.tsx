@@ -1,3 +1,4 @@
+import type { AuditEventType } from "../core/audit/events";
 import type { Child, FC } from "hono/jsx";
 import type { Principal } from "../core/auth/permissions";
 import type { Locale, Translate } from "./i18n";
@@ -9,6 +10,10 @@ export interface PageContext {
   principal: Principal | null;
   csrfToken: string | null;
   path: string;
+  /** The request's query string without the "?" (links that change one parameter keep the others). */
+  search: string;
+  /** The registered audit event type of an action (its label in both languages, whether it is a read). */
+  eventType: (action: string) => AuditEventType<any> | undefined;
   /** Whether any management-system module is installed (its menu entry is shown). */
   hasModules: boolean;
 }

@@ -19,6 +19,8 @@ export function pageContext(c: AppContext): PageContext {
     principal: c.get("principal"),
     csrfToken: sessionId ? csrfTokenFor(csrfKey(c.get("deps")), sessionId) : null,
     path: c.req.path,
+    search: new URL(c.req.url).search.slice(1),
+    eventType: (action) => c.get("deps").registry.auditEvent(action),
     hasModules: c.get("deps").registry.recordTypes.length > 0,
   };
 }

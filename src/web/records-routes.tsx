@@ -35,6 +35,7 @@ import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
+import { withActorNames } from "./history";
 import { errorStatusOf, errorText, pageContext, parseForm, readFormWithFile, stagedBody, storeFormFile } from "./page";
 import { CasePage, CasesPage, ExternalDocumentsPage, HoldPage, HoldsPage, NewExternalDocumentPage } from "./pages/records-legal";
 import { DisposalDetailPage, DisposalPage, ImportPage, ImportProgressPage } from "./pages/records-disposal";
@@ -341,7 +342,8 @@ export function recordPages() {
   const recordPage = async (c: AppContext, flash?: Flash, status = 200) => {
     const ctx = ctxOf(c);
     const p = requirePrincipal(ctx);
-    const view = await getRecordView(ctx, c.req.param("id")!);
+    const found = await getRecordView(ctx, c.req.param("id")!);
+    const view = { ...found, history: await withActorNames(ctx, found.history) };
     const today = new Date(ctx.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     const mayRetain = hasRole(p, "ip-manager") && view.record.status === "active" && view.recordClass.retentionUnit !== "permanent" && !!view.record.dueOn && view.record.dueOn <= today;
     const f = flash ?? (c.req.query("msg") === "declared" ? { kind: "ok" as const, text: pageContext(c).t("rec_declared", { number: view.record.number }) } : flashFrom(c));

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { verifyAuditChain } from "../core/audit/service";
-import { listAuditEvents } from "../core/audit/access";
+import { auditTrailPage } from "../core/audit/access";
 import { requirePrincipal, requireRole } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "../core/auth/service";
@@ -16,6 +16,7 @@ import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
 import { dashboardCards } from "./cards/index";
+import { historyOfRows, wantsReads, withActorNames } from "./history";
 import { AccountPage } from "./pages/account";
 import { AuditPage } from "./pages/audit";
 import { DashboardPage } from "./pages/dashboard";
@@ -323,13 +324,28 @@ export function webRoutes() {
       actorId: c.req.query("actorId") || undefined,
       action: c.req.query("action") || undefined,
     };
-    const events = showEvents ? await listAuditEvents(ctx, { ...filter, beforeSeq: before, limit: 100 }) : [];
+    const showReads = wantsReads((k) => c.req.query(k));
+    const { events, hiddenReads } = showEvents ? await auditTrailPage(ctx, { ...filter, beforeSeq: before, limit: 100 }, { reads: showReads }) : { events: [], hiddenReads: 0 };
     const chain = c.req.query("verify") ? await verifyAuditChain(ctx.db) : null;
     const last = events[events.length - 1];
     const keep = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
+    if (showReads) keep.set("reads", "1");
     if (last) keep.set("before", String(last.seq));
     const olderHref = events.length === 100 && last ? `/audit?${keep}` : null;
-    return c.html(<AuditPage page={pageContext(c)} events={events} showEvents={showEvents} chain={chain} olderHref={olderHref} filter={filter} />);
+    const catalogue = ctx.registry.auditEvents.map((e) => ({ action: e.action, label: e.label }));
+    return c.html(
+      <AuditPage
+        page={pageContext(c)}
+        events={await withActorNames(ctx, historyOfRows(events))}
+        showEvents={showEvents}
+        chain={chain}
+        olderHref={olderHref}
+        filter={filter}
+        reads={{ shown: showReads, hidden: hiddenReads }}
+        catalogue={catalogue}
+        objectTypes={ctx.registry.objectTypes}
+      />,
+    );
   });
 
   return app;

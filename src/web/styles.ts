@@ -57,4 +57,16 @@ details.card > summary { cursor: pointer; font-weight: 600; }
 table.compact th, table.compact td { padding: .25rem .4rem; font-size: .9rem; }
 .row-inputs { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .5rem; align-items: end; margin-bottom: .5rem; }
 ol.history > li { margin-bottom: .6rem; }
+table.history { table-layout: fixed; }
+table.history th.when { width: 9.5rem; }
+table.history th.who { width: 8rem; }
+table.history th.what { width: 12rem; }
+table.history th.target { width: 10rem; }
+table.history td { overflow-wrap: anywhere; }
+table.history table.compact { table-layout: fixed; margin-bottom: .3rem; }
+table.history table.compact td:first-child { width: 30%; }
+details.technical > summary { cursor: pointer; color: var(--muted); font-size: .85rem; }
+details.technical code, code.hash { overflow-wrap: anywhere; word-break: break-all; }
+ul.facts-inline { margin: 0; padding-left: 1.1rem; font-size: .9rem; }
+.wrap { overflow-wrap: anywhere; word-break: break-word; }
 `;

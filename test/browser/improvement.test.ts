@@ -148,7 +148,7 @@ it("a finding goes from the audit programme to a closed corrective action throug
   await manager.goto(caUrl);
   expect(await state(manager)).toBe("已关闭");
   expect(await manager.getByRole("link", { name: "已形成记录" }).count()).toBe(1);
-  const history = await manager.locator("ol.history").textContent();
+  const history = await manager.locator("table[data-testid=history]").textContent();
   expect(history).toContain("分析原因并确定措施");
   expect(history).toContain("有效性评审：有效，关闭");
 });

@@ -55,7 +55,7 @@ describe("generated pages", () => {
     expect(page).toContain("已办理：记录检查结果");
     expect(page).toContain("已检查");
     // history in words, with who and what changed
-    expect(page).toContain("记录检查结果</strong> · 张伟");
+    expect(page).toMatch(/<td class="who">张伟<\/td><td class="what">记录检查结果 → 已检查<\/td>/);
     expect(page).toContain("台账未更新。");
   });
 });

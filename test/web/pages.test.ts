@@ -78,12 +78,12 @@ describe("web shell", () => {
     const admin = await h.signIn(await h.user({ roles: ["admin"] }));
     const page = await html(await admin.get("/audit?verify=1", { accept: "text/html" }));
     expect(page).toContain("完整：已校验");
-    expect(page).toContain("auth.signed_in");
+    expect(page).toContain("<td class=\"what\">登录");
     // a before/after summary is shown as the fields that changed, old and new side by side
     const someone = await h.user({ displayName: "钱工" });
     expect((await admin.patch(`/api/v1/users/${someone.id}`, { displayName: "钱工程师" })).status).toBe(200);
     const history = await html(await admin.get(`/audit?objectId=${someone.id}`, { accept: "text/html" }));
-    expect(history).toMatch(/data-testid="before-after"[\s\S]*<code>displayName<\/code><\/td><td class="muted">钱工<\/td><td>钱工程师<\/td>/);
+    expect(history).toMatch(/data-testid="before-after"[\s\S]*<td>姓名<\/td><td class="muted"><span>钱工<\/span><\/td><td><span>钱工程师<\/span><\/td>/);
   });
 
   it("lets an auditor verify the chain without reading the trail; others are refused", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { auditEvent } from "../audit/events";
+import { auditEvent, readEvent } from "../audit/events";
 
 export const auditPackageRequested = auditEvent(
   "audit_package.requested",
@@ -32,7 +32,7 @@ export const auditPackageFailed = auditEvent(
   { zh: "审核包导出失败", en: "Audit package failed" },
   z.strictObject({ code: z.string(), message: z.string() }),
 );
-export const auditPackageDownloaded = auditEvent(
+export const auditPackageDownloaded = readEvent(
   "audit_package.downloaded",
   "audit_package",
   { zh: "下载审核包", en: "Audit package downloaded" },

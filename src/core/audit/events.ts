@@ -19,6 +19,21 @@ export interface AuditEventType<D = unknown> {
   readonly alsoOn?: readonly string[];
   readonly label: Label;
   readonly data: z.ZodType<D>;
+  /**
+   * A read: someone looked at or took a copy of the object (viewed, opened, downloaded, searched),
+   * nothing changed. Histories hide reads unless asked to show them.
+   */
+  readonly read?: boolean;
+  /** Names for people of the fields its before/after data carries, where they are not common ones. */
+  readonly fields?: Readonly<Record<string, Label>>;
+}
+
+/** What a declaration may add to an event type besides its action, object, label and data. */
+export interface AuditEventOptions {
+  /** See {@link AuditEventType.read}. */
+  read?: boolean;
+  /** See {@link AuditEventType.fields}. */
+  fields?: Readonly<Record<string, Label>>;
 }
 
 /** Declares an event type (see {@link AuditEventType}). */
@@ -27,9 +42,15 @@ export function auditEvent<S extends z.ZodType>(
   objectType: string | readonly [string, ...string[]],
   label: Label,
   data: S,
+  options: AuditEventOptions = {},
 ): AuditEventType<z.input<S>> {
   const [first, ...rest] = typeof objectType === "string" ? [objectType] : objectType;
-  return { action, objectType: first!, alsoOn: rest, label, data: data as unknown as z.ZodType<z.input<S>> };
+  return { action, objectType: first!, alsoOn: rest, label, data: data as unknown as z.ZodType<z.input<S>>, ...options };
+}
+
+/** Declares a read (see {@link AuditEventType.read}): the same as {@link auditEvent} with `read: true`. */
+export function readEvent<S extends z.ZodType>(action: string, objectType: string | readonly [string, ...string[]], label: Label, data: S): AuditEventType<z.input<S>> {
+  return auditEvent(action, objectType, label, data, { read: true });
 }
 
 /** The fields most events repeat. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { auditEvents, type AuditEventRow } from "../../db/schema/audit";
 import type { Principal } from "../auth/permissions";
@@ -35,6 +35,8 @@ export interface AuditQuery {
   actorId?: string;
   action?: string;
   beforeSeq?: number;
+  /** Leave out events with these actions (e.g. the reads a history hides). */
+  excludeActions?: readonly string[];
   limit: number;
 }
 
@@ -55,6 +57,24 @@ export function eventClassifiedWithin(registry: Registry, levels: readonly strin
   return sql`coalesce(${registry.objectClassification(sql`${auditEvents.objectType}`, sql`${auditEvents.objectId}`)}, 'public') = any(${textArray(levels)})`;
 }
 
+/**
+ * How many events match the filter and have one of `actions` (e.g. the reads a history hid), with
+ * `seq` in [`fromSeq`, `beforeSeq`) when given.
+ */
+export async function countEvents(db: Db, q: Omit<AuditQuery, "limit" | "excludeActions"> & { actions: readonly string[]; fromSeq?: number }, visible?: SQL): Promise<number> {
+  if (q.actions.length === 0) return 0;
+  const where: SQL[] = visible ? [visible] : [];
+  if (q.objectType) where.push(eq(auditEvents.objectType, q.objectType));
+  if (q.objectId) where.push(eq(auditEvents.objectId, q.objectId));
+  if (q.actorId) where.push(eq(auditEvents.actorId, q.actorId));
+  if (q.action) where.push(eq(auditEvents.action, q.action));
+  if (q.beforeSeq) where.push(lt(auditEvents.seq, q.beforeSeq));
+  if (q.fromSeq) where.push(gte(auditEvents.seq, q.fromSeq));
+  where.push(sql`${auditEvents.action} = any(${textArray(q.actions)})`);
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(and(...where));
+  return row?.n ?? 0;
+}
+
 /** Newest first, filtered; for the trail viewer. `visible` restricts to what the reader may see. */
 export async function queryEvents(db: Db, q: AuditQuery, visible?: SQL): Promise<AuditEventRow[]> {
   const where: SQL[] = visible ? [visible] : [];
@@ -63,6 +83,7 @@ export async function queryEvents(db: Db, q: AuditQuery, visible?: SQL): Promise
   if (q.actorId) where.push(eq(auditEvents.actorId, q.actorId));
   if (q.action) where.push(eq(auditEvents.action, q.action));
   if (q.beforeSeq) where.push(lt(auditEvents.seq, q.beforeSeq));
+  if (q.excludeActions?.length) where.push(sql`not (${auditEvents.action} = any(${textArray(q.excludeActions)}))`);
   return db
     .select()
     .from(auditEvents)

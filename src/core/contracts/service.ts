@@ -357,7 +357,7 @@ export async function getContractView(ctx: ServiceContext, id: string) {
     checklist: checklistForType[contract.type as ContractType],
     reviews,
     signing: signing ?? null,
-    history: history.map((e) => ({ seq: e.seq, at: e.occurredAt, actor: e.actorLabel, action: e.action, data: e.data })),
+    history: history.map((e) => ({ seq: e.seq, at: e.occurredAt, actor: e.actorLabel, actorId: e.actorId, action: e.action, data: e.data })),
     may: {
       edit: writer && contract.status === "draft",
       submit: writer && contract.status === "draft" && !!contract.draftSha256,

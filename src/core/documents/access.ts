@@ -6,7 +6,7 @@ import { clearedFor, hasRole, readableClassifications, visibleClassifications, t
 import type { ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import * as repo from "./repo";
-import { queryEvents } from "../audit/repo";
+import { countEvents, queryEvents } from "../audit/repo";
 import { findVisible, readerPolicy, tablePolicy } from "../access/policy";
 
 /**
@@ -33,10 +33,17 @@ export async function documentIdOfRevision(ctx: ServiceContext, revisionId: stri
   return revision.documentId;
 }
 
-/** What happened to a document the caller may see, newest first (its audit events). */
-export async function documentHistory(ctx: ServiceContext, id: string, limit = 100) {
+/**
+ * What happened to a document the caller may see, newest first (its audit events): reads (copies taken, evidence opened …) left out unless
+ * `reads`, with how many were left out.
+ */
+export async function documentHistoryPage(ctx: ServiceContext, id: string, options: { reads: boolean; limit?: number }) {
   await loadVisibleDocument(ctx, id);
-  return queryEvents(ctx.db, { objectType: "document", objectId: id, limit });
+  const q = { objectType: "document", objectId: id };
+  const hide = options.reads ? [] : ctx.registry.readActions;
+  const events = await queryEvents(ctx.db, { ...q, excludeActions: hide, limit: options.limit ?? 100 });
+  const hiddenReads = await countEvents(ctx.db, { ...q, actions: hide });
+  return { events, hiddenReads };
 }
 
 /** The SQL filter of documents the caller may see (the same rule as {@link maySeeDocument}). */

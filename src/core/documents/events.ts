@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { auditEvent, Changes } from "../audit/events";
+import { auditEvent, readEvent, Changes } from "../audit/events";
 
 const nullable = z.string().nullable();
 const Revision = { revisionId: z.string(), label: z.string() };
@@ -71,10 +71,10 @@ export const documentWithdrawn = auditEvent(
   { zh: "作废", en: "Withdrawn" },
   z.strictObject({ reason: z.string(), effectiveRevisionId: nullable }),
 );
-export const documentCopyIssued = auditEvent(
+export const documentCopyIssued = readEvent(
   "document.copy_issued",
   "document",
-  { zh: "发放受控副本", en: "Copy issued" },
+  { zh: "取用文件副本（带标识）", en: "Marked copy taken" },
   z.strictObject({ revisionId: z.string(), label: z.string(), state: z.string(), sha256: z.string() }),
 );
 export const documentAcknowledgementRequired = auditEvent(

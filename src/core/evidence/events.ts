@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { auditEvent, Changes } from "../audit/events";
+import { auditEvent, readEvent, Changes } from "../audit/events";
 
 /** What an auditor reads under a grant: every search and every opened item is on the record. */
 const Read = z.record(z.string(), z.unknown());
-const grantRead = (action: string, zh: string, en: string) => auditEvent(action, "audit_grant", { zh, en }, Read);
+const grantRead = (action: string, zh: string, en: string) => readEvent(action, "audit_grant", { zh, en }, Read);
 
 export const recordSearched = grantRead("record.searched", "审核员检索记录", "Auditor searched records");
 export const recordOpened = grantRead("record.opened", "审核员查看记录", "Auditor opened a record");
@@ -16,13 +16,13 @@ export const evidenceRetrieved = grantRead("evidence.retrieved", "审核员调�
 export const evidenceMatrixViewed = grantRead("evidence.matrix_viewed", "审核员查看证据矩阵", "Auditor viewed the evidence matrix");
 
 const EVIDENCE_OBJECTS = ["document", "record", "contract", "signature_request"] as const;
-export const evidenceOpened = auditEvent(
+export const evidenceOpened = readEvent(
   "evidence.opened",
   EVIDENCE_OBJECTS,
   { zh: "查看证据", en: "Evidence opened" },
   z.strictObject({ kind: z.string(), id: z.string() }),
 );
-export const evidenceFileDownloaded = auditEvent(
+export const evidenceFileDownloaded = readEvent(
   "evidence.file_downloaded",
   EVIDENCE_OBJECTS,
   { zh: "下载证据文件", en: "Evidence file downloaded" },

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { auditEvent, Changes } from "../audit/events";
+import { auditEvent, Changes, readEvent } from "../audit/events";
 
 export const fileUploaded = auditEvent("file.uploaded", "file", { zh: "上传文件", en: "File uploaded" }, z.strictObject({ after: Changes }));
-export const fileDownloaded = auditEvent("file.downloaded", "file", { zh: "下载文件", en: "File downloaded" }, z.strictObject({}));
+export const fileDownloaded = readEvent("file.downloaded", "file", { zh: "下载文件", en: "File downloaded" }, z.strictObject({}));
 export const blobIntegrityFailed = auditEvent(
   "blob.integrity_failed",
   "blob",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { auditEvent, Changes } from "../audit/events";
+import { auditEvent, readEvent, Changes } from "../audit/events";
 
 /** How a change of retention touched records: how many were recomputed, and the first of them. */
 const RetentionChanges = {
@@ -57,7 +57,7 @@ export const recordRetentionExtended = auditEvent(
   { zh: "延长保管", en: "Retention extended" },
   z.strictObject({ reason: z.string(), before: z.object({ dueOn: nullable, retainUntil: nullable }), after: z.object({ dueOn: nullable, retainUntil: nullable }) }),
 );
-export const recordContentDownloaded = auditEvent(
+export const recordContentDownloaded = readEvent(
   "record.content_downloaded",
   "record",
   { zh: "下载记录内容", en: "Record content downloaded" },
@@ -166,7 +166,7 @@ export const disposalCompleted = auditEvent(
   { zh: "处置完成", en: "Disposal completed" },
   z.strictObject({ certificateRecordId: z.string(), certificateSha256: z.string(), exportSha256: nullable, purged: z.array(z.string()) }),
 );
-export const disposalPackageDownloaded = auditEvent(
+export const disposalPackageDownloaded = readEvent(
   "disposal.package_downloaded",
   "disposal",
   { zh: "下载移交包", en: "Transfer package downloaded" },

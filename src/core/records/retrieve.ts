@@ -89,7 +89,7 @@ export async function getRecordView(ctx: ServiceContext, id: string) {
     linkKinds: ctx.registry.linkKinds.map((k) => ({ kind: k.kind, label: k.label })),
     destruction: destruction ?? null,
     disposal: disposal ?? null,
-    history: history.map((e) => ({ seq: e.seq, at: e.occurredAt, actor: e.actorLabel, action: e.action, data: e.data })),
+    history: history.map((e) => ({ seq: e.seq, at: e.occurredAt, actor: e.actorLabel, actorId: e.actorId, action: e.action, data: e.data })),
     mayCorrect: hasRole(p, ...RECORD_WRITE_ROLES) && record.status === "active",
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { auditEvent } from "../audit/events";
+import { auditEvent, readEvent } from "../audit/events";
 
 const nullable = z.string().nullable();
 const Refusal = z.strictObject({ code: z.string(), message: z.string() });
@@ -28,7 +28,7 @@ export const signatureRequestCancelled = auditEvent(
   { zh: "撤回签署请求", en: "Signature request withdrawn" },
   z.strictObject({ reason: z.string() }),
 );
-export const signatureDocumentViewed = auditEvent(
+export const signatureDocumentViewed = readEvent(
   "signature.document_viewed",
   "signature_request",
   { zh: "阅读待签文件", en: "Document read before signing" },
@@ -67,7 +67,7 @@ export const signatureLinkCreated = auditEvent(
   { zh: "生成签署链接", en: "Signing link created" },
   z.strictObject({ signerId: z.string(), linkId: z.string(), expiresAt: z.date() }),
 );
-export const signatureLinkOpened = auditEvent(
+export const signatureLinkOpened = readEvent(
   "signature.link_opened",
   "signature_request",
   { zh: "打开签署链接", en: "Signing link opened" },

@@ -1,48 +1,10 @@
 import type { FC } from "hono/jsx";
-import type { AuditEventRow } from "../../db/schema/audit";
 import type { ChainReport } from "../../core/audit/service";
+import { describeEvent, History, objectTypeName, type HistoryEvent } from "../history";
+import { pick } from "../i18n";
 import { Layout, type PageContext } from "../layout";
 
-const show = (v: unknown) => (v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
-
-/**
- * An event's details: a before/after summary as a table of the fields that changed (old and new
- * value side by side), anything else as JSON.
- */
-export const EventDetails: FC<{ page: PageContext; data: unknown }> = ({ page, data }) => {
-  const { t } = page;
-  const d = (data ?? {}) as Record<string, unknown>;
-  const before = d.before && typeof d.before === "object" ? (d.before as Record<string, unknown>) : null;
-  const after = d.after && typeof d.after === "object" ? (d.after as Record<string, unknown>) : null;
-  if (!before && !after) return <pre class="json">{JSON.stringify(data)}</pre>;
-  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
-  const rest = Object.fromEntries(Object.entries(d).filter(([k]) => k !== "before" && k !== "after"));
-  return (
-    <div>
-      <table class="compact" data-testid="before-after">
-        <thead>
-          <tr>
-            <th>{t("audit_field")}</th>
-            <th>{t("audit_before")}</th>
-            <th>{t("audit_after")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((k) => (
-            <tr>
-              <td>
-                <code>{k}</code>
-              </td>
-              <td class="muted">{show(before?.[k])}</td>
-              <td>{show(after?.[k])}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {Object.keys(rest).length > 0 && <pre class="json">{JSON.stringify(rest)}</pre>}
-    </div>
-  );
-};
+type Filter = { objectType?: string; objectId?: string; actorId?: string; action?: string };
 
 /**
  * The audit trail, newest first, with the chain verification result when asked for. Auditors who
@@ -50,12 +12,15 @@ export const EventDetails: FC<{ page: PageContext; data: unknown }> = ({ page, d
  */
 export const AuditPage: FC<{
   page: PageContext;
-  events: AuditEventRow[];
+  events: HistoryEvent[];
   showEvents: boolean;
   chain: ChainReport | null;
   olderHref: string | null;
-  filter: { objectType?: string; objectId?: string; actorId?: string; action?: string };
-}> = ({ page, events, showEvents, chain, olderHref, filter }) => {
+  filter: Filter;
+  reads: { shown: boolean; hidden: number };
+  catalogue: { action: string; label: { zh: string; en: string } }[];
+  objectTypes: string[];
+}> = ({ page, events, showEvents, chain, olderHref, filter, reads, catalogue, objectTypes }) => {
   const { t } = page;
   return (
     <Layout page={page} title={t("audit_title")}>
@@ -74,75 +39,61 @@ export const AuditPage: FC<{
           <span class="muted">({chain.durationMs} ms)</span>
         </div>
       )}
-      {showEvents && <AuditEvents page={page} events={events} olderHref={olderHref} filter={filter} />}
+      {showEvents && <AuditEvents page={page} events={events} olderHref={olderHref} filter={filter} reads={reads} catalogue={catalogue} objectTypes={objectTypes} />}
     </Layout>
   );
 };
 
 const AuditEvents: FC<{
   page: PageContext;
-  events: AuditEventRow[];
+  events: HistoryEvent[];
   olderHref: string | null;
-  filter: { objectType?: string; objectId?: string; actorId?: string; action?: string };
-}> = ({ page, events, olderHref, filter }) => {
-  const { t } = page;
+  filter: Filter;
+  reads: { shown: boolean; hidden: number };
+  catalogue: { action: string; label: { zh: string; en: string } }[];
+  objectTypes: string[];
+}> = ({ page, events, olderHref, filter, reads, catalogue, objectTypes }) => {
+  const { t, locale } = page;
+  const sorted = [...catalogue].sort((a, b) => pick(locale, a.label).localeCompare(pick(locale, b.label), locale === "en" ? "en" : "zh"));
   return (
     <>
       <form class="card grid" method="get" action="/audit">
         <label>
-          {t("audit_object")} (type)
-          <input name="objectType" value={filter.objectType ?? ""} />
+          {t("hist_objectType")}
+          <select name="objectType">
+            <option value="">{t("ev_any")}</option>
+            {objectTypes.map((o) => (
+              <option value={o} selected={filter.objectType === o}>
+                {objectTypeName(page, o)}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
-          {t("audit_object")} (id)
+          {t("hist_objectId")}
           <input name="objectId" value={filter.objectId ?? ""} />
         </label>
         <label>
-          {t("audit_who")} (user id)
+          {t("hist_actorId")}
           <input name="actorId" value={filter.actorId ?? ""} />
         </label>
         <label>
-          {t("audit_action")}
-          <input name="action" value={filter.action ?? ""} />
+          {t("hist_event")}
+          <select name="action">
+            <option value="">{t("hist_anyEvent")}</option>
+            {sorted.map((e) => (
+              <option value={e.action} selected={filter.action === e.action}>
+                {pick(locale, e.label)}
+              </option>
+            ))}
+          </select>
         </label>
+        {reads.shown && <input type="hidden" name="reads" value="1" />}
         <div>
           <button type="submit">{t("ev_search")}</button>
         </div>
       </form>
-      <table data-testid="audit-events">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>{t("audit_when")}</th>
-            <th>{t("audit_who")}</th>
-            <th>{t("audit_action")}</th>
-            <th>{t("audit_object")}</th>
-            <th>{t("audit_from")}</th>
-            <th>{t("audit_details")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr>
-              <td>{e.seq}</td>
-              <td>{e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}Z</td>
-              <td>{e.actorLabel}</td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>
-                <a href={`/audit?objectType=${encodeURIComponent(e.objectType)}&objectId=${encodeURIComponent(e.objectId)}`}>
-                  {e.objectType} <span class="muted">{e.objectId}</span>
-                </a>
-              </td>
-              <td class="muted">{e.ip ?? ""}</td>
-              <td>
-                <EventDetails page={page} data={e.data} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <History page={page} lines={events.map((e) => describeEvent(page, e, { target: true }))} reads={filter.action ? undefined : reads} target testId="audit-events" />
       {olderHref && (
         <p>
           <a href={olderHref}>{t("audit_older")}</a>

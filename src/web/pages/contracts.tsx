@@ -21,6 +21,7 @@ import type { ContractRow } from "../../db/schema/contracts";
 import { pick, type MessageKey } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 import { ClassificationSelect } from "../components";
+import { History, historyLines } from "../history";
 import { cls, fmtTime, type Person } from "./records";
 
 const StatusTag: FC<{ page: PageContext; status: string }> = ({ page, status }) => (
@@ -437,19 +438,7 @@ export const ContractPage: FC<{ page: PageContext; view: Awaited<ReturnType<type
         </tbody>
       </table>
       <h2>{t("rec_history")}</h2>
-      <table data-testid="history">
-        <tbody>
-          {view.history.map((e) => (
-            <tr>
-              <td>{fmtTime(e.at)}</td>
-              <td>{e.actor}</td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <History page={page} {...historyLines(page, view.history)} />
     </Layout>
   );
 };

@@ -7,6 +7,7 @@ import { formatDocumentNumber } from "../../core/documents/numbering";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect, DepartmentSelect, Pager } from "../components";
+import { describeEvent, History, type HistoryEvent } from "../history";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 type Person = { id: string; displayName: string; username: string; departmentId: string | null };
@@ -215,10 +216,11 @@ export const DocumentPage: FC<{
   departments: DepartmentRow[];
   documents: { id: string; number: string; title: string }[];
   acknowledgements: { acknowledged: { displayName: string; department: string | null; acknowledgedAt: Date | null }[]; pending: { displayName: string; department: string | null }[] };
-  history: AuditEventRow[];
+  history: { events: HistoryEvent[]; hiddenReads: number };
+  showReads: boolean;
   isIpManager: boolean;
   flash?: Flash;
-}> = ({ page, data, people, departments, documents, acknowledgements, history, isIpManager, flash }) => {
+}> = ({ page, data, people, departments, documents, acknowledgements, history, showReads, isIpManager, flash }) => {
   const { t, locale } = page;
   const { document: doc, category, open, effective } = data;
   const name = new Map(people.map((p) => [p.id, p.displayName]));
@@ -586,20 +588,7 @@ export const DocumentPage: FC<{
       )}
 
       <h2>{t("doc_history")}</h2>
-      <table data-testid="history">
-        <tbody>
-          {history.map((e) => (
-            <tr>
-              <td>{fmt(e.occurredAt)}</td>
-              <td>{e.actorLabel}</td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td class="muted">{(e.data as { label?: string }).label ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <History page={page} lines={history.events.map((e) => describeEvent(page, e))} reads={{ shown: showReads, hidden: history.hiddenReads }} />
     </Layout>
   );
 };

@@ -11,6 +11,8 @@ import type { EvidenceItem } from "../../core/evidence/types";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect, DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
+import { describeEvent, fieldName, History, historyLines, objectTypeName, shortValue, type HistoryEvent } from "../history";
+import { OBJECT_PAGES } from "../history-labels";
 
 /** A kind of evidence as the page offers it: its name and the names of its states (from its source). */
 export interface EvidenceKindOption {
@@ -27,7 +29,7 @@ const fmt = (d: Date | string | null | undefined) => (d ? new Date(d).toISOStrin
 
 /** A state in the reader's language, as the kind's source names it (an audit event's action as it is). */
 function stateLabel(page: PageContext, kinds: EvidenceKindOption[], kind: string, state: string): string {
-  const label = kinds.find((k) => k.kind === kind)?.states[state];
+  const label = kinds.find((k) => k.kind === kind)?.states[state] ?? page.eventType(state)?.label;
   return label ? pick(page.locale, label) : state;
 }
 
@@ -174,8 +176,8 @@ export const EvidenceSearchPage: FC<{
                 <tr>
                   <td>{h.kind !== "audit-event" && <input type="checkbox" name="ref" value={`${h.kind}:${h.id}`} aria-label={h.title} />}</td>
                   <td>{kindLabel(page, kinds, h.kind)}</td>
-                  <td>{h.reference ?? ""}</td>
-                  <td>{h.kind === "audit-event" ? h.title : <a href={`/evidence/${h.kind}/${h.id}`}>{h.title}</a>}</td>
+                  <td>{h.kind === "audit-event" ? `#${h.id}` : (h.reference ?? "")}</td>
+                  <td>{h.kind === "audit-event" ? auditEventTitle(page, h.title) : <a href={`/evidence/${h.kind}/${h.id}`}>{h.title}</a>}</td>
                   <td>{h.clauses.join(", ")}</td>
                   <td>{h.date}</td>
                   <td>{stateLabel(page, kinds, h.kind, h.state)}</td>
@@ -284,70 +286,159 @@ export const EvidenceMatrixPage: FC<{
   );
 };
 
-/** One evidence item: metadata, files as stored, and the full history of its objects. */
-export const EvidenceItemPage: FC<{ page: PageContext; item: EvidenceItem; events: AuditEventRow[]; kinds: EvidenceKindOption[] }> = ({ page, item, events, kinds }) => {
-  const { t, locale } = page;
-  return (
-    <Layout page={page} title={item.title}>
-      <h1>
-        {item.reference ? `${item.reference} ` : ""}
-        {item.title}
-      </h1>
-      <p>
-        <span class="tag">{kindLabel(page, kinds, item.kind)}</span>
-        <span class="tag">{pick(locale, classificationLabels[item.classification])}</span>
-        <span class="tag">
-          {t("ev_clause")} {item.clauses.join(", ")}
-        </span>
-        <span class="tag">{item.date}</span>
-        <span class="tag">{item.state}</span>
-      </p>
-      <section class="card">
-        <h2>{t("ev_files")}</h2>
-        <ul>
-          {item.files.map((f) => (
-            <li>
-              <a href={`/api/v1/evidence/${item.kind}/${item.id}/files/${f.sha256}`}>{f.filename}</a> <span class="muted">({f.role})</span>{" "}
-              <code class="muted">{f.sha256}</code>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <section class="card">
-        <h2>{t("ev_metadata")}</h2>
-        <p>
-          {t("ev_people")}: {item.people.map((p) => p.displayName).join("、")}
-        </p>
-        <pre class="json">{JSON.stringify(item.metadata, null, 2)}</pre>
-      </section>
-      <h2>{t("ev_history")}</h2>
-      <table data-testid="item-history">
+/** An audit event's title in search results ("<object type> <id>"), with the type in words. */
+const auditEventTitle = (page: PageContext, title: string) => {
+  const [type, ...id] = title.split(" ");
+  return `${objectTypeName(page, type ?? "")} ${id.join(" ")}`;
+};
+
+const isPlain = (v: unknown) => v === null || v === undefined || typeof v !== "object" || v instanceof Date || (Array.isArray(v) && v.every((x) => x === null || typeof x !== "object"));
+
+/** A detail of an evidence item in words: plain values shortened, lists of things as small tables, things as nested facts. */
+const Detail: FC<{ page: PageContext; field: string; value: unknown }> = ({ page, field, value }) => {
+  if (isPlain(value)) {
+    const v = shortValue(page, field, value);
+    return <span title={v.title}>{v.text}</span>;
+  }
+  if (Array.isArray(value)) {
+    const rows: Record<string, unknown>[] = value.map((x) => (x && typeof x === "object" ? (x as Record<string, unknown>) : { value: x }));
+    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    if (rows.length === 0) return <span>—</span>;
+    return (
+      <table class="compact">
         <thead>
           <tr>
-            <th>#</th>
-            <th>{t("audit_when")}</th>
-            <th>{t("audit_who")}</th>
-            <th>{t("audit_action")}</th>
-            <th>{t("audit_details")}</th>
+            {keys.map((k) => (
+              <th>{fieldName(page, k)}</th>
+            ))}
           </tr>
         </thead>
         <tbody>
-          {events.map((e) => (
+          {rows.map((r) => (
             <tr>
-              <td>{e.seq}</td>
-              <td>{fmt(e.occurredAt)}</td>
-              <td>{e.actorLabel}</td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>
-                <pre class="json">{JSON.stringify(e.data)}</pre>
-                <code class="muted">{e.hash.slice(0, 16)}…</code>
-              </td>
+              {keys.map((k) => (
+                <td>
+                  <Detail page={page} field={k} value={r[k]} />
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
       </table>
+    );
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.displayName === "string") return <span>{o.displayName}</span>;
+  if (Object.keys(o).length === 0) return <span>—</span>;
+  return (
+    <dl class="facts">
+      {Object.entries(o).map(([k, v]) => (
+        <>
+          <dt>{fieldName(page, k)}</dt>
+          <dd>
+            <Detail page={page} field={k} value={v} />
+          </dd>
+        </>
+      ))}
+    </dl>
+  );
+};
+
+/** The details of an evidence item that say who signed what (shown under "signatures"). */
+const SIGNATURE_FIELDS = ["signers", "signatures", "ipReview"];
+
+/**
+ * One evidence item laid out as a page: what it is (title, clauses, kind, source, dates, state,
+ * classification), who is concerned, its files with download links, its details and signatures
+ * in words, and the history of its objects (reads hidden unless asked for).
+ */
+export const EvidenceItemPage: FC<{ page: PageContext; item: EvidenceItem; events: HistoryEvent[]; kinds: EvidenceKindOption[] }> = ({ page, item, events, kinds }) => {
+  const { t, locale } = page;
+  const source = item.auditObjects[0];
+  const sourceHref = source ? OBJECT_PAGES[source.type]?.(source.id) : undefined;
+  const details = Object.entries(item.metadata).filter(([k, v]) => !SIGNATURE_FIELDS.includes(k) && v !== null && v !== undefined && v !== "");
+  const signatures = Object.entries(item.metadata).filter(([k, v]) => SIGNATURE_FIELDS.includes(k) && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0));
+  const history = historyLines(page, events);
+  const several = item.auditObjects.length > 1;
+  return (
+    <Layout page={page} title={item.title}>
+      <p class="muted">
+        <a href="/evidence">{t("ev_title")}</a> · {kindLabel(page, kinds, item.kind)}
+      </p>
+      <h1 class="wrap">
+        {item.reference ? `${item.reference} ` : ""}
+        {item.title}
+      </h1>
+      <section class="card">
+        <dl class="facts" data-testid="evidence-facts">
+          <dt>{t("ev_kind")}</dt>
+          <dd>{kindLabel(page, kinds, item.kind)}</dd>
+          <dt>{t("ev_clause")}</dt>
+          <dd>{item.clauses.length ? item.clauses.join("、") : "—"}</dd>
+          <dt>{t("ev_source")}</dt>
+          <dd>{source && (sourceHref ? <a href={sourceHref}>{objectTypeName(page, source.type)} {item.reference ?? ""}</a> : objectTypeName(page, source.type))}</dd>
+          <dt>{t("ev_date")}</dt>
+          <dd>{item.date}</dd>
+          <dt>{t("ev_state")}</dt>
+          <dd>{stateLabel(page, kinds, item.kind, item.state)}</dd>
+          <dt>{t("doc_classification")}</dt>
+          <dd>{pick(locale, classificationLabels[item.classification])}</dd>
+          <dt>{t("ev_people")}</dt>
+          <dd>{item.people.length ? item.people.map((p) => p.displayName).join("、") : "—"}</dd>
+        </dl>
+      </section>
+      <section class="card">
+        <h2>{t("ev_files")}</h2>
+        {item.files.length === 0 ? (
+          <p class="muted">{t("hist_none")}</p>
+        ) : (
+          <table class="compact history-files" data-testid="evidence-files">
+            <tbody>
+              {item.files.map((f) => (
+                <tr>
+                  <td class="wrap">
+                    <a href={`/api/v1/evidence/${item.kind}/${item.id}/files/${f.sha256}`} download={f.filename}>
+                      {f.filename}
+                    </a>
+                  </td>
+                  <td class="muted">{fieldName(page, f.role)}</td>
+                  <td class="muted">
+                    <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {details.length > 0 && (
+        <section class="card">
+          <h2>{t("ev_metadata")}</h2>
+          <dl class="facts" data-testid="evidence-details">
+            {details.map(([k, v]) => (
+              <>
+                <dt>{fieldName(page, k)}</dt>
+                <dd>
+                  <Detail page={page} field={k} value={v} />
+                </dd>
+              </>
+            ))}
+          </dl>
+        </section>
+      )}
+      {signatures.length > 0 && (
+        <section class="card">
+          <h2>{t("ev_signatures")}</h2>
+          {signatures.map(([k, v]) => (
+            <div data-testid="evidence-signatures">
+              {signatures.length > 1 && <h3>{fieldName(page, k)}</h3>}
+              <Detail page={page} field={k} value={v} />
+            </div>
+          ))}
+        </section>
+      )}
+      <h2>{t("ev_history")}</h2>
+      <History page={page} lines={several ? events.filter((e) => history.reads.shown || !page.eventType(e.action)?.read).map((e) => describeEvent(page, e, { target: true })) : history.lines} reads={history.reads} target={several} testId="item-history" />
     </Layout>
   );
 };

@@ -6,6 +6,7 @@ import type { Field } from "../../core/items/fields";
 import type { HistoryEntry } from "../../core/items/service";
 import type { ItemRow } from "../../db/schema/items";
 import { ClassificationSelect, DepartmentSelect, Pager } from "../components";
+import { History, shortValue } from "../history";
 import { pick, type Locale } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
@@ -18,7 +19,6 @@ export interface Choices {
 /** Names of people and departments an item's values name. */
 export type Names = Record<string, string>;
 
-const fmtTime = (d: Date) => `${new Date(d.getTime() + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 16)} (UTC+8)`;
 const stateOf = (type: RecordType<any>, state: string, locale: Locale) => {
   const label = type.workflow?.states[state];
   return label ? pick(locale, label) : state;
@@ -355,7 +355,7 @@ export const ItemPage: FC<{
   const pending = item.pending as { action: string } | null;
   const pendingLabel = pending ? (type.workflow?.transitions.find((tr) => tr.action === pending.action)?.label ?? { zh: pending.action, en: pending.action }) : null;
   const kindLabel = (kind: string) => pick(locale, linkKinds.find((k) => k.kind === kind)?.label ?? { zh: kind, en: kind });
-  const show = (v: unknown, field: Field<any> | undefined) => (field ? <Value field={field} value={v} names={names} locale={locale} /> : <>{JSON.stringify(v)}</>);
+  const show = (v: unknown, field: Field<any> | undefined) => (field ? <Value field={field} value={v} names={names} locale={locale} /> : <>{shortValue(page, "", v).text}</>);
   return (
     <Layout page={page} title={`${item.number} ${item.title}`} flash={flash}>
       <p class="muted">
@@ -491,23 +491,25 @@ export const ItemPage: FC<{
       </section>
       <section class="card">
         <h2>{t("items_history")}</h2>
-        <ol class="history">
-          {history.map((h) => (
-            <li>
-              <strong>{pick(locale, h.label)}</strong> · {h.byName ?? "—"} · {fmtTime(h.at)} → <span class="tag">{stateOf(type, h.state, locale)}</span>
-              {h.comment && <div class="prewrap">{h.comment}</div>}
-              {h.changes.length > 0 && h.action !== "created" && (
-                <ul>
-                  {h.changes.map((c) => (
-                    <li>
-                      {pick(locale, c.label)}: {show(c.before, type.fields[c.field] as Field<any>)} → {show(c.after, type.fields[c.field] as Field<any>)}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </li>
-          ))}
-        </ol>
+        <History
+          page={page}
+          lines={history.map((h) => ({
+            key: h.version,
+            at: h.at,
+            actor: h.byName ?? "—",
+            event: `${pick(locale, h.label)} → ${stateOf(type, h.state, locale)}`,
+            changes:
+              h.action === "created"
+                ? []
+                : h.changes.map((c) => ({
+                    field: pick(locale, c.label),
+                    before: { text: "", node: show(c.before, type.fields[c.field] as Field<any>) },
+                    after: { text: "", node: show(c.after, type.fields[c.field] as Field<any>) },
+                  })),
+            facts: [],
+            note: h.comment,
+          }))}
+        />
       </section>
     </Layout>
   );

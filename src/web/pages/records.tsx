@@ -23,6 +23,7 @@ import {
 import type { RecordClassRow } from "../../db/schema/records";
 import { pick, type Locale, type MessageKey } from "../i18n";
 import { ClassificationSelect, DepartmentSelect, Pager } from "../components";
+import { History, historyLines } from "../history";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 export type Person = { id: string; displayName: string; username: string };
@@ -288,15 +289,6 @@ export const NewRecordPage: FC<{ page: PageContext; classes: RecordClassRow[]; p
 type RecordView = Awaited<ReturnType<typeof getRecordView>>;
 
 const natureClass = (s: string) => (s === "pass" ? "ok" : s === "fail" ? "bad" : "");
-
-function describeChange(data: Record<string, unknown>): string {
-  const before = data.before as Record<string, unknown> | undefined;
-  const after = data.after as Record<string, unknown> | undefined;
-  if (!before || !after) return "";
-  return Object.keys(after)
-    .map((k) => `${k}: ${JSON.stringify(before[k] ?? null)} → ${JSON.stringify(after[k] ?? null)}`)
-    .join("; ");
-}
 
 /** One record: everything known about it, and the forms to correct and link it. */
 /** A link kind's name in the reader's language (the kind itself if it is no longer registered). */
@@ -576,22 +568,7 @@ export const RecordPage: FC<{
       )}
       <section>
         <h2>{t("rec_history")}</h2>
-        <table data-testid="history">
-          <tbody>
-            {view.history.map((e) => (
-              <tr>
-                <td>{fmtTime(e.at)}</td>
-                <td>{e.actor}</td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>
-                  {(e.data as { reason?: string }).reason ?? ""} {describeChange(e.data as Record<string, unknown>)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <History page={page} {...historyLines(page, view.history)} />
       </section>
     </Layout>
   );
