@@ -44,7 +44,7 @@ async function createRequest(signers: { user: TestUser; meaning: string }[], ext
 }
 
 async function read(client: Client, id: string) {
-  return client.get(`/api/v1/signature-requests/${id}/document?version=current`);
+  return client.readDocument(id);
 }
 
 async function sign(client: Client, id: string, password: string) {
@@ -117,7 +117,7 @@ describe("signature requests", () => {
     expect(actions).toEqual(
       expect.arrayContaining([
         "signature_request.created",
-        "signature.document_viewed",
+        "signature.document_read",
         "signature.sign_refused",
         "signature.signed",
         "signature_request.completed",
