@@ -272,6 +272,7 @@ function sample(schema: JsonSchema | undefined, name = "", depth = 0): unknown {
       if (name === "password" || name === "currentPassword") return "correct horse battery";
       if (name === "numberPattern") return "SW-{seq:3}";
       if (name === "clause") return "13.4";
+      if (name === "sha256") return "0".repeat(64);
       if (name === "filename") return "sweep.pdf";
       return "sweep";
     default:
