@@ -33,22 +33,15 @@ export function readCoversCurrent(
   return false;
 }
 
-/** The signer's own answer to "did I read this version?", as the ceremony page shows it. */
-export interface ReadState {
-  readAt: Date | null;
-  sha256: string | null;
-  /** The read is of the version that would be signed now (or one it extends only by co-signers' signatures). */
-  current: boolean;
-}
-
-/** Whether the signer whose turn it is has read the version they would sign now. */
-export async function readStateOf(ctx: ServiceContext, request: SignatureRequestRow, signer: SignatureRequestSignerRow): Promise<ReadState> {
-  const [signers, signatures] = await Promise.all([repo.listSigners(ctx.db, request.id), repo.listSignatures(ctx.db, request.id)]);
-  return {
-    readAt: signer.viewedAt,
-    sha256: signer.readSha256,
-    current: readCoversCurrent(request, signers.map((s) => s.signer), signatures, signer, signer.readSha256),
-  };
+/**
+ * When the signer whose turn it is read the version they would sign now (null if they have not, or
+ * read one that has since changed), for the ceremony page.
+ */
+export async function myReadOfCurrent(ctx: ServiceContext, requestId: string): Promise<Date | null> {
+  const { request, rel } = await resolveDocument(ctx, requestId, "current");
+  const signer = rel.signer!;
+  const [signers, signatures] = await Promise.all([repo.listSigners(ctx.db, requestId), repo.listSignatures(ctx.db, requestId)]);
+  return readCoversCurrent(request, signers.map((s) => s.signer), signatures, signer, signer.readSha256) ? signer.viewedAt : null;
 }
 
 /**
