@@ -27,7 +27,8 @@ export async function readEveryPage(page: Page): Promise<void> {
   const n = await pages.count();
   for (let i = 0; i < n; i++) {
     const figure = pages.nth(i);
-    await figure.locator("canvas").scrollIntoViewIfNeeded();
+    // its top, then its foot: as a reader scrolls down through the page (the canvas itself is replaced when drawn)
+    await figure.evaluate((el) => el.scrollIntoView({ block: "start" }));
     await figure.locator(".pdf-page-foot").scrollIntoViewIfNeeded();
     await page.locator(`.pdf-page[data-page="${i + 1}"][data-shown="1"]`).waitFor({ timeout: 15_000 });
   }
