@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { pdfReaderAssets } from "./web/pdf-reader";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", webRoutes());
   app.route("/", signaturePages());
   app.route("/", auditPackagePages());
+  app.route("/", pdfReaderAssets());
   app.route("/", documentPages());
   app.route("/", evidencePages());
   app.route("/", recordPages());

@@ -16,7 +16,8 @@ import { uploadFile } from "../../src/core/files/service";
 import { assembleDeps } from "../../src/core/jobs/runner";
 import { createDepartment } from "../../src/core/organisation/service";
 import { ensurePki } from "../../src/core/signatures/authority";
-import { createSignatureRequest } from "../../src/core/signatures/requests/create";
+import { createSignatureRequest, signablePageCount } from "../../src/core/signatures/requests/create";
+import { recordDocumentRead } from "../../src/core/signatures/requests/read";
 import { openDocumentForSigning, signAsSigner } from "../../src/core/signatures/requests/sign";
 import { LocalBlobStore } from "../../src/core/storage/local";
 import { createUserAsSystem } from "../../src/core/users/service";
@@ -66,7 +67,10 @@ export async function runSigningConcurrencyBench(ctx: SuiteContext): Promise<Sui
         source: { kind: "file", fileId: file.id },
         signers: [{ userId: u.user.id, meaning: "signed", visibleStamp: true }],
       });
-      await openDocumentForSigning(person, request.id);
+      // the signer's reader shows every page of the version waiting, and reports it read
+      const shown = await openDocumentForSigning(person, request.id);
+      shown.stream.cancel?.();
+      await recordDocumentRead(person, request.id, { sha256: shown.sha256, pages: signablePageCount(pdf) });
       people.push(person);
       requests.push(request.id);
     }

@@ -42,9 +42,7 @@ export async function documentDemo(baseUrl: string, outDir: string, demo: Record
   const departments = demo.departments as { ipo: string; rnd: string; legal: string };
 
   const approve = async (c: DemoClient, u: DemoUser, revisionId: string, comments: string) => {
-    const copy = await c.request("GET", `/api/v1/revisions/${revisionId}/review-copy`);
-    if (!copy.ok) throw new Error(`${u.username} cannot open revision ${revisionId} for review: ${copy.status}`);
-    await copy.arrayBuffer();
+    await c.readDocument({ revisionId });
     return c.json<{ state: string }>("POST", `/api/v1/revisions/${revisionId}/decision`, { decision: "approve", comments, password: u.password });
   };
   const release = async (revisionId: string, pdf: Uint8Array, filename: string) =>

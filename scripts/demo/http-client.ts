@@ -1,3 +1,5 @@
+import { PDFDocument } from "pdf-lib";
+
 /** A small cookie- and CSRF-carrying HTTP client, used by the demo exactly as an API client would. */
 /** A person the demo created, as every step receives them in `demo.users`. */
 export interface DemoUser {
@@ -41,6 +43,23 @@ export class DemoClient {
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
     return JSON.parse(text) as T;
+  }
+
+  /**
+   * What a signer's reader does before signing: downloads the version waiting for signature (a
+   * signature request's current document, or a revision's review copy), goes through every page and
+   * reports the read with the version's SHA-256 and its number of pages (signing is refused before).
+   */
+  async readDocument(which: { requestId: string } | { revisionId: string }): Promise<void> {
+    const [download, report] =
+      "requestId" in which
+        ? [`/api/v1/signature-requests/${which.requestId}/document?version=current`, `/api/v1/signature-requests/${which.requestId}/read`]
+        : [`/api/v1/revisions/${which.revisionId}/review-copy`, `/api/v1/revisions/${which.revisionId}/read`];
+    const res = await this.request("GET", download);
+    if (!res.ok) throw new Error(`GET ${download} → ${res.status}: ${await res.text()}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const pages = (await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false })).getPageCount();
+    await this.json("POST", report, { sha256: res.headers.get("x-content-sha256"), pages });
   }
 
   async signIn(username: string, password: string): Promise<{ user: { id: string } }> {

@@ -62,7 +62,7 @@ export async function objectivesDemo(baseUrl: string, outDir: string, demo: Reco
     data: { title: "知识产权方针", revision: "A/0", statement: "尊重知识，激励创新；规范管理，防范风险；有效运用，创造价值。", effectiveOn: `${year}-01-05`, reviewBy: `${year + 1}-01-05` },
   });
   const waiting = await topManager.json<Item>("POST", `${M}/policy/${draft.id}/actions/issue`, {});
-  await (await topManager.request("GET", `/api/v1/signature-requests/${waiting.signatureRequestId}/document?version=current`)).arrayBuffer();
+  await topManager.readDocument({ requestId: waiting.signatureRequestId! });
   await topManager.json("POST", `/api/v1/signature-requests/${waiting.signatureRequestId}/sign`, { password: users.topManager!.password, consent: true });
   const issued = (await ipManager.json<{ item: Item }>("GET", `${M}/policy/${draft.id}`)).item;
   if (issued.state !== "issued") throw new Error(`the policy is ${issued.state}, not issued`);

@@ -17,9 +17,7 @@ interface Item {
 const M = "/api/v1/m/improvement";
 
 async function sign(client: DemoClient, user: DemoUser, requestId: string) {
-  const doc = await client.request("GET", `/api/v1/signature-requests/${requestId}/document?version=current`);
-  if (!doc.ok) throw new Error(`${user.username} could not open ${requestId}: ${doc.status}`);
-  await doc.arrayBuffer();
+  await client.readDocument({ requestId });
   return client.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { password: user.password, consent: true });
 }
 

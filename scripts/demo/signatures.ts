@@ -61,9 +61,7 @@ export async function signatureDemo(baseUrl: string, outDir: string, demo: Recor
   });
 
   const signAs = async (c: DemoClient, u: DemoUser, requestId: string) => {
-    const doc = await c.request("GET", `/api/v1/signature-requests/${requestId}/document?version=current`);
-    if (!doc.ok) throw new Error(`${u.username} could not open ${requestId}: ${doc.status}`);
-    await doc.arrayBuffer();
+    await c.readDocument({ requestId });
     return c.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { password: u.password, consent: true });
   };
   await signAs(employee, users.employee!, declaration.id);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { myReadOfCurrent } from "../core/signatures/requests/read";
 import { requirePrincipal } from "../core/auth/guard";
 import { hasRole } from "../core/auth/permissions";
 import { acknowledgementStatus, requireAcknowledgement } from "../core/documents/acknowledgements";
@@ -263,7 +264,8 @@ export function documentPages() {
     const revision = data.revisions.find((r) => r.id === revisionId)!;
     const me = data.reviewSigners.find((s) => s.isMe && s.status === "ready");
     if (!me || data.open?.id !== revisionId) return c.redirect(`/documents/${documentId}`, 303);
-    return c.html(<RevisionReviewPage page={pageContext(c)} doc={data.document} revision={revision} meaning={me.meaning} flash={flash} />, status as 200);
+    const readAt = revision.signatureRequestId ? await myReadOfCurrent(ctx, revision.signatureRequestId) : null;
+    return c.html(<RevisionReviewPage page={pageContext(c)} doc={data.document} revision={revision} meaning={me.meaning} readAt={readAt} flash={flash} />, status as 200);
   };
   app.get("/revisions/:id/review", (c) => reviewPage(c));
   app.post("/revisions/:id/decision", async (c) => {

@@ -4,6 +4,7 @@ import { requirePrincipal } from "../core/auth/guard";
 import { DomainError } from "../core/errors";
 import { getSignatureRequest, listMySignatureRequests, loadVisibleRequest } from "../core/signatures/requests/access";
 import { createSignatureRequest, REQUESTER_ROLES } from "../core/signatures/requests/create";
+import { myReadOfCurrent } from "../core/signatures/requests/read";
 import { createSigningLink, openSigningLink } from "../core/signatures/requests/links";
 import { cancelSignatureRequest, declineAsSigner, signAsSigner } from "../core/signatures/requests/sign";
 import { CreateSignatureRequestInput } from "../core/signatures/schemas";
@@ -119,10 +120,9 @@ export function signaturePages() {
   const ceremony = async (c: AppContext, flash?: Flash, status = 200) => {
     const ctx = ctxOf(c);
     const id = c.req.param("id")!;
-    const { rel } = await loadVisibleRequest(ctx, id);
     const request = await getSignatureRequest(ctx, id);
     if (!request.myTurn) return c.redirect(`/signatures/${id}`, 303);
-    return c.html(<CeremonyPage page={pageContext(c)} request={request} viewedAt={rel.signer?.viewedAt ?? null} flash={flash} />, status as 200);
+    return c.html(<CeremonyPage page={pageContext(c)} request={request} readAt={await myReadOfCurrent(ctx, id)} flash={flash} />, status as 200);
   };
   app.get("/signatures/:id/sign", (c) => ceremony(c));
 

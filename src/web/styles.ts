@@ -38,6 +38,16 @@ button.secondary { background: #fff; color: var(--brand); border: 1px solid var(
 .muted { color: var(--muted); }
 .tag { display: inline-block; font-size: .8rem; padding: .05rem .45rem; border-radius: 999px; border: 1px solid var(--line); background: #eef2f7; margin: 0 .2rem .2rem 0; }
 .tag.ok { background: #e8f5ee; color: var(--ok); border-color: #9fd3b6; }
+.tag.warn { background: #fff6e0; color: #7a4b00; border-color: #f0cf85; }
+.pdf-reader { border: 1px solid var(--line); border-radius: 6px; background: #e9edf2; padding: 0 .5rem .5rem; }
+.pdf-reader .pdf-status { margin: .5rem 0; }
+.pdf-reader .pdf-progress { position: sticky; top: 0; z-index: 1; margin: 0 -.5rem .5rem; padding: .35rem .75rem; background: var(--card); border-bottom: 1px solid var(--line); font-size: .9rem; }
+.pdf-reader .pdf-progress.bad { color: var(--bad); }
+.pdf-pages { display: flex; flex-direction: column; gap: .75rem; }
+.pdf-page { margin: 0; background: #fff; box-shadow: 0 1px 3px rgba(0, 0, 0, .25); }
+.pdf-page canvas { display: block; width: 100%; height: auto; }
+.pdf-page-foot { height: 1px; }
+.pdf-fallback { margin: .5rem 0 0; }
 .tag.bad { background: #fdecea; color: var(--bad); border-color: #f2b8b5; }
 .field-error { color: var(--bad); font-weight: 400; font-size: .85rem; }
 .center { max-width: 24rem; margin: 4rem auto; }

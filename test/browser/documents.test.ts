@@ -4,7 +4,7 @@ import { afterAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { procedurePdf } from "../core/documents/fixtures";
 import { makeTempDir, pdfToText } from "../core/signatures/support/validators";
-import { startBrowserHarness } from "../support/browser";
+import { readEveryPage, startBrowserHarness } from "../support/browser";
 import type { TestUser } from "../support/app";
 
 const b = await startBrowserHarness();
@@ -15,6 +15,7 @@ async function approveAs(page: Page, user: TestUser, documentUrl: string) {
   await page.goto(documentUrl);
   await page.getByRole("link", { name: "审核 / 批准" }).click();
   await page.waitForURL(/\/review$/);
+  await readEveryPage(page);
   await page.locator('textarea[name="comments"]').first().fill(`${user.username} 同意`);
   await page.getByLabel(/我已阅读并理解全文/).check();
   await page.getByLabel("密码").fill(user.password);

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 import type { TestUser } from "../support/app";
-import { startBrowserHarness } from "../support/browser";
+import { readEveryPage, startBrowserHarness } from "../support/browser";
 import { declare, expectJson } from "../core/records/support";
 
 /**
@@ -38,13 +38,11 @@ async function takeAction(page: Page, action: string, fill: (form: ReturnType<ty
   });
 }
 
-/** The signer opens the document in the ceremony and signs with their password. */
+/** The signer reads the document through in the ceremony and signs with their password. */
 async function signCeremony(user: TestUser, requestId: string) {
   const page = await b.signedInPage(user);
-  const loaded = page.waitForResponse((r) => r.url().includes("version=current") && r.status() === 200).catch(() => undefined);
   await page.goto(`/signatures/${requestId}/sign`);
-  await loaded;
-  await page.reload();
+  await readEveryPage(page);
   await page.getByLabel(/我已阅读并理解全文/).check();
   await page.getByLabel("密码").fill(user.password);
   await page.getByRole("button", { name: "签署", exact: true }).click();

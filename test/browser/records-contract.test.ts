@@ -1,16 +1,14 @@
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 import { createBasePdf } from "../core/signatures/support/base-pdf";
-import { startBrowserHarness } from "../support/browser";
+import { readEveryPage, startBrowserHarness } from "../support/browser";
 
 const b = await startBrowserHarness();
 
-/** The signing ceremony: the document opens in the page (recorded as read), then consent and the signer's own password. */
+/** The signing ceremony: the document is shown in the page and read through (recorded as read), then consent and the signer's own password. */
 async function signInCeremony(page: Page, password: string) {
   await page.waitForURL(/\/signatures\/sig_[a-z0-9]+\/sign$/);
-  await page.waitForResponse((r) => r.url().includes("version=current") && r.status() === 200, { timeout: 5000 }).catch(() => undefined);
-  await page.reload();
-  expect(await page.getByText(/已于 .* 打开文件/).count()).toBe(1);
+  await readEveryPage(page);
   await page.getByLabel(/我已阅读并理解全文/).check();
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "签署", exact: true }).click();

@@ -160,7 +160,7 @@ describe("custos verify-pdf on a PDF Custos signed, and on files the server refu
     const created = await client.post("/api/v1/signature-requests", { title: "知识产权声明", source: { kind: "file", fileId }, signers: [{ userId: employee.id, meaning: "signed" }] });
     expect(created.status).toBe(201);
     const requestId = ((await created.json()) as { id: string }).id;
-    expect((await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`)).status).toBe(200);
+    expect((await client.readDocument(requestId)).status).toBe(200);
     expect((await client.post(`/api/v1/signature-requests/${requestId}/sign`, { password: employee.password, consent: true })).status).toBe(200);
     const pdf = new Uint8Array(await (await client.get(`/api/v1/signature-requests/${requestId}/document?version=final`)).arrayBuffer());
     const pdfPath = join(dir, "custos-signed.pdf");

@@ -66,7 +66,7 @@ const LAWYER_LETTERS = "rcl_4_3_2_2_03";
 const putFile = (client: Client, path: string, bytes: Uint8Array, type = "application/pdf") => client.request(path, { method: "PUT", headers: { "content-type": type }, body: new Uint8Array(bytes) });
 const postBytes = (client: Client, path: string, bytes: Uint8Array, type: string) => client.request(path, { method: "POST", headers: { "content-type": type }, body: new Uint8Array(bytes) });
 const signRequest = async (client: Client, user: TestUser, id: string) => {
-  await client.get(`/api/v1/signature-requests/${id}/document?version=current`);
+  await client.readDocument(id);
   return j(await client.post(`/api/v1/signature-requests/${id}/sign`, { password: user.password, consent: true }), 200);
 };
 async function effectiveDocument(title: string, categoryId = "procedure", classification = "internal") {
@@ -77,9 +77,9 @@ async function effectiveDocument(title: string, categoryId = "procedure", classi
 async function approve(revisionId: string, title: string) {
   await j(await putFile(staff, `/api/v1/revisions/${revisionId}/files/release?filename=p.pdf`, await procedurePdf(title, "正文")), 200);
   await j(await staff.post(`/api/v1/revisions/${revisionId}/submit`, { reviewerIds: [managerUser.id], approverId: topUser.id }), 200);
-  await manager.get(`/api/v1/revisions/${revisionId}/review-copy`);
+  await manager.readRevision(revisionId);
   await j(await manager.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: managerUser.password }), 200);
-  await top.get(`/api/v1/revisions/${revisionId}/review-copy`);
+  await top.readRevision(revisionId);
   await j(await top.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: topUser.password }), 200);
 }
 const answer = (items: string[]) => items.map((item) => ({ item, result: "ok" }));
@@ -124,6 +124,7 @@ const table: [Op, () => Promise<Response>][] = [
   ["GET /api/v1/signature-requests", () => emp.get("/api/v1/signature-requests")],
   ["GET /api/v1/signature-requests/{id}", () => emp.get(`/api/v1/signature-requests/${f.request.id}`)],
   ["GET /api/v1/signature-requests/{id}/document", () => emp.get(`/api/v1/signature-requests/${f.request.id}/document?version=current`)],
+  ["POST /api/v1/signature-requests/{id}/read", async () => (await emp.showEveryPage(`/api/v1/signature-requests/${f.request.id}/document?version=current`, `/api/v1/signature-requests/${f.request.id}/read`)).read!],
   ["POST /api/v1/signature-requests/remind", () => admin.post("/api/v1/signature-requests/remind")],
   ["POST /api/v1/signature-requests/{id}/signers/{signerId}/link", async () => { const res = await manager.post(`/api/v1/signature-requests/${f.request.id}/signers/${f.request.signers[0].id}/link`); f.link = await j(res); return res; }],
   ["POST /api/v1/signing-links/{token}/open", () => emp.post(`/api/v1/signing-links/${f.link.token}/open`)],
@@ -151,9 +152,10 @@ const table: [Op, () => Promise<Response>][] = [
   ["PATCH /api/v1/revisions/{id}", () => staff.patch(`/api/v1/revisions/${f.doc.revision.id}`, { changeSummary: "首次发布" })],
   ["POST /api/v1/revisions/{id}/submit", () => staff.post(`/api/v1/revisions/${f.doc.revision.id}/submit`, { reviewerIds: [managerUser.id], approverId: topUser.id })],
   ["GET /api/v1/revisions/{id}/review-copy", () => manager.get(`/api/v1/revisions/${f.doc.revision.id}/review-copy`)],
+  ["POST /api/v1/revisions/{id}/read", async () => (await manager.showEveryPage(`/api/v1/revisions/${f.doc.revision.id}/review-copy`, `/api/v1/revisions/${f.doc.revision.id}/read`)).read!],
   ["POST /api/v1/revisions/{id}/decision", async () => {
     await j(await manager.post(`/api/v1/revisions/${f.doc.revision.id}/decision`, { decision: "approve", password: managerUser.password }), 200);
-    await top.get(`/api/v1/revisions/${f.doc.revision.id}/review-copy`);
+    await top.readRevision(f.doc.revision.id);
     return top.post(`/api/v1/revisions/${f.doc.revision.id}/decision`, { decision: "approve", password: topUser.password });
   }],
   ["GET /api/v1/revisions/{id}/pdf", () => emp.get(`/api/v1/revisions/${f.doc.revision.id}/pdf`)],

@@ -111,9 +111,9 @@ beforeAll(async () => {
   await j(await put(staff, `/api/v1/revisions/${created.revision.id}/files/release?filename=${encodeURIComponent(mark("release") + ".pdf")}`, releasePdf), 200);
   secretBlobs.add(sha256(releasePdf));
   await j(await staff.post(`/api/v1/revisions/${created.revision.id}/submit`, { reviewerIds: [managerUser.id], approverId: topUser.id, changeSummary: mark("change") }), 200);
-  await manager.get(`/api/v1/revisions/${created.revision.id}/review-copy`);
+  await manager.readRevision(created.revision.id);
   await j(await manager.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: managerUser.password, comments: mark("review-comment") }), 200);
-  await top.get(`/api/v1/revisions/${created.revision.id}/review-copy`);
+  await top.readRevision(created.revision.id);
   await j(await top.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: topUser.password }), 200);
   const draft = await j(await staff.post(`/api/v1/documents/${created.document.id}/revisions`, {}), 201);
   ids.add(draft.id ?? draft.revision?.id);
@@ -272,6 +272,7 @@ function sample(schema: JsonSchema | undefined, name = "", depth = 0): unknown {
       if (name === "password" || name === "currentPassword") return "correct horse battery";
       if (name === "numberPattern") return "SW-{seq:3}";
       if (name === "clause") return "13.4";
+      if (name === "sha256") return "0".repeat(64);
       if (name === "filename") return "sweep.pdf";
       return "sweep";
     default:

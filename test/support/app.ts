@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { PDFDocument } from "pdf-lib";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -157,6 +158,35 @@ export class Client {
 
   delete(path: string) {
     return this.request(path, { method: "DELETE" });
+  }
+
+  /**
+   * What a signer's reader does: downloads the current version, "shows" every page of it (counts
+   * them, independently of the server) and reports the read (POST …/read). Answers the download
+   * (body intact), or the refusal of either step.
+   */
+  readDocument(requestId: string): Promise<Response> {
+    return this.readWhole(`/api/v1/signature-requests/${requestId}/document?version=current`, `/api/v1/signature-requests/${requestId}/read`);
+  }
+
+  /** The same for a reviewer or approver of a document revision (its review copy). */
+  readRevision(revisionId: string): Promise<Response> {
+    return this.readWhole(`/api/v1/revisions/${revisionId}/review-copy`, `/api/v1/revisions/${revisionId}/read`);
+  }
+
+  private async readWhole(download: string, report: string): Promise<Response> {
+    const { document, read } = await this.showEveryPage(download, report);
+    return read && !read.ok ? read : document;
+  }
+
+  /** Downloads a document, counts its pages and reports them read: both answers (no report if the download failed). */
+  async showEveryPage(download: string, report: string): Promise<{ document: Response; read: Response | null }> {
+    const res = await this.get(download);
+    if (!res.ok) return { document: res, read: null };
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const pages = (await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false })).getPageCount();
+    const read = await this.post(report, { sha256: res.headers.get("x-content-sha256"), pages });
+    return { document: new Response(bytes, { status: res.status, headers: res.headers }), read };
   }
 
   /** Posts an HTML form as a browser would (urlencoded, with the CSRF field). */

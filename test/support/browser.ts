@@ -13,7 +13,26 @@ export interface BrowserHarness {
   baseUrl: string;
   browser: Browser;
   /** A new page in a fresh context (no cookies), signed in as `user` through the sign-in form. */
-  signedInPage(user: TestUser): Promise<Page>;
+  signedInPage(user: TestUser, options?: { viewport?: { width: number; height: number } }): Promise<Page>;
+}
+
+/**
+ * What a reader does in a ceremony: scrolls through the document shown in the page, each page's
+ * foot into view in turn, until every page has been shown and the read is recorded.
+ */
+export async function readEveryPage(page: Page): Promise<void> {
+  const reader = page.locator("[data-pdf-reader]");
+  await reader.locator(".pdf-page").first().waitFor();
+  const pages = reader.locator(".pdf-page");
+  const n = await pages.count();
+  for (let i = 0; i < n; i++) {
+    const figure = pages.nth(i);
+    // its top, then its foot: as a reader scrolls down through the page (the canvas itself is replaced when drawn)
+    await figure.evaluate((el) => el.scrollIntoView({ block: "start" }));
+    await figure.locator(".pdf-page-foot").scrollIntoViewIfNeeded();
+    await page.locator(`.pdf-page[data-page="${i + 1}"][data-shown="1"]`).waitFor({ timeout: 15_000 });
+  }
+  await page.locator('[data-pdf-reader][data-read="1"]').waitFor({ timeout: 15_000 });
 }
 
 export async function startBrowserHarness(): Promise<BrowserHarness> {
@@ -46,8 +65,8 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     h,
     baseUrl,
     browser,
-    async signedInPage(user) {
-      const context = await browser.newContext({ baseURL: baseUrl, locale: "zh-CN" });
+    async signedInPage(user, options = {}) {
+      const context = await browser.newContext({ baseURL: baseUrl, locale: "zh-CN", ...(options.viewport ? { viewport: options.viewport } : {}) });
       const page = await context.newPage();
       await page.goto("/sign-in");
       await page.getByLabel("用户名").fill(user.username);

@@ -114,7 +114,7 @@ export async function recordPeriodicReview(ctx: ServiceContext, documentId: stri
     });
     // the reviewer wrote this record: it counts as read
     const [signer] = await listSigners(t.db, r.id);
-    await updateSigner(t.db, signer!.signer.id, { viewedAt: now });
+    await updateSigner(t.db, signer!.signer.id, { viewedAt: now, readSha256: put.sha256 });
     return r;
   });
   const reviewId = newId("prv");

@@ -9,6 +9,7 @@ import { DomainError, notFound } from "../errors";
 import { ensureBlob } from "../files/repo";
 import { listSigners } from "../signatures/repo";
 import { openSignatureRequest, signablePageCount } from "../signatures/requests/create";
+import { recordDocumentRead } from "../signatures/requests/read";
 import { declineAsSigner, openDocumentForSigning, signAsSigner } from "../signatures/requests/sign";
 import type { BlobBody } from "../storage/blob-store";
 import { findUser } from "../users/repo";
@@ -235,13 +236,23 @@ async function requirePerson(t: TxContext, userId: string, roles: Role[], doc: D
   }
 }
 
-/** The release PDF as the reviewer or approver is about to sign it (recorded as read). */
-export async function openForDecision(ctx: ServiceContext, revisionId: string) {
+/** The revision's signature request, while it waits for review or approval. */
+async function requestInDecision(ctx: ServiceContext, revisionId: string): Promise<string> {
   const { revision } = await loadRevision(ctx, revisionId);
   if (!revision.signatureRequestId || !["in_review", "in_approval"].includes(revision.state)) {
     throw new DomainError("INVALID_STATE", "This revision is not waiting for review or approval.");
   }
-  return openDocumentForSigning(ctx, revision.signatureRequestId);
+  return revision.signatureRequestId;
+}
+
+/** The release PDF as the reviewer or approver is about to sign it (with its SHA-256, to name when reporting it read). */
+export async function openForDecision(ctx: ServiceContext, revisionId: string) {
+  return openDocumentForSigning(ctx, await requestInDecision(ctx, revisionId));
+}
+
+/** The reviewer's or approver's reader displayed every page of the release PDF: see {@link recordDocumentRead}. */
+export async function recordRevisionRead(ctx: ServiceContext, revisionId: string, input: { sha256: string; pages: number }) {
+  return recordDocumentRead(ctx, await requestInDecision(ctx, revisionId), input);
 }
 
 /**

@@ -3,6 +3,7 @@ import { ctxOf } from "../../http/env";
 import { errors, json, jsonBody, Ok } from "../../http/openapi";
 import { createRouter } from "../../http/router";
 import { DomainError } from "../errors";
+import { DocumentRead, ReadInput } from "../signatures/schemas";
 import { contentDisposition } from "../files/routes";
 import { fileName } from "../text";
 import { CLASSIFICATIONS, ROLES } from "../auth/permissions";
@@ -12,7 +13,7 @@ import { generateIpManual } from "./ip-manual";
 import { issueMarkedCopy } from "./marking";
 import { recordPeriodicReview, reviewsDue } from "./periodic-review";
 import { createCategory, createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments, updateCategory, updateDocument } from "./register";
-import { attachRevisionFile, createRevision, decideRevision, discardDraft, openForDecision, submitForReview, updateDraft, withdrawDocument } from "./revisions";
+import { attachRevisionFile, createRevision, decideRevision, discardDraft, openForDecision, recordRevisionRead, submitForReview, updateDraft, withdrawDocument } from "./revisions";
 import {
   AcknowledgementInput,
   CreateCategoryInput,
@@ -271,9 +272,13 @@ export function documentRoutes() {
   app.openapi(createRoute({ method: "post", path: "/revisions/{id}/submit", tags: ["documents"], summary: "Send a draft for review (reviewers in parallel) and approval", request: { params: Id, body: jsonBody(SubmitForReviewInput) }, responses: { 200: json(z.strictObject({ signatureRequestId: z.string() }), "In review"), 400: errors[400], 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
     c.json((await submitForReview(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),
   );
-  app.openapi(createRoute({ method: "get", path: "/revisions/{id}/review-copy", tags: ["documents"], summary: "The PDF exactly as you are about to sign it (reviewers, approver); recorded as read", request: { params: Id }, responses: { 200: pdfResponse, 404: errors[404], 409: conflict } }), async (c) => {
+  app.openapi(createRoute({ method: "get", path: "/revisions/{id}/review-copy", tags: ["documents"], summary: "The PDF exactly as you are about to sign it (reviewers, approver); its SHA-256 is in x-content-sha256, to name when reporting it read", request: { params: Id }, responses: { 200: pdfResponse, 404: errors[404], 409: conflict } }), async (c) => {
     const doc = await openForDecision(ctxOf(c), c.req.valid("param").id);
-    return c.body(doc.stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", `${doc.request.title}.pdf`) });
+    return c.body(doc.stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", `${doc.request.title}.pdf`), "x-content-sha256": doc.sha256 });
+  });
+  app.openapi(createRoute({ method: "post", path: "/revisions/{id}/read", tags: ["documents"], summary: "Record that every page of the review copy was shown to you (its SHA-256 and number of pages); approving is refused until then", request: { params: Id, body: jsonBody(ReadInput) }, responses: { 200: json(DocumentRead, "Recorded"), 400: errors[400], 404: errors[404], 409: conflict } }), async (c) => {
+    const read = await recordRevisionRead(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+    return c.json({ ...read, readAt: read.readAt.toISOString() }, 200);
   });
   app.openapi(createRoute({ method: "post", path: "/revisions/{id}/decision", tags: ["documents"], summary: "Review or approve (an electronic signature: password) or reject with reasons", request: { params: Id, body: jsonBody(DecisionInput) }, responses: { 200: json(z.strictObject({ decision: z.enum(["approve", "reject"]), state: z.string(), signature: Signed.optional() }), "Decided"), 400: errors[400], 401: json(z.any(), "REAUTH_FAILED"), 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
     c.json((await decideRevision(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),

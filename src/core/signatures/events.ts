@@ -31,8 +31,16 @@ export const signatureRequestCancelled = auditEvent(
 export const signatureDocumentViewed = readEvent(
   "signature.document_viewed",
   "signature_request",
-  { zh: "阅读待签文件", en: "Document read before signing" },
+  // before the page-by-page read existed, opening the document was recorded as reading it (old rows)
+  { zh: "打开待签文件", en: "Document opened before signing" },
   z.strictObject({ signerId: z.string(), sha256: z.string() }),
+);
+/** The reader's browser displayed every page of this exact version (the ceremony's reading step). */
+export const signatureDocumentRead = auditEvent(
+  "signature.document_read",
+  "signature_request",
+  { zh: "已逐页阅读待签文件", en: "Every page of the document displayed to the signer" },
+  z.strictObject({ signerId: z.string(), sha256: z.string(), pages: z.number().int() }),
 );
 export const signatureSigned = auditEvent(
   "signature.signed",
@@ -104,6 +112,7 @@ export const signatureEvents = [
   signatureRequestCompleted,
   signatureRequestCancelled,
   signatureDocumentViewed,
+  signatureDocumentRead,
   signatureSigned,
   signatureSignRefused,
   signatureDeclined,

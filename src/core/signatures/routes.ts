@@ -12,9 +12,10 @@ import { crlDerToPem } from "./pki/index";
 import { getSignatureRequest, listMySignatureRequests, resolveDocument } from "./requests/access";
 import { createSignatureRequest } from "./requests/create";
 import { createSigningLink, openSigningLink } from "./requests/links";
+import { recordDocumentRead } from "./requests/read";
 import { remindOverdueSigners } from "./requests/reminders";
 import { cancelSignatureRequest, declineAsSigner, openDocumentForSigning, signAsSigner } from "./requests/sign";
-import { CreateSignatureRequestInput, DeclineInput, SignatureRequestView, SignInput } from "./schemas";
+import { CreateSignatureRequestInput, DeclineInput, DocumentRead, ReadInput, SignatureRequestView, SignInput } from "./schemas";
 import { verifyUploadedPdf } from "./verify";
 
 const IdParam = z.object({ id: z.string() });
@@ -134,7 +135,7 @@ export function signatureRoutes() {
       method: "get",
       path: "/signature-requests/{id}/document",
       tags: ["signatures"],
-      summary: "Download the PDF: current (the signer whose turn it is; records that they read it), final, original (requester) or my-copy",
+      summary: "Download the PDF: current (the signer whose turn it is; its SHA-256 is in x-content-sha256, to name when reporting it read), final, original (requester) or my-copy",
       request: {
         params: IdParam,
         query: z.object({ version: z.enum(["current", "final", "original", "my-copy"]).default("final") }),
@@ -165,9 +166,31 @@ export function signatureRoutes() {
   app.openapi(
     createRoute({
       method: "post",
+      path: "/signature-requests/{id}/read",
+      tags: ["signatures"],
+      summary:
+        "Record that every page of the current version was shown to you (the signer whose turn it is): its SHA-256 (x-content-sha256 of the download) and its number of pages. Signing is refused until then",
+      request: { params: IdParam, body: jsonBody(ReadInput) },
+      responses: {
+        200: json(DocumentRead, "Recorded"),
+        400: errors[400],
+        401: errors[401],
+        404: errors[404],
+        409: json(z.any(), "NOT_YOUR_TURN, CONFLICT (not the current version), DOCUMENT_NOT_READ (not every page shown)"),
+      },
+    }),
+    async (c) => {
+      const read = await recordDocumentRead(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+      return c.json({ ...read, readAt: read.readAt.toISOString() }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
       path: "/signature-requests/{id}/sign",
       tags: ["signatures"],
-      summary: "Sign (after opening the document): consent + your own password (re-authentication)",
+      summary: "Sign (after reading the document: POST …/read): consent + your own password (re-authentication)",
       request: { params: IdParam, body: jsonBody(SignInput) },
       responses: {
         200: json(z.strictObject({ requestId: z.string(), signatureId: z.string(), sha256: z.string(), completed: z.boolean(), certificateSerial: z.string() }), "Signed"),

@@ -41,6 +41,18 @@ export const SignInput = z
   })
   .openapi("SignInput");
 
+/** What a reader reports once every page of the version it was given has been displayed. */
+export const ReadInput = z
+  .strictObject({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, "the SHA-256 of the version shown (x-content-sha256 of the download)"),
+    pages: z.number().int().min(1).max(100_000),
+  })
+  .openapi("DocumentReadInput");
+
+export const DocumentRead = z
+  .strictObject({ requestId: z.string(), signerId: z.string(), sha256: z.string(), pages: z.number().int(), readAt: z.string() })
+  .openapi("DocumentRead");
+
 export const DeclineInput = z.object({ reason: z.string().trim().min(1, "say why you decline").max(2000) }).openapi("DeclineInput");
 
 export const SignerView = z.strictObject({

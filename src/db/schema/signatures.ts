@@ -58,7 +58,10 @@ export const signatureRequestSigners = pgTable(
     meaning: text("meaning").notNull(),
     visibleStamp: boolean("visible_stamp").notNull(),
     status: text("status").notNull(),
+    /** When the signer's browser reported every page of the document displayed (the "read the whole document" step). */
     viewedAt: tstz("viewed_at"),
+    /** The SHA-256 of the exact version they read: signing needs it to be the current one (or one it extends only by others' signatures of the same step). */
+    readSha256: text("read_sha256"),
     signedAt: tstz("signed_at"),
     declinedAt: tstz("declined_at"),
     declineReason: text("decline_reason"),

@@ -22,7 +22,7 @@ export const errorsZh: Partial<Record<ErrorCode, string>> = {
   INVALID_STATE: "当前状态下不能执行此操作",
   INTEGRITY_FAILURE: "存储的文件与其指纹不符，已记录为完整性事件",
   NOT_YOUR_TURN: "还未轮到您",
-  DOCUMENT_NOT_READ: "请先打开并阅读全文",
+  DOCUMENT_NOT_READ: "请先逐页阅读全文（每一页都须在屏幕上显示过）再签署",
   LINK_EXPIRED: "签署链接已过期",
   LINK_USED: "签署链接已使用过",
   PAYLOAD_TOO_LARGE: "文件过大",

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { DocumentReader } from "../pdf-reader";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
@@ -594,11 +595,12 @@ export const DocumentPage: FC<{
 };
 
 /** The reviewer's or approver's screen: the document as it will be signed, then agree or return. */
-export const RevisionReviewPage: FC<{ page: PageContext; doc: DocumentRow; revision: Omit<DocumentRevisionRow, "textContent">; meaning: string; flash?: Flash }> = ({
+export const RevisionReviewPage: FC<{ page: PageContext; doc: DocumentRow; revision: Omit<DocumentRevisionRow, "textContent">; meaning: string; readAt: Date | null; flash?: Flash }> = ({
   page,
   doc,
   revision,
   meaning,
+  readAt,
   flash,
 }) => {
   const { t, locale } = page;
@@ -612,12 +614,7 @@ export const RevisionReviewPage: FC<{ page: PageContext; doc: DocumentRow; revis
         {t("sig_meaning")}: <strong>{pick(locale, MEANINGS[meaning as Meaning])}</strong> · {t("doc_changeSummary")}: {revision.changeSummary ?? "—"}
       </p>
       <p class="muted">{t("doc_reviewHelp")}</p>
-      <p>
-        <a href={url} target="_blank" rel="noopener">
-          {t("sig_openDocument")}
-        </a>
-      </p>
-      <iframe src={url} title={doc.title} style="width:100%;height:32rem;border:1px solid #d9dee5" />
+      <DocumentReader page={page} src={url} readUrl={`/api/v1/revisions/${revision.id}/read`} title={`${doc.number} ${doc.title} ${revision.label}`} readAt={readAt ? fmt(readAt) : null} />
       <div class="grid">
         <form class="stack card" method="post" action={`/revisions/${revision.id}/decision`}>
           <CsrfField page={page} />

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { DocumentReader } from "../pdf-reader";
 import { classificationLabels } from "../../core/auth/permissions";
 import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
@@ -295,10 +296,10 @@ export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureReq
 };
 
 /** The signing ceremony: read → consent → re-authenticate → sign; or decline with a reason. */
-export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestViewData; viewedAt: Date | null; flash?: Flash }> = ({
+export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestViewData; readAt: Date | null; flash?: Flash }> = ({
   page,
   request,
-  viewedAt,
+  readAt,
   flash,
 }) => {
   const { t, locale } = page;
@@ -315,13 +316,7 @@ export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestView
       <section class="card">
         <h2>{t("sig_step1")}</h2>
         <p class="muted">{t("sig_step1_help")}</p>
-        <p>
-          <a href={docUrl} target="_blank" rel="noopener" data-testid="open-document">
-            {t("sig_openDocument")}
-          </a>
-        </p>
-        {viewedAt ? <p class="tag ok">{t("sig_viewedAt", { at: fmt(viewedAt) })}</p> : null}
-        <iframe src={docUrl} title={request.title} style="width:100%;height:32rem;border:1px solid #d9dee5" />
+        <DocumentReader page={page} src={docUrl} readUrl={`/api/v1/signature-requests/${request.id}/read`} title={request.title} readAt={readAt ? fmt(readAt) : null} />
       </section>
       <form class="stack card" method="post" action={`/signatures/${request.id}/sign`}>
         <CsrfField page={page} />

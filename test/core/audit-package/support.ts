@@ -70,9 +70,9 @@ export async function seedAuditEvidence(h: TestHarness): Promise<AuditFixture> {
     200,
   );
   await expectJson(await manager.post(`/api/v1/revisions/${procedure.revision.id}/submit`, { reviewerIds: [legalUser.id], approverId: topUser.id }), 200);
-  await legal.get(`/api/v1/revisions/${procedure.revision.id}/review-copy`);
+  await legal.readRevision(procedure.revision.id);
   await expectJson(await legal.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: legalUser.password }), 200);
-  await top.get(`/api/v1/revisions/${procedure.revision.id}/review-copy`);
+  await top.readRevision(procedure.revision.id);
   await expectJson(await top.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: topUser.password }), 200);
 
   const declaration = await expectJson<{ id: string }>(
@@ -84,7 +84,7 @@ export async function seedAuditEvidence(h: TestHarness): Promise<AuditFixture> {
     }),
     201,
   );
-  await emp.get(`/api/v1/signature-requests/${declaration.id}/document?version=current`);
+  await emp.readDocument(declaration.id);
   await expectJson(await emp.post(`/api/v1/signature-requests/${declaration.id}/sign`, { password: employee.password, consent: true }), 200);
 
   const judgmentFile = await expectJson<{ id: string }>(

@@ -49,7 +49,7 @@ const answer = (items: string[], overrides: Record<string, { result: string; not
   items.map((item) => ({ item, result: "ok", ...overrides[item] }));
 
 async function signRequest(client: Client, user: TestUser, requestId: string) {
-  expect((await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`)).status).toBe(200);
+  expect((await client.readDocument(requestId)).status).toBe(200);
   return expectJson<{ completed: boolean }>(await client.post(`/api/v1/signature-requests/${requestId}/sign`, { password: user.password, consent: true }), 200);
 }
 

@@ -51,9 +51,9 @@ async function effectiveDoc(
 async function approveRevision(client: Client, revisionId: string, title: string, reviewer: TestUser, approverUser: TestUser, approverClient: Client, reviewerClient: Client, expected = "effective") {
   await client.request(`/api/v1/revisions/${revisionId}/files/release?filename=p.pdf`, { method: "PUT", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await procedurePdf(title, "正文")) });
   await client.post(`/api/v1/revisions/${revisionId}/submit`, { reviewerIds: [reviewer.id], approverId: approverUser.id });
-  await reviewerClient.get(`/api/v1/revisions/${revisionId}/review-copy`);
+  await reviewerClient.readRevision(revisionId);
   await reviewerClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: reviewer.password });
-  await approverClient.get(`/api/v1/revisions/${revisionId}/review-copy`);
+  await approverClient.readRevision(revisionId);
   const res = await approverClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: approverUser.password });
   expect(((await res.json()) as { state: string }).state).toBe(expected);
 }
@@ -109,7 +109,7 @@ describe("acknowledgement", () => {
     const e1 = await h.signIn(engineer1);
     const inbox = (await (await e1.get("/api/v1/signature-requests")).json()) as { toSign: { id: string; title: string }[] };
     const mine = inbox.toSign.find((r) => r.title.includes(policy.document.number))!;
-    const doc = await e1.get(`/api/v1/signature-requests/${mine.id}/document?version=current`);
+    const doc = await e1.readDocument(mine.id);
     expect(pdfToText(new Uint8Array(await doc.arrayBuffer()), tmp.dir)).toContain("知识产权方针");
     expect((await e1.post(`/api/v1/signature-requests/${mine.id}/sign`, { password: engineer1.password, consent: true })).status).toBe(200);
 

@@ -34,7 +34,7 @@ async function attach(client: Client, revisionId: string, bytes: Uint8Array, kin
 }
 
 async function decide(client: Client, user: TestUser, revisionId: string, decision = "approve", comments?: string) {
-  await client.get(`/api/v1/revisions/${revisionId}/review-copy`);
+  await client.readRevision(revisionId);
   return client.post(`/api/v1/revisions/${revisionId}/decision`, { decision, comments, password: user.password });
 }
 
@@ -236,7 +236,7 @@ describe("controlled documents", () => {
     const { revision } = await newProcedure("并发审批测试程序", "同时批准。");
     await a.post(`/api/v1/revisions/${revision.id}/submit`, { reviewerIds: [reviewerA.id], approverId: approver.id });
     await decide(ra, reviewerA, revision.id);
-    await ap.get(`/api/v1/revisions/${revision.id}/review-copy`);
+    await ap.readRevision(revision.id);
     const [one, two] = await Promise.all([
       ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", password: approver.password }),
       ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", password: approver.password }),
@@ -248,7 +248,7 @@ describe("controlled documents", () => {
     const { document, revision } = await newProcedure("并发审批与驳回测试程序", "同时批准与驳回。");
     await a.post(`/api/v1/revisions/${revision.id}/submit`, { reviewerIds: [reviewerA.id], approverId: approver.id });
     await decide(ra, reviewerA, revision.id);
-    await ap.get(`/api/v1/revisions/${revision.id}/review-copy`);
+    await ap.readRevision(revision.id);
     const [approve, reject] = await Promise.all([
       ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", password: approver.password }),
       ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "reject", comments: "第二条需修改" }),

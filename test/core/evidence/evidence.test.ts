@@ -16,9 +16,9 @@ const upload = (client: Client, bytes: Uint8Array, name = "file.pdf", classifica
 const procedure = (await (await manager.post("/api/v1/documents", { categoryId: "procedure", title: "合同知识产权审查程序" })).json()) as { document: { id: string; number: string }; revision: { id: string } };
 await manager.request(`/api/v1/revisions/${procedure.revision.id}/files/release?filename=p.pdf`, { method: "PUT", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await procedurePdf("合同知识产权审查程序", "合同签订前由法务进行知识产权审查。")) });
 await manager.post(`/api/v1/revisions/${procedure.revision.id}/submit`, { reviewerIds: [legalUser.id], approverId: topUser.id });
-await legal.get(`/api/v1/revisions/${procedure.revision.id}/review-copy`);
+await legal.readRevision(procedure.revision.id);
 await legal.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: legalUser.password });
-await top.get(`/api/v1/revisions/${procedure.revision.id}/review-copy`);
+await top.readRevision(procedure.revision.id);
 await top.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: topUser.password });
 
 // evidence for 7.3.2.4: a signed IP declaration
@@ -28,7 +28,7 @@ const declaration = (await (await manager.post("/api/v1/signature-requests", {
   source: { kind: "template", templateId: "ip-declaration", values: { employeeName: "张伟", idNumber: "11010519491231002X", department: "研发中心", position: "工程师", startDate: "2026-03-01" } },
   signers: [{ userId: employee.id, meaning: "signed" }],
 })).json()) as { id: string };
-await emp.get(`/api/v1/signature-requests/${declaration.id}/document?version=current`);
+await emp.readDocument(declaration.id);
 await emp.post(`/api/v1/signature-requests/${declaration.id}/sign`, { password: employee.password, consent: true });
 
 // evidence for 4.3.2.2: a court judgment (secret)

@@ -49,7 +49,7 @@ async function newInspection(subject = "研发中心专利台账检查", extra: 
 }
 
 async function signAs(client: Client, requestId: string, password: string) {
-  await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`);
+  await client.readDocument(requestId);
   return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
 }
 

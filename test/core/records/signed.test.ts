@@ -13,7 +13,7 @@ const legalClient = await h.signIn(legal);
 const employeeClient = await h.signIn(employee);
 
 async function sign(client: Client, user: TestUser, id: string) {
-  expect((await client.get(`/api/v1/signature-requests/${id}/document?version=current`)).status).toBe(200);
+  expect((await client.readDocument(id)).status).toBe(200);
   return expectJson<{ completed: boolean }>(await client.post(`/api/v1/signature-requests/${id}/sign`, { password: user.password, consent: true }), 200);
 }
 

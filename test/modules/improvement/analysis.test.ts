@@ -52,7 +52,7 @@ const inspection = (subject: string, inspectedOn: string) => ({
 });
 
 async function signAs(client: Client, requestId: string, password: string) {
-  await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`);
+  await client.readDocument(requestId);
   return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
 }
 

@@ -54,7 +54,7 @@ const record = (extra: Record<string, unknown> = {}) => ({
 });
 
 async function signAs(client: Client, requestId: string, password: string) {
-  await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`);
+  await client.readDocument(requestId);
   return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
 }
 

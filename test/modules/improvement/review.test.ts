@@ -72,7 +72,7 @@ async function newCorrectiveAction(nonconformity: string, dueOn: string, classif
 const correctiveActionCount = async () => (await h.deps.db.select({ id: items.id }).from(items).where(eq(items.type, "improvement.corrective-action"))).length;
 
 async function signAs(client: Client, requestId: string, password: string) {
-  await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`);
+  await client.readDocument(requestId);
   return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
 }
 

@@ -115,6 +115,7 @@ export async function openSignatureRequest(t: TxContext, input: NewRequest): Pro
     visibleStamp: s.visibleStamp,
     status: steps[i] === steps[0] ? "ready" : "waiting",
     viewedAt: null,
+    readSha256: null,
     signedAt: null,
     declinedAt: null,
     declineReason: null,

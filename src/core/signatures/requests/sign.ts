@@ -14,8 +14,9 @@ import { formatSigningTime, MEANINGS, signPdf, type Meaning } from "../sign-pdf"
 import { openSigningIdentity, type SigningIdentity } from "../signer-keys";
 import * as repo from "../repo";
 import { loadVisibleRequest, resolveDocument } from "./access";
+import { readCoversCurrent } from "./read";
 import { afterRequestClosed, afterRequestCompleted, afterSignature } from "./completion";
-import { signatureDeclined, signatureDeclineRefused, signatureDocumentViewed, signatureRequestCancelled, signatureRequestCompleted, signatureSigned, signatureSignRefused } from "../events";
+import { signatureDeclined, signatureDeclineRefused, signatureRequestCancelled, signatureRequestCompleted, signatureSigned, signatureSignRefused } from "../events";
 
 /** Custos serves Chinese enterprises: stamps and /M are written in China Standard Time (UTC+8). */
 export const SIGNING_TIME_ZONE_OFFSET = 480;
@@ -33,18 +34,12 @@ async function auditRefusal<T>(ctx: ServiceContext, requestId: string, refused: 
 }
 
 /**
- * The document the signer is about to sign. Opening it is the "read the whole document" step of
- * the ceremony: it is recorded (viewed_at and an audit event) and signing is refused before it.
+ * The document the signer is about to sign, as it stands now (its SHA-256 goes with it, so the
+ * reader can name the exact version when it reports having shown every page: see
+ * {@link recordDocumentRead}). Downloading it is not reading it: nothing is recorded here.
  */
 export async function openDocumentForSigning(ctx: ServiceContext, requestId: string) {
   const resolved = await resolveDocument(ctx, requestId, "current");
-  const signer = resolved.rel.signer!;
-  if (!signer.viewedAt) {
-    await inTransaction(ctx, async (t) => {
-      await repo.updateSigner(t.db, signer.id, { viewedAt: t.clock.now() });
-      audit(t, signatureDocumentViewed, requestId, { signerId: signer.id, sha256: resolved.sha256 });
-    });
-  }
   return { request: resolved.request, sha256: resolved.sha256, stream: await ctx.storage.get(resolved.sha256) };
 }
 
@@ -87,8 +82,11 @@ async function prepareSignature(ctx: ServiceContext, requestId: string): Promise
     const current = signers.find((s) => s.signer.status === "ready");
     throw new DomainError("NOT_YOUR_TURN", `It is not your turn yet: ${current?.user.displayName ?? "an earlier signer"} must sign first.`);
   }
-  if (!me.signer.viewedAt) {
-    throw new DomainError("DOCUMENT_NOT_READ", "Open and read the whole document before you sign it.");
+  if (!me.signer.readSha256) {
+    throw new DomainError("DOCUMENT_NOT_READ", "Read the whole document before you sign it: it counts as read once every page has been shown to you.");
+  }
+  if (!readCoversCurrent(request, signers.map((s) => s.signer), await repo.listSignatures(ctx.db, requestId), me.signer, me.signer.readSha256)) {
+    throw new DomainError("DOCUMENT_NOT_READ", "The document has changed since you read it (it was signed further meanwhile): read the current version before you sign it.");
   }
   const isLast = signers.every((s) => s.signer.id === me.signer.id || s.signer.status === "signed");
   return { request, signers, me, isLast };
@@ -96,7 +94,7 @@ async function prepareSignature(ctx: ServiceContext, requestId: string): Promise
 
 /**
  * The signing ceremony's last step: re-authenticate with the signer's own password; check it is
- * their turn and that they opened the document; open their key; then, outside any transaction,
+ * their turn and that they read the version they sign; open their key; then, outside any transaction,
  * (for the last signer) append the completion page, add the PAdES signature with a time stamp and
  * store the result; and finally, in one short transaction that locks the request, check that
  * nothing moved meanwhile, write the evidence row and hand over to the next signer. If another

@@ -86,7 +86,7 @@ describe("an external time-stamp service that fails", () => {
     const client = await h.signIn(signer);
     // two signers: the first signature must not hand over to the second when it fails
     const requestId = await createRequest([signer, ipManager]);
-    expect((await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`)).status).toBe(200);
+    expect((await client.readDocument(requestId)).status).toBe(200);
     const before = await stateOf(requestId);
 
     mode = failure;
@@ -126,7 +126,7 @@ describe("an external time-stamp service that fails", () => {
     const signer = await h.user({ displayName: "李娜" });
     const client = await h.signIn(signer);
     const requestId = await createRequest([signer]);
-    await client.get(`/api/v1/signature-requests/${requestId}/document?version=current`);
+    await client.readDocument(requestId);
     mode = "http-500";
     const res = await client.form(`/signatures/${requestId}/sign`, { password: signer.password, consent: "1" });
     mode = "ok";

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { auditEvents } from "../../../../src/db/schema/audit";
 import { signatures, signingLinks } from "../../../../src/db/schema/signatures";
+import { readCoversCurrent } from "../../../../src/core/signatures/requests/read";
 import { markEveryPage } from "../../../../src/core/signatures/pdf/page-marks";
 import { certificatePemToDer } from "../../../../src/core/signatures/pki/index";
 import { errorCode, startHarness, type Client, type TestUser } from "../../../support/app";
@@ -44,7 +45,7 @@ async function createRequest(signers: { user: TestUser; meaning: string }[], ext
 }
 
 async function read(client: Client, id: string) {
-  return client.get(`/api/v1/signature-requests/${id}/document?version=current`);
+  return client.readDocument(id);
 }
 
 async function sign(client: Client, id: string, password: string) {
@@ -117,12 +118,75 @@ describe("signature requests", () => {
     expect(actions).toEqual(
       expect.arrayContaining([
         "signature_request.created",
-        "signature.document_viewed",
+        "signature.document_read",
         "signature.sign_refused",
         "signature.signed",
         "signature_request.completed",
       ]),
     );
+  });
+
+  it("records a read only from the signer whose turn it is, for the current version, with its real page count", async () => {
+    const request = await createRequest([
+      { user: employee, meaning: "signed" },
+      { user: ipManager, meaning: "approved" },
+    ]);
+    const readUrl = `/api/v1/signature-requests/${request.id}/read`;
+    const doc = await employeeClient.get(`/api/v1/signature-requests/${request.id}/document?version=current`);
+    const sha256 = doc.headers.get("x-content-sha256")!;
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    // downloading the document is not reading it
+    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("DOCUMENT_NOT_READ");
+
+    // someone else's request: not theirs to read (invisible to an outsider; not yet the requester's turn)
+    expect(await errorCode(await legalClient.post(readUrl, { sha256, pages: 2 }))).toBe("NOT_FOUND");
+    expect(await errorCode(await requester.post(readUrl, { sha256, pages: 2 }))).toBe("NOT_YOUR_TURN");
+    // not signed in, or without the session's CSRF token
+    expect((await h.anonymous().post(readUrl, { sha256, pages: 2 })).status).toBe(401);
+    expect(await errorCode(await employeeClient.post(readUrl, { sha256, pages: 2 }, { "x-csrf-token": "forged" }))).toBe("CSRF_FAILED");
+    // not every page shown, or more pages than the document has
+    expect(await errorCode(await employeeClient.post(readUrl, { sha256, pages: 1 }))).toBe("DOCUMENT_NOT_READ");
+    expect(await errorCode(await employeeClient.post(readUrl, { sha256, pages: 3 }))).toBe("DOCUMENT_NOT_READ");
+    // another file than the one waiting for signature
+    expect(await errorCode(await employeeClient.post(readUrl, { sha256: "0".repeat(64), pages: 2 }))).toBe("CONFLICT");
+    expect(await errorCode(await employeeClient.post(readUrl, { sha256: "not a hash", pages: 2 }))).toBe("VALIDATION_FAILED");
+    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("DOCUMENT_NOT_READ");
+
+    const ok = await employeeClient.post(readUrl, { sha256, pages: 2 });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ requestId: request.id, sha256, pages: 2 });
+    expect((await sign(employeeClient, request.id, employee.password)).status).toBe(200);
+
+    // the next signer cannot claim the version the employee's signature superseded
+    const next = await requester.get(`/api/v1/signature-requests/${request.id}/document?version=current`);
+    expect(next.headers.get("x-content-sha256")).not.toBe(sha256);
+    expect(await errorCode(await requester.post(readUrl, { sha256, pages: 2 }))).toBe("CONFLICT");
+    expect(await errorCode(await sign(requester, request.id, ipManager.password))).toBe("DOCUMENT_NOT_READ");
+    // nor can the employee, done, record anything further
+    expect(await errorCode(await employeeClient.post(readUrl, { sha256, pages: 2 }))).toBe("NOT_YOUR_TURN");
+    expect((await read(requester, request.id)).status).toBe(200);
+    expect((await sign(requester, request.id, ipManager.password)).status).toBe(200);
+
+    const reads = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, request.id))).filter((e) => e.action === "signature.document_read");
+    expect(reads.map((e) => (e.data as { pages: number }).pages)).toEqual([2, 2]);
+  });
+
+  it("counts a read of a version the current one extends only by a co-signer's signature of the same step, and no other", () => {
+    const signers = [
+      { id: "a", step: 1 },
+      { id: "b", step: 1 },
+      { id: "c", step: 2 },
+    ];
+    const sigs = [
+      { signerId: "a", sha256Before: "v0", sha256After: "v1" },
+      { signerId: "b", sha256Before: "v1", sha256After: "v2" },
+    ];
+    // b read v0, a signed on top: b may sign v1; c's step starts on v2 and must read v2
+    expect(readCoversCurrent({ currentSha256: "v1" }, signers, sigs.slice(0, 1), signers[1]!, "v0")).toBe(true);
+    expect(readCoversCurrent({ currentSha256: "v2" }, signers, sigs, signers[2]!, "v1")).toBe(false);
+    expect(readCoversCurrent({ currentSha256: "v2" }, signers, sigs, signers[2]!, "v2")).toBe(true);
+    expect(readCoversCurrent({ currentSha256: "v1" }, signers, sigs.slice(0, 1), signers[1]!, null)).toBe(false);
+    expect(readCoversCurrent({ currentSha256: "v1" }, signers, sigs.slice(0, 1), signers[1]!, "elsewhere")).toBe(false);
   });
 
   it("verifies the result: trusted, not revoked, held by Custos; flags a revoked signer", async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "signature_request_signers" ADD COLUMN "read_sha256" text;
