@@ -6,6 +6,7 @@ import type { SignatureReport } from "../../core/signatures/verify";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
+import { SigningPinForm } from "./account";
 
 const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
 
@@ -295,10 +296,11 @@ export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureReq
 };
 
 /** The signing ceremony: read → consent → re-authenticate → sign; or decline with a reason. */
-export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestViewData; viewedAt: Date | null; flash?: Flash }> = ({
+export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestViewData; viewedAt: Date | null; pinSet: boolean; flash?: Flash }> = ({
   page,
   request,
   viewedAt,
+  pinSet,
   flash,
 }) => {
   const { t, locale } = page;
@@ -323,20 +325,29 @@ export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestView
         {viewedAt ? <p class="tag ok">{t("sig_viewedAt", { at: fmt(viewedAt) })}</p> : null}
         <iframe src={docUrl} title={request.title} style="width:100%;height:32rem;border:1px solid #d9dee5" />
       </section>
-      <form class="stack card" method="post" action={`/signatures/${request.id}/sign`}>
-        <CsrfField page={page} />
-        <h2>{t("sig_step2")}</h2>
-        <label class="inline">
-          <input type="checkbox" name="consent" value="1" required />
-          {t("sig_consent")}
-        </label>
-        <h2>{t("sig_step3")}</h2>
-        <label>
-          {t("password")}
-          <input name="password" type="password" autocomplete="current-password" required />
-        </label>
-        <button type="submit">{t("sig_sign")}</button>
-      </form>
+      {pinSet ? (
+        <form class="stack card" method="post" action={`/signatures/${request.id}/sign`}>
+          <CsrfField page={page} />
+          <h2>{t("sig_step2")}</h2>
+          <label class="inline">
+            <input type="checkbox" name="consent" value="1" required />
+            {t("sig_consent")}
+          </label>
+          <h2>{t("sig_step3")}</h2>
+          <label>
+            {t("sig_pin")}
+            <input name="pin" type="password" autocomplete="off" required />
+          </label>
+          <p class="muted">{t("sig_pinHelp")}</p>
+          <button type="submit">{t("sig_sign")}</button>
+        </form>
+      ) : (
+        <section class="stack">
+          <h2>{t("account_pinSet")}</h2>
+          <p class="flash error">{t("sig_pinFirst")}</p>
+          <SigningPinForm page={page} action={`/signatures/${request.id}/signing-pin`} pinSetAt={null} />
+        </section>
+      )}
       <form class="stack card" method="post" action={`/signatures/${request.id}/decline`}>
         <CsrfField page={page} />
         <label>
