@@ -112,9 +112,9 @@ beforeAll(async () => {
   secretBlobs.add(sha256(releasePdf));
   await j(await staff.post(`/api/v1/revisions/${created.revision.id}/submit`, { reviewerIds: [managerUser.id], approverId: topUser.id, changeSummary: mark("change") }), 200);
   await manager.get(`/api/v1/revisions/${created.revision.id}/review-copy`);
-  await j(await manager.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: managerUser.password, comments: mark("review-comment") }), 200);
+  await j(await manager.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", pin: managerUser.pin, comments: mark("review-comment") }), 200);
   await top.get(`/api/v1/revisions/${created.revision.id}/review-copy`);
-  await j(await top.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: topUser.password }), 200);
+  await j(await top.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", pin: topUser.pin }), 200);
   const draft = await j(await staff.post(`/api/v1/documents/${created.document.id}/revisions`, {}), 201);
   ids.add(draft.id ?? draft.revision?.id);
 
