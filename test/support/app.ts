@@ -32,7 +32,7 @@ export interface TestHarness {
   /** Creates a user directly (as the system) and returns it with its password. */
   user(opts?: UserOpts): Promise<TestUser>;
   /** Signs a user in through the API and returns a client that carries the cookie and CSRF token. */
-  signIn(user: Pick<TestUser, "username" | "password">): Promise<Client>;
+  signIn(user: Pick<TestUser, "username" | "password"> & Partial<TestUser>): Promise<Client>;
   /** A client with no session. */
   anonymous(): Client;
 }

@@ -95,7 +95,7 @@ const WRONG_PIN = "Your signing PIN was not accepted; enter the signing PIN you 
  * Refuses a person who may not sign yet: one who must first replace a password an administrator
  * set (PASSWORD_CHANGE_REQUIRED), and one with no signing PIN (SIGNING_PIN_REQUIRED).
  */
-async function signerReady(ctx: ServiceContext, userId: string) {
+export async function signerReady(ctx: ServiceContext, userId: string) {
   const user = await findUser(ctx.db, userId);
   if (!user) throw new DomainError("NOT_FOUND", "The signer was not found.");
   if (user.mustChangePassword) {

@@ -10,7 +10,7 @@ import { ensurePki, timestampDigest, type Pki } from "../authority";
 import { verifyTimestampToken } from "../cms/index";
 import { appendCompletionPage } from "../pdf/index";
 import { formatSigningTime, MEANINGS, signPdf, type Meaning } from "../sign-pdf";
-import { openSigningIdentity, type SigningIdentity } from "../signer-keys";
+import { openSigningIdentity, signerReady, type SigningIdentity } from "../signer-keys";
 import * as repo from "../repo";
 import { loadVisibleRequest, resolveDocument } from "./access";
 import { afterRequestClosed, afterRequestCompleted, afterSignature } from "./completion";
@@ -117,6 +117,8 @@ export async function signAsSigner(
   await loadVisibleRequest(ctx, requestId);
   return auditRefusal(ctx, requestId, signatureSignRefused, async () => {
     if (input.consent !== true) throw new DomainError("VALIDATION_FAILED", "You must agree to sign electronically.");
+    // first: may this person sign at all (their own password, a signing PIN)?
+    await signerReady(ctx, ctx.actor.userId!);
     const pki = await ensurePki(ctx);
     await prepareSignature(ctx, requestId);
     // the signer's key: opened (or issued, the first time, outside any transaction but a short one to record it)

@@ -345,17 +345,19 @@ describe("signature requests", () => {
     expect(await errorCode(bad)).toBe("NOT_A_PDF");
   });
 
-  it("re-wraps the signing key when the signer changes their password", async () => {
+  it("keeps the signing key when the signer changes their password: it is wrapped under the signing PIN", async () => {
     const person = await h.user({ displayName: "赵敏" });
     const client = await h.signIn(person);
     const first = await createRequest([{ user: person, meaning: "acknowledged" }]);
     await read(client, first.id);
     const r1 = (await (await sign(client, first.id, person.pin)).json()) as { certificateSerial: string };
+    // the new login password may not be the signing PIN
+    expect(await errorCode(await client.post("/api/v1/me/password", { currentPassword: person.password, newPassword: person.pin }))).toBe("VALIDATION_FAILED");
     expect((await client.post("/api/v1/me/password", { currentPassword: person.password, newPassword: "赵敏的新密码足够长了吧" })).status).toBe(200);
     const second = await createRequest([{ user: person, meaning: "acknowledged" }]);
     await read(client, second.id);
-    expect(await errorCode(await sign(client, second.id, person.pin))).toBe("REAUTH_FAILED");
-    const r2 = (await (await sign(client, second.id, "赵敏的新密码足够长了吧")).json()) as { certificateSerial: string };
+    expect(await errorCode(await sign(client, second.id, "赵敏的新密码足够长了吧"))).toBe("REAUTH_FAILED");
+    const r2 = (await (await sign(client, second.id, person.pin)).json()) as { certificateSerial: string };
     expect(r2.certificateSerial).toBe(r1.certificateSerial);
   });
 });
