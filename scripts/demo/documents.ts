@@ -45,7 +45,7 @@ export async function documentDemo(baseUrl: string, outDir: string, demo: Record
     const copy = await c.request("GET", `/api/v1/revisions/${revisionId}/review-copy`);
     if (!copy.ok) throw new Error(`${u.username} cannot open revision ${revisionId} for review: ${copy.status}`);
     await copy.arrayBuffer();
-    return c.json<{ state: string }>("POST", `/api/v1/revisions/${revisionId}/decision`, { decision: "approve", comments, password: u.password });
+    return c.json<{ state: string }>("POST", `/api/v1/revisions/${revisionId}/decision`, { decision: "approve", comments, pin: u.pin });
   };
   const release = async (revisionId: string, pdf: Uint8Array, filename: string) =>
     ipm.json("PUT", `/api/v1/revisions/${revisionId}/files/release?filename=${encodeURIComponent(filename)}`, pdf, { "content-type": "application/pdf" });

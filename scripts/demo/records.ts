@@ -29,7 +29,7 @@ async function sign(client: DemoClient, user: DemoUser, requestId: string) {
   const doc = await client.request("GET", `/api/v1/signature-requests/${requestId}/document?version=current`);
   if (!doc.ok) throw new Error(`${user.username} could not open ${requestId}: ${doc.status}`);
   await doc.arrayBuffer();
-  return client.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { password: user.password, consent: true });
+  return client.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { pin: user.pin, consent: true });
 }
 
 /**

@@ -64,7 +64,7 @@ export async function signatureDemo(baseUrl: string, outDir: string, demo: Recor
     const doc = await c.request("GET", `/api/v1/signature-requests/${requestId}/document?version=current`);
     if (!doc.ok) throw new Error(`${u.username} could not open ${requestId}: ${doc.status}`);
     await doc.arrayBuffer();
-    return c.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { password: u.password, consent: true });
+    return c.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { pin: u.pin, consent: true });
   };
   await signAs(employee, users.employee!, declaration.id);
   await signAs(ipManager, users.ipManager!, declaration.id);

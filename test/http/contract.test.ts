@@ -103,6 +103,13 @@ const table: [Op, () => Promise<Response>][] = [
   ["GET /api/v1/users/{id}", () => admin.get(`/api/v1/users/${f.newUser.id}`)],
   ["PATCH /api/v1/users/{id}", () => admin.patch(`/api/v1/users/${f.newUser.id}`, { position: "工程师" })],
   ["POST /api/v1/users/{id}/reset-password", () => admin.post(`/api/v1/users/${f.newUser.id}/reset-password`)],
+  ["GET /api/v1/me/signing-pin", () => emp.get("/api/v1/me/signing-pin")],
+  ["PUT /api/v1/me/signing-pin", async () => {
+    const u = await h.user({ signingPin: false });
+    const c = await h.signIn(u);
+    return c.request("/api/v1/me/signing-pin", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ currentPassword: u.password, pin: "a signing pin" }) });
+  }],
+  ["POST /api/v1/users/{id}/reset-signing-pin", async () => admin.post(`/api/v1/users/${(await h.user()).id}/reset-signing-pin`)],
   ["GET /api/v1/departments", () => emp.get("/api/v1/departments")],
   ["POST /api/v1/departments", () => admin.post("/api/v1/departments", { code: "LAB", name: "实验室" })],
   ["GET /api/v1/organisation", () => emp.get("/api/v1/organisation")],

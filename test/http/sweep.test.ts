@@ -48,6 +48,7 @@ const OWN_SESSION = new Set(["POST /api/v1/auth/sign-in", "POST /api/v1/auth/sig
 const OPEN_TO_EVERY_USER: Record<string, string> = {
   "POST /api/v1/me/tokens": "a person's own API tokens",
   "POST /api/v1/me/password": "a person's own password",
+  "PUT /api/v1/me/signing-pin": "a person's own signing PIN",
   "POST /api/v1/auth/sign-out": "a person's own session",
   "POST /api/v1/auth/sign-in": "signing in",
   "POST /api/v1/files": "anyone may upload a file (it is theirs until attached to something)",
