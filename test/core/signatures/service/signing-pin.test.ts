@@ -175,4 +175,30 @@ describe("the signing PIN", () => {
     };
     expect(report.signatures[0]).toMatchObject({ chain: "trusted", revocation: { status: "revoked", beforeSigning: false } });
   });
+
+  it("is set on the account page and in the ceremony, and reset on the user's admin page", async () => {
+    const person = await h.user({ signingPin: false });
+    const client = await h.signIn(person);
+    const account = await (await client.get("/account", { accept: "text/html" })).text();
+    expect(account).toContain("签名密码");
+    expect(account).toContain('name="currentPassword"');
+    expect((await client.form("/account/signing-pin", { currentPassword: person.password, pin: "pin one 123", confirmPin: "pin one 124" })).status).toBe(400);
+    const saved = await client.form("/account/signing-pin", { currentPassword: person.password, pin: person.pin, confirmPin: person.pin });
+    expect(saved.headers.get("location")).toBe("/account?msg=pin");
+    expect(await (await client.get("/account", { accept: "text/html" })).text()).toContain('name="currentPin"');
+
+    // an administrator resets it from the user's page; the ceremony then asks for a new PIN first
+    const reset = await admin.form(`/admin/users/${person.id}/reset-signing-pin`, {});
+    expect(reset.status).toBe(200);
+    expect(await reset.text()).toContain("签名证书已吊销");
+    const id = await requestFor(person);
+    const ceremony = await (await client.get(`/signatures/${id}/sign`, { accept: "text/html" })).text();
+    expect(ceremony).toContain("您还没有签名密码");
+    expect(ceremony).not.toContain('name="consent"');
+    const set = await client.form(`/signatures/${id}/signing-pin`, { currentPassword: person.password, pin: "second pin!", confirmPin: "second pin!" });
+    expect(set.headers.get("location")).toBe(`/signatures/${id}/sign?msg=pin`);
+    const ready = await (await client.get(`/signatures/${id}/sign?msg=pin`, { accept: "text/html" })).text();
+    expect(ready).toContain("签名密码已设置");
+    expect(ready).toContain('name="pin"');
+  });
 });
