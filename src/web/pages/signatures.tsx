@@ -344,7 +344,9 @@ export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestView
       ) : (
         <section class="stack">
           <h2>{t("account_pinSet")}</h2>
-          <p class="flash error">{t("sig_pinFirst")}</p>
+          <p data-testid="pin-first">
+            <strong>{t("sig_pinFirst")}</strong>
+          </p>
           <SigningPinForm page={page} action={`/signatures/${request.id}/signing-pin`} pinSetAt={null} />
         </section>
       )}
