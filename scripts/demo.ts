@@ -23,8 +23,11 @@ import { evidenceMatrixDemo } from "./demo/evidence";
 import { nameOrganisationDemo, objectivesDemo } from "./demo/objectives";
 import { signatureDemo } from "./demo/signatures";
 
-/** Demo users' passwords (documented in demo.json so a person can sign in and look around). */
+/** Demo users' passwords and signing PINs (documented in demo.json so a person can sign in and look around). */
 const demoPassword = (displayName: string) => `${displayName}的演示密码2026`;
+const demoPin = (displayName: string) => `${displayName}签名2468`;
+/** The password the administrator types when creating a person: they must replace it at first sign-in. */
+const initialPassword = (displayName: string) => `${displayName}的初始密码-管理员设定`;
 
 interface Step {
   name: string;
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
         const created = await adminClient.json<{ user: { id: string } }>("POST", "/api/v1/users", {
           username: p.username,
           displayName: p.displayName,
-          password: demoPassword(p.displayName),
+          password: initialPassword(p.displayName),
           roles: p.roles,
           departmentId: p.departmentId,
           clearance: p.clearance,
@@ -112,9 +115,19 @@ async function main(): Promise<void> {
           id: created.user.id,
           username: p.username,
           password: demoPassword(p.displayName),
+          pin: demoPin(p.displayName),
           displayName: p.displayName,
           roles: p.roles,
         };
+      }
+    });
+
+    await step("each person signs in, replaces the password the administrator typed, and chooses a signing PIN only they know", async () => {
+      for (const p of people) {
+        const client = new DemoClient(baseUrl);
+        await client.signIn(p.username, initialPassword(p.displayName));
+        await client.json("POST", "/api/v1/me/password", { currentPassword: initialPassword(p.displayName), newPassword: demoPassword(p.displayName) });
+        await client.json("PUT", "/api/v1/me/signing-pin", { currentPassword: demoPassword(p.displayName), pin: demoPin(p.displayName) });
       }
     });
 

@@ -112,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
         const created = await createUserAsSystem(rt.deps, parsed.data);
         console.log(`Created ${created.user.username} (${created.user.id}).`);
         if (created.password) console.log(`Password (shown once): ${created.password}`);
+        console.log("The password must be changed at first sign-in.");
         return 0;
       });
     }

@@ -21,12 +21,14 @@ import { recordDocumentRead } from "../../src/core/signatures/requests/read";
 import { openDocumentForSigning, signAsSigner } from "../../src/core/signatures/requests/sign";
 import { LocalBlobStore } from "../../src/core/storage/local";
 import { createUserAsSystem } from "../../src/core/users/service";
+import { setSigningPin } from "../../src/core/signatures/signer-keys";
 import { openBenchDatabase } from "./database";
 import { summarise, type Timing } from "./measure";
 import { buildSamplePdf } from "./sample-pdf";
 import { intOption, ratio, type SuiteContext, type SuiteResult } from "./suites";
 
 const PASSWORD = "bench password 2026";
+const PIN = "bench signing pin";
 
 async function asUser(deps: AppDeps, userId: string): Promise<ServiceContext> {
   const principal = (await loadActivePrincipal(deps.db, userId))!;
@@ -51,7 +53,7 @@ export async function runSigningConcurrencyBench(ctx: SuiteContext): Promise<Sui
   });
   try {
     await ensurePki(deps);
-    const admin = await createUserAsSystem(deps, { username: "bench-admin", displayName: "管理员", password: PASSWORD, roles: ["admin", "ip-manager"], clearance: "secret", locale: "zh-CN" });
+    const admin = await createUserAsSystem(deps, { username: "bench-admin", displayName: "管理员", password: PASSWORD, roles: ["admin", "ip-manager"], clearance: "secret", locale: "zh-CN" }, { mustChangePassword: false });
     const adminCtx = await asUser(deps, admin.user.id);
     ctx.log(`preparing ${signers} signature requests …`);
     const pdf = await buildSamplePdf();
@@ -59,8 +61,9 @@ export async function runSigningConcurrencyBench(ctx: SuiteContext): Promise<Sui
     const people: ServiceContext[] = [];
     const requests: string[] = [];
     for (let i = 0; i < signers; i++) {
-      const u = await createUserAsSystem(deps, { username: `bench-signer-${i}`, displayName: `签署人${i}`, password: PASSWORD, roles: ["employee"], clearance: "internal", locale: "zh-CN" });
+      const u = await createUserAsSystem(deps, { username: `bench-signer-${i}`, displayName: `签署人${i}`, password: PASSWORD, roles: ["employee"], clearance: "internal", locale: "zh-CN" }, { mustChangePassword: false });
       const person = await asUser(deps, u.user.id);
+      await setSigningPin(person, { currentPassword: PASSWORD, pin: PIN });
       const request = await createSignatureRequest(adminCtx, {
         title: `基准签署 ${i}`,
         classification: "internal",
@@ -98,7 +101,7 @@ export async function runSigningConcurrencyBench(ctx: SuiteContext): Promise<Sui
       }
     })();
     const started = performance.now();
-    const outcomes = await Promise.all(requests.map((id, i) => signAsSigner(people[i]!, id, { password: PASSWORD, consent: true })));
+    const outcomes = await Promise.all(requests.map((id, i) => signAsSigner(people[i]!, id, { pin: PIN, consent: true })));
     const signingMs = performance.now() - started;
     signing = false;
     await writer;

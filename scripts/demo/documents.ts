@@ -43,7 +43,7 @@ export async function documentDemo(baseUrl: string, outDir: string, demo: Record
 
   const approve = async (c: DemoClient, u: DemoUser, revisionId: string, comments: string) => {
     await c.readDocument({ revisionId });
-    return c.json<{ state: string }>("POST", `/api/v1/revisions/${revisionId}/decision`, { decision: "approve", comments, password: u.password });
+    return c.json<{ state: string }>("POST", `/api/v1/revisions/${revisionId}/decision`, { decision: "approve", comments, pin: u.pin });
   };
   const release = async (revisionId: string, pdf: Uint8Array, filename: string) =>
     ipm.json("PUT", `/api/v1/revisions/${revisionId}/files/release?filename=${encodeURIComponent(filename)}`, pdf, { "content-type": "application/pdf" });

@@ -6,6 +6,8 @@ export interface DemoUser {
   id: string;
   username: string;
   password: string;
+  /** The signing PIN they chose: what their signatures rest on. */
+  pin: string;
   displayName: string;
 }
 

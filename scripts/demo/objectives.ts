@@ -63,7 +63,7 @@ export async function objectivesDemo(baseUrl: string, outDir: string, demo: Reco
   });
   const waiting = await topManager.json<Item>("POST", `${M}/policy/${draft.id}/actions/issue`, {});
   await topManager.readDocument({ requestId: waiting.signatureRequestId! });
-  await topManager.json("POST", `/api/v1/signature-requests/${waiting.signatureRequestId}/sign`, { password: users.topManager!.password, consent: true });
+  await topManager.json("POST", `/api/v1/signature-requests/${waiting.signatureRequestId}/sign`, { pin: users.topManager!.pin, consent: true });
   const issued = (await ipManager.json<{ item: Item }>("GET", `${M}/policy/${draft.id}`)).item;
   if (issued.state !== "issued") throw new Error(`the policy is ${issued.state}, not issued`);
   await employee.json("POST", `${M}/policy/${draft.id}/acknowledge`);

@@ -27,7 +27,7 @@ async function uploadPdf(client: DemoClient, bytes: Uint8Array, filename: string
 
 async function sign(client: DemoClient, user: DemoUser, requestId: string) {
   await client.readDocument({ requestId });
-  return client.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { password: user.password, consent: true });
+  return client.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { pin: user.pin, consent: true });
 }
 
 /**

@@ -18,7 +18,7 @@ const M = "/api/v1/m/improvement";
 
 async function sign(client: DemoClient, user: DemoUser, requestId: string) {
   await client.readDocument({ requestId });
-  return client.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { password: user.password, consent: true });
+  return client.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { pin: user.pin, consent: true });
 }
 
 /** pdfsig's verdicts on a PDF, trusting the demo's root certificate (null when poppler or NSS tools are not installed). */

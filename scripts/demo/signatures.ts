@@ -62,7 +62,7 @@ export async function signatureDemo(baseUrl: string, outDir: string, demo: Recor
 
   const signAs = async (c: DemoClient, u: DemoUser, requestId: string) => {
     await c.readDocument({ requestId });
-    return c.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { password: u.password, consent: true });
+    return c.json<{ completed: boolean }>("POST", `/api/v1/signature-requests/${requestId}/sign`, { pin: u.pin, consent: true });
   };
   await signAs(employee, users.employee!, declaration.id);
   await signAs(ipManager, users.ipManager!, declaration.id);

@@ -172,7 +172,7 @@ export function documentPages() {
   app.post(
     "/documents/:id/periodic-review",
     action(async (c, form) => {
-      const parsed = PeriodicReviewInput.safeParse({ outcome: field(form, "outcome"), comments: field(form, "comments").trim(), password: field(form, "password") });
+      const parsed = PeriodicReviewInput.safeParse({ outcome: field(form, "outcome"), comments: field(form, "comments").trim(), pin: field(form, "pin") });
       if (!parsed.success) throw validationError(parsed.error);
       await recordPeriodicReview(ctxOf(c), c.req.param("id")!, parsed.data);
       return "reviewed";
@@ -274,7 +274,7 @@ export function documentPages() {
     try {
       const decision = field(form, "decision") === "reject" ? "reject" : "approve";
       if (decision === "approve" && field(form, "consent") !== "1") throw new DomainError("VALIDATION_FAILED", pageContext(c).t("sig_step2"));
-      await decideRevision(ctxOf(c), revisionId, { decision, comments: field(form, "comments").trim() || undefined, password: field(form, "password") || undefined });
+      await decideRevision(ctxOf(c), revisionId, { decision, comments: field(form, "comments").trim() || undefined, pin: field(form, "pin") || undefined });
       return c.redirect(`/documents/${await documentOfRevision(c, revisionId)}?msg=${decision === "approve" ? "approved" : "rejected"}`, 303);
     } catch (err) {
       return reviewPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));

@@ -125,3 +125,10 @@ export function errorText(err: unknown, locale: Locale = "zh-CN"): string {
 export function errorStatusOf(err: unknown): number {
   return asDomainError(err).status;
 }
+
+/** The signing-PIN form's fields: the login password for a first PIN, the current PIN for a change. */
+export function pinInput(form: Record<string, string | string[]>): { pin: string; currentPin?: string; currentPassword?: string } {
+  const currentPin = field(form, "currentPin");
+  const currentPassword = field(form, "currentPassword");
+  return { pin: field(form, "pin"), ...(currentPin ? { currentPin } : {}), ...(currentPassword ? { currentPassword } : {}) };
+}

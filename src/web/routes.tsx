@@ -9,12 +9,13 @@ import { createDepartment, getDepartment, getOrganisationProfile, isOrganisation
 import { CreateDepartmentInput, UpdateOrganisationInput } from "../core/organisation/schemas";
 import { CreateUserInput, UpdateUserInput } from "../core/users/schemas";
 import { changeOwnPassword, createUser, getUser, listUsers, resetPassword, updateUser } from "../core/users/service";
+import { resetSigningPin, setSigningPin, signingPinStatus } from "../core/signatures/signer-keys";
 import { clearSessionCookie, setSessionCookie } from "../http/cookies";
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
-import { errorStatusOf, errorText, field, fields, pageContext, readForm } from "./page";
+import { errorStatusOf, errorText, field, fields, pageContext, pinInput, readForm } from "./page";
 import { dashboardCards } from "./cards/index";
 import { historyOfRows, wantsReads, withActorNames } from "./history";
 import { AccountPage } from "./pages/account";
@@ -34,7 +35,7 @@ function safeNext(next: string | undefined): string {
 /** A confirmation carried across a redirect as a message key (never free text). */
 function flashFrom(c: { req: { query(k: string): string | undefined } }, t: (k: MessageKey) => string): Flash | undefined {
   const msg = c.req.query("msg");
-  const known: Record<string, MessageKey> = { saved: "users_saved", password: "account_changed", organisation: "org_saved" };
+  const known: Record<string, MessageKey> = { saved: "users_saved", password: "account_changed", organisation: "org_saved", pin: "account_pinSaved" };
   return msg && known[msg] ? { kind: "ok", text: t(known[msg]) } : undefined;
 }
 
@@ -116,9 +117,10 @@ export function webRoutes() {
     const ctx = ctxOf(c);
     const p = requirePrincipal(ctx);
     const tokens = p.mustChangePassword ? [] : await listApiTokens(ctx);
+    const pin = p.mustChangePassword ? { setAt: null } : await signingPinStatus(ctx);
     const page = pageContext(c);
     return c.html(
-      <AccountPage page={page} tokens={tokens} mustChange={p.mustChangePassword} now={ctx.clock.now()} flash={flash ?? flashFrom(c, page.t)} />,
+      <AccountPage page={page} tokens={tokens} mustChange={p.mustChangePassword} pinSetAt={pin.setAt} now={ctx.clock.now()} flash={flash ?? flashFrom(c, page.t)} />,
       status as 200,
     );
   };
@@ -144,6 +146,18 @@ export function webRoutes() {
     const ctx = ctxOf(c);
     if (hasRole(requirePrincipal(ctx), "admin") && !(await isOrganisationNamed(ctx.db))) return c.redirect("/admin/organisation?first=1", 303);
     return c.redirect("/?msg=password", 303);
+  });
+
+  app.post("/account/signing-pin", async (c) => {
+    const form = await readForm(c);
+    const page = pageContext(c);
+    if (field(form, "pin") !== field(form, "confirmPin")) return accountPage(c, { kind: "error", text: page.t("account_pinMismatch") }, 400);
+    try {
+      await setSigningPin(ctxOf(c), pinInput(form));
+    } catch (err) {
+      return accountPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
+    }
+    return c.redirect("/account?msg=pin", 303);
   });
 
   app.post("/account/tokens", async (c) => {
@@ -243,6 +257,13 @@ export function webRoutes() {
     } catch (err) {
       return userEditPage(c, { flash: { kind: "error", text: errorText(err, c.get("locale")) }, values }, errorStatusOf(err));
     }
+  });
+
+  app.post("/admin/users/:id/reset-signing-pin", async (c) => {
+    const ctx = ctxOf(c);
+    await resetSigningPin(ctx, c.req.param("id"));
+    const user = await getUser(ctx, c.req.param("id"));
+    return userEditPage(c, { flash: { kind: "ok", text: pageContext(c).t("users_pinReset", { username: user.username }) } });
   });
 
   app.post("/admin/users/:id/reset-password", async (c) => {
@@ -350,3 +371,4 @@ export function webRoutes() {
 
   return app;
 }
+

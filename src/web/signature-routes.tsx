@@ -8,6 +8,7 @@ import { myReadOfCurrent } from "../core/signatures/requests/read";
 import { createSigningLink, openSigningLink } from "../core/signatures/requests/links";
 import { cancelSignatureRequest, declineAsSigner, signAsSigner } from "../core/signatures/requests/sign";
 import { CreateSignatureRequestInput } from "../core/signatures/schemas";
+import { setSigningPin, signingPinStatus } from "../core/signatures/signer-keys";
 import { verifyUploadedPdf } from "../core/signatures/verify";
 import { getTemplate, listTemplates } from "../core/templates/index";
 import { listDirectory } from "../core/users/service";
@@ -15,7 +16,7 @@ import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { MessageKey } from "./i18n";
 import type { Flash } from "./layout";
-import { errorStatusOf, errorText, field, pageContext, readFormWithFile, readUploadForm, storeFormFile } from "./page";
+import { errorStatusOf, errorText, field, pageContext, pinInput, readForm, readFormWithFile, readUploadForm, storeFormFile } from "./page";
 import { CeremonyPage, NewSignatureRequestPage, SignatureInboxPage, SignatureRequestPage, VerifyPage, type TemplateOption } from "./pages/signatures";
 
 async function templateOptions(): Promise<TemplateOption[]> {
@@ -122,16 +123,32 @@ export function signaturePages() {
     const id = c.req.param("id")!;
     const request = await getSignatureRequest(ctx, id);
     if (!request.myTurn) return c.redirect(`/signatures/${id}`, 303);
-    return c.html(<CeremonyPage page={pageContext(c)} request={request} readAt={await myReadOfCurrent(ctx, id)} flash={flash} />, status as 200);
+    const pin = await signingPinStatus(ctx);
+    const page = pageContext(c);
+    const shown = flash ?? (c.req.query("msg") === "pin" && pin.set ? { kind: "ok" as const, text: page.t("sig_pinSaved") } : undefined);
+    return c.html(<CeremonyPage page={page} request={request} readAt={await myReadOfCurrent(ctx, id)} pinSet={pin.set} flash={shown} />, status as 200);
   };
   app.get("/signatures/:id/sign", (c) => ceremony(c));
+
+  // no signing PIN yet: the ceremony asks for one first, then comes back to sign
+  app.post("/signatures/:id/signing-pin", async (c) => {
+    const form = await readForm(c);
+    const page = pageContext(c);
+    if (field(form, "pin") !== field(form, "confirmPin")) return ceremony(c, { kind: "error", text: page.t("account_pinMismatch") }, 400);
+    try {
+      await setSigningPin(ctxOf(c), pinInput(form));
+    } catch (err) {
+      return ceremony(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
+    }
+    return c.redirect(`/signatures/${c.req.param("id")}/sign?msg=pin`, 303);
+  });
 
   app.post("/signatures/:id/sign", async (c) => {
     const ctx = ctxOf(c);
     const body = await c.req.parseBody();
     try {
       if (body.consent !== "1") throw new DomainError("VALIDATION_FAILED", pageContext(c).t("sig_step2"));
-      await signAsSigner(ctx, c.req.param("id"), { password: typeof body.password === "string" ? body.password : "", consent: true });
+      await signAsSigner(ctx, c.req.param("id"), { pin: typeof body.pin === "string" ? body.pin : "", consent: true });
       return c.redirect(`/signatures/${c.req.param("id")}?msg=signed`, 303);
     } catch (err) {
       return ceremony(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));

@@ -18,7 +18,7 @@ async function approveAs(page: Page, user: TestUser, documentUrl: string) {
   await readEveryPage(page);
   await page.locator('textarea[name="comments"]').first().fill(`${user.username} 同意`);
   await page.getByLabel(/我已阅读并理解全文/).check();
-  await page.getByLabel("密码").fill(user.password);
+  await page.getByLabel("签名密码", { exact: true }).fill(user.pin);
   await page.getByRole("button", { name: "同意并签署" }).click();
   await page.waitForURL(`${documentUrl}?msg=approved`);
 }

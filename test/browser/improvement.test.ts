@@ -38,13 +38,13 @@ async function takeAction(page: Page, action: string, fill: (form: ReturnType<ty
   });
 }
 
-/** The signer reads the document through in the ceremony and signs with their password. */
+/** The signer reads the document through in the ceremony and signs with their signing PIN. */
 async function signCeremony(user: TestUser, requestId: string) {
   const page = await b.signedInPage(user);
   await page.goto(`/signatures/${requestId}/sign`);
   await readEveryPage(page);
   await page.getByLabel(/我已阅读并理解全文/).check();
-  await page.getByLabel("密码").fill(user.password);
+  await page.getByLabel("签名密码", { exact: true }).fill(user.pin);
   await page.getByRole("button", { name: "签署", exact: true }).click();
   await page.waitForURL(/\?msg=signed$/);
   await page.context().close();

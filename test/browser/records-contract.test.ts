@@ -5,12 +5,12 @@ import { readEveryPage, startBrowserHarness } from "../support/browser";
 
 const b = await startBrowserHarness();
 
-/** The signing ceremony: the document is shown in the page and read through (recorded as read), then consent and the signer's own password. */
-async function signInCeremony(page: Page, password: string) {
+/** The signing ceremony: the document is shown in the page and read through (recorded as read), then consent and the signer's signing PIN. */
+async function signInCeremony(page: Page, pin: string) {
   await page.waitForURL(/\/signatures\/sig_[a-z0-9]+\/sign$/);
   await readEveryPage(page);
   await page.getByLabel(/我已阅读并理解全文/).check();
-  await page.getByLabel("密码").fill(password);
+  await page.getByLabel("签名密码", { exact: true }).fill(pin);
   await page.getByRole("button", { name: "签署", exact: true }).click();
   await page.waitForURL(/\?msg=signed$/);
 }
@@ -52,7 +52,7 @@ it("a contract goes from draft through a signed IP review to e-signing, and is f
   await reviewer.getByLabel("审查意见").fill("成果归属、保密与发表条款符合要求。");
   await reviewer.getByLabel("审查结论").selectOption("approve");
   await reviewer.getByRole("button", { name: "提交并签署审查表" }).click();
-  await signInCeremony(reviewer, ipManager.password);
+  await signInCeremony(reviewer, ipManager.pin);
   await reviewer.goto(contractUrl);
   expect(await reviewer.locator("[data-testid=contract-status]").textContent()).toBe("审查通过");
   expect(await reviewer.locator("table[data-testid=reviews]").textContent()).toContain("已签署");
@@ -65,7 +65,7 @@ it("a contract goes from draft through a signed IP review to e-signing, and is f
   const signer = await b.signedInPage(topManager);
   await signer.getByRole("link", { name: "电子签名" }).click();
   await signer.locator("table[data-testid=to-sign] tr", { hasText: "新型储能材料联合研发合同" }).getByRole("link", { name: "去签署" }).click();
-  await signInCeremony(signer, topManager.password);
+  await signInCeremony(signer, topManager.pin);
 
   // signed: the contract is filed as a record of the signed-contracts class, kept from the contract's end
   await page.goto(contractUrl);

@@ -5,7 +5,7 @@ const b = await startBrowserHarness();
 
 it("an IP manager sends an IP declaration from its template and the employee signs it in the ceremony", async () => {
   const ipManager = await b.h.user({ roles: ["ip-manager"], displayName: "王芳" });
-  const employee = await b.h.user({ roles: ["employee"], displayName: "张伟" });
+  const employee = await b.h.user({ roles: ["employee"], displayName: "张伟", signingPin: false });
 
   const page = await b.signedInPage(ipManager);
   await page.getByRole("link", { name: "电子签名" }).click();
@@ -35,13 +35,29 @@ it("an IP manager sends an IP declaration from its template and the employee sig
   await signer.reload();
   expect(await signer.getByText(/已于 .* 逐页阅读全文/).count()).toBe(1);
 
+  // no signing PIN yet: the ceremony asks for one first (never the login password itself)
+  expect(await signer.getByText("您还没有签名密码").count()).toBe(1);
+  expect(await signer.getByRole("button", { name: "签署", exact: true }).count()).toBe(0);
+  const setPin = async (pin: string) => {
+    await signer.getByLabel("登录密码（确认是您本人）").fill(employee.password);
+    await signer.getByLabel("新签名密码").fill(pin);
+    await signer.getByLabel("确认签名密码").fill(pin);
+    await signer.getByRole("button", { name: "设置签名密码" }).click();
+  };
+  await setPin(employee.password);
+  expect(await signer.locator(".flash.error").textContent()).toMatch(/differ from your login password/);
+  await setPin(employee.pin);
+  await signer.waitForURL(/\/sign\?msg=pin$/);
+  expect(await signer.locator(".flash.ok").textContent()).toContain("签名密码已设置");
+
+  // the login password does not open the signing key
   await signer.getByLabel(/我已阅读并理解全文/).check();
-  await signer.getByLabel("密码").fill("wrong password!");
+  await signer.getByLabel("签名密码", { exact: true }).fill(employee.password);
   await signer.getByRole("button", { name: "签署", exact: true }).click();
-  expect(await signer.locator(".flash.error").textContent()).toMatch(/password/i);
+  expect(await signer.locator(".flash.error").textContent()).toMatch(/signing PIN was not accepted/);
 
   await signer.getByLabel(/我已阅读并理解全文/).check();
-  await signer.getByLabel("密码").fill(employee.password);
+  await signer.getByLabel("签名密码", { exact: true }).fill(employee.pin);
   await signer.getByRole("button", { name: "签署", exact: true }).click();
   await signer.waitForURL(/\?msg=signed$/);
   expect(await signer.locator(".flash.ok").textContent()).toContain("签署完成");

@@ -161,7 +161,7 @@ describe("custos verify-pdf on a PDF Custos signed, and on files the server refu
     expect(created.status).toBe(201);
     const requestId = ((await created.json()) as { id: string }).id;
     expect((await client.readDocument(requestId)).status).toBe(200);
-    expect((await client.post(`/api/v1/signature-requests/${requestId}/sign`, { password: employee.password, consent: true })).status).toBe(200);
+    expect((await client.post(`/api/v1/signature-requests/${requestId}/sign`, { pin: employee.pin, consent: true })).status).toBe(200);
     const pdf = new Uint8Array(await (await client.get(`/api/v1/signature-requests/${requestId}/document?version=final`)).arrayBuffer());
     const pdfPath = join(dir, "custos-signed.pdf");
     await writeFile(pdfPath, pdf);

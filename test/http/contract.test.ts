@@ -67,7 +67,7 @@ const putFile = (client: Client, path: string, bytes: Uint8Array, type = "applic
 const postBytes = (client: Client, path: string, bytes: Uint8Array, type: string) => client.request(path, { method: "POST", headers: { "content-type": type }, body: new Uint8Array(bytes) });
 const signRequest = async (client: Client, user: TestUser, id: string) => {
   await client.readDocument(id);
-  return j(await client.post(`/api/v1/signature-requests/${id}/sign`, { password: user.password, consent: true }), 200);
+  return j(await client.post(`/api/v1/signature-requests/${id}/sign`, { pin: user.pin, consent: true }), 200);
 };
 async function effectiveDocument(title: string, categoryId = "procedure", classification = "internal") {
   const created = await j(await staff.post("/api/v1/documents", { categoryId, title, classification }), 201);
@@ -78,9 +78,9 @@ async function approve(revisionId: string, title: string) {
   await j(await putFile(staff, `/api/v1/revisions/${revisionId}/files/release?filename=p.pdf`, await procedurePdf(title, "正文")), 200);
   await j(await staff.post(`/api/v1/revisions/${revisionId}/submit`, { reviewerIds: [managerUser.id], approverId: topUser.id }), 200);
   await manager.readRevision(revisionId);
-  await j(await manager.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: managerUser.password }), 200);
+  await j(await manager.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", pin: managerUser.pin }), 200);
   await top.readRevision(revisionId);
-  await j(await top.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: topUser.password }), 200);
+  await j(await top.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", pin: topUser.pin }), 200);
 }
 const answer = (items: string[]) => items.map((item) => ({ item, result: "ok" }));
 
@@ -103,6 +103,13 @@ const table: [Op, () => Promise<Response>][] = [
   ["GET /api/v1/users/{id}", () => admin.get(`/api/v1/users/${f.newUser.id}`)],
   ["PATCH /api/v1/users/{id}", () => admin.patch(`/api/v1/users/${f.newUser.id}`, { position: "工程师" })],
   ["POST /api/v1/users/{id}/reset-password", () => admin.post(`/api/v1/users/${f.newUser.id}/reset-password`)],
+  ["GET /api/v1/me/signing-pin", () => emp.get("/api/v1/me/signing-pin")],
+  ["PUT /api/v1/me/signing-pin", async () => {
+    const u = await h.user({ signingPin: false });
+    const c = await h.signIn(u);
+    return c.request("/api/v1/me/signing-pin", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ currentPassword: u.password, pin: "a signing pin" }) });
+  }],
+  ["POST /api/v1/users/{id}/reset-signing-pin", async () => admin.post(`/api/v1/users/${(await h.user()).id}/reset-signing-pin`)],
   ["GET /api/v1/departments", () => emp.get("/api/v1/departments")],
   ["POST /api/v1/departments", () => admin.post("/api/v1/departments", { code: "LAB", name: "实验室" })],
   ["GET /api/v1/organisation", () => emp.get("/api/v1/organisation")],
@@ -128,7 +135,7 @@ const table: [Op, () => Promise<Response>][] = [
   ["POST /api/v1/signature-requests/remind", () => admin.post("/api/v1/signature-requests/remind")],
   ["POST /api/v1/signature-requests/{id}/signers/{signerId}/link", async () => { const res = await manager.post(`/api/v1/signature-requests/${f.request.id}/signers/${f.request.signers[0].id}/link`); f.link = await j(res); return res; }],
   ["POST /api/v1/signing-links/{token}/open", () => emp.post(`/api/v1/signing-links/${f.link.token}/open`)],
-  ["POST /api/v1/signature-requests/{id}/sign", () => emp.post(`/api/v1/signature-requests/${f.request.id}/sign`, { password: empUser.password, consent: true })],
+  ["POST /api/v1/signature-requests/{id}/sign", () => emp.post(`/api/v1/signature-requests/${f.request.id}/sign`, { pin: empUser.pin, consent: true })],
   ["POST /api/v1/signatures/verify", async () => {
     const signed = new Uint8Array(await (await emp.get(`/api/v1/signature-requests/${f.request.id}/document?version=final`)).arrayBuffer());
     return postBytes(emp, "/api/v1/signatures/verify", signed, "application/pdf");
@@ -154,9 +161,9 @@ const table: [Op, () => Promise<Response>][] = [
   ["GET /api/v1/revisions/{id}/review-copy", () => manager.get(`/api/v1/revisions/${f.doc.revision.id}/review-copy`)],
   ["POST /api/v1/revisions/{id}/read", async () => (await manager.showEveryPage(`/api/v1/revisions/${f.doc.revision.id}/review-copy`, `/api/v1/revisions/${f.doc.revision.id}/read`)).read!],
   ["POST /api/v1/revisions/{id}/decision", async () => {
-    await j(await manager.post(`/api/v1/revisions/${f.doc.revision.id}/decision`, { decision: "approve", password: managerUser.password }), 200);
+    await j(await manager.post(`/api/v1/revisions/${f.doc.revision.id}/decision`, { decision: "approve", pin: managerUser.pin }), 200);
     await top.readRevision(f.doc.revision.id);
-    return top.post(`/api/v1/revisions/${f.doc.revision.id}/decision`, { decision: "approve", password: topUser.password });
+    return top.post(`/api/v1/revisions/${f.doc.revision.id}/decision`, { decision: "approve", pin: topUser.pin });
   }],
   ["GET /api/v1/revisions/{id}/pdf", () => emp.get(`/api/v1/revisions/${f.doc.revision.id}/pdf`)],
   ["GET /api/v1/documents", () => emp.get(`/api/v1/documents?q=${encodeURIComponent("专利")}`)],
@@ -165,7 +172,7 @@ const table: [Op, () => Promise<Response>][] = [
   ["GET /api/v1/documents/by-number/{number}/current", () => emp.get(`/api/v1/documents/by-number/${f.doc.document.number}/current`)],
   ["GET /api/v1/documents/by-number/{number}/current/pdf", () => emp.get(`/api/v1/documents/by-number/${f.doc.document.number}/current/pdf`)],
   ["GET /api/v1/documents/reviews-due", () => manager.get("/api/v1/documents/reviews-due")],
-  ["POST /api/v1/documents/{id}/periodic-review", () => manager.post(`/api/v1/documents/${f.doc.document.id}/periodic-review`, { outcome: "no-change", comments: "仍适用", password: managerUser.password })],
+  ["POST /api/v1/documents/{id}/periodic-review", () => manager.post(`/api/v1/documents/${f.doc.document.id}/periodic-review`, { outcome: "no-change", comments: "仍适用", pin: managerUser.pin })],
   ["POST /api/v1/documents/{id}/acknowledgements", () => manager.post(`/api/v1/documents/${f.doc.document.id}/acknowledgements`, { departmentIds: [f.rnd.id] })],
   ["GET /api/v1/documents/{id}/acknowledgements", () => manager.get(`/api/v1/documents/${f.doc.document.id}/acknowledgements`)],
   ["POST /api/v1/documents/{id}/grants", () => manager.post(`/api/v1/documents/${f.doc.document.id}/grants`, { userId: empUser.id, reason: "项目需要" })],

@@ -48,6 +48,7 @@ const OWN_SESSION = new Set(["POST /api/v1/auth/sign-in", "POST /api/v1/auth/sig
 const OPEN_TO_EVERY_USER: Record<string, string> = {
   "POST /api/v1/me/tokens": "a person's own API tokens",
   "POST /api/v1/me/password": "a person's own password",
+  "PUT /api/v1/me/signing-pin": "a person's own signing PIN",
   "POST /api/v1/auth/sign-out": "a person's own session",
   "POST /api/v1/auth/sign-in": "signing in",
   "POST /api/v1/files": "anyone may upload a file (it is theirs until attached to something)",
@@ -112,9 +113,9 @@ beforeAll(async () => {
   secretBlobs.add(sha256(releasePdf));
   await j(await staff.post(`/api/v1/revisions/${created.revision.id}/submit`, { reviewerIds: [managerUser.id], approverId: topUser.id, changeSummary: mark("change") }), 200);
   await manager.readRevision(created.revision.id);
-  await j(await manager.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: managerUser.password, comments: mark("review-comment") }), 200);
+  await j(await manager.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", pin: managerUser.pin, comments: mark("review-comment") }), 200);
   await top.readRevision(created.revision.id);
-  await j(await top.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", password: topUser.password }), 200);
+  await j(await top.post(`/api/v1/revisions/${created.revision.id}/decision`, { decision: "approve", pin: topUser.pin }), 200);
   const draft = await j(await staff.post(`/api/v1/documents/${created.document.id}/revisions`, {}), 201);
   ids.add(draft.id ?? draft.revision?.id);
 

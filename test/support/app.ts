@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { afterAll } from "vitest";
 import { createApp, type App } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
-import { jsonLogger, silentLogger, systemContext, type AppDeps } from "../../src/core/context";
+import { jsonLogger, silentLogger, systemContext, type AppDeps, type ServiceContext } from "../../src/core/context";
+import { principalOf } from "../../src/core/auth/service";
+import { setSigningPin } from "../../src/core/signatures/signer-keys";
+import { findUser } from "../../src/core/users/repo";
 import { LocalBlobStore } from "../../src/core/storage/local";
 import type { BlobStore } from "../../src/core/storage/blob-store";
 import type { Role, Classification } from "../../src/core/auth/permissions";
@@ -30,7 +33,7 @@ export interface TestHarness {
   /** Creates a user directly (as the system) and returns it with its password. */
   user(opts?: UserOpts): Promise<TestUser>;
   /** Signs a user in through the API and returns a client that carries the cookie and CSRF token. */
-  signIn(user: TestUser): Promise<Client>;
+  signIn(user: Pick<TestUser, "username" | "password"> & Partial<TestUser>): Promise<Client>;
   /** A client with no session. */
   anonymous(): Client;
 }
@@ -41,16 +44,33 @@ export interface UserOpts {
   roles?: Role[];
   clearance?: Classification;
   departmentId?: string;
+  /** Whether the person sets their signing PIN ({@link DEFAULT_PIN}) as they would on their account page; default true. */
+  signingPin?: boolean;
 }
 
 export interface TestUser {
   id: string;
   username: string;
   password: string;
+  /** The signing PIN the person chose (set unless the user was made with `signingPin: false`). */
+  pin: string;
   roles: Role[];
 }
 
 const DEFAULT_PASSWORD = "correct horse battery";
+export const DEFAULT_PIN = "my signing pin 2468";
+
+/** A service context acting as this person (as a signed-in request would). */
+export async function contextAs(deps: AppDeps, userId: string): Promise<ServiceContext> {
+  const row = (await findUser(deps.db, userId))!;
+  const principal = principalOf(row);
+  return { ...deps, principal, actor: { userId, label: principal.username }, request: { ip: null, userAgent: null, requestId: null } };
+}
+
+/** The person sets their signing PIN with their login password (the support helper for tests that sign). */
+export async function setPinFor(deps: AppDeps, user: Pick<TestUser, "id" | "password">, pin = DEFAULT_PIN): Promise<void> {
+  await setSigningPin(await contextAs(deps, user.id), { currentPassword: user.password, pin });
+}
 
 /**
  * Starts a test instance on a fresh database (PGlite, or PostgreSQL with DATABASE_URL) and local
@@ -93,8 +113,10 @@ export async function startHarness(
         clearance: opts.clearance ?? "internal",
         departmentId: opts.departmentId,
         locale: "zh-CN",
-      });
-      return { id: created.user.id, username, password: DEFAULT_PASSWORD, roles };
+      }, { mustChangePassword: false });
+      const user = { id: created.user.id, username, password: DEFAULT_PASSWORD, pin: DEFAULT_PIN, roles };
+      if (opts.signingPin !== false) await setPinFor(deps, user);
+      return user;
     },
     async signIn(user) {
       const client = new Client(app);

@@ -240,17 +240,38 @@ export async function requireReauth(
   password: string | undefined,
   options: { purpose?: string; failureMessage?: string } = {},
 ): Promise<void> {
+  await throttledCheck(
+    ctx,
+    async (userId) => {
+      const user = await repo.findUserById(ctx.db, userId);
+      return !!user && !!password && (await verifyPassword(user.passwordHash, password)) ? true : undefined;
+    },
+    { ...options, failureMessage: options.failureMessage ?? "Your password was not accepted; enter your own password to confirm." },
+  );
+}
+
+/**
+ * A secret of the acting person's (their password, their signing PIN) checked by `check`, which
+ * answers undefined when it is wrong: throttled like sign-in and on the same per-person counter as
+ * re-authentication (so guesses cannot be spread across passwords and PINs), audited on failure
+ * as auth.reauth_failed. Throws REAUTH_FAILED or TOO_MANY_ATTEMPTS.
+ */
+export async function throttledCheck<T>(
+  ctx: ServiceContext,
+  check: (userId: string) => Promise<T | undefined>,
+  options: { purpose?: string; failureMessage: string },
+): Promise<T> {
   const userId = requireUser(ctx);
   const key = `reauth:${userId}`;
   await assertNotLocked(ctx, [key]);
-  const user = await repo.findUserById(ctx.db, userId);
-  const ok = !!user && !!password && (await verifyPassword(user.passwordHash, password));
-  if (!ok) {
+  const result = await check(userId);
+  if (result === undefined) {
     await recordFailures(ctx, [{ key, limit: THROTTLE.perUser }]);
     await inTransaction(ctx, async (t) => audit(t, reauthFailed, userId, options.purpose ? { purpose: options.purpose } : {}));
-    throw new DomainError("REAUTH_FAILED", options.failureMessage ?? "Your password was not accepted; enter your own password to confirm.");
+    throw new DomainError("REAUTH_FAILED", options.failureMessage);
   }
   await repo.clearThrottle(ctx.db, key);
+  return result;
 }
 
 /** The acting user's id, or UNAUTHENTICATED. */

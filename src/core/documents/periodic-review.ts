@@ -2,7 +2,7 @@ import { PDFDocument, rgb } from "pdf-lib";
 import { newId } from "../../lib/ids";
 import { audit } from "../audit/service";
 import { requirePrincipal } from "../auth/guard";
-import { requireReauth } from "../auth/service";
+import { checkSigningPin } from "../signatures/signer-keys";
 import type { Classification } from "../auth/permissions";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError } from "../errors";
@@ -96,7 +96,8 @@ export async function recordPeriodicReview(ctx: ServiceContext, documentId: stri
   if (input.outcome === "withdraw" && !mayAct(p, category, "approve")) {
     throw new DomainError("FORBIDDEN", "Withdrawing needs the approve role of this category.");
   }
-  await requireReauth(ctx, input.password);
+  // the PIN first: a wrong one must not leave a signature request behind
+  await checkSigningPin(ctx, input.pin);
   const revision = (await repo.findRevision(ctx.db, doc.effectiveRevisionId))!;
   const now = ctx.clock.now();
   const pdf = await renderReviewRecord(await getOrganisationProfile(ctx.db), doc, revision.label, input, p.displayName, formatSigningTime(now, 480));
@@ -119,7 +120,7 @@ export async function recordPeriodicReview(ctx: ServiceContext, documentId: stri
   });
   const reviewId = newId("prv");
   const nextReviewDue = input.outcome === "withdraw" ? null : addMonths(localDate(now), doc.reviewIntervalMonths);
-  await signAsSigner(ctx, request.id, { password: input.password, consent: true }, {
+  await signAsSigner(ctx, request.id, { pin: input.pin, consent: true }, {
     onCompleted: async (t) => {
       await repo.insertPeriodicReview(t.db, {
         id: reviewId,

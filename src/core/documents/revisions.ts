@@ -257,7 +257,7 @@ export async function recordRevisionRead(ctx: ServiceContext, revisionId: string
 
 /**
  * A reviewer's or the approver's decision. Approving is an electronic signature (consent and
- * re-authentication with their own password) embedded in the release PDF; rejecting returns the
+ * their signing PIN) embedded in the release PDF; rejecting returns the
  * revision to draft with the reasons. Comments are kept either way. Exactly one of two
  * simultaneous decisions by the same person wins (the request row is locked while signing).
  */
@@ -285,9 +285,9 @@ export async function decideRevision(ctx: ServiceContext, revisionId: string, in
     await declineAsSigner(ctx, requestId, reason);
     return { decision: "reject" as const, state: "draft" };
   }
-  if (!input.password) throw new DomainError("VALIDATION_FAILED", "Enter your password: approving is an electronic signature.", { field: "password" });
+  if (!input.pin) throw new DomainError("VALIDATION_FAILED", "Enter your signing PIN: approving is an electronic signature.", { field: "pin" });
   if (input.consent === false) throw new DomainError("VALIDATION_FAILED", "You must agree to sign electronically.", { field: "consent" });
-  const outcome = await signAsSigner(ctx, requestId, { password: input.password, consent: true }, {
+  const outcome = await signAsSigner(ctx, requestId, { pin: input.pin, consent: true }, {
     onSigned: async (t) => {
       await repo.insertReviewComment(t.db, {
         id: newId("cmt"),

@@ -87,7 +87,7 @@ export const DecisionInput = z
   .object({
     decision: z.enum(["approve", "reject"]),
     comments: z.string().trim().max(4000).optional(),
-    password: z.string().optional().openapi({ description: "your own password; required to approve (it is an electronic signature)" }),
+    pin: z.string().optional().openapi({ description: "your signing PIN; required to approve (it is an electronic signature)" }),
     consent: z.boolean().optional(),
   })
   .openapi("ReviewDecisionInput");
@@ -99,7 +99,7 @@ export const PeriodicReviewInput = z
   .object({
     outcome: z.enum(["no-change", "revise", "withdraw"]),
     comments: z.string().trim().min(1, "record what was reviewed").max(4000),
-    password: z.string().min(1, "enter your password: the review record is signed"),
+    pin: z.string().min(1, "enter your signing PIN: the review record is signed"),
   })
   .openapi("PeriodicReviewInput");
 export type PeriodicReviewInput = z.infer<typeof PeriodicReviewInput>;

@@ -106,6 +106,19 @@ export const certificateRevoked = auditEvent(
   z.strictObject({ certificateSerial: z.string(), reason: z.string(), note: z.string().nullish() }),
 );
 
+export const signingPinSet = auditEvent(
+  "pki.signing_pin_set",
+  "user",
+  { zh: "设置签名密码", en: "Signing PIN set" },
+  z.strictObject({ changed: z.boolean(), certificateSerial: z.string().nullish() }),
+);
+export const signingPinReset = auditEvent(
+  "pki.signing_pin_reset",
+  "user",
+  { zh: "重置签名密码", en: "Signing PIN reset" },
+  z.strictObject({ revokedCertificates: z.array(z.string()) }),
+);
+
 /** The e-signature area's audit events. */
 export const signatureEvents = [
   signatureRequestCreated,
@@ -124,4 +137,6 @@ export const signatureEvents = [
   signatureVerified,
   certificateIssued,
   certificateRevoked,
+  signingPinSet,
+  signingPinReset,
 ];

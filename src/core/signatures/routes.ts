@@ -15,7 +15,8 @@ import { createSigningLink, openSigningLink } from "./requests/links";
 import { recordDocumentRead } from "./requests/read";
 import { remindOverdueSigners } from "./requests/reminders";
 import { cancelSignatureRequest, declineAsSigner, openDocumentForSigning, signAsSigner } from "./requests/sign";
-import { CreateSignatureRequestInput, DeclineInput, DocumentRead, ReadInput, SignatureRequestView, SignInput } from "./schemas";
+import { CreateSignatureRequestInput, DeclineInput, DocumentRead, ReadInput, SignatureRequestView, SigningPinInput, SigningPinStatus, SignInput } from "./schemas";
+import { resetSigningPin, setSigningPin, signingPinStatus } from "./signer-keys";
 import { verifyUploadedPdf } from "./verify";
 
 const IdParam = z.object({ id: z.string() });
@@ -165,6 +166,57 @@ export function signatureRoutes() {
 
   app.openapi(
     createRoute({
+      method: "get",
+      path: "/me/signing-pin",
+      tags: ["signatures"],
+      summary: "Whether you have set your signing PIN (never the PIN)",
+      responses: { 200: json(SigningPinStatus, "Status"), 401: errors[401] },
+    }),
+    async (c) => {
+      const status = await signingPinStatus(ctxOf(c));
+      return c.json({ set: status.set, setAt: status.setAt?.toISOString() ?? null }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/me/signing-pin",
+      tags: ["signatures"],
+      summary: "Set your signing PIN ({currentPassword, pin}) or change it ({currentPin, pin}); your key is wrapped under it",
+      request: { body: jsonBody(SigningPinInput) },
+      responses: {
+        200: json(Ok, "Set"),
+        400: errors[400],
+        401: json(z.any(), "Wrong current password or PIN (REAUTH_FAILED)"),
+        403: json(z.any(), "PASSWORD_CHANGE_REQUIRED"),
+        409: json(z.any(), "CONFLICT (changed meanwhile)"),
+        429: json(z.any(), "Too many wrong PINs or passwords"),
+      },
+    }),
+    async (c) => {
+      await setSigningPin(ctxOf(c), c.req.valid("json"));
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/users/{id}/reset-signing-pin",
+      tags: ["signatures"],
+      summary: "Clear a person's lost signing PIN and revoke their certificate (admins); they set a new PIN",
+      request: { params: IdParam },
+      responses: { 200: json(Ok, "Reset"), 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    async (c) => {
+      await resetSigningPin(ctxOf(c), c.req.valid("param").id);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
       method: "post",
       path: "/signature-requests/{id}/read",
       tags: ["signatures"],
@@ -190,15 +242,16 @@ export function signatureRoutes() {
       method: "post",
       path: "/signature-requests/{id}/sign",
       tags: ["signatures"],
-      summary: "Sign (after reading the document: POST …/read): consent + your own password (re-authentication)",
+      summary: "Sign (after reading the document: POST …/read): consent + your signing PIN",
       request: { params: IdParam, body: jsonBody(SignInput) },
       responses: {
         200: json(z.strictObject({ requestId: z.string(), signatureId: z.string(), sha256: z.string(), completed: z.boolean(), certificateSerial: z.string() }), "Signed"),
         400: errors[400],
-        401: json(z.any(), "Wrong password (REAUTH_FAILED)"),
+        401: json(z.any(), "Wrong signing PIN (REAUTH_FAILED)"),
+        403: json(z.any(), "PASSWORD_CHANGE_REQUIRED (an administrator's password must be replaced first)"),
         404: errors[404],
-        409: json(z.any(), "NOT_YOUR_TURN, DOCUMENT_NOT_READ, CONFLICT (already signed), INVALID_STATE"),
-        429: json(z.any(), "Too many wrong passwords"),
+        409: json(z.any(), "SIGNING_PIN_REQUIRED (set it with PUT /api/v1/me/signing-pin), NOT_YOUR_TURN, DOCUMENT_NOT_READ, CONFLICT (already signed), INVALID_STATE"),
+        429: json(z.any(), "Too many wrong PINs or passwords"),
       },
     }),
     async (c) => c.json(await signAsSigner(ctxOf(c), c.req.valid("param").id, c.req.valid("json")), 200),

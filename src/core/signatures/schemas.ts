@@ -36,7 +36,7 @@ export type CreateSignatureRequestInput = z.infer<typeof CreateSignatureRequestI
 
 export const SignInput = z
   .object({
-    password: z.string().min(1, "enter your password to sign"),
+    pin: z.string().min(1, "enter your signing PIN to sign").openapi({ description: "your signing PIN (set with PUT /api/v1/me/signing-pin), not your login password" }),
     consent: z.literal(true, { message: "you must agree to sign electronically" }),
   })
   .openapi("SignInput");
@@ -52,6 +52,16 @@ export const ReadInput = z
 export const DocumentRead = z
   .strictObject({ requestId: z.string(), signerId: z.string(), sha256: z.string(), pages: z.number().int(), readAt: z.string() })
   .openapi("DocumentRead");
+
+export const SigningPinInput = z
+  .strictObject({
+    currentPassword: z.string().optional().openapi({ description: "your login password: to set your first signing PIN" }),
+    currentPin: z.string().optional().openapi({ description: "your current signing PIN: to change it" }),
+    pin: z.string().min(1, "enter the new signing PIN").max(128),
+  })
+  .openapi("SigningPinInput");
+
+export const SigningPinStatus = z.strictObject({ set: z.boolean(), setAt: z.iso.datetime({ offset: true }).nullable() }).openapi("SigningPinStatus");
 
 export const DeclineInput = z.object({ reason: z.string().trim().min(1, "say why you decline").max(2000) }).openapi("DeclineInput");
 

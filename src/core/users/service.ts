@@ -7,7 +7,7 @@ import { generatePassword, hashPassword, passwordProblem } from "../auth/passwor
 import { endSessionsAndTokens, requireReauth, type AccessEnded } from "../auth/service";
 import type { AppDeps, ServiceContext } from "../context";
 import { inTransaction, systemContext, type TxContext } from "../context";
-import { revokeSignerCertificates, rewrapSigningKey } from "../signatures/signer-keys";
+import { isSigningPin, revokeSignerCertificates } from "../signatures/signer-keys";
 import { DomainError, notFound } from "../errors";
 import { findDepartment } from "../organisation/repo";
 import * as repo from "./repo";
@@ -15,11 +15,11 @@ import type { CreateUserInput, UpdateUserInput } from "./schemas";
 import { userCreated, userPasswordChanged, userPasswordReset, userUpdated } from "./events";
 import { readerPolicy } from "../access/policy";
 
-/** What callers outside this module see of a user: never the password hash. */
-export type PublicUser = Omit<UserRow, "passwordHash" | "passwordChangedAt">;
+/** What callers outside this module see of a user: never the password hash nor the signing PIN's check. */
+export type PublicUser = Omit<UserRow, "passwordHash" | "passwordChangedAt" | "signingPinCheck">;
 
 export function toPublicUser(row: UserRow): PublicUser {
-  const { passwordHash: _h, passwordChangedAt: _c, ...rest } = row;
+  const { passwordHash: _h, passwordChangedAt: _c, signingPinCheck: _p, ...rest } = row;
   return rest;
 }
 
@@ -46,6 +46,8 @@ async function insertNewUser(ctx: ServiceContext, input: CreateUserInput, mustCh
     active: true,
     mustChangePassword,
     passwordChangedAt: now,
+    signingPinSetAt: null,
+    signingPinCheck: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -63,17 +65,22 @@ async function insertNewUser(ctx: ServiceContext, input: CreateUserInput, mustCh
 }
 
 /**
- * Creates a user (admins). Without a password one is generated and returned once; the user must
- * change it at first sign-in.
+ * Creates a user (admins). Without a password one is generated and returned once. Either way the
+ * user must change it at first sign-in: a password someone else chose or saw is never theirs
+ * alone, so it can neither sign nor set a signing PIN until they replace it.
  */
 export async function createUser(ctx: ServiceContext, input: CreateUserInput) {
   requireRole(ctx, "admin");
-  return insertNewUser(ctx, input, input.password === undefined);
+  return insertNewUser(ctx, input, true);
 }
 
-/** Creates a user from a script (`custos create-user`), acting as the system. */
-export async function createUserAsSystem(deps: AppDeps, input: CreateUserInput) {
-  return insertNewUser(systemContext(deps), input, false);
+/**
+ * Creates a user from a script (`custos create-user`), acting as the system: the password was typed
+ * by whoever ran it, so the user must change it at first sign-in (`mustChangePassword: false` is
+ * for a caller that hands the account to its own person, such as a test).
+ */
+export async function createUserAsSystem(deps: AppDeps, input: CreateUserInput, options: { mustChangePassword?: boolean } = {}) {
+  return insertNewUser(systemContext(deps), input, options.mustChangePassword ?? true);
 }
 
 /** The account the first start creates, and `custos reset-admin` recreates. */
@@ -167,7 +174,8 @@ async function applyPasswordReset(t: TxContext, id: string, hash: string, reason
   const now = t.clock.now();
   await repo.updateUser(t.db, id, { passwordHash: hash, mustChangePassword: true, passwordChangedAt: now, updatedAt: now });
   const ended = await endSessionsAndTokens(t.db, id, now);
-  // the old signing key was wrapped under the old password, which nobody else knows: retire it
+  // a reset often follows a lost or taken-over account: its signing certificate is retired too (the
+  // signing PIN stays; the next signature issues a new certificate under it)
   await revokeSignerCertificates(t, id, "superseded", reason);
   audit(t, userPasswordReset, id, { ...data, ...ended });
 }
@@ -239,12 +247,15 @@ export async function changeOwnPassword(
   if (input.newPassword === input.currentPassword) {
     throw new DomainError("VALIDATION_FAILED", "The new password must differ from the current one.", { field: "newPassword" });
   }
+  if (await isSigningPin(ctx, user, input.newPassword)) {
+    throw new DomainError("VALIDATION_FAILED", "Your login password must differ from your signing PIN.", { field: "newPassword" });
+  }
   const hash = await hashPassword(input.newPassword);
   await inTransaction(ctx, async (t) => {
     const tx = t.db;
     const now = ctx.clock.now();
+    // the signing key is wrapped under the signing PIN, not the password: it stays as it is
     await repo.updateUser(tx, p.id, { passwordHash: hash, mustChangePassword: false, passwordChangedAt: now, updatedAt: now });
-    await rewrapSigningKey(t, p.id, input.currentPassword, input.newPassword);
     const ended = await endSessionsAndTokens(tx, p.id, now, { keepSessionId: options.keepSessionId });
     audit(t, userPasswordChanged, p.id, { ...ended });
   });

@@ -17,7 +17,7 @@ export const pkiAuthorities = pgTable("pki_authorities", {
 
 /**
  * One signing certificate per person at a time. The private key is sealed with a key derived from
- * the person's password and the master key: the server alone cannot sign for anyone.
+ * the person's signing PIN and the master key: the server alone cannot sign for anyone.
  */
 export const signerCertificates = pgTable(
   "signer_certificates",
@@ -31,6 +31,11 @@ export const signerCertificates = pgTable(
     certificatePem: text("certificate_pem").notNull(),
     keySalt: text("key_salt").notNull(),
     keySealed: text("key_sealed").notNull(),
+    /**
+     * What the key is wrapped under: "pin" (the signer's signing PIN) or "password" (their login
+     * password, before signing PINs; such a certificate is superseded at the next signature).
+     */
+    keyWrap: text("key_wrap").notNull().default("password"),
     notBefore: tstz("not_before").notNull(),
     notAfter: tstz("not_after").notNull(),
     revokedAt: tstz("revoked_at"),

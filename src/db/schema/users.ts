@@ -21,6 +21,13 @@ export const users = pgTable(
     active: boolean("active").notNull().default(true),
     mustChangePassword: boolean("must_change_password").notNull().default(false),
     passwordChangedAt: tstz("password_changed_at").notNull(),
+    /**
+     * When the person chose their signing PIN (null: none yet, or an administrator cleared it).
+     * The PIN itself is never stored: `signingPinCheck` is "salt:tag", the tag an HKDF of
+     * scrypt(PIN) and the master key, so a copy of the database alone cannot test guesses.
+     */
+    signingPinSetAt: tstz("signing_pin_set_at"),
+    signingPinCheck: text("signing_pin_check"),
     ...timestamps,
   },
   (t) => [

@@ -13,11 +13,48 @@ interface TokenView {
 
 const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
 
-/** Change your password; manage your API tokens. */
-export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChange: boolean; now: Date; flash?: Flash }> = ({
+/**
+ * Set a first signing PIN (proving the login password) or change it (proving the current PIN).
+ * `next` (a page of ours) is where to go once it is set, e.g. back to the signing ceremony.
+ */
+export const SigningPinForm: FC<{ page: PageContext; action: string; pinSetAt: Date | null }> = ({ page, action, pinSetAt }) => {
+  const { t } = page;
+  return (
+    <form class="stack card" method="post" action={action} data-testid="signing-pin-form">
+      <CsrfField page={page} />
+      <p class="muted">{t("account_pinHelp")}</p>
+      <p>{pinSetAt ? t("account_pinSetAt", { at: minute(pinSetAt) }) : t("account_pinNotSet")}</p>
+      {pinSetAt ? (
+        <label>
+          {t("account_pinCurrent")}
+          <input name="currentPin" type="password" autocomplete="off" required />
+        </label>
+      ) : (
+        <label>
+          {t("account_pinLoginPassword")}
+          <input name="currentPassword" type="password" autocomplete="current-password" required />
+        </label>
+      )}
+      <label>
+        {t("account_pinNew")}
+        <input name="pin" type="password" autocomplete="off" required minlength={6} maxlength={128} />
+      </label>
+      <label>
+        {t("account_pinConfirm")}
+        <input name="confirmPin" type="password" autocomplete="off" required minlength={6} maxlength={128} />
+      </label>
+      {pinSetAt && <p class="muted">{t("account_pinLost")}</p>}
+      <button type="submit">{pinSetAt ? t("account_pinChange") : t("account_pinSet")}</button>
+    </form>
+  );
+};
+
+/** Change your password; set or change your signing PIN; manage your API tokens. */
+export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChange: boolean; pinSetAt: Date | null; now: Date; flash?: Flash }> = ({
   page,
   tokens,
   mustChange,
+  pinSetAt,
   now,
   flash,
 }) => {
@@ -45,6 +82,8 @@ export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChang
       </form>
       {!mustChange && (
         <>
+          <h2 id="signing-pin">{t("account_pinTitle")}</h2>
+          <SigningPinForm page={page} action="/account/signing-pin" pinSetAt={pinSetAt} />
           <h2>{t("account_tokens")}</h2>
           <table>
             <thead>

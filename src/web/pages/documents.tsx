@@ -457,9 +457,12 @@ export const DocumentPage: FC<{
               <textarea name="comments" rows={2} required />
             </label>
             <label>
-              {t("password")}
-              <input type="password" name="password" autocomplete="current-password" required />
+              {t("sig_pin")}
+              <input type="password" name="pin" autocomplete="off" required />
             </label>
+            <p class="muted">
+              <a href="/account#signing-pin">{t("sig_pinHelp")}</a>
+            </p>
             <button type="submit">{t("doc_record")}</button>
           </form>
         )}
@@ -628,9 +631,12 @@ export const RevisionReviewPage: FC<{ page: PageContext; doc: DocumentRow; revis
             {t("sig_consent")}
           </label>
           <label>
-            {t("password")}
-            <input type="password" name="password" autocomplete="current-password" required />
+            {t("sig_pin")}
+            <input type="password" name="pin" autocomplete="off" required />
           </label>
+          <p class="muted">
+            <a href="/account#signing-pin">{t("sig_pinHelp")}</a>
+          </p>
           <button type="submit">{t("doc_approve")}</button>
         </form>
         <form class="stack card" method="post" action={`/revisions/${revision.id}/decision`}>

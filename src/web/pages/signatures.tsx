@@ -7,6 +7,7 @@ import type { SignatureReport } from "../../core/signatures/verify";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
+import { SigningPinForm } from "./account";
 
 const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
 
@@ -296,10 +297,11 @@ export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureReq
 };
 
 /** The signing ceremony: read → consent → re-authenticate → sign; or decline with a reason. */
-export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestViewData; readAt: Date | null; flash?: Flash }> = ({
+export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestViewData; readAt: Date | null; pinSet: boolean; flash?: Flash }> = ({
   page,
   request,
   readAt,
+  pinSet,
   flash,
 }) => {
   const { t, locale } = page;
@@ -318,20 +320,31 @@ export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestView
         <p class="muted">{t("sig_step1_help")}</p>
         <DocumentReader page={page} src={docUrl} readUrl={`/api/v1/signature-requests/${request.id}/read`} title={request.title} readAt={readAt ? fmt(readAt) : null} />
       </section>
-      <form class="stack card" method="post" action={`/signatures/${request.id}/sign`}>
-        <CsrfField page={page} />
-        <h2>{t("sig_step2")}</h2>
-        <label class="inline">
-          <input type="checkbox" name="consent" value="1" required />
-          {t("sig_consent")}
-        </label>
-        <h2>{t("sig_step3")}</h2>
-        <label>
-          {t("password")}
-          <input name="password" type="password" autocomplete="current-password" required />
-        </label>
-        <button type="submit">{t("sig_sign")}</button>
-      </form>
+      {pinSet ? (
+        <form class="stack card" method="post" action={`/signatures/${request.id}/sign`}>
+          <CsrfField page={page} />
+          <h2>{t("sig_step2")}</h2>
+          <label class="inline">
+            <input type="checkbox" name="consent" value="1" required />
+            {t("sig_consent")}
+          </label>
+          <h2>{t("sig_step3")}</h2>
+          <label>
+            {t("sig_pin")}
+            <input name="pin" type="password" autocomplete="off" required />
+          </label>
+          <p class="muted">{t("sig_pinHelp")}</p>
+          <button type="submit">{t("sig_sign")}</button>
+        </form>
+      ) : (
+        <section class="stack">
+          <h2>{t("account_pinSet")}</h2>
+          <p data-testid="pin-first">
+            <strong>{t("sig_pinFirst")}</strong>
+          </p>
+          <SigningPinForm page={page} action={`/signatures/${request.id}/signing-pin`} pinSetAt={null} />
+        </section>
+      )}
       <form class="stack card" method="post" action={`/signatures/${request.id}/decline`}>
         <CsrfField page={page} />
         <label>

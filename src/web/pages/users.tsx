@@ -184,6 +184,13 @@ export const UserEditPage: FC<{
           {t("users_resetPassword")}
         </button>
       </form>
+      <form class="card" method="post" action={`/admin/users/${user.id}/reset-signing-pin`}>
+        <CsrfField page={page} />
+        <p class="muted">{t("users_resetPinHelp")}</p>
+        <button type="submit" class="secondary">
+          {t("users_resetPin")}
+        </button>
+      </form>
     </Layout>
   );
 };

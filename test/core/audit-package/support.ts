@@ -71,9 +71,9 @@ export async function seedAuditEvidence(h: TestHarness): Promise<AuditFixture> {
   );
   await expectJson(await manager.post(`/api/v1/revisions/${procedure.revision.id}/submit`, { reviewerIds: [legalUser.id], approverId: topUser.id }), 200);
   await legal.readRevision(procedure.revision.id);
-  await expectJson(await legal.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: legalUser.password }), 200);
+  await expectJson(await legal.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", pin: legalUser.pin }), 200);
   await top.readRevision(procedure.revision.id);
-  await expectJson(await top.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: topUser.password }), 200);
+  await expectJson(await top.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", pin: topUser.pin }), 200);
 
   const declaration = await expectJson<{ id: string }>(
     await manager.post("/api/v1/signature-requests", {
@@ -85,7 +85,7 @@ export async function seedAuditEvidence(h: TestHarness): Promise<AuditFixture> {
     201,
   );
   await emp.readDocument(declaration.id);
-  await expectJson(await emp.post(`/api/v1/signature-requests/${declaration.id}/sign`, { password: employee.password, consent: true }), 200);
+  await expectJson(await emp.post(`/api/v1/signature-requests/${declaration.id}/sign`, { pin: employee.pin, consent: true }), 200);
 
   const judgmentFile = await expectJson<{ id: string }>(
     await legal.request(`/api/v1/files?filename=${encodeURIComponent("判决书.pdf")}&classification=secret`, {

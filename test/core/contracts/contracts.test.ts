@@ -50,7 +50,7 @@ const answer = (items: string[], overrides: Record<string, { result: string; not
 
 async function signRequest(client: Client, user: TestUser, requestId: string) {
   expect((await client.readDocument(requestId)).status).toBe(200);
-  return expectJson<{ completed: boolean }>(await client.post(`/api/v1/signature-requests/${requestId}/sign`, { password: user.password, consent: true }), 200);
+  return expectJson<{ completed: boolean }>(await client.post(`/api/v1/signature-requests/${requestId}/sign`, { pin: user.pin, consent: true }), 200);
 }
 
 async function newContract(extra: Record<string, unknown> = {}, withDraft = true): Promise<ContractJson> {
@@ -266,7 +266,7 @@ describe("a contract that cannot go on as it is", () => {
     const after = await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200);
     expect(after.reviews.map((r) => r.status)).toEqual(["withdrawn"]);
     // the withdrawn review can no longer be signed, and approves nothing
-    const late = await ipm.post(`/api/v1/signature-requests/${recorded.signatureRequestId}/sign`, { password: ipManager.password, consent: true });
+    const late = await ipm.post(`/api/v1/signature-requests/${recorded.signatureRequestId}/sign`, { pin: ipManager.pin, consent: true });
     expect(late.status).toBeGreaterThanOrEqual(400);
     expect(late.status).toBeLessThan(500);
     expect((await expectJson<ContractView>(await legalClient.get(`/api/v1/contracts/${c.id}`), 200)).contract.status).toBe("draft");

@@ -52,9 +52,9 @@ async function approveRevision(client: Client, revisionId: string, title: string
   await client.request(`/api/v1/revisions/${revisionId}/files/release?filename=p.pdf`, { method: "PUT", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await procedurePdf(title, "正文")) });
   await client.post(`/api/v1/revisions/${revisionId}/submit`, { reviewerIds: [reviewer.id], approverId: approverUser.id });
   await reviewerClient.readRevision(revisionId);
-  await reviewerClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: reviewer.password });
+  await reviewerClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", pin: reviewer.pin });
   await approverClient.readRevision(revisionId);
-  const res = await approverClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: approverUser.password });
+  const res = await approverClient.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", pin: approverUser.pin });
   expect(((await res.json()) as { state: string }).state).toBe(expected);
 }
 
@@ -68,8 +68,8 @@ describe("periodic review", () => {
     const overdue = (await (await m.get("/api/v1/documents/reviews-due")).json()) as { documents: { id: string; overdue: boolean }[] };
     expect(overdue.documents.find((d) => d.id === doc.document.id)).toMatchObject({ overdue: true });
 
-    expect(await errorCode(await m.post(`/api/v1/documents/${doc.document.id}/periodic-review`, { outcome: "no-change", comments: "仍适用", password: "wrong" }))).toBe("REAUTH_FAILED");
-    const res = await m.post(`/api/v1/documents/${doc.document.id}/periodic-review`, { outcome: "no-change", comments: "经评审，程序仍适用，无需修改。", password: manager.password });
+    expect(await errorCode(await m.post(`/api/v1/documents/${doc.document.id}/periodic-review`, { outcome: "no-change", comments: "仍适用", pin: "wrong" }))).toBe("REAUTH_FAILED");
+    const res = await m.post(`/api/v1/documents/${doc.document.id}/periodic-review`, { outcome: "no-change", comments: "经评审，程序仍适用，无需修改。", pin: manager.pin });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { nextReviewDue: string; signatureRequestId: string };
     expect(body.nextReviewDue > "2027-03-01").toBe(true);
@@ -84,12 +84,12 @@ describe("periodic review", () => {
 
   it("opens a new draft when the outcome is 'revise', and withdraws on 'withdraw'", async () => {
     const revise = await effectiveDoc(st, "procedure", "商标使用程序", manager, top, tm, m);
-    await m.post(`/api/v1/documents/${revise.document.id}/periodic-review`, { outcome: "revise", comments: "需要增加境外商标。", password: manager.password });
+    await m.post(`/api/v1/documents/${revise.document.id}/periodic-review`, { outcome: "revise", comments: "需要增加境外商标。", pin: manager.pin });
     const detail = (await (await m.get(`/api/v1/documents/${revise.document.id}`)).json()) as { revisions: { label: string; state: string }[] };
     expect(detail.revisions.map((r) => [r.label, r.state])).toEqual([["A", "effective"], ["B", "draft"]]);
     const withdraw = await effectiveDoc(st, "procedure", "旧程序", manager, top, tm, m);
-    expect(await errorCode(await st.post(`/api/v1/documents/${withdraw.document.id}/periodic-review`, { outcome: "withdraw", comments: "x", password: staff.password }))).toBe("FORBIDDEN");
-    await m.post(`/api/v1/documents/${withdraw.document.id}/periodic-review`, { outcome: "withdraw", comments: "已被新程序取代。", password: manager.password });
+    expect(await errorCode(await st.post(`/api/v1/documents/${withdraw.document.id}/periodic-review`, { outcome: "withdraw", comments: "x", pin: staff.pin }))).toBe("FORBIDDEN");
+    await m.post(`/api/v1/documents/${withdraw.document.id}/periodic-review`, { outcome: "withdraw", comments: "已被新程序取代。", pin: manager.pin });
     const gone = (await (await m.get(`/api/v1/documents/${withdraw.document.id}`)).json()) as { document: { status: string }; revisions: { state: string }[] };
     expect(gone.document.status).toBe("withdrawn");
     expect(gone.revisions[0]!.state).toBe("obsolete");
@@ -111,7 +111,7 @@ describe("acknowledgement", () => {
     const mine = inbox.toSign.find((r) => r.title.includes(policy.document.number))!;
     const doc = await e1.readDocument(mine.id);
     expect(pdfToText(new Uint8Array(await doc.arrayBuffer()), tmp.dir)).toContain("知识产权方针");
-    expect((await e1.post(`/api/v1/signature-requests/${mine.id}/sign`, { password: engineer1.password, consent: true })).status).toBe(200);
+    expect((await e1.post(`/api/v1/signature-requests/${mine.id}/sign`, { pin: engineer1.pin, consent: true })).status).toBe(200);
 
     const status = (await (await m.get(`/api/v1/documents/${policy.document.id}/acknowledgements`)).json()) as { acknowledged: { displayName: string }[]; pending: { displayName: string }[] };
     expect(status.acknowledged.map((x) => x.displayName)).toEqual(["张伟"]);

@@ -68,7 +68,7 @@ describe("controlled documents", () => {
   it("runs draft → review (in parallel) → approval → effective, with one embedded signature per reviewer and approver", async () => {
     const { document, revision } = await newProcedure("发明披露程序", "研发人员应在完成发明后及时提交发明披露表。");
     // reviewers cannot start before submission, the approver cannot go before the reviewers
-    expect(await errorCode(await a.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", password: author.password }))).toBe("INVALID_STATE");
+    expect(await errorCode(await a.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", pin: author.pin }))).toBe("INVALID_STATE");
     await a.post(`/api/v1/revisions/${revision.id}/submit`, { reviewerIds: [reviewerA.id, reviewerB.id], approverId: approver.id });
     expect(await errorCode(await decide(ap, approver, revision.id))).toBe("NOT_YOUR_TURN");
     // the reviewers sign in either order; B first here
@@ -238,8 +238,8 @@ describe("controlled documents", () => {
     await decide(ra, reviewerA, revision.id);
     await ap.readRevision(revision.id);
     const [one, two] = await Promise.all([
-      ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", password: approver.password }),
-      ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", password: approver.password }),
+      ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", pin: approver.pin }),
+      ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", pin: approver.pin }),
     ]);
     expect([one.status, two.status].sort()).toEqual([200, 409]);
   });
@@ -250,7 +250,7 @@ describe("controlled documents", () => {
     await decide(ra, reviewerA, revision.id);
     await ap.readRevision(revision.id);
     const [approve, reject] = await Promise.all([
-      ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", password: approver.password }),
+      ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "approve", pin: approver.pin }),
       ap.post(`/api/v1/revisions/${revision.id}/decision`, { decision: "reject", comments: "第二条需修改" }),
     ]);
     expect([approve.status, reject.status].sort()).toEqual([200, 409]);

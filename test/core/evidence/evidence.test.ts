@@ -17,9 +17,9 @@ const procedure = (await (await manager.post("/api/v1/documents", { categoryId: 
 await manager.request(`/api/v1/revisions/${procedure.revision.id}/files/release?filename=p.pdf`, { method: "PUT", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await procedurePdf("合同知识产权审查程序", "合同签订前由法务进行知识产权审查。")) });
 await manager.post(`/api/v1/revisions/${procedure.revision.id}/submit`, { reviewerIds: [legalUser.id], approverId: topUser.id });
 await legal.readRevision(procedure.revision.id);
-await legal.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: legalUser.password });
+await legal.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", pin: legalUser.pin });
 await top.readRevision(procedure.revision.id);
-await top.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", password: topUser.password });
+await top.post(`/api/v1/revisions/${procedure.revision.id}/decision`, { decision: "approve", pin: topUser.pin });
 
 // evidence for 7.3.2.4: a signed IP declaration
 const declaration = (await (await manager.post("/api/v1/signature-requests", {
@@ -29,7 +29,7 @@ const declaration = (await (await manager.post("/api/v1/signature-requests", {
   signers: [{ userId: employee.id, meaning: "signed" }],
 })).json()) as { id: string };
 await emp.readDocument(declaration.id);
-await emp.post(`/api/v1/signature-requests/${declaration.id}/sign`, { password: employee.password, consent: true });
+await emp.post(`/api/v1/signature-requests/${declaration.id}/sign`, { pin: employee.pin, consent: true });
 
 // evidence for 4.3.2.2: a court judgment (secret)
 const judgmentFile = await upload(legal, await createBasePdf(), "判决书.pdf", "secret");

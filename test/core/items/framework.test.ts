@@ -50,7 +50,7 @@ async function newInspection(subject = "研发中心专利台账检查", extra: 
 
 async function signAs(client: Client, requestId: string, password: string) {
   await client.readDocument(requestId);
-  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
+  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { pin: password, consent: true });
 }
 
 describe("a record type declared by a module", () => {
@@ -101,7 +101,7 @@ describe("a record type declared by a module", () => {
     expect(waiting.state).toBe("inspected");
     expect(waiting.pending?.action).toBe("approve");
     expect(await errorCode(await manager.post(`${base}/${item.id}/actions/reopen`, { comment: "等一下" }))).toBe("INVALID_STATE");
-    expect((await signAs(reviewer, waiting.signatureRequestId!, reviewerUser.password)).status).toBe(200);
+    expect((await signAs(reviewer, waiting.signatureRequestId!, reviewerUser.pin)).status).toBe(200);
     const view = await expectJson<{ item: Item; history: { action: string; label: { zh: string }; byName: string; changes: { field: string }[] }[] }>(await manager.get(`${base}/${item.id}`), 200);
     expect(view.item.state).toBe("approved");
     expect(view.item.recordId).toBeTruthy();

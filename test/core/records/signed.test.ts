@@ -14,7 +14,7 @@ const employeeClient = await h.signIn(employee);
 
 async function sign(client: Client, user: TestUser, id: string) {
   expect((await client.readDocument(id)).status).toBe(200);
-  return expectJson<{ completed: boolean }>(await client.post(`/api/v1/signature-requests/${id}/sign`, { password: user.password, consent: true }), 200);
+  return expectJson<{ completed: boolean }>(await client.post(`/api/v1/signature-requests/${id}/sign`, { pin: user.pin, consent: true }), 200);
 }
 
 describe("records from the signing service", () => {

@@ -53,7 +53,7 @@ const inspection = (subject: string, inspectedOn: string) => ({
 
 async function signAs(client: Client, requestId: string, password: string) {
   await client.readDocument(requestId);
-  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
+  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { pin: password, consent: true });
 }
 
 describe("analysis reports to top management", () => {
@@ -74,7 +74,7 @@ describe("analysis reports to top management", () => {
     expect(refs).not.toContain(secret.number);
     expect(reported.data).toMatchObject({ basisCount: refs.length, reportedOn: "2026-03-02" });
     const waiting = await expectJson<Item>(await top.post(`${base}/${item.id}/actions/acknowledge`, {}), 200);
-    expect((await signAs(top, waiting.signatureRequestId!, topUser.password)).status).toBe(200);
+    expect((await signAs(top, waiting.signatureRequestId!, topUser.pin)).status).toBe(200);
     const done = await expectJson<{ item: Item }>(await ipm.get(`${base}/${item.id}`), 200);
     expect(done.item).toMatchObject({ state: "acknowledged" });
     expect(done.item.recordId).toBeTruthy();

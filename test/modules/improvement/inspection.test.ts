@@ -55,7 +55,7 @@ const record = (extra: Record<string, unknown> = {}) => ({
 
 async function signAs(client: Client, requestId: string, password: string) {
   await client.readDocument(requestId);
-  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
+  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { pin: password, consent: true });
 }
 
 describe("supervision and inspection records", () => {
@@ -88,8 +88,8 @@ describe("supervision and inspection records", () => {
     await expectJson(await ipm.post(`${base}/${item.id}/actions/submit`, {}), 200);
     const waiting = await expectJson<Item>(await top.post(`${base}/${item.id}/actions/acknowledge`, {}), 200);
     expect(waiting.pending?.action).toBe("acknowledge");
-    expect((await signAs(otherTop, waiting.signatureRequestId!, otherTopUser.password)).status).toBeGreaterThanOrEqual(400);
-    expect((await signAs(top, waiting.signatureRequestId!, topUser.password)).status).toBe(200);
+    expect((await signAs(otherTop, waiting.signatureRequestId!, otherTopUser.pin)).status).toBeGreaterThanOrEqual(400);
+    expect((await signAs(top, waiting.signatureRequestId!, topUser.pin)).status).toBe(200);
     const done = await expectJson<{ item: Item }>(await ipm.get(`${base}/${item.id}`), 200);
     expect(done.item.state).toBe("acknowledged");
     const pdf = new Uint8Array(await (await top.get(`/api/v1/records/${done.item.recordId}/content`)).arrayBuffer());

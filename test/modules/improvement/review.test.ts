@@ -73,7 +73,7 @@ const correctiveActionCount = async () => (await h.deps.db.select({ id: items.id
 
 async function signAs(client: Client, requestId: string, password: string) {
   await client.readDocument(requestId);
-  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
+  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { pin: password, consent: true });
 }
 
 describe("the management review", () => {
@@ -210,12 +210,12 @@ describe("the management review", () => {
     expect(await errorCode(await employee.post(`${base}/${r.id}/actions/approve`, {}))).toBe("FORBIDDEN");
     const waiting = await expectJson<Item>(await ipm.post(`${base}/${r.id}/actions/approve`, {}), 200);
     expect(waiting).toMatchObject({ state: "decided", pending: { action: "approve" } });
-    const wrong = await signAs(otherTop, waiting.signatureRequestId!, otherTopUser.password);
+    const wrong = await signAs(otherTop, waiting.signatureRequestId!, otherTopUser.pin);
     expect(wrong.status).toBeGreaterThanOrEqual(400);
     expect(wrong.status).toBeLessThan(500);
     expect((await expectJson<View>(await top.get(`${base}/${r.id}`), 200)).item).toMatchObject({ state: "decided", recordId: null });
-    expect((await signAs(top, waiting.signatureRequestId!, "wrong password")).status).toBeGreaterThanOrEqual(400);
-    expect((await signAs(top, waiting.signatureRequestId!, topUser.password)).status).toBe(200);
+    expect((await signAs(top, waiting.signatureRequestId!, "wrong pin!")).status).toBeGreaterThanOrEqual(400);
+    expect((await signAs(top, waiting.signatureRequestId!, topUser.pin)).status).toBe(200);
 
     const done = await expectJson<View>(await top.get(`${base}/${r.id}`), 200);
     expect(done.item.state).toBe("approved");

@@ -67,7 +67,7 @@ export async function improvementHarness() {
 /** Opens the document (as a signer must) and signs with the password. */
 export async function signAs(client: Client, user: TestUser, requestId: string) {
   await client.readDocument(requestId);
-  const res = await client.post(`/api/v1/signature-requests/${requestId}/sign`, { password: user.password, consent: true });
+  const res = await client.post(`/api/v1/signature-requests/${requestId}/sign`, { pin: user.pin, consent: true });
   expect(res.status, await res.clone().text()).toBe(200);
 }
 

@@ -131,7 +131,7 @@ describe("IP objectives", () => {
         }),
         201,
       );
-      expect((await signAs(await h.signIn(u), req.id, u.password)).status).toBe(200);
+      expect((await signAs(await h.signIn(u), req.id, u.pin)).status).toBe(200);
     };
     await declare(hired[0]!);
     const half = await expectJson<Item>(await measure(manager, o.id), 200);

@@ -48,12 +48,12 @@ describe("the IP policy", () => {
     const waiting = await expectJson<Item>(await top.post(`${api.policy}/${first.id}/actions/issue`, {}), 200);
     expect(waiting).toMatchObject({ state: "draft", pending: { action: "issue" } });
     // another top manager is not the signer of this request
-    const refused = await signAs(otherTop, waiting.signatureRequestId!, otherTopUser.password);
+    const refused = await signAs(otherTop, waiting.signatureRequestId!, otherTopUser.pin);
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.status).toBeLessThan(500);
     expect((await expectJson<{ item: Item }>(await manager.get(`${api.policy}/${first.id}`), 200)).item).toMatchObject({ state: "draft", recordId: null });
     // the one who asked signs, and the policy is issued with the signed PDF as its record
-    expect((await signAs(top, waiting.signatureRequestId!, topUser.password)).status).toBe(200);
+    expect((await signAs(top, waiting.signatureRequestId!, topUser.pin)).status).toBe(200);
     const issued = (await expectJson<{ item: Item }>(await manager.get(`${api.policy}/${first.id}`), 200)).item;
     expect(issued.state).toBe("issued");
     expect(issued.recordId).toBeTruthy();
@@ -101,7 +101,7 @@ describe("the IP policy", () => {
     const second = await draftPolicy("A/1");
     const waiting = await expectJson<Item>(await top.post(`${api.policy}/${second.id}/actions/issue`, {}), 200);
     h.clock.advance(60_000);
-    expect((await signAs(top, waiting.signatureRequestId!, topUser.password)).status).toBe(200);
+    expect((await signAs(top, waiting.signatureRequestId!, topUser.pin)).status).toBe(200);
     const fresh = await expectJson<Coverage>(await manager.get(`/api/v1/m/organisation/policy/${second.id}/coverage`), 200);
     expect(fresh).toMatchObject({ policy: { revision: "A/1", current: true }, acknowledgedCount: 0 });
     const old = await expectJson<Coverage>(await manager.get(`/api/v1/m/organisation/policy/${first.id}/coverage`), 200);

@@ -27,7 +27,7 @@ const organisationOf = (pem: string) => readCertificate(certificatePemToDer(pem)
 async function issuePolicy(revision: string) {
   const draft = await expectJson<Item>(await manager.post(api.policy, { data: { title: "知识产权方针", revision, statement: "激励创造，规范管理，有效运用。", effectiveOn: "2026-01-05" } }), 201);
   const waiting = await expectJson<Item>(await top.post(`${api.policy}/${draft.id}/actions/issue`, {}), 200);
-  expect((await signAs(top, waiting.signatureRequestId!, topUser.password)).status).toBe(200);
+  expect((await signAs(top, waiting.signatureRequestId!, topUser.pin)).status).toBe(200);
   const final = await top.get(`/api/v1/signature-requests/${waiting.signatureRequestId}/document?version=final`);
   expect(final.status).toBe(200);
   return new Uint8Array(await final.arrayBuffer());

@@ -23,5 +23,5 @@ export const api = {
 /** Reads the request's document (signing needs it read first) and signs it with the password. */
 export async function signAs(client: Client, requestId: string, password: string) {
   await client.readDocument(requestId);
-  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
+  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { pin: password, consent: true });
 }

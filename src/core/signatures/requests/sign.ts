@@ -3,7 +3,6 @@ import type { SignatureRequestRow } from "../../../db/schema/signatures";
 import { newId } from "../../../lib/ids";
 import { queryEvents } from "../../audit/repo";
 import { audit } from "../../audit/service";
-import { requireReauth } from "../../auth/service";
 import { inTransaction, type ServiceContext, type TxContext } from "../../context";
 import { DomainError, notFound } from "../../errors";
 import { ensureBlob } from "../../files/repo";
@@ -11,7 +10,7 @@ import { ensurePki, timestampDigest, type Pki } from "../authority";
 import { verifyTimestampToken } from "../cms/index";
 import { appendCompletionPage } from "../pdf/index";
 import { formatSigningTime, MEANINGS, signPdf, type Meaning } from "../sign-pdf";
-import { openSigningIdentity, type SigningIdentity } from "../signer-keys";
+import { openSigningIdentity, signerReady, type SigningIdentity } from "../signer-keys";
 import * as repo from "../repo";
 import { loadVisibleRequest, resolveDocument } from "./access";
 import { readCoversCurrent } from "./read";
@@ -93,8 +92,10 @@ async function prepareSignature(ctx: ServiceContext, requestId: string): Promise
 }
 
 /**
- * The signing ceremony's last step: re-authenticate with the signer's own password; check it is
- * their turn and that they read the version they sign; open their key; then, outside any transaction,
+ * The signing ceremony's last step: check it is the signer's turn and that they read the version
+ * they sign (every page displayed); open their key with their signing PIN (throttled like
+ * re-authentication; refused while they must change a password an administrator set, or have no
+ * PIN yet); then, outside any transaction,
  * (for the last signer) append the completion page, add the PAdES signature with a time stamp and
  * store the result; and finally, in one short transaction that locks the request, check that
  * nothing moved meanwhile, write the evidence row and hand over to the next signer. If another
@@ -105,7 +106,7 @@ async function prepareSignature(ctx: ServiceContext, requestId: string): Promise
 export async function signAsSigner(
   ctx: ServiceContext,
   requestId: string,
-  input: { password: string; consent: true },
+  input: { pin: string; consent: true },
   hooks: {
     /** Runs in the signing transaction after this signature (e.g. to keep the signer's comments with it). */
     onSigned?: (t: TxContext, request: SignatureRequestRow) => Promise<void>;
@@ -115,11 +116,12 @@ export async function signAsSigner(
   await loadVisibleRequest(ctx, requestId);
   return auditRefusal(ctx, requestId, signatureSignRefused, async () => {
     if (input.consent !== true) throw new DomainError("VALIDATION_FAILED", "You must agree to sign electronically.");
-    await requireReauth(ctx, input.password);
+    // first: may this person sign at all (their own password, a signing PIN)?
+    await signerReady(ctx, ctx.actor.userId!);
     const pki = await ensurePki(ctx);
     await prepareSignature(ctx, requestId);
     // the signer's key: opened (or issued, the first time, outside any transaction but a short one to record it)
-    const identity = await openSigningIdentity(ctx, pki, ctx.actor.userId!, input.password);
+    const identity = await openSigningIdentity(ctx, pki, ctx.actor.userId!, input.pin);
     for (let attempt = 1; ; attempt++) {
       const prepared = await prepareSignature(ctx, requestId);
       const produced = await produceSignedPdf(ctx, prepared, identity, pki);

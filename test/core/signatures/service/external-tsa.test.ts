@@ -64,7 +64,7 @@ async function createRequest(signers: TestUser[]) {
 }
 
 async function sign(client: Client, requestId: string, password: string) {
-  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { password, consent: true });
+  return client.post(`/api/v1/signature-requests/${requestId}/sign`, { pin: password, consent: true });
 }
 
 /** Everything signing may change: the request, its signers, its signatures and its audit trail. */
@@ -90,7 +90,7 @@ describe("an external time-stamp service that fails", () => {
     const before = await stateOf(requestId);
 
     mode = failure;
-    const res = await sign(client, requestId, signer.password);
+    const res = await sign(client, requestId, signer.pin);
     expect(res.status).toBe(502);
     const body = (await res.json()) as { error: { code: string; message: string; details: { tsaUrl: string; reason: string } } };
     expect(body.error.code).toBe("TSA_UNAVAILABLE");
@@ -110,7 +110,7 @@ describe("an external time-stamp service that fails", () => {
     expect(added[0]!.data).toMatchObject({ code: "TSA_UNAVAILABLE" });
 
     mode = "ok";
-    const retry = await sign(client, requestId, signer.password);
+    const retry = await sign(client, requestId, signer.pin);
     expect(retry.status).toBe(200);
     const done = await stateOf(requestId);
     expect(done.signatures).toHaveLength(1);
@@ -128,14 +128,14 @@ describe("an external time-stamp service that fails", () => {
     const requestId = await createRequest([signer]);
     await client.readDocument(requestId);
     mode = "http-500";
-    const res = await client.form(`/signatures/${requestId}/sign`, { password: signer.password, consent: "1" });
+    const res = await client.form(`/signatures/${requestId}/sign`, { pin: signer.pin, consent: "1" });
     mode = "ok";
     expect(res.status).toBe(502);
     const html = await res.text();
     expect(html).toContain("时间戳服务暂不可用");
     expect(html).toContain(tsaUrl);
     expect((await stateOf(requestId)).request!.status).toBe("pending");
-    expect((await client.form(`/signatures/${requestId}/sign`, { password: signer.password, consent: "1" })).status).toBe(303);
+    expect((await client.form(`/signatures/${requestId}/sign`, { pin: signer.pin, consent: "1" })).status).toBe(303);
     expect((await stateOf(requestId)).request!.status).toBe("completed");
   });
 });

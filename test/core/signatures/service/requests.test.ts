@@ -49,7 +49,7 @@ async function read(client: Client, id: string) {
 }
 
 async function sign(client: Client, id: string, password: string) {
-  return client.post(`/api/v1/signature-requests/${id}/sign`, { password, consent: true });
+  return client.post(`/api/v1/signature-requests/${id}/sign`, { pin: password, consent: true });
 }
 
 describe("signature requests", () => {
@@ -61,8 +61,8 @@ describe("signature requests", () => {
     expect(request.signers.map((s) => s.status)).toEqual(["ready", "waiting"]);
 
     // the second signer cannot go first, nor can anyone sign before reading
-    expect(await errorCode(await sign(requester, request.id, ipManager.password))).toBe("NOT_YOUR_TURN");
-    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("DOCUMENT_NOT_READ");
+    expect(await errorCode(await sign(requester, request.id, ipManager.pin))).toBe("NOT_YOUR_TURN");
+    expect(await errorCode(await sign(employeeClient, request.id, employee.pin))).toBe("DOCUMENT_NOT_READ");
     // the IP manager (requester) cannot read the half-way document meant for the employee
     expect(await errorCode(await read(requester, request.id))).toBe("NOT_YOUR_TURN");
 
@@ -70,10 +70,10 @@ describe("signature requests", () => {
     const wrong = await sign(employeeClient, request.id, "not my password");
     expect(wrong.status).toBe(401);
     expect(await errorCode(wrong)).toBe("REAUTH_FAILED");
-    const first = await sign(employeeClient, request.id, employee.password);
+    const first = await sign(employeeClient, request.id, employee.pin);
     expect(first.status).toBe(200);
     expect(((await first.json()) as { completed: boolean }).completed).toBe(false);
-    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("CONFLICT");
+    expect(await errorCode(await sign(employeeClient, request.id, employee.pin))).toBe("CONFLICT");
 
     // half-signed: only the next signer and the signer's own copy
     expect(await errorCode(await legalClient.get(`/api/v1/signature-requests/${request.id}`))).toBe("NOT_FOUND");
@@ -81,7 +81,7 @@ describe("signature requests", () => {
     expect((await employeeClient.get(`/api/v1/signature-requests/${request.id}/document?version=my-copy`)).status).toBe(200);
 
     expect((await read(requester, request.id)).status).toBe(200);
-    const second = await sign(requester, request.id, ipManager.password);
+    const second = await sign(requester, request.id, ipManager.pin);
     expect(((await second.json()) as { completed: boolean }).completed).toBe(true);
 
     const final = await employeeClient.get(`/api/v1/signature-requests/${request.id}/document?version=final`);
@@ -192,7 +192,7 @@ describe("signature requests", () => {
   it("verifies the result: trusted, not revoked, held by Custos; flags a revoked signer", async () => {
     const request = await createRequest([{ user: legal, meaning: "signed" }]);
     await read(legalClient, request.id);
-    await sign(legalClient, request.id, legal.password);
+    await sign(legalClient, request.id, legal.pin);
     const pdf = new Uint8Array(await (await legalClient.get(`/api/v1/signature-requests/${request.id}/document?version=final`)).arrayBuffer());
     const verify = async () => {
       const res = await legalClient.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(pdf) });
@@ -228,7 +228,7 @@ describe("signature requests", () => {
     legal.password = "新密码-Legal-2026";
     const next = await createRequest([{ user: legal, meaning: "signed" }]);
     await read(again, next.id);
-    await sign(again, next.id, legal.password);
+    await sign(again, next.id, legal.pin);
     const signedAgain = new Uint8Array(await (await again.get(`/api/v1/signature-requests/${next.id}/document?version=final`)).arrayBuffer());
     const fresh = (await (await again.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: signedAgain })).json()) as {
       ok: boolean;
@@ -242,7 +242,7 @@ describe("signature requests", () => {
   it("reports a document changed after signing: the signature still covers its bytes, and the change is named", async () => {
     const request = await createRequest([{ user: employee, meaning: "signed" }]);
     await read(employeeClient, request.id);
-    await sign(employeeClient, request.id, employee.password);
+    await sign(employeeClient, request.id, employee.pin);
     const pdf = new Uint8Array(await (await employeeClient.get(`/api/v1/signature-requests/${request.id}/document?version=final`)).arrayBuffer());
     // page content added in an incremental update after the signature, as an editor would save a change
     const changed = await markEveryPage(pdf, { header: { lines: ["已修改 CHANGED AFTER SIGNING"], color: [0.8, 0, 0] } });
@@ -293,7 +293,7 @@ describe("signature requests", () => {
     expect(view.status).toBe("declined");
     expect(view.signers.map((s) => s.status)).toEqual(["declined", "cancelled"]);
     expect(view.signers[0]!.declineReason).toBe("第3条的期限不对");
-    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("INVALID_STATE");
+    expect(await errorCode(await sign(employeeClient, request.id, employee.pin))).toBe("INVALID_STATE");
   });
 
   it("binds single-use links to their signer and lets them expire", async () => {
@@ -352,10 +352,10 @@ describe("signature requests", () => {
     await read(employeeClient, request.id);
     await read(legalNow, request.id);
     // both prepare from the same bytes; the one that commits second is signed again on top of the first
-    const [a, b] = await Promise.all([sign(employeeClient, request.id, employee.password), sign(legalNow, request.id, legal.password)]);
+    const [a, b] = await Promise.all([sign(employeeClient, request.id, employee.pin), sign(legalNow, request.id, legal.pin)]);
     expect([a.status, b.status], `${await a.clone().text()} ${await b.clone().text()}`).toEqual([200, 200]);
     await read(requester, request.id);
-    expect((await sign(requester, request.id, ipManager.password)).status).toBe(200);
+    expect((await sign(requester, request.id, ipManager.pin)).status).toBe(200);
     const rows = await h.deps.db.select().from(signatures).where(eq(signatures.requestId, request.id)).orderBy(asc(signatures.signedAt));
     expect(rows).toHaveLength(3);
     // a chain of bytes: each signature was made on what the one before left
@@ -409,17 +409,19 @@ describe("signature requests", () => {
     expect(await errorCode(bad)).toBe("NOT_A_PDF");
   });
 
-  it("re-wraps the signing key when the signer changes their password", async () => {
+  it("keeps the signing key when the signer changes their password: it is wrapped under the signing PIN", async () => {
     const person = await h.user({ displayName: "赵敏" });
     const client = await h.signIn(person);
     const first = await createRequest([{ user: person, meaning: "acknowledged" }]);
     await read(client, first.id);
-    const r1 = (await (await sign(client, first.id, person.password)).json()) as { certificateSerial: string };
+    const r1 = (await (await sign(client, first.id, person.pin)).json()) as { certificateSerial: string };
+    // the new login password may not be the signing PIN
+    expect(await errorCode(await client.post("/api/v1/me/password", { currentPassword: person.password, newPassword: person.pin }))).toBe("VALIDATION_FAILED");
     expect((await client.post("/api/v1/me/password", { currentPassword: person.password, newPassword: "赵敏的新密码足够长了吧" })).status).toBe(200);
     const second = await createRequest([{ user: person, meaning: "acknowledged" }]);
     await read(client, second.id);
-    expect(await errorCode(await sign(client, second.id, person.password))).toBe("REAUTH_FAILED");
-    const r2 = (await (await sign(client, second.id, "赵敏的新密码足够长了吧")).json()) as { certificateSerial: string };
+    expect(await errorCode(await sign(client, second.id, "赵敏的新密码足够长了吧"))).toBe("REAUTH_FAILED");
+    const r2 = (await (await sign(client, second.id, person.pin)).json()) as { certificateSerial: string };
     expect(r2.certificateSerial).toBe(r1.certificateSerial);
   });
 });
