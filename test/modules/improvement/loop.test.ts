@@ -150,7 +150,7 @@ describe("internal audit → nonconformity → corrective action → closed", ()
     expect(closed.history[3]).toMatchObject({ state: "reopened", comment: "措施无效，重新整改", by: ipm.user.id });
     const [record] = await h.deps.db.select().from(records).where(eq(records.id, closed.item.recordId!));
     expect(record!.sourceKind).toBe("item");
-    const events = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, ca.id));
+    const events = await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, ca.id)).orderBy(auditEvents.seq);
     expect(events.map((e) => e.action)).toEqual([
       "improvement.corrective-action.created",
       "improvement.corrective-action.analyse",

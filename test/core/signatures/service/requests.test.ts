@@ -48,8 +48,8 @@ async function read(client: Client, id: string) {
   return client.readDocument(id);
 }
 
-async function sign(client: Client, id: string, password: string) {
-  return client.post(`/api/v1/signature-requests/${id}/sign`, { pin: password, consent: true });
+async function sign(client: Client, id: string, pin: string) {
+  return client.post(`/api/v1/signature-requests/${id}/sign`, { pin, consent: true });
 }
 
 describe("signature requests", () => {
@@ -136,7 +136,7 @@ describe("signature requests", () => {
     const sha256 = doc.headers.get("x-content-sha256")!;
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
     // downloading the document is not reading it
-    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("DOCUMENT_NOT_READ");
+    expect(await errorCode(await sign(employeeClient, request.id, employee.pin))).toBe("DOCUMENT_NOT_READ");
 
     // someone else's request: not theirs to read (invisible to an outsider; not yet the requester's turn)
     expect(await errorCode(await legalClient.post(readUrl, { sha256, pages: 2 }))).toBe("NOT_FOUND");
@@ -150,22 +150,22 @@ describe("signature requests", () => {
     // another file than the one waiting for signature
     expect(await errorCode(await employeeClient.post(readUrl, { sha256: "0".repeat(64), pages: 2 }))).toBe("CONFLICT");
     expect(await errorCode(await employeeClient.post(readUrl, { sha256: "not a hash", pages: 2 }))).toBe("VALIDATION_FAILED");
-    expect(await errorCode(await sign(employeeClient, request.id, employee.password))).toBe("DOCUMENT_NOT_READ");
+    expect(await errorCode(await sign(employeeClient, request.id, employee.pin))).toBe("DOCUMENT_NOT_READ");
 
     const ok = await employeeClient.post(readUrl, { sha256, pages: 2 });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ requestId: request.id, sha256, pages: 2 });
-    expect((await sign(employeeClient, request.id, employee.password)).status).toBe(200);
+    expect((await sign(employeeClient, request.id, employee.pin)).status).toBe(200);
 
     // the next signer cannot claim the version the employee's signature superseded
     const next = await requester.get(`/api/v1/signature-requests/${request.id}/document?version=current`);
     expect(next.headers.get("x-content-sha256")).not.toBe(sha256);
     expect(await errorCode(await requester.post(readUrl, { sha256, pages: 2 }))).toBe("CONFLICT");
-    expect(await errorCode(await sign(requester, request.id, ipManager.password))).toBe("DOCUMENT_NOT_READ");
+    expect(await errorCode(await sign(requester, request.id, ipManager.pin))).toBe("DOCUMENT_NOT_READ");
     // nor can the employee, done, record anything further
     expect(await errorCode(await employeeClient.post(readUrl, { sha256, pages: 2 }))).toBe("NOT_YOUR_TURN");
     expect((await read(requester, request.id)).status).toBe(200);
-    expect((await sign(requester, request.id, ipManager.password)).status).toBe(200);
+    expect((await sign(requester, request.id, ipManager.pin)).status).toBe(200);
 
     const reads = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, request.id))).filter((e) => e.action === "signature.document_read");
     expect(reads.map((e) => (e.data as { pages: number }).pages)).toEqual([2, 2]);

@@ -29,7 +29,7 @@ async function requestFor(user: { id: string }) {
 /** A request for `client`'s person, opened (read) and signed with `pin`. */
 async function signNew(client: Client, user: { id: string }, pin: string) {
   const id = await requestFor(user);
-  await client.get(`/api/v1/signature-requests/${id}/document?version=current`);
+  await client.readDocument(id);
   return { id, res: await client.post(`/api/v1/signature-requests/${id}/sign`, { pin, consent: true }) };
 }
 
@@ -79,7 +79,7 @@ describe("the signing PIN", () => {
     const person = await h.user();
     const client = await h.signIn(person);
     const id = await requestFor(person);
-    await client.get(`/api/v1/signature-requests/${id}/document?version=current`);
+    await client.readDocument(id);
     for (let i = 0; i < 5; i++) {
       expect(await errorCode(await client.post(`/api/v1/signature-requests/${id}/sign`, { pin: `guess ${i}`, consent: true }))).toBe("REAUTH_FAILED");
     }
@@ -141,7 +141,7 @@ describe("the signing PIN", () => {
 
     expect((await client.post("/api/v1/me/password", { currentPassword: person.password, newPassword: "only I know this one" })).status).toBe(200);
     expect((await put(client, { currentPassword: "only I know this one", pin: person.pin })).status).toBe(200);
-    await client.get(`/api/v1/signature-requests/${id}/document?version=current`);
+    await client.readDocument(id);
     await serialOf(await client.post(`/api/v1/signature-requests/${id}/sign`, { pin: person.pin, consent: true }));
 
     // an administrator's reset gives a password to be changed too: no signing until then
