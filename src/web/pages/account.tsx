@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import { API_TOKEN_LIFETIME } from "../../core/auth/service";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
@@ -11,7 +12,6 @@ interface TokenView {
   revokedAt: Date | null;
 }
 
-const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
 
 /** Change your password; manage your API tokens. */
 export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChange: boolean; now: Date; flash?: Flash }> = ({
@@ -59,8 +59,8 @@ export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChang
               {tokens.map((tk) => (
                 <tr>
                   <td>{tk.name}</td>
-                  <td>{minute(tk.createdAt)}</td>
-                  <td>{minute(tk.expiresAt)}</td>
+                  <td>{fmtTime(tk.createdAt, page.locale)}</td>
+                  <td>{fmtTime(tk.expiresAt, page.locale)}</td>
                   <td>
                     {tk.revokedAt ? (
                       <span class="tag">{t("account_tokenRevoked")}</span>

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime } from "../../lib/time";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { ChainReport } from "../../core/audit/service";
 import { Layout, type PageContext } from "../layout";
@@ -125,7 +126,7 @@ const AuditEvents: FC<{
           {events.map((e) => (
             <tr>
               <td>{e.seq}</td>
-              <td>{e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}Z</td>
+              <td>{formatTime(e.occurredAt, page.locale, { seconds: true })}</td>
               <td>{e.actorLabel}</td>
               <td>
                 <code>{e.action}</code>

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import type { getContractView } from "../../core/contracts/service";
 import {
   checklistLabels,
@@ -21,7 +22,7 @@ import type { ContractRow } from "../../db/schema/contracts";
 import { pick, type MessageKey } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 import { ClassificationSelect } from "../components";
-import { cls, fmtTime, type Person } from "./records";
+import { cls, type Person } from "./records";
 
 const StatusTag: FC<{ page: PageContext; status: string }> = ({ page, status }) => (
   <span class={`tag ${status === "approved" || status === "signed" || status === "in-force" ? "ok" : ""}`} data-testid="contract-status">
@@ -427,7 +428,7 @@ export const ContractPage: FC<{ page: PageContext; view: Awaited<ReturnType<type
         <tbody>
           {view.reviews.map((r) => (
             <tr>
-              <td>{fmtTime(r.createdAt)}</td>
+              <td>{fmtTime(r.createdAt, locale)}</td>
               <td>{r.reviewerName}</td>
               <td>{pick(locale, reviewDecisionLabels[r.decision as keyof typeof reviewDecisionLabels])}</td>
               <td>{t(`ctr_review_${r.status === "awaiting-signature" ? "awaiting" : r.status}` as MessageKey)}</td>
@@ -441,7 +442,7 @@ export const ContractPage: FC<{ page: PageContext; view: Awaited<ReturnType<type
         <tbody>
           {view.history.map((e) => (
             <tr>
-              <td>{fmtTime(e.at)}</td>
+              <td>{fmtTime(e.at, locale)}</td>
               <td>{e.actor}</td>
               <td>
                 <code>{e.action}</code>

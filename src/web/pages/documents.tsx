@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { dayOf, formatTime as fmtTime } from "../../lib/time";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
@@ -10,7 +11,6 @@ import { ClassificationSelect, DepartmentSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 type Person = { id: string; displayName: string; username: string; departmentId: string | null };
-const fmt = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
 const stateLabel = (page: PageContext, state: string) => page.t(`doc_state_${state}` as MessageKey);
 const catName = (page: PageContext, c: Pick<DocumentCategoryRow, "name" | "nameEn"> | undefined) => (c ? (page.locale === "en" ? c.nameEn : c.name) : "");
 
@@ -238,7 +238,7 @@ export const DocumentPage: FC<{
           {effective ? (
             <>
               <p>
-                <strong>{effective.label}</strong> · {t("doc_effectiveDate")} {effective.effectiveDate ?? fmt(effective.effectiveAt).slice(0, 10)}
+                <strong>{effective.label}</strong> · {t("doc_effectiveDate")} {effective.effectiveDate ?? (effective.effectiveAt ? dayOf(effective.effectiveAt) : "")}
               </p>
               <p>
                 <a class="button" href={`/api/v1/revisions/${effective.id}/pdf`}>
@@ -375,7 +375,7 @@ export const DocumentPage: FC<{
                 <span class={`tag ${r.state === "effective" ? "ok" : r.state === "superseded" || r.state === "obsolete" ? "bad" : ""}`}>{stateLabel(page, r.state)}</span>
               </td>
               <td>{r.changeSummary ?? ""}</td>
-              <td>{r.effectiveDate ?? (r.effectiveAt ? fmt(r.effectiveAt).slice(0, 10) : "")}</td>
+              <td>{r.effectiveDate ?? (r.effectiveAt ? dayOf(r.effectiveAt) : "")}</td>
               <td>{name.get(r.draftedBy) ?? ""}</td>
               <td>{(r.releaseSha256 || r.signedSha256) && <a href={`/api/v1/revisions/${r.id}/pdf`}>{t("doc_download")}</a>}</td>
             </tr>
@@ -401,7 +401,7 @@ export const DocumentPage: FC<{
                   <td>{s.label}</td>
                   <td>{s.displayName}</td>
                   <td>{pick(locale, MEANINGS[s.meaning as Meaning])}</td>
-                  <td>{fmt(s.signedAt)}</td>
+                  <td>{fmtTime(s.signedAt, locale)}</td>
                   <td>
                     <code>{s.certificateSerial}</code>
                   </td>
@@ -415,7 +415,7 @@ export const DocumentPage: FC<{
         <ul>
           {data.comments.map((c) => (
             <li>
-              {fmt(c.createdAt)} · {c.displayName} ({c.role}, {c.outcome}): {c.comments ?? ""}
+              {fmtTime(c.createdAt, locale)} · {c.displayName} ({c.role}, {c.outcome}): {c.comments ?? ""}
             </li>
           ))}
         </ul>
@@ -576,7 +576,7 @@ export const DocumentPage: FC<{
           <ul>
             {data.periodicReviews.map((r) => (
               <li>
-                {fmt(r.review.createdAt)} · {r.displayName} · {r.review.outcome} · {r.review.comments}
+                {fmtTime(r.review.createdAt, locale)} · {r.displayName} · {r.review.outcome} · {r.review.comments}
               </li>
             ))}
           </ul>
@@ -588,7 +588,7 @@ export const DocumentPage: FC<{
         <tbody>
           {history.map((e) => (
             <tr>
-              <td>{fmt(e.occurredAt)}</td>
+              <td>{fmtTime(e.occurredAt, locale)}</td>
               <td>{e.actorLabel}</td>
               <td>
                 <code>{e.action}</code>

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { Label } from "../../core/audit/events";
 import type { RecordType, Transition } from "../../core/items/define";
@@ -18,7 +19,6 @@ export interface Choices {
 /** Names of people and departments an item's values name. */
 export type Names = Record<string, string>;
 
-const fmtTime = (d: Date) => `${new Date(d.getTime() + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 16)} (UTC+8)`;
 const stateOf = (type: RecordType<any>, state: string, locale: Locale) => {
   const label = type.workflow?.states[state];
   return label ? pick(locale, label) : state;
@@ -500,7 +500,7 @@ export const ItemPage: FC<{
         <ol class="history">
           {history.map((h) => (
             <li>
-              <strong>{pick(locale, h.label)}</strong> · {h.byName ?? "—"} · {fmtTime(h.at)} → <span class="tag">{stateOf(type, h.state, locale)}</span>
+              <strong>{pick(locale, h.label)}</strong> · {h.byName ?? "—"} · {fmtTime(h.at, locale)} → <span class="tag">{stateOf(type, h.state, locale)}</span>
               {h.comment && <div class="prewrap">{h.comment}</div>}
               {h.changes.length > 0 && h.action !== "created" && (
                 <ul>

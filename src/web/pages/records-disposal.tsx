@@ -1,10 +1,11 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import type { getDisposal, listDisposals, listDueRecords } from "../../core/records/disposal";
 import type { getImportBatch } from "../../core/records/import/service";
 import { dispositionLabels, type Disposition } from "../../core/records/vocabulary";
 import { pick, type MessageKey } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
-import { cls, fmtTime, RecordsNav, RecordTable } from "./records";
+import { cls, RecordsNav, RecordTable } from "./records";
 
 /** The disposal list (records due) with the proposal form, and the disposals so far. */
 export const DisposalPage: FC<{
@@ -20,7 +21,7 @@ export const DisposalPage: FC<{
     <Layout page={page} title={t("disp_title")} flash={flash}>
       <h1>{t("disp_title")}</h1>
       <RecordsNav page={page} />
-      {lastSweep && <p class="muted">{t("disp_lastSweep", { at: fmtTime(lastSweep) })}</p>}
+      {lastSweep && <p class="muted">{t("disp_lastSweep", { at: fmtTime(lastSweep, locale) })}</p>}
       <h2>{t("disp_due")}</h2>
       {due.length === 0 ? (
         <p class="muted">{t("disp_dueNone")}</p>
@@ -107,7 +108,7 @@ export const DisposalPage: FC<{
               <td>{t(`disp_status_${d.status}` as MessageKey)}</td>
               <td>{d.items}</td>
               <td>
-                {d.proposedByName} · {fmtTime(d.proposedAt)}
+                {d.proposedByName} · {fmtTime(d.proposedAt, locale)}
               </td>
             </tr>
           ))}
@@ -140,7 +141,7 @@ export const DisposalDetailPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
         <dd>{d.reason}</dd>
         <dt>{t("hold_placedAt")}</dt>
         <dd>
-          {view.proposedByName} · {fmtTime(d.proposedAt)}
+          {view.proposedByName} · {fmtTime(d.proposedAt, page.locale)}
         </dd>
       </dl>
       {d.status === "completed" && (
@@ -157,7 +158,7 @@ export const DisposalDetailPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
       <ul data-testid="approvals">
         {view.approvals.map((a) => (
           <li>
-            {a.role} · {a.name} · {a.decision === "approved" ? t("disp_approve") : t("disp_reject")} · {fmtTime(a.decidedAt)} {a.comment ?? ""}
+            {a.role} · {a.name} · {a.decision === "approved" ? t("disp_approve") : t("disp_reject")} · {fmtTime(a.decidedAt, page.locale)} {a.comment ?? ""}
           </li>
         ))}
       </ul>
@@ -206,7 +207,7 @@ export const DisposalDetailPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
                     <code>{p.sha256}</code>
                   </td>
                   <td>{p.storageKind ?? ""}</td>
-                  <td>{fmtTime(p.purgedAt)}</td>
+                  <td>{fmtTime(p.purgedAt, page.locale)}</td>
                 </tr>
               ))}
             </tbody>

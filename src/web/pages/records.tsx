@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import { recordsAreasOf } from "../../core/records/access";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { getRecordView } from "../../core/records/retrieve";
@@ -27,7 +28,6 @@ import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 export type Person = { id: string; displayName: string; username: string };
 export type Department = { id: string; code: string; name: string };
-export const fmtTime = (d: Date | string | null | undefined) => (d ? new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 16) : "");
 export const cls = (page: PageContext, level: string) => pick(page.locale, classificationLabels[level as Classification]);
 export const className = (page: PageContext, c: Pick<RecordClassRow, "name" | "nameEn">) => (page.locale === "en" ? c.nameEn : c.name);
 
@@ -342,7 +342,7 @@ export const RecordPage: FC<{
           ),
         )}
       </p>
-      {view.destruction && <div class="flash error">{t("rec_destroyed", { at: fmtTime(r.disposedAt) })}</div>}
+      {view.destruction && <div class="flash error">{t("rec_destroyed", { at: fmtTime(r.disposedAt, locale) })}</div>}
       <div class="grid">
         <section class="card">
           <h2>{t("rec_metadata")}</h2>
@@ -377,7 +377,7 @@ export const RecordPage: FC<{
             </dd>
             <dt>{t("rec_declaredBy")}</dt>
             <dd>
-              {view.declaredByName} · {fmtTime(r.declaredAt)}
+              {view.declaredByName} · {fmtTime(r.declaredAt, locale)}
             </dd>
           </dl>
         </section>
@@ -455,7 +455,7 @@ export const RecordPage: FC<{
       <section class="card">
         <h2>{t("rec_natures")}</h2>
         <p class="muted">
-          {n.format} · {fmtTime(n.checkedAt)}
+          {n.format} · {fmtTime(n.checkedAt, locale)}
         </p>
         <table data-testid="natures">
           <thead>
@@ -583,7 +583,7 @@ export const RecordPage: FC<{
           <tbody>
             {view.history.map((e) => (
               <tr>
-                <td>{fmtTime(e.at)}</td>
+                <td>{fmtTime(e.at, locale)}</td>
                 <td>{e.actor}</td>
                 <td>
                   <code>{e.action}</code>

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import { classificationLabels } from "../../core/auth/permissions";
 import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
@@ -7,7 +8,6 @@ import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
-const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
 
 const StatusTag: FC<{ page: PageContext; status: string }> = ({ page, status }) => (
   <span class={`tag ${status === "completed" ? "ok" : status === "declined" || status === "cancelled" ? "bad" : ""}`}>
@@ -45,7 +45,7 @@ const RequestTable: FC<{ page: PageContext; rows: SignatureRequestViewData[]; te
                 </div>
               ))}
             </td>
-            <td>{fmt(r.dueAt)}</td>
+            <td>{fmtTime(r.dueAt, locale)}</td>
             <td>
               {r.myTurn ? (
                 <a class="button" href={`/signatures/${r.id}/sign`}>
@@ -248,7 +248,7 @@ export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureReq
               <td>{s.user.displayName}</td>
               <td>{pick(locale, MEANINGS[s.meaning as Meaning])}</td>
               <td>
-                {t(`sig_signer_${s.status}` as MessageKey)} {s.signedAt ? fmt(s.signedAt) : ""}
+                {t(`sig_signer_${s.status}` as MessageKey)} {s.signedAt ? fmtTime(s.signedAt, locale) : ""}
                 {s.declineReason ? ` — ${s.declineReason}` : ""}
                 {s.reminderCount > 0 && <span class="tag">{t("sig_reminders", { n: s.reminderCount })}</span>}
               </td>
@@ -320,7 +320,7 @@ export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestView
             {t("sig_openDocument")}
           </a>
         </p>
-        {viewedAt ? <p class="tag ok">{t("sig_viewedAt", { at: fmt(viewedAt) })}</p> : null}
+        {viewedAt ? <p class="tag ok">{t("sig_viewedAt", { at: fmtTime(viewedAt, locale) })}</p> : null}
         <iframe src={docUrl} title={request.title} style="width:100%;height:32rem;border:1px solid #d9dee5" />
       </section>
       <form class="stack card" method="post" action={`/signatures/${request.id}/sign`}>
