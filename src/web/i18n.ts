@@ -236,3 +236,8 @@ export function translator(locale: Locale): Translate {
 export function pick(locale: Locale, label: { zh: string; en: string }): string {
   return locale === "en" ? label.en : label.zh;
 }
+
+/** Both message tables (for tests that look for untranslated keys on pages). */
+export function messageTables(): { zh: Record<MessageKey, string>; en: Record<MessageKey, string> } {
+  return { zh, en };
+}

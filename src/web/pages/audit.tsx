@@ -4,7 +4,9 @@ import type { AuditEventRow } from "../../db/schema/audit";
 import type { ChainReport } from "../../core/audit/service";
 import { Layout, type PageContext } from "../layout";
 
-const show = (v: unknown) => (v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+const show = (v: unknown, locale: PageContext["locale"]) =>
+  v === undefined ? "—" : typeof v === "string" ? (ISO_INSTANT.test(v) ? formatTime(v, locale, { seconds: true }) : v) : JSON.stringify(v);
 
 /**
  * An event's details: a before/after summary as a table of the fields that changed (old and new
@@ -34,8 +36,8 @@ export const EventDetails: FC<{ page: PageContext; data: unknown }> = ({ page, d
               <td>
                 <code>{k}</code>
               </td>
-              <td class="muted">{show(before?.[k])}</td>
-              <td>{show(after?.[k])}</td>
+              <td class="muted">{show(before?.[k], page.locale)}</td>
+              <td>{show(after?.[k], page.locale)}</td>
             </tr>
           ))}
         </tbody>

@@ -53,7 +53,7 @@ const UserFields: FC<{ page: PageContext; values: UserFormValues; departments: D
         {ROLES.map((r) => (
           <label class="inline">
             <input type="checkbox" name="roles" value={r} checked={values.roles?.includes(r) ?? false} />
-            {pick(locale, roleLabels[r])} <span class="muted">({r})</span>
+            {pick(locale, roleLabels[r])}
           </label>
         ))}
       </fieldset>
