@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { periodicOutcomeWords, reviewOutcomeWords, reviewRoleWords, wordFor } from "../messages/terms";
 import { dayOf, formatTime as fmtTime } from "../../lib/time";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
@@ -415,7 +416,7 @@ export const DocumentPage: FC<{
         <ul>
           {data.comments.map((c) => (
             <li>
-              {fmtTime(c.createdAt, locale)} · {c.displayName} ({c.role}, {c.outcome}): {c.comments ?? ""}
+              {fmtTime(c.createdAt, locale)} · {c.displayName} ({wordFor(reviewRoleWords, c.role, locale)}, {wordFor(reviewOutcomeWords, c.outcome, locale)}): {c.comments ?? ""}
             </li>
           ))}
         </ul>
@@ -576,7 +577,7 @@ export const DocumentPage: FC<{
           <ul>
             {data.periodicReviews.map((r) => (
               <li>
-                {fmtTime(r.review.createdAt, locale)} · {r.displayName} · {r.review.outcome} · {r.review.comments}
+                {fmtTime(r.review.createdAt, locale)} · {r.displayName} · {wordFor(periodicOutcomeWords, r.review.outcome, locale)} · {r.review.comments}
               </li>
             ))}
           </ul>

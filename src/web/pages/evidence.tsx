@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { evidenceFileRoleWords, wordFor } from "../messages/terms";
 import { formatTime as fmtTime } from "../../lib/time";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { AuditorGrantRow, ClauseRow } from "../../db/schema/evidence";
@@ -300,14 +301,14 @@ export const EvidenceItemPage: FC<{ page: PageContext; item: EvidenceItem; event
           {t("ev_clause")} {item.clauses.join(", ")}
         </span>
         <span class="tag">{item.date}</span>
-        <span class="tag">{item.state}</span>
+        <span class="tag">{stateLabel(page, kinds, item.kind, item.state)}</span>
       </p>
       <section class="card">
         <h2>{t("ev_files")}</h2>
         <ul>
           {item.files.map((f) => (
             <li>
-              <a href={`/api/v1/evidence/${item.kind}/${item.id}/files/${f.sha256}`}>{f.filename}</a> <span class="muted">({f.role})</span>{" "}
+              <a href={`/api/v1/evidence/${item.kind}/${item.id}/files/${f.sha256}`}>{f.filename}</a> <span class="muted">({wordFor(evidenceFileRoleWords, f.role, locale)})</span>{" "}
               <code class="muted">{f.sha256}</code>
             </li>
           ))}

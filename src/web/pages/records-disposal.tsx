@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { roleLabels, type Role } from "../../core/auth/permissions";
 import { formatTime as fmtTime } from "../../lib/time";
 import type { getDisposal, listDisposals, listDueRecords } from "../../core/records/disposal";
 import type { getImportBatch } from "../../core/records/import/service";
@@ -158,7 +159,7 @@ export const DisposalDetailPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
       <ul data-testid="approvals">
         {view.approvals.map((a) => (
           <li>
-            {a.role} · {a.name} · {a.decision === "approved" ? t("disp_approve") : t("disp_reject")} · {fmtTime(a.decidedAt, page.locale)} {a.comment ?? ""}
+            {a.role in roleLabels ? pick(page.locale, roleLabels[a.role as Role]) : a.role} · {a.name} · {a.decision === "approved" ? t("disp_approve") : t("disp_reject")} · {fmtTime(a.decidedAt, page.locale)} {a.comment ?? ""}
           </li>
         ))}
       </ul>

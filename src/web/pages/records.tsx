@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { arrivalLabels } from "../../core/records/vocabulary";
 import { formatTime as fmtTime } from "../../lib/time";
 import { recordsAreasOf } from "../../core/records/access";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
@@ -444,7 +445,7 @@ export const RecordPage: FC<{
             <dd>{view.external.obtainedOn}</dd>
             <dt>{t("ext_arrival")}</dt>
             <dd>
-              {view.external.arrivalMethod}
+              {view.external.arrivalMethod in arrivalLabels ? pick(locale, arrivalLabels[view.external.arrivalMethod as keyof typeof arrivalLabels]) : view.external.arrivalMethod}
               {view.external.arrivalDetail ? ` · ${view.external.arrivalDetail}` : ""}
             </dd>
             <dt>{t("ext_receivedBy")}</dt>

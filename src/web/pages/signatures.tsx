@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { bindingWords, chainWords, changeKindWords, revocationWords, wordFor } from "../messages/terms";
 import { formatTime as fmtTime } from "../../lib/time";
 import { classificationLabels } from "../../core/auth/permissions";
 import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
@@ -391,40 +392,40 @@ export const VerifyPage: FC<{ page: PageContext; result?: VerifyResult; flash?: 
                   <tr>
                     <th>{t("verify_integrity")}</th>
                     <td>
-                      digest {yesNo(s.integrity.digestMatches)} · signature {yesNo(s.integrity.signatureValid)}
+                      {t("verify_digest")} {yesNo(s.integrity.digestMatches)} · {t("verify_signatureValue")} {yesNo(s.integrity.signatureValid)}
                     </td>
                   </tr>
                   <tr>
                     <th>{t("verify_chain")}</th>
                     <td>
-                      {s.chain} — {s.certificate.subject} (serial {s.certificate.serialNumber})
+                      {wordFor(chainWords, s.chain, page.locale)} — {s.certificate.subject} ({t("verify_serial")} {s.certificate.serialNumber})
                     </td>
                   </tr>
                   <tr>
                     <th>{t("verify_revocation")}</th>
                     <td>
-                      {s.revocation.status}
-                      {s.revocation.revokedAt ? ` ${s.revocation.revokedAt} (${s.revocation.reason})` : ""}
+                      {wordFor(revocationWords, s.revocation.status, page.locale)}
+                      {s.revocation.revokedAt ? ` ${fmtTime(s.revocation.revokedAt, page.locale)} (${s.revocation.reason})` : ""}
                     </td>
                   </tr>
                   <tr>
                     <th>{t("verify_binding")}</th>
-                    <td>{s.signingCertificateBinding}</td>
+                    <td>{wordFor(bindingWords, s.signingCertificateBinding, page.locale)}</td>
                   </tr>
                   <tr>
                     <th>{t("verify_timestamp")}</th>
-                    <td>{s.timestamp ? `${yesNo(s.timestamp.valid)} ${s.timestamp.genTime ?? ""} ${s.timestamp.tsa ?? ""}` : "—"}</td>
+                    <td>{s.timestamp ? `${yesNo(s.timestamp.valid)} ${fmtTime(s.timestamp.genTime, page.locale)} ${s.timestamp.tsa ?? ""}` : "—"}</td>
                   </tr>
                   <tr>
                     <th>{t("verify_coverage")}</th>
                     <td>
-                      {s.coverage.wellFormed ? "✓" : "✗"} {s.coverage.coversWholeFile ? "whole file" : "revision only"} {s.coverage.anomalies.join(", ")}
+                      {s.coverage.wellFormed ? "✓" : "✗"} {s.coverage.coversWholeFile ? t("verify_wholeFile") : t("verify_revisionOnly")} {s.coverage.anomalies.join(", ")}
                     </td>
                   </tr>
                   <tr>
                     <th>{t("verify_changes")}</th>
                     <td>
-                      {s.changesAfter.kind}
+                      {wordFor(changeKindWords, s.changesAfter.kind, page.locale)}
                       {s.changesAfter.details.length > 0 && (
                         <ul>
                           {s.changesAfter.details.map((d) => (
