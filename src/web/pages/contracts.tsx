@@ -131,11 +131,11 @@ export const NewContractPage: FC<{ page: PageContext; values?: Record<string, st
         <CsrfField page={page} />
         <label>
           {t("ctr_number")}
-          <input name="number" value={values.number ?? ""} placeholder="HT2026-0001" />
+          <input name="number" maxlength={60} value={values.number ?? ""} placeholder="HT2026-0001" />
         </label>
         <label>
           {t("ctr_name")}
-          <input name="title" required value={values.title ?? ""} />
+          <input name="title" maxlength={300} required value={values.title ?? ""} />
         </label>
         <label>
           {t("ctr_type")}
@@ -190,7 +190,7 @@ export const NewContractPage: FC<{ page: PageContext; values?: Record<string, st
         </fieldset>
         <label>
           {t("ctr_notes")}
-          <textarea name="notes" rows={2}>
+          <textarea name="notes" maxlength={4000} rows={2}>
             {values.notes ?? ""}
           </textarea>
         </label>

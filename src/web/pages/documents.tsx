@@ -164,11 +164,11 @@ export const NewDocumentPage: FC<{
         </label>
         <label>
           {t("doc_title")}
-          <input name="title" required value={values.title ?? ""} />
+          <input name="title" maxlength={200} required value={values.title ?? ""} />
         </label>
         <label>
           {t("doc_titleEn")}
-          <input name="titleEn" value={values.titleEn ?? ""} />
+          <input name="titleEn" maxlength={200} value={values.titleEn ?? ""} />
         </label>
         <label>
           {t("doc_department")}

@@ -130,15 +130,15 @@ export const PaperFields: FC<{ page: PageContext; values: Record<string, string>
     <div class="grid">
       <label>
         {page.t("rec_room")}
-        <input name="paperRoom" value={values.paperRoom ?? ""} />
+        <input name="paperRoom" maxlength={100} value={values.paperRoom ?? ""} />
       </label>
       <label>
         {page.t("rec_cabinet")}
-        <input name="paperCabinet" value={values.paperCabinet ?? ""} />
+        <input name="paperCabinet" maxlength={100} value={values.paperCabinet ?? ""} />
       </label>
       <label>
         {page.t("rec_box")}
-        <input name="paperBox" value={values.paperBox ?? ""} />
+        <input name="paperBox" maxlength={100} value={values.paperBox ?? ""} />
       </label>
     </div>
   </fieldset>
@@ -242,7 +242,7 @@ export const NewRecordPage: FC<{ page: PageContext; classes: RecordClassRow[]; p
         </label>
         <label>
           {t("rec_recordTitle")}
-          <input name="title" required value={values.title ?? ""} />
+          <input name="title" maxlength={300} required value={values.title ?? ""} />
         </label>
         <label>
           {t("rec_date")}
@@ -250,7 +250,7 @@ export const NewRecordPage: FC<{ page: PageContext; classes: RecordClassRow[]; p
         </label>
         <label>
           {t("rec_author")}
-          <input name="author" required value={values.author ?? ""} />
+          <input name="author" maxlength={200} required value={values.author ?? ""} />
         </label>
         <label>
           {t("rec_department")}
@@ -273,7 +273,7 @@ export const NewRecordPage: FC<{ page: PageContext; classes: RecordClassRow[]; p
         </label>
         <label>
           {t("rec_description")}
-          <textarea name="description" rows={2}>
+          <textarea name="description" maxlength={4000} rows={2}>
             {values.description ?? ""}
           </textarea>
         </label>
@@ -538,7 +538,7 @@ export const RecordPage: FC<{
             </label>
             <label>
               {t("rec_recordTitle")}
-              <input name="title" value={r.title} />
+              <input name="title" maxlength={300} value={r.title} />
             </label>
             <label>
               {t("rec_date")}
@@ -546,7 +546,7 @@ export const RecordPage: FC<{
             </label>
             <label>
               {t("rec_author")}
-              <input name="author" value={r.author} />
+              <input name="author" maxlength={200} value={r.author} />
             </label>
             <label>
               {t("rec_classification")}
@@ -694,16 +694,16 @@ export const ClassEditPage: FC<{ page: PageContext; recordClass: (RecordClassRow
         {!editing && (
           <label>
             {t("plan_code")}
-            <input name="code" required value={v.code ?? ""} />
+            <input name="code" maxlength={40} required value={v.code ?? ""} />
           </label>
         )}
         <label>
           {t("plan_name")}
-          <input name="name" required value={v.name ?? ""} />
+          <input name="name" maxlength={200} required value={v.name ?? ""} />
         </label>
         <label>
           {t("plan_nameEn")}
-          <input name="nameEn" required value={v.nameEn ?? ""} />
+          <input name="nameEn" maxlength={200} required value={v.nameEn ?? ""} />
         </label>
         <label>
           {t("plan_clause")}
