@@ -158,6 +158,7 @@ const CUSTOM_ZH: Record<string, string> = {
   "choose at least one due record": "请至少选择一条到期记录",
   "change at least one setting": "请至少修改一项设置",
   "an amount such as 1200000 or 1200000.50": "应为金额，例如 1,200,000 或 1200000.50",
+  "an amount such as 1,200,000 or 1200000.50 (commas group thousands, a dot starts the cents)": "应为金额，例如 1,200,000 或 1200000.50（逗号只用于千位分隔，小数用点号）",
   "a currency code such as CNY": "应为币种代码，例如 CNY",
   "a date as YYYY-MM-DD": "应为日期（年-月-日）",
   "YYYY-MM-DD": "应为日期（年-月-日）",

@@ -64,3 +64,23 @@ describe("validation messages from the API", () => {
     expect(chinese.error.message).toContain("标题：最多 200 个字符");
   });
 });
+
+describe("amounts as people write them", () => {
+  const legalUser = h.user({ roles: ["legal"], displayName: "李娜", clearance: "secret" });
+  it("accepts thousands separators and refuses a decimal comma in words", async () => {
+    const legal = await h.signIn(await legalUser);
+    const created = await legal.post("/api/v1/contracts", { title: "金额测试", type: "other", counterparties: [{ name: "甲公司" }], valueAmount: "1,200,000" });
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { valueAmount: string }).valueAmount).toMatch(/^1200000(\.00)?$/);
+    const spaced = await legal.post("/api/v1/contracts", { title: "金额测试二", type: "other", counterparties: [{ name: "甲公司" }], valueAmount: "1 200 000.50" });
+    expect(spaced.status).toBe(201);
+    expect(((await spaced.json()) as { valueAmount: string }).valueAmount).toBe("1200000.50");
+
+    await legal.get("/?lang=zh-CN", { accept: "text/html" });
+    const res = await legal.form("/contracts/new", { title: "金额歧义", type: "other", counterparties: "甲公司", classification: "internal", valueAmount: "1 200 000,00" });
+    expect(res.status).toBe(400);
+    const flash = /<div class="flash error"[^>]*>([\s\S]*?)<\/div>/.exec(await res.text())?.[1] ?? "";
+    expect(flash).toContain("金额：应为金额，例如 1,200,000");
+    expect(flash).not.toMatch(ENGLISH);
+  });
+});

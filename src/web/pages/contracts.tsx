@@ -156,7 +156,7 @@ export const NewContractPage: FC<{ page: PageContext; values?: Record<string, st
         <div class="grid">
           <label>
             {t("ctr_value")}
-            <input name="valueAmount" value={values.valueAmount ?? ""} inputmode="decimal" />
+            <input name="valueAmount" value={values.valueAmount ?? ""} inputmode="decimal" placeholder="1,200,000.00" />
           </label>
           <label>
             {t("ctr_currency")}
