@@ -124,6 +124,7 @@ export const FIELD_LABELS: Record<string, Label> = {
   dateFrom: { zh: "起始日期", en: "From" },
   dateTo: { zh: "截止日期", en: "To" },
   q: { zh: "检索词", en: "Search" },
+  query: { zh: "保全条件", en: "Conditions" },
   label: { zh: "名称", en: "Label" },
   values: { zh: "字段", en: "Fields" },
   decision: { zh: "决定", en: "Decision" },
@@ -149,6 +150,8 @@ export const FIELD_LABELS: Record<string, Label> = {
 /** Custom messages written in the schemas (English), and what they say in Chinese. */
 const CUSTOM_ZH: Record<string, string> = {
   "at least one reviewer": "请至少选择一位审核人",
+  "a hold by query needs at least one condition (a search word q, a record class classId, a clause, a period dateFrom/dateTo, or a case, contract, document or person); an empty query would hold every record":
+    "按条件保全时至少填写一项条件（关键词、类别、条款、日期范围，或案件、合同、文件、人员）；不填条件会保全全部记录",
   "at least one role": "请至少选择一个角色",
   "at least one signer": "请至少添加一位签署人",
   "at least 2 characters": "至少 2 个字符",

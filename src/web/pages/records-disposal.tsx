@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { importErrorText } from "../messages/import-errors";
 import { roleLabels, type Role } from "../../core/auth/permissions";
 import { formatTime as fmtTime } from "../../lib/time";
 import type { getDisposal, listDisposals, listDueRecords } from "../../core/records/disposal";
@@ -276,7 +277,7 @@ export const ImportProgressPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
           {view.percent}%
         </progress>
         <p class="muted">{view.percent}%</p>
-        {b.error && <p class="field-error">{b.error}</p>}
+        {b.error && <p class="field-error">{importErrorText(b.error, page.locale)}</p>}
         {ignored.length > 0 && <p class="muted">{t("imp_ignored", { cols: ignored.join("、") })}</p>}
         <p>
           <a href={`/api/v1/imports/${b.id}/report.csv`}>{t("imp_report")}</a>
@@ -296,7 +297,7 @@ export const ImportProgressPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
               {view.failedRows.map((r) => (
                 <tr>
                   <td>{r.line}</td>
-                  <td>{r.error}</td>
+                  <td>{r.error ? importErrorText(r.error, page.locale) : ""}</td>
                 </tr>
               ))}
             </tbody>
