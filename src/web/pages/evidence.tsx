@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { clauseRequirement } from "../messages/clauses";
 import { evidenceFileRoleWords, wordFor } from "../messages/terms";
 import { formatTime as fmtTime } from "../../lib/time";
 import type { AuditEventRow } from "../../db/schema/audit";
@@ -253,7 +254,7 @@ export const EvidenceMatrixPage: FC<{
               </td>
               <td>
                 {r.titleZh}
-                <div class="muted">{r.requirement}</div>
+                <div class="muted">{clauseRequirement(r.clause, r.requirement, page.locale)}</div>
               </td>
               <td>
                 <span class={`tag ${r.count ? "ok" : "bad"}`}>{r.count}</span>
