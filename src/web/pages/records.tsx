@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { natureDetailText } from "../messages/natures";
 import { arrivalLabels } from "../../core/records/vocabulary";
 import { formatTime as fmtTime } from "../../lib/time";
 import { recordsAreasOf } from "../../core/records/access";
@@ -473,7 +474,7 @@ export const RecordPage: FC<{
                 <td>
                   <span class={`tag ${natureClass(n[k]!.status)}`}>{t(`rec_${n[k]!.status}` as MessageKey)}</span>
                 </td>
-                <td>{n[k]!.detail}</td>
+                <td>{natureDetailText(n[k]!.detail, locale)}</td>
               </tr>
             ))}
           </tbody>

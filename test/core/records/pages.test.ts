@@ -76,7 +76,8 @@ describe("records pages", () => {
     expect(page).toContain("四性检测");
     expect(page).toContain("上传登记");
     expect(page).toContain("真实性");
-    expect(page).toContain("PDF opens: 2 page(s).");
+    expect(page).toContain("PDF 可以打开：共 2 页。");
+    expect(page).toContain("文件不含数字签名。");
 
     const id = location.split("/")[2]!.split("?")[0]!;
     const noReason = await ipm.form(`/records/${id}/correct`, { title: "新题名", reason: "" });
