@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseIpRange, type IpRange } from "./lib/ip";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "./lib/time";
 
 const optionalString = z
   .string()
@@ -55,6 +56,10 @@ export const envSchema = z.object({
     "must be an http:// or https:// URL",
   ),
   CUSTOS_SOFFICE: optionalString,
+  CUSTOS_TIMEZONE: optionalString.refine(
+    (v) => v === undefined || isTimeZone(v),
+    "must be an IANA time zone name such as Asia/Shanghai",
+  ),
   CUSTOS_TRUSTED_PROXIES: optionalString,
   CUSTOS_MAX_UPLOAD_MB: z.coerce
     .number({ message: "must be a number of megabytes" })
@@ -91,6 +96,8 @@ export interface Config {
    * the client address is the socket's peer.
    */
   trustedProxies: IpRange[];
+  /** The zone every time a person reads is shown in, labelled (CUSTOS_TIMEZONE, default Asia/Shanghai). */
+  timeZone: string;
 }
 
 /** Start-up refused because a variable has a wrong value; the message names the variable. */
@@ -169,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxUploadBytes: e.CUSTOS_MAX_UPLOAD_MB * 1024 * 1024,
     soffice: e.CUSTOS_SOFFICE,
     trustedProxies,
+    timeZone: e.CUSTOS_TIMEZONE ?? DEFAULT_TIME_ZONE,
   };
 }
 

@@ -55,6 +55,8 @@ export type ErrorCode = keyof typeof errorStatus;
 /** A failure the caller can understand and act on. `message` is written for a person. */
 export class DomainError extends Error {
   override name = "DomainError";
+  /** For VALIDATION_FAILED from a schema: zod's issues whole (code, limits), so a page can say them in the reader's language. */
+  validationIssues?: readonly ValidationIssue[];
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -139,13 +141,18 @@ function findPgError(err: unknown): PgErrorLike | undefined {
   return undefined;
 }
 
+/** A zod issue as kept for rendering: its code and limits (what zod v4 puts in `error.issues`). */
+export type ValidationIssue = { path: readonly PropertyKey[]; message: string; code?: string } & Record<string, unknown>;
+
 /** A zod failure as VALIDATION_FAILED, naming each field. */
 export function validationError(err: ZodError): DomainError {
   const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
   const first = issues[0];
-  return new DomainError(
+  const e = new DomainError(
     "VALIDATION_FAILED",
     first ? `${first.path ? `${first.path}: ` : ""}${first.message}` : "The input is not valid.",
     { issues },
   );
+  e.validationIssues = err.issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)) }) as ValidationIssue);
+  return e;
 }

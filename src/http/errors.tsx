@@ -5,6 +5,8 @@ import { DomainError, errorStatus, mapDatabaseError, validationError, type Error
 export { validationError };
 import { ErrorPage } from "../web/pages/error";
 import { pageContext } from "../web/page";
+import { errorsZh } from "../web/messages/errors";
+import { issuesText } from "../web/validation";
 import type { AppContext } from "./env";
 
 /** Turns anything thrown into a DomainError; unknown errors become INTERNAL (and are logged). */
@@ -59,8 +61,34 @@ export function renderError(err: unknown, c: AppContext): Response | Promise<Res
   }
   if (wantsJson(c)) {
     const exposeDetails = e.details && e.code !== "INTERNAL";
-    return c.json({ error: { code: e.code, message: e.message, requestId, ...(exposeDetails ? { details: e.details } : {}) } }, status);
+    // the code is the contract; the message is English unless the caller asks for Chinese
+    const message = prefersChinese(c.req.header("accept-language")) ? chineseMessage(e) : e.message;
+    return c.json({ error: { code: e.code, message, requestId, ...(exposeDetails ? { details: e.details } : {}) } }, status);
   }
   if (e.code === "UNAUTHENTICATED") return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path)}`);
-  return c.html(<ErrorPage page={pageContext(c)} status={status} code={e.code} message={e.message} requestId={requestId} />, status);
+  const locale = c.get("locale") ?? "zh-CN";
+  const message = e.validationIssues?.length ? issuesText(e.validationIssues as never, locale) : e.message;
+  return c.html(<ErrorPage page={pageContext(c)} status={status} code={e.code} message={message} requestId={requestId} />, status);
+}
+
+/** True when Accept-Language puts Chinese before English (or names only Chinese). */
+export function prefersChinese(acceptLanguage: string | undefined): boolean {
+  if (!acceptLanguage) return false;
+  const ranked = acceptLanguage
+    .split(",")
+    .map((part, i) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? "1");
+      return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0, i };
+    })
+    .filter((r) => r.q > 0 && (r.tag.startsWith("zh") || r.tag.startsWith("en")))
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  return ranked[0]?.tag.startsWith("zh") ?? false;
+}
+
+/** The error in Chinese: what the code means, then each field's problem (or the service's detail). */
+function chineseMessage(e: DomainError): string {
+  const meaning = errorsZh[e.code as ErrorCode];
+  if (e.validationIssues?.length) return `${meaning ?? "输入有误"}：${issuesText(e.validationIssues as never, "zh-CN")}`;
+  return meaning ? `${meaning}。${e.message}` : e.message;
 }

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { formatTime } from "../lib/time";
 import { requirePrincipal } from "../core/auth/guard";
 import { hasRole, type Classification } from "../core/auth/permissions";
 import { listCategories } from "../core/documents/register";
@@ -32,7 +33,7 @@ export function evidencePages() {
     for (const [k, v] of Object.entries(c.req.query())) if (v) query[k] = v;
     const page = pageContext(c);
     const grantNote = p.auditScope
-      ? page.t("ev_yourGrant", { clauses: p.auditScope.clauseIds.join(", ") || "—", endsAt: p.auditScope.endsAt.toISOString().slice(0, 16).replace("T", " ") })
+      ? page.t("ev_yourGrant", { clauses: p.auditScope.clauseIds.join(", ") || "—", endsAt: formatTime(p.auditScope.endsAt, page.locale) })
       : undefined;
     let result = null;
     let flash: Flash | undefined;

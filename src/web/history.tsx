@@ -1,3 +1,4 @@
+import { formatTime } from "../lib/time";
 import type { Child, FC } from "hono/jsx";
 import type { AuditEventType, Label } from "../core/audit/events";
 import { classificationLabels, type Classification } from "../core/auth/permissions";
@@ -65,7 +66,8 @@ export async function withActorNames<E extends { actor: string; actorId?: string
  * The time of a history line: the one place histories format a time (China time, to the
  * minute).
  */
-export const historyTime = (d: Date | string) => `${new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 16)} (UTC+8)`;
+/** When an event happened, in the configured zone and labelled (the one time formatter). */
+export const historyTime = (d: Date | string, locale: PageContext["locale"]) => formatTime(d, locale);
 
 /** Bookkeeping fields a creation's "after" carries that say nothing to a reader (the event has the time and the actor). */
 const HIDDEN_ON_CREATE = new Set(["id", "createdAt", "updatedAt", "createdBy", "updatedBy", "searchText", "ownerId"]);
@@ -85,10 +87,10 @@ function plain(page: PageContext, field: string, v: unknown): string {
   if (typeof v === "number") return String(v);
   if (typeof v === "string") {
     if ((field === "classification" || field === "maxClassification" || field === "clearance") && v in classificationLabels) return pick(page.locale, classificationLabels[v as Classification]);
-    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return historyTime(v);
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return historyTime(v, page.locale);
     return v;
   }
-  if (v instanceof Date) return historyTime(v);
+  if (v instanceof Date) return historyTime(v, page.locale);
   if (Array.isArray(v)) return v.length ? v.map((x) => plain(page, field, x)).join("、") : "—";
   if (typeof v === "object") {
     const o = v as Record<string, unknown>;
@@ -245,7 +247,7 @@ export const History: FC<{
           <tbody>
             {lines.map((h) => (
               <tr data-read={h.read ? "1" : undefined}>
-                <td class="when">{historyTime(h.at)}</td>
+                <td class="when">{historyTime(h.at, page.locale)}</td>
                 <td class="who">{h.actor}</td>
                 <td class="what">
                   {h.event}

@@ -107,6 +107,9 @@ const core = {
   error_back: "返回工作台",
   notFound_title: "页面不存在",
   notFound_body: "您要找的页面不存在，或您无权查看。",
+  forbidden_title: "无权访问",
+  error_detail: "详情：",
+  error_requestId: "请求编号",
   yes: "是",
   no: "否",
   actions: "操作",
@@ -216,6 +219,9 @@ const coreEn: Record<keyof typeof core, string> = {
   error_back: "Back to the dashboard",
   notFound_title: "Page not found",
   notFound_body: "The page does not exist, or you may not see it.",
+  forbidden_title: "Not allowed",
+  error_detail: "Details: ",
+  error_requestId: "request",
   yes: "Yes",
   no: "No",
   actions: "Actions",
@@ -250,4 +256,9 @@ export function translator(locale: Locale): Translate {
 /** Picks the label in the current language from a `{ zh, en }` pair. */
 export function pick(locale: Locale, label: { zh: string; en: string }): string {
   return locale === "en" ? label.en : label.zh;
+}
+
+/** Both message tables (for tests that look for untranslated keys on pages). */
+export function messageTables(): { zh: Record<MessageKey, string>; en: Record<MessageKey, string> } {
+  return { zh, en };
 }

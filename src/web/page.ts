@@ -8,6 +8,7 @@ import { readMultipartForm, type FileHandling, type StagedFile, type StreamedFor
 import type { PageContext } from "./layout";
 import { translator, type Locale } from "./i18n";
 import { errorsZh } from "./messages/errors";
+import { fieldLabel, issuesText } from "./validation";
 
 /** Everything a page component needs from the request, computed once. */
 export function pageContext(c: AppContext): PageContext {
@@ -115,9 +116,14 @@ function asDomainError(err: unknown): DomainError {
  */
 export function errorText(err: unknown, locale: Locale = "zh-CN"): string {
   const e = asDomainError(err);
-  const issues = e.details?.issues as { path: string; message: string }[] | undefined;
-  const detail = issues?.length ? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ") : e.message;
   const zh = locale === "zh-CN" ? errorsZh[e.code] : undefined;
+  if (e.validationIssues?.length) {
+    const text = issuesText(e.validationIssues as never, locale);
+    return zh ? `${zh}：${text}` : text;
+  }
+  const issues = e.details?.issues as { path: string; message: string }[] | undefined;
+  const sep = locale === "en" ? ": " : "：";
+  const detail = issues?.length ? issues.map((i) => (i.path ? `${fieldLabel(i.path, locale)}${sep}${i.message}` : i.message)).join("; ") : e.message;
   return zh ? `${zh}。${detail}` : detail;
 }
 

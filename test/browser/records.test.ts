@@ -43,7 +43,7 @@ it("legal files a court judgment the day it arrives: into its case, with source 
   expect(source).toContain("2026-03-02");
   expect(source).toContain("李娜");
   expect(await page.locator("[data-testid=hold-tag]").textContent()).toContain("法律保全中");
-  expect(await page.locator("[data-testid=natures]").textContent()).toContain("PDF opens: 3 page(s).");
+  expect(await page.locator("[data-testid=natures]").textContent()).toContain("PDF 可以打开：共 3 页。");
   expect(await page.locator("[data-testid=retention]").textContent()).toContain("起算事件尚未发生");
 
   // the case lists it; the judgment downloads as filed

@@ -3,6 +3,7 @@ import type { Role } from "../../src/core/auth/permissions";
 import { createBasePdf } from "../core/signatures/support/base-pdf";
 import { startHarness, type Client } from "../support/app";
 import { expectJson } from "../core/records/support";
+import { messageTables, translator } from "../../src/web/i18n";
 
 /**
  * Every page a person can reach by clicking answers: for each role, a crawl from the dashboard
@@ -32,7 +33,54 @@ function linksOf(html: string): string[] {
   return [...out];
 }
 
-async function crawl(client: Client, limit = 120): Promise<{ visited: number; broken: string[] }> {
+/**
+ * The text a person reads on a page: no tags, scripts, styles, or attribute values; nor the raw
+ * data an event or item carries (`<pre class="json">`, shown as stored, for auditors).
+ */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<pre class="json"[\s\S]*?<\/pre>/gi, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+}
+
+/** Message keys with an underscore (nav_users, rec_previous): shown raw, they are text someone forgot to translate. */
+const zhTable = translator("zh-CN");
+const MESSAGE_KEYS = new Set(
+  Object.keys(messageTables().zh).filter((k) => k.includes("_") && zhTable(k as never) !== k),
+);
+
+/** English (or raw) text that must not be on a Chinese page. */
+const NOT_ON_CHINESE_PAGES: [string, RegExp][] = [
+  ["zod's English", /\b(Too big|Too small|expected (string|number|one of)|Invalid (input|option|email|ISO)|Required)\b/],
+  ["English validation text", /\bat least (one|\d)/],
+  ["a time in UTC or ISO form", /\d\s*UTC(?![+-]\d)|\d{4}-\d\d-\d\dT\d\d:|T00:|\d\d:\d\d(:\d\d)?Z\b/],
+  ["a raw role code", /(?<![\w/.-])(ip-manager|ip-staff|top-manager)(?![\w-])/],
+  ["a raw delivery method", /(?<![\w/.-])e-service(?![\w-])/],
+];
+
+/** What on a Chinese page is not Chinese: each finding names the pattern and quotes the text around it. */
+export function untranslated(html: string): string[] {
+  const text = visibleText(html);
+  const found: string[] = [];
+  for (const [what, re] of NOT_ON_CHINESE_PAGES) {
+    const m = re.exec(text);
+    if (m) found.push(`${what}: “…${text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 30)}…”`);
+  }
+  for (const m of text.matchAll(/\b[a-z]+_[a-zA-Z]+\b/g)) {
+    if (MESSAGE_KEYS.has(m[0])) found.push(`a message key: ${m[0]}`);
+  }
+  return found;
+}
+
+async function crawl(client: Client, limit = 120, check?: (path: string, html: string) => void): Promise<{ visited: number; broken: string[] }> {
   const seen = new Set<string>(["/"]);
   const queue = ["/"];
   const broken: string[] = [];
@@ -46,8 +94,10 @@ async function crawl(client: Client, limit = 120): Promise<{ visited: number; br
       continue;
     }
     if (!(res.headers.get("content-type") ?? "").includes("text/html")) continue;
+    const html = await res.text();
+    check?.(path, html);
     // a page's links are followed by template, not by every row: /records/rec_1 and /records/rec_2 are one page
-    for (const link of linksOf(await res.text())) {
+    for (const link of linksOf(html)) {
       const shape = link.replace(/[a-z]{2,4}_[0-9A-Za-z]{6,}/g, ":id").replace(/\?.*$/, "");
       if (seen.has(shape)) continue;
       seen.add(shape);
@@ -60,11 +110,31 @@ async function crawl(client: Client, limit = 120): Promise<{ visited: number; br
 describe("pages reachable by clicking", () => {
   const roles: Role[][] = [["admin"], ["top-manager"], ["ip-manager"], ["ip-staff"], ["legal"], ["employee"], ["auditor"]];
   for (const r of roles) {
-    it(`answers every link a ${r.join("+")} can click`, async () => {
+    it(`answers every link a ${r.join("+")} can click, and every Chinese page is in Chinese`, async () => {
       const client = r[0] === "legal" ? legal : await h.signIn(await h.user({ roles: r, displayName: `爬取-${r[0]}`, clearance: "secret" }));
-      const { visited, broken } = await crawl(client);
+      await client.get("/?lang=zh-CN", { accept: "text/html" });
+      const english: string[] = [];
+      const { visited, broken } = await crawl(client, 120, (path, html) => {
+        for (const f of untranslated(html)) english.push(`${path} — ${f}`);
+      });
       expect(visited).toBeGreaterThan(3);
       expect(broken).toEqual([]);
+      expect(english).toEqual([]);
+    });
+  }
+
+  // in English the same links answer (a shorter crawl for the two roles that see the most)
+  for (const r of [["admin"], ["ip-manager"]] as Role[][]) {
+    it(`answers every link a ${r.join("+")} can click in English`, async () => {
+      const client = await h.signIn(await h.user({ roles: r, displayName: `crawl-en-${r[0]}`, clearance: "secret" }));
+      await client.get("/?lang=en", { accept: "text/html" });
+      const chinesePages: string[] = [];
+      const { visited, broken } = await crawl(client, 60, (path, html) => {
+        if (!/<html lang="en"/.test(html)) chinesePages.push(path);
+      });
+      expect(visited).toBeGreaterThan(3);
+      expect(broken).toEqual([]);
+      expect(chinesePages).toEqual([]);
     });
   }
 

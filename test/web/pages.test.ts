@@ -63,7 +63,8 @@ describe("web shell", () => {
     expect(res.status).toBe(400);
     const page = await html(res);
     expect(page).toContain("某人");
-    expect(page).toMatch(/username: /);
+    expect(page).toContain("用户名：只能使用字母、数字、点、连字符和下划线");
+    expect(page).not.toMatch(/username: /);
   });
 
   it("hides admin pages from other roles", async () => {

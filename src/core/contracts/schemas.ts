@@ -9,6 +9,21 @@ const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, s
 const isoDate = z.iso.date({ message: "a date as YYYY-MM-DD" });
 const termText = opt(z.string().trim().max(4000));
 
+export const AMOUNT_MESSAGE = "an amount such as 1,200,000 or 1200000.50 (commas group thousands, a dot starts the cents)";
+
+/**
+ * An amount as people write it: "1200000", "1,200,000", "1，200，000", "1 200 000", "1,200,000.50"
+ * become "1200000" / "1200000.50". A comma that does not group thousands ("1,20", "1200000,50")
+ * is ambiguous (decimal comma or typo) and refused rather than guessed.
+ */
+export function normaliseAmount(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  const compact = v.replace(/[\s\u00a0\u2009\u202f]/g, "").replace(/，/g, ",");
+  if (compact === "") return undefined;
+  if (/^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(compact)) return compact.replaceAll(",", "");
+  return compact;
+}
+
 export const Counterparty = z.object({
   name: text(300),
   country: opt(z.string().trim().max(100)),
@@ -31,7 +46,7 @@ const contractFields = {
   departmentId: opt(z.string().min(1)),
   ownerId: opt(z.string().min(1)),
   classification: z.enum(CLASSIFICATIONS),
-  valueAmount: opt(z.string().trim().regex(/^\d{1,16}(\.\d{1,2})?$/, "an amount such as 1200000 or 1200000.50")),
+  valueAmount: z.preprocess(normaliseAmount, z.string().regex(/^\d{1,16}(\.\d{1,2})?$/, AMOUNT_MESSAGE).optional()),
   currency: z.preprocess(blankToUndefined, z.string().trim().regex(/^[A-Z]{3}$/, "a currency code such as CNY")),
   effectiveOn: opt(isoDate),
   endOn: opt(isoDate),

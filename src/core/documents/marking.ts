@@ -1,7 +1,7 @@
 import { audit } from "../audit/service";
+import { formatTimeWithOffset } from "../../lib/time";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
-import { formatSigningTime } from "../signatures/sign-pdf";
 import { markEveryPage, PdfStructureError, type PageMarks } from "../signatures/pdf/index";
 import { loadVisibleDocument } from "./access";
 import { effectiveDateOf } from "./numbering";
@@ -25,7 +25,7 @@ export async function issueMarkedCopy(ctx: ServiceContext, revisionId: string) {
   const sha256 = revision.signedSha256 ?? revision.releaseSha256;
   if (!sha256) throw new DomainError("INVALID_STATE", `Revision ${revision.label} has no PDF yet.`);
   const now = ctx.clock.now();
-  const when = formatSigningTime(now, 480);
+  const when = formatTimeWithOffset(now);
   const id = `${doc.number} ${revision.label}版 / rev. ${revision.label}`;
   const issued = `下载 Issued to ${p.displayName} · ${when}`;
   let marks: PageMarks;
@@ -35,7 +35,7 @@ export async function issueMarkedCopy(ctx: ServiceContext, revisionId: string) {
       break;
     case "superseded": {
       const by = revision.supersededByRevisionId ? await repo.findRevision(ctx.db, revision.supersededByRevisionId) : undefined;
-      const date = formatSigningTime(revision.supersededAt!, 480).slice(0, 10);
+      const date = formatTimeWithOffset(revision.supersededAt!).slice(0, 10);
       marks = {
         watermark: { lines: ["已替代 SUPERSEDED", `${date} 由 ${by?.label ?? "?"} 版替代`], color: RED },
         header: { lines: [`已替代 SUPERSEDED · ${id} · 于 ${date} 由 ${by?.label ?? "?"} 版替代 Superseded on ${date} by revision ${by?.label ?? "?"} · 仅供参考，不得使用 For reference only`], color: RED },
@@ -44,7 +44,7 @@ export async function issueMarkedCopy(ctx: ServiceContext, revisionId: string) {
       break;
     }
     case "obsolete": {
-      const date = formatSigningTime(revision.obsoletedAt!, 480).slice(0, 10);
+      const date = formatTimeWithOffset(revision.obsoletedAt!).slice(0, 10);
       marks = {
         watermark: { lines: ["已作废 OBSOLETE", date], color: RED },
         header: { lines: [`已作废 OBSOLETE · ${id} · 于 ${date} 作废 Withdrawn on ${date}${revision.obsoleteReason ? ` · ${revision.obsoleteReason}` : ""} · 不得使用 Do not use`], color: RED },

@@ -1,4 +1,5 @@
 import { PDFDocument, rgb } from "pdf-lib";
+import { formatTimeWithOffset } from "../../lib/time";
 import { newId } from "../../lib/ids";
 import { audit } from "../audit/service";
 import { requirePrincipal } from "../auth/guard";
@@ -12,7 +13,6 @@ import { embedCjkFont } from "../signatures/pdf/index";
 import { updateSigner, listSigners } from "../signatures/repo";
 import { openSignatureRequest } from "../signatures/requests/create";
 import { signAsSigner } from "../signatures/requests/sign";
-import { formatSigningTime } from "../signatures/sign-pdf";
 import { loadCategory, loadVisibleDocument, mayAct, visibleFilter } from "./access";
 import { addMonths, localDate, nextLabel } from "./numbering";
 import { newDraftRow } from "./register";
@@ -100,7 +100,7 @@ export async function recordPeriodicReview(ctx: ServiceContext, documentId: stri
   await checkSigningPin(ctx, input.pin);
   const revision = (await repo.findRevision(ctx.db, doc.effectiveRevisionId))!;
   const now = ctx.clock.now();
-  const pdf = await renderReviewRecord(await getOrganisationProfile(ctx.db), doc, revision.label, input, p.displayName, formatSigningTime(now, 480));
+  const pdf = await renderReviewRecord(await getOrganisationProfile(ctx.db), doc, revision.label, input, p.displayName, formatTimeWithOffset(now));
   const put = await ctx.storage.put(pdf);
   await ensureBlob(ctx.db, put.sha256, put.size, now);
   const request = await inTransaction(ctx, async (t) => {

@@ -1,3 +1,4 @@
+import { setDisplayTimeZone } from "../../lib/time";
 import { randomBytes } from "node:crypto";
 import type { JobRow } from "../../db/schema/jobs";
 import { systemContext, type AppDeps } from "../context";
@@ -132,6 +133,8 @@ export class JobRunner {
 /** Completes an instance's dependencies with its job runner (which needs them in turn). */
 export function assembleDeps(base: Omit<AppDeps, "jobs">): AppDeps {
   const deps = { ...base } as AppDeps;
+  // every time a person reads (pages, PDFs) is shown in the configured zone
+  if (base.config.timeZone) setDisplayTimeZone(base.config.timeZone);
   deps.jobs = new JobRunner(deps);
   return deps;
 }

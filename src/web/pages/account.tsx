@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import { API_TOKEN_LIFETIME } from "../../core/auth/service";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
@@ -11,7 +12,6 @@ interface TokenView {
   revokedAt: Date | null;
 }
 
-const minute = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
 
 /**
  * Set a first signing PIN (proving the login password) or change it (proving the current PIN).
@@ -23,7 +23,7 @@ export const SigningPinForm: FC<{ page: PageContext; action: string; pinSetAt: D
     <form class="stack card" method="post" action={action} data-testid="signing-pin-form">
       <CsrfField page={page} />
       <p class="muted">{t("account_pinHelp")}</p>
-      <p>{pinSetAt ? t("account_pinSetAt", { at: minute(pinSetAt) }) : t("account_pinNotSet")}</p>
+      <p>{pinSetAt ? t("account_pinSetAt", { at: fmtTime(pinSetAt, page.locale) }) : t("account_pinNotSet")}</p>
       {pinSetAt ? (
         <label>
           {t("account_pinCurrent")}
@@ -98,8 +98,8 @@ export const AccountPage: FC<{ page: PageContext; tokens: TokenView[]; mustChang
               {tokens.map((tk) => (
                 <tr>
                   <td>{tk.name}</td>
-                  <td>{minute(tk.createdAt)}</td>
-                  <td>{minute(tk.expiresAt)}</td>
+                  <td>{fmtTime(tk.createdAt, page.locale)}</td>
+                  <td>{fmtTime(tk.expiresAt, page.locale)}</td>
                   <td>
                     {tk.revokedAt ? (
                       <span class="tag">{t("account_tokenRevoked")}</span>

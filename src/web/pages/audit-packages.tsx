@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import type { AuditPackageRow } from "../../db/schema/audit-packages";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { EvidenceRef, EvidenceSelection } from "../../core/evidence/types";
@@ -20,7 +21,6 @@ export interface PackageFormValues {
   refs: EvidenceRef[];
 }
 
-const fmt = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ") : "");
 
 function selectionLabel(t: Translate, s: EvidenceSelection): string {
   const parts: string[] = [];
@@ -102,7 +102,7 @@ export const AuditPackagesPage: FC<{
           <tbody>
             {packages.map((p) => (
               <tr>
-                <td>{fmt(p.createdAt)}</td>
+                <td>{fmtTime(p.createdAt, page.locale)}</td>
                 <td>{p.requesterName}</td>
                 <td>{selectionLabel(t, p.selection as EvidenceSelection)}</td>
                 <td>{p.itemsTotal ?? ""}</td>

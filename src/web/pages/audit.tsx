@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime } from "../../lib/time";
 import type { ChainReport } from "../../core/audit/service";
 import { describeEvent, History, objectTypeName, type HistoryEvent } from "../history";
 import { pick } from "../i18n";

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import type { getContractView } from "../../core/contracts/service";
 import {
   checklistLabels,
@@ -22,7 +23,7 @@ import { pick, type MessageKey } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 import { ClassificationSelect } from "../components";
 import { History, historyLines } from "../history";
-import { cls, fmtTime, type Person } from "./records";
+import { cls, type Person } from "./records";
 
 const StatusTag: FC<{ page: PageContext; status: string }> = ({ page, status }) => (
   <span class={`tag ${status === "approved" || status === "signed" || status === "in-force" ? "ok" : ""}`} data-testid="contract-status">
@@ -131,11 +132,11 @@ export const NewContractPage: FC<{ page: PageContext; values?: Record<string, st
         <CsrfField page={page} />
         <label>
           {t("ctr_number")}
-          <input name="number" value={values.number ?? ""} placeholder="HT2026-0001" />
+          <input name="number" maxlength={60} value={values.number ?? ""} placeholder="HT2026-0001" />
         </label>
         <label>
           {t("ctr_name")}
-          <input name="title" required value={values.title ?? ""} />
+          <input name="title" maxlength={300} required value={values.title ?? ""} />
         </label>
         <label>
           {t("ctr_type")}
@@ -156,7 +157,7 @@ export const NewContractPage: FC<{ page: PageContext; values?: Record<string, st
         <div class="grid">
           <label>
             {t("ctr_value")}
-            <input name="valueAmount" value={values.valueAmount ?? ""} inputmode="decimal" />
+            <input name="valueAmount" value={values.valueAmount ?? ""} inputmode="decimal" placeholder="1,200,000.00" />
           </label>
           <label>
             {t("ctr_currency")}
@@ -190,7 +191,7 @@ export const NewContractPage: FC<{ page: PageContext; values?: Record<string, st
         </fieldset>
         <label>
           {t("ctr_notes")}
-          <textarea name="notes" rows={2}>
+          <textarea name="notes" maxlength={4000} rows={2}>
             {values.notes ?? ""}
           </textarea>
         </label>
@@ -428,7 +429,7 @@ export const ContractPage: FC<{ page: PageContext; view: Awaited<ReturnType<type
         <tbody>
           {view.reviews.map((r) => (
             <tr>
-              <td>{fmtTime(r.createdAt)}</td>
+              <td>{fmtTime(r.createdAt, locale)}</td>
               <td>{r.reviewerName}</td>
               <td>{pick(locale, reviewDecisionLabels[r.decision as keyof typeof reviewDecisionLabels])}</td>
               <td>{t(`ctr_review_${r.status === "awaiting-signature" ? "awaiting" : r.status}` as MessageKey)}</td>

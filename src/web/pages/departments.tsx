@@ -42,15 +42,15 @@ export const DepartmentsPage: FC<{
         <CsrfField page={page} />
         <label>
           {t("departments_code")}
-          <input name="code" required value={values.code ?? ""} />
+          <input name="code" maxlength={32} required value={values.code ?? ""} />
         </label>
         <label>
           {t("departments_name")}
-          <input name="name" required value={values.name ?? ""} />
+          <input name="name" maxlength={100} required value={values.name ?? ""} />
         </label>
         <label>
           {t("departments_nameEn")}
-          <input name="nameEn" value={values.nameEn ?? ""} />
+          <input name="nameEn" maxlength={100} value={values.nameEn ?? ""} />
         </label>
         <label>
           {t("departments_parent")}
@@ -58,7 +58,7 @@ export const DepartmentsPage: FC<{
         </label>
         <label>
           {t("departments_duties")}
-          <textarea name="ipDuties" rows={3}>
+          <textarea name="ipDuties" maxlength={4000} rows={3}>
             {values.ipDuties ?? ""}
           </textarea>
         </label>

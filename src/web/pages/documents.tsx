@@ -1,5 +1,7 @@
 import type { FC } from "hono/jsx";
 import { DocumentReader } from "../pdf-reader";
+import { periodicOutcomeWords, reviewOutcomeWords, reviewRoleWords, wordFor } from "../messages/terms";
+import { dayOf, formatTime as fmtTime } from "../../lib/time";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
@@ -12,7 +14,6 @@ import { describeEvent, History, type HistoryEvent } from "../history";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 type Person = { id: string; displayName: string; username: string; departmentId: string | null };
-const fmt = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
 const stateLabel = (page: PageContext, state: string) => page.t(`doc_state_${state}` as MessageKey);
 const catName = (page: PageContext, c: Pick<DocumentCategoryRow, "name" | "nameEn"> | undefined) => (c ? (page.locale === "en" ? c.nameEn : c.name) : "");
 
@@ -167,11 +168,11 @@ export const NewDocumentPage: FC<{
         </label>
         <label>
           {t("doc_title")}
-          <input name="title" required value={values.title ?? ""} />
+          <input name="title" maxlength={200} required value={values.title ?? ""} />
         </label>
         <label>
           {t("doc_titleEn")}
-          <input name="titleEn" value={values.titleEn ?? ""} />
+          <input name="titleEn" maxlength={200} value={values.titleEn ?? ""} />
         </label>
         <label>
           {t("doc_department")}
@@ -243,7 +244,7 @@ export const DocumentPage: FC<{
           {effective ? (
             <>
               <p>
-                <strong>{effective.label}</strong> · {t("doc_effectiveDate")} {effective.effectiveDate ?? fmt(effective.effectiveAt).slice(0, 10)}
+                <strong>{effective.label}</strong> · {t("doc_effectiveDate")} {effective.effectiveDate ?? (effective.effectiveAt ? dayOf(effective.effectiveAt) : "")}
               </p>
               <p>
                 <a class="button" href={`/api/v1/revisions/${effective.id}/pdf`}>
@@ -380,7 +381,7 @@ export const DocumentPage: FC<{
                 <span class={`tag ${r.state === "effective" ? "ok" : r.state === "superseded" || r.state === "obsolete" ? "bad" : ""}`}>{stateLabel(page, r.state)}</span>
               </td>
               <td>{r.changeSummary ?? ""}</td>
-              <td>{r.effectiveDate ?? (r.effectiveAt ? fmt(r.effectiveAt).slice(0, 10) : "")}</td>
+              <td>{r.effectiveDate ?? (r.effectiveAt ? dayOf(r.effectiveAt) : "")}</td>
               <td>{name.get(r.draftedBy) ?? ""}</td>
               <td>{(r.releaseSha256 || r.signedSha256) && <a href={`/api/v1/revisions/${r.id}/pdf`}>{t("doc_download")}</a>}</td>
             </tr>
@@ -406,7 +407,7 @@ export const DocumentPage: FC<{
                   <td>{s.label}</td>
                   <td>{s.displayName}</td>
                   <td>{pick(locale, MEANINGS[s.meaning as Meaning])}</td>
-                  <td>{fmt(s.signedAt)}</td>
+                  <td>{fmtTime(s.signedAt, locale)}</td>
                   <td>
                     <code>{s.certificateSerial}</code>
                   </td>
@@ -420,7 +421,7 @@ export const DocumentPage: FC<{
         <ul>
           {data.comments.map((c) => (
             <li>
-              {fmt(c.createdAt)} · {c.displayName} ({c.role}, {c.outcome}): {c.comments ?? ""}
+              {fmtTime(c.createdAt, locale)} · {c.displayName} ({wordFor(reviewRoleWords, c.role, locale)}, {wordFor(reviewOutcomeWords, c.outcome, locale)}): {c.comments ?? ""}
             </li>
           ))}
         </ul>
@@ -584,7 +585,7 @@ export const DocumentPage: FC<{
           <ul>
             {data.periodicReviews.map((r) => (
               <li>
-                {fmt(r.review.createdAt)} · {r.displayName} · {r.review.outcome} · {r.review.comments}
+                {fmtTime(r.review.createdAt, locale)} · {r.displayName} · {wordFor(periodicOutcomeWords, r.review.outcome, locale)} · {r.review.comments}
               </li>
             ))}
           </ul>
@@ -617,7 +618,7 @@ export const RevisionReviewPage: FC<{ page: PageContext; doc: DocumentRow; revis
         {t("sig_meaning")}: <strong>{pick(locale, MEANINGS[meaning as Meaning])}</strong> · {t("doc_changeSummary")}: {revision.changeSummary ?? "—"}
       </p>
       <p class="muted">{t("doc_reviewHelp")}</p>
-      <DocumentReader page={page} src={url} readUrl={`/api/v1/revisions/${revision.id}/read`} title={`${doc.number} ${doc.title} ${revision.label}`} readAt={readAt ? fmt(readAt) : null} />
+      <DocumentReader page={page} src={url} readUrl={`/api/v1/revisions/${revision.id}/read`} title={`${doc.number} ${doc.title} ${revision.label}`} readAt={readAt ? fmtTime(readAt, locale) : null} />
       <div class="grid">
         <form class="stack card" method="post" action={`/revisions/${revision.id}/decision`}>
           <CsrfField page={page} />

@@ -1,4 +1,7 @@
 import type { FC } from "hono/jsx";
+import { clauseRequirement } from "../messages/clauses";
+import { evidenceFileRoleWords, wordFor } from "../messages/terms";
+import { formatTime as fmtTime } from "../../lib/time";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { AuditorGrantRow, ClauseRow } from "../../db/schema/evidence";
 import type { DocumentCategoryRow } from "../../db/schema/documents";
@@ -25,7 +28,6 @@ const kindLabel = (page: PageContext, kinds: EvidenceKindOption[], kind: string)
   const option = kinds.find((k) => k.kind === kind);
   return option ? pick(page.locale, option.label) : kind;
 };
-const fmt = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
 
 /** A state in the reader's language, as the kind's source names it (an audit event's action as it is). */
 function stateLabel(page: PageContext, kinds: EvidenceKindOption[], kind: string, state: string): string {
@@ -254,7 +256,7 @@ export const EvidenceMatrixPage: FC<{
               </td>
               <td>
                 {r.titleZh}
-                <div class="muted">{r.requirement}</div>
+                <div class="muted">{clauseRequirement(r.clause, r.requirement, page.locale)}</div>
               </td>
               <td>
                 <span class={`tag ${r.count ? "ok" : "bad"}`}>{r.count}</span>
@@ -482,7 +484,7 @@ export const AuditorGrantsPage: FC<{
                 <td>
                   {g.periodFrom ?? "—"} – {g.periodTo ?? "—"}
                 </td>
-                <td>{fmt(g.endsAt)}</td>
+                <td>{fmtTime(g.endsAt, locale)}</td>
                 <td>{pick(locale, classificationLabels[g.maxClassification as Classification])}</td>
                 <td>
                   <span class={`tag ${state === "ev_active" ? "ok" : ""}`}>{t(state as MessageKey)}</span>

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { Label } from "../../core/audit/events";
 import type { RecordType, Transition } from "../../core/items/define";

@@ -1,10 +1,13 @@
 import type { FC } from "hono/jsx";
+import { importErrorText } from "../messages/import-errors";
+import { roleLabels, type Role } from "../../core/auth/permissions";
+import { formatTime as fmtTime } from "../../lib/time";
 import type { getDisposal, listDisposals, listDueRecords } from "../../core/records/disposal";
 import type { getImportBatch } from "../../core/records/import/service";
 import { dispositionLabels, type Disposition } from "../../core/records/vocabulary";
 import { pick, type MessageKey } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
-import { cls, fmtTime, RecordsNav, RecordTable } from "./records";
+import { cls, RecordsNav, RecordTable } from "./records";
 
 /** The disposal list (records due) with the proposal form, and the disposals so far. */
 export const DisposalPage: FC<{
@@ -20,7 +23,7 @@ export const DisposalPage: FC<{
     <Layout page={page} title={t("disp_title")} flash={flash}>
       <h1>{t("disp_title")}</h1>
       <RecordsNav page={page} />
-      {lastSweep && <p class="muted">{t("disp_lastSweep", { at: fmtTime(lastSweep) })}</p>}
+      {lastSweep && <p class="muted">{t("disp_lastSweep", { at: fmtTime(lastSweep, locale) })}</p>}
       <h2>{t("disp_due")}</h2>
       {due.length === 0 ? (
         <p class="muted">{t("disp_dueNone")}</p>
@@ -107,7 +110,7 @@ export const DisposalPage: FC<{
               <td>{t(`disp_status_${d.status}` as MessageKey)}</td>
               <td>{d.items}</td>
               <td>
-                {d.proposedByName} · {fmtTime(d.proposedAt)}
+                {d.proposedByName} · {fmtTime(d.proposedAt, locale)}
               </td>
             </tr>
           ))}
@@ -140,7 +143,7 @@ export const DisposalDetailPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
         <dd>{d.reason}</dd>
         <dt>{t("hold_placedAt")}</dt>
         <dd>
-          {view.proposedByName} · {fmtTime(d.proposedAt)}
+          {view.proposedByName} · {fmtTime(d.proposedAt, page.locale)}
         </dd>
       </dl>
       {d.status === "completed" && (
@@ -157,7 +160,7 @@ export const DisposalDetailPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
       <ul data-testid="approvals">
         {view.approvals.map((a) => (
           <li>
-            {a.role} · {a.name} · {a.decision === "approved" ? t("disp_approve") : t("disp_reject")} · {fmtTime(a.decidedAt)} {a.comment ?? ""}
+            {a.role in roleLabels ? pick(page.locale, roleLabels[a.role as Role]) : a.role} · {a.name} · {a.decision === "approved" ? t("disp_approve") : t("disp_reject")} · {fmtTime(a.decidedAt, page.locale)} {a.comment ?? ""}
           </li>
         ))}
       </ul>
@@ -206,7 +209,7 @@ export const DisposalDetailPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
                     <code>{p.sha256}</code>
                   </td>
                   <td>{p.storageKind ?? ""}</td>
-                  <td>{fmtTime(p.purgedAt)}</td>
+                  <td>{fmtTime(p.purgedAt, page.locale)}</td>
                 </tr>
               ))}
             </tbody>
@@ -274,7 +277,7 @@ export const ImportProgressPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
           {view.percent}%
         </progress>
         <p class="muted">{view.percent}%</p>
-        {b.error && <p class="field-error">{b.error}</p>}
+        {b.error && <p class="field-error">{importErrorText(b.error, page.locale)}</p>}
         {ignored.length > 0 && <p class="muted">{t("imp_ignored", { cols: ignored.join("、") })}</p>}
         <p>
           <a href={`/api/v1/imports/${b.id}/report.csv`}>{t("imp_report")}</a>
@@ -294,7 +297,7 @@ export const ImportProgressPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
               {view.failedRows.map((r) => (
                 <tr>
                   <td>{r.line}</td>
-                  <td>{r.error}</td>
+                  <td>{r.error ? importErrorText(r.error, page.locale) : ""}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { formatTime as fmtTime } from "../../lib/time";
 import { recordsAreasOf } from "../../core/records/access";
 import type { getCaseFile } from "../../core/records/cases";
 import type { getHoldReport } from "../../core/records/holds";
@@ -8,7 +9,7 @@ import type { CaseFileRow, LegalHoldRow, RecordClassRow } from "../../db/schema/
 import { pick } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 import { ClassificationSelect } from "../components";
-import { ClassSelect, cls, fmtTime, PaperFields, RecordsNav, RecordTable, type Person } from "./records";
+import { ClassSelect, cls, PaperFields, RecordsNav, RecordTable, type Person } from "./records";
 
 /** External documents: the list (records with a source) and the way to file one. */
 export const ExternalDocumentsPage: FC<{ page: PageContext; rows: (RecordListRow & { underHold: boolean })[]; query: Record<string, string>; canFile: boolean; flash?: Flash }> = ({
@@ -351,7 +352,7 @@ export const HoldsPage: FC<{ page: PageContext; holds: LegalHoldRow[]; canPlace:
                 <a href={`/records/holds/${h.id}`}>{h.matter}</a>
               </td>
               <td>{h.scopeKind === "list" ? t("hold_byList") : `${t("hold_byQuery")}: ${JSON.stringify(h.query)}`}</td>
-              <td>{fmtTime(h.placedAt)}</td>
+              <td>{fmtTime(h.placedAt, page.locale)}</td>
               <td>
                 <span class={`tag ${h.status === "active" ? "bad" : ""}`}>{h.status === "active" ? t("hold_active") : t("hold_released")}</span>
               </td>
@@ -427,9 +428,9 @@ export const HoldPage: FC<{ page: PageContext; report: Awaited<ReturnType<typeof
         <dt>{t("hold_scope")}</dt>
         <dd>{h.scopeKind === "list" ? t("hold_byList") : `${t("hold_byQuery")}: ${JSON.stringify(h.query)}`}</dd>
         <dt>{t("hold_placedAt")}</dt>
-        <dd>{fmtTime(h.placedAt)}</dd>
+        <dd>{fmtTime(h.placedAt, page.locale)}</dd>
         <dt>{t("case_status")}</dt>
-        <dd>{h.status === "active" ? t("hold_active") : `${t("hold_released")} · ${fmtTime(h.releasedAt)} · ${h.releaseReason}`}</dd>
+        <dd>{h.status === "active" ? t("hold_active") : `${t("hold_released")} · ${fmtTime(h.releasedAt, page.locale)} · ${h.releaseReason}`}</dd>
       </dl>
       {h.caseId && h.status === "active" && (
         <p class="muted">

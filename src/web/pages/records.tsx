@@ -1,4 +1,7 @@
 import type { FC } from "hono/jsx";
+import { natureDetailText } from "../messages/natures";
+import { arrivalLabels } from "../../core/records/vocabulary";
+import { formatTime as fmtTime } from "../../lib/time";
 import { recordsAreasOf } from "../../core/records/access";
 import { classificationLabels, type Classification } from "../../core/auth/permissions";
 import type { getRecordView } from "../../core/records/retrieve";
@@ -28,7 +31,6 @@ import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 
 export type Person = { id: string; displayName: string; username: string };
 export type Department = { id: string; code: string; name: string };
-export const fmtTime = (d: Date | string | null | undefined) => (d ? new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 16) : "");
 export const cls = (page: PageContext, level: string) => pick(page.locale, classificationLabels[level as Classification]);
 export const className = (page: PageContext, c: Pick<RecordClassRow, "name" | "nameEn">) => (page.locale === "en" ? c.nameEn : c.name);
 
@@ -130,15 +132,15 @@ export const PaperFields: FC<{ page: PageContext; values: Record<string, string>
     <div class="grid">
       <label>
         {page.t("rec_room")}
-        <input name="paperRoom" value={values.paperRoom ?? ""} />
+        <input name="paperRoom" maxlength={100} value={values.paperRoom ?? ""} />
       </label>
       <label>
         {page.t("rec_cabinet")}
-        <input name="paperCabinet" value={values.paperCabinet ?? ""} />
+        <input name="paperCabinet" maxlength={100} value={values.paperCabinet ?? ""} />
       </label>
       <label>
         {page.t("rec_box")}
-        <input name="paperBox" value={values.paperBox ?? ""} />
+        <input name="paperBox" maxlength={100} value={values.paperBox ?? ""} />
       </label>
     </div>
   </fieldset>
@@ -239,7 +241,7 @@ export const NewRecordPage: FC<{ page: PageContext; classes: RecordClassRow[]; p
         </label>
         <label>
           {t("rec_recordTitle")}
-          <input name="title" required value={values.title ?? ""} />
+          <input name="title" maxlength={300} required value={values.title ?? ""} />
         </label>
         <label>
           {t("rec_date")}
@@ -247,7 +249,7 @@ export const NewRecordPage: FC<{ page: PageContext; classes: RecordClassRow[]; p
         </label>
         <label>
           {t("rec_author")}
-          <input name="author" required value={values.author ?? ""} />
+          <input name="author" maxlength={200} required value={values.author ?? ""} />
         </label>
         <label>
           {t("rec_department")}
@@ -270,7 +272,7 @@ export const NewRecordPage: FC<{ page: PageContext; classes: RecordClassRow[]; p
         </label>
         <label>
           {t("rec_description")}
-          <textarea name="description" rows={2}>
+          <textarea name="description" maxlength={4000} rows={2}>
             {values.description ?? ""}
           </textarea>
         </label>
@@ -331,7 +333,7 @@ export const RecordPage: FC<{
           ),
         )}
       </p>
-      {view.destruction && <div class="flash error">{t("rec_destroyed", { at: fmtTime(r.disposedAt) })}</div>}
+      {view.destruction && <div class="flash error">{t("rec_destroyed", { at: fmtTime(r.disposedAt, locale) })}</div>}
       <div class="grid">
         <section class="card">
           <h2>{t("rec_metadata")}</h2>
@@ -366,7 +368,7 @@ export const RecordPage: FC<{
             </dd>
             <dt>{t("rec_declaredBy")}</dt>
             <dd>
-              {view.declaredByName} · {fmtTime(r.declaredAt)}
+              {view.declaredByName} · {fmtTime(r.declaredAt, locale)}
             </dd>
           </dl>
         </section>
@@ -433,7 +435,7 @@ export const RecordPage: FC<{
             <dd>{view.external.obtainedOn}</dd>
             <dt>{t("ext_arrival")}</dt>
             <dd>
-              {view.external.arrivalMethod}
+              {view.external.arrivalMethod in arrivalLabels ? pick(locale, arrivalLabels[view.external.arrivalMethod as keyof typeof arrivalLabels]) : view.external.arrivalMethod}
               {view.external.arrivalDetail ? ` · ${view.external.arrivalDetail}` : ""}
             </dd>
             <dt>{t("ext_receivedBy")}</dt>
@@ -444,7 +446,7 @@ export const RecordPage: FC<{
       <section class="card">
         <h2>{t("rec_natures")}</h2>
         <p class="muted">
-          {n.format} · {fmtTime(n.checkedAt)}
+          {n.format} · {fmtTime(n.checkedAt, locale)}
         </p>
         <table data-testid="natures">
           <thead>
@@ -461,7 +463,7 @@ export const RecordPage: FC<{
                 <td>
                   <span class={`tag ${natureClass(n[k]!.status)}`}>{t(`rec_${n[k]!.status}` as MessageKey)}</span>
                 </td>
-                <td>{n[k]!.detail}</td>
+                <td>{natureDetailText(n[k]!.detail, locale)}</td>
               </tr>
             ))}
           </tbody>
@@ -526,7 +528,7 @@ export const RecordPage: FC<{
             </label>
             <label>
               {t("rec_recordTitle")}
-              <input name="title" value={r.title} />
+              <input name="title" maxlength={300} value={r.title} />
             </label>
             <label>
               {t("rec_date")}
@@ -534,7 +536,7 @@ export const RecordPage: FC<{
             </label>
             <label>
               {t("rec_author")}
-              <input name="author" value={r.author} />
+              <input name="author" maxlength={200} value={r.author} />
             </label>
             <label>
               {t("rec_classification")}
@@ -667,16 +669,16 @@ export const ClassEditPage: FC<{ page: PageContext; recordClass: (RecordClassRow
         {!editing && (
           <label>
             {t("plan_code")}
-            <input name="code" required value={v.code ?? ""} />
+            <input name="code" maxlength={40} required value={v.code ?? ""} />
           </label>
         )}
         <label>
           {t("plan_name")}
-          <input name="name" required value={v.name ?? ""} />
+          <input name="name" maxlength={200} required value={v.name ?? ""} />
         </label>
         <label>
           {t("plan_nameEn")}
-          <input name="nameEn" required value={v.nameEn ?? ""} />
+          <input name="nameEn" maxlength={200} required value={v.nameEn ?? ""} />
         </label>
         <label>
           {t("plan_clause")}

@@ -1,5 +1,7 @@
 import type { FC } from "hono/jsx";
 import { DocumentReader } from "../pdf-reader";
+import { bindingWords, chainWords, changeKindWords, revocationWords, wordFor } from "../messages/terms";
+import { formatTime as fmtTime } from "../../lib/time";
 import { classificationLabels } from "../../core/auth/permissions";
 import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
@@ -9,7 +11,6 @@ import { ClassificationSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
 import { SigningPinForm } from "./account";
 
-const fmt = (d: Date | string | null) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "");
 
 const StatusTag: FC<{ page: PageContext; status: string }> = ({ page, status }) => (
   <span class={`tag ${status === "completed" ? "ok" : status === "declined" || status === "cancelled" ? "bad" : ""}`}>
@@ -47,7 +48,7 @@ const RequestTable: FC<{ page: PageContext; rows: SignatureRequestViewData[]; te
                 </div>
               ))}
             </td>
-            <td>{fmt(r.dueAt)}</td>
+            <td>{fmtTime(r.dueAt, locale)}</td>
             <td>
               {r.myTurn ? (
                 <a class="button" href={`/signatures/${r.id}/sign`}>
@@ -250,7 +251,7 @@ export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureReq
               <td>{s.user.displayName}</td>
               <td>{pick(locale, MEANINGS[s.meaning as Meaning])}</td>
               <td>
-                {t(`sig_signer_${s.status}` as MessageKey)} {s.signedAt ? fmt(s.signedAt) : ""}
+                {t(`sig_signer_${s.status}` as MessageKey)} {s.signedAt ? fmtTime(s.signedAt, locale) : ""}
                 {s.declineReason ? ` — ${s.declineReason}` : ""}
                 {s.reminderCount > 0 && <span class="tag">{t("sig_reminders", { n: s.reminderCount })}</span>}
               </td>
@@ -318,7 +319,7 @@ export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestView
       <section class="card">
         <h2>{t("sig_step1")}</h2>
         <p class="muted">{t("sig_step1_help")}</p>
-        <DocumentReader page={page} src={docUrl} readUrl={`/api/v1/signature-requests/${request.id}/read`} title={request.title} readAt={readAt ? fmt(readAt) : null} />
+        <DocumentReader page={page} src={docUrl} readUrl={`/api/v1/signature-requests/${request.id}/read`} title={request.title} readAt={readAt ? fmtTime(readAt, locale) : null} />
       </section>
       {pinSet ? (
         <form class="stack card" method="post" action={`/signatures/${request.id}/sign`}>
@@ -399,40 +400,40 @@ export const VerifyPage: FC<{ page: PageContext; result?: VerifyResult; flash?: 
                   <tr>
                     <th>{t("verify_integrity")}</th>
                     <td>
-                      digest {yesNo(s.integrity.digestMatches)} · signature {yesNo(s.integrity.signatureValid)}
+                      {t("verify_digest")} {yesNo(s.integrity.digestMatches)} · {t("verify_signatureValue")} {yesNo(s.integrity.signatureValid)}
                     </td>
                   </tr>
                   <tr>
                     <th>{t("verify_chain")}</th>
                     <td>
-                      {s.chain} — {s.certificate.subject} (serial {s.certificate.serialNumber})
+                      {wordFor(chainWords, s.chain, page.locale)} — {s.certificate.subject} ({t("verify_serial")} {s.certificate.serialNumber})
                     </td>
                   </tr>
                   <tr>
                     <th>{t("verify_revocation")}</th>
                     <td>
-                      {s.revocation.status}
-                      {s.revocation.revokedAt ? ` ${s.revocation.revokedAt} (${s.revocation.reason})` : ""}
+                      {wordFor(revocationWords, s.revocation.status, page.locale)}
+                      {s.revocation.revokedAt ? ` ${fmtTime(s.revocation.revokedAt, page.locale)} (${s.revocation.reason})` : ""}
                     </td>
                   </tr>
                   <tr>
                     <th>{t("verify_binding")}</th>
-                    <td>{s.signingCertificateBinding}</td>
+                    <td>{wordFor(bindingWords, s.signingCertificateBinding, page.locale)}</td>
                   </tr>
                   <tr>
                     <th>{t("verify_timestamp")}</th>
-                    <td>{s.timestamp ? `${yesNo(s.timestamp.valid)} ${s.timestamp.genTime ?? ""} ${s.timestamp.tsa ?? ""}` : "—"}</td>
+                    <td>{s.timestamp ? `${yesNo(s.timestamp.valid)} ${fmtTime(s.timestamp.genTime, page.locale)} ${s.timestamp.tsa ?? ""}` : "—"}</td>
                   </tr>
                   <tr>
                     <th>{t("verify_coverage")}</th>
                     <td>
-                      {s.coverage.wellFormed ? "✓" : "✗"} {s.coverage.coversWholeFile ? "whole file" : "revision only"} {s.coverage.anomalies.join(", ")}
+                      {s.coverage.wellFormed ? "✓" : "✗"} {s.coverage.coversWholeFile ? t("verify_wholeFile") : t("verify_revisionOnly")} {s.coverage.anomalies.join(", ")}
                     </td>
                   </tr>
                   <tr>
                     <th>{t("verify_changes")}</th>
                     <td>
-                      {s.changesAfter.kind}
+                      {wordFor(changeKindWords, s.changesAfter.kind, page.locale)}
                       {s.changesAfter.details.length > 0 && (
                         <ul>
                           {s.changesAfter.details.map((d) => (

@@ -31,12 +31,12 @@ const UserFields: FC<{ page: PageContext; values: UserFormValues; departments: D
       {isNew && (
         <label>
           {t("username")}
-          <input name="username" required value={values.username ?? ""} autocomplete="off" />
+          <input name="username" maxlength={64} required value={values.username ?? ""} autocomplete="off" />
         </label>
       )}
       <label>
         {t("users_displayName")}
-        <input name="displayName" required value={values.displayName ?? ""} />
+        <input name="displayName" maxlength={100} required value={values.displayName ?? ""} />
       </label>
       <label>
         {t("users_email")}
@@ -53,7 +53,7 @@ const UserFields: FC<{ page: PageContext; values: UserFormValues; departments: D
         {ROLES.map((r) => (
           <label class="inline">
             <input type="checkbox" name="roles" value={r} checked={values.roles?.includes(r) ?? false} />
-            {pick(locale, roleLabels[r])} <span class="muted">({r})</span>
+            {pick(locale, roleLabels[r])}
           </label>
         ))}
       </fieldset>
@@ -63,7 +63,7 @@ const UserFields: FC<{ page: PageContext; values: UserFormValues; departments: D
       </label>
       <label>
         {t("users_position")}
-        <input name="position" value={values.position ?? ""} />
+        <input name="position" maxlength={100} value={values.position ?? ""} />
       </label>
       <label>
         {t("users_clearance")}

@@ -76,7 +76,8 @@ describe("records pages", () => {
     expect(page).toContain("四性检测");
     expect(page).toContain("上传登记");
     expect(page).toContain("真实性");
-    expect(page).toContain("PDF opens: 2 page(s).");
+    expect(page).toContain("PDF 可以打开：共 2 页。");
+    expect(page).toContain("文件不含数字签名。");
 
     const id = location.split("/")[2]!.split("?")[0]!;
     const noReason = await ipm.form(`/records/${id}/correct`, { title: "新题名", reason: "" });
@@ -147,7 +148,7 @@ describe("records pages", () => {
     expect(form).toContain("按条件保全时至少填写一项条件（关键词、类别或日期范围）");
     const empty = await legalClient.form("/records/holds", { matter: "全部保全", reason: "未填条件", scopeKind: "query", q: "", classId: "", dateFrom: "", dateTo: "" });
     const page = await html(empty, 400);
-    expect(page).toContain("输入有误，请检查后重试。scope.query: a hold by query needs at least one condition");
+    expect(page).toContain("输入有误，请检查后重试：保全条件：按条件保全时至少填写一项条件");
     expect(page).not.toContain("全部保全</h1>");
     const english = await legalClient.form("/records/holds?lang=en", { matter: "all", reason: "none", scopeKind: "query", q: " " });
     expect(await html(english, 400)).toContain("A hold by query needs at least one condition (words, a class or a period)");
@@ -183,7 +184,7 @@ describe("records pages", () => {
     expect(done).toContain("已完成");
     expect(done).toContain("下载销毁证明（PDF）");
     const none = await ipm.form("/records/disposals", { action: "destroy", reason: "x" });
-    expect(await html(none, 400)).toContain("choose at least one due record");
+    expect(await html(none, 400)).toContain("请至少选择一条到期记录");
   });
 
   it("imports a CSV from the form and shows a progress bar that refreshes until done", async () => {
@@ -201,7 +202,7 @@ describe("records pages", () => {
     expect(page).toContain("已完成");
     expect(page).toContain('<progress max="2" value="2"');
     expect(page).toContain("共 2 行：已导入 1 行，出错 1 行");
-    expect(page).toContain("2020-13-01");
+    expect(page).toContain("日期“2020-13-01”不是日期（请写成 2024-03-05）");
     const gbk = await multipart(ipm, "/records/import", { kind: "records", mode: "valid-rows" }, { name: "gbk.csv", bytes: new Uint8Array([0xc0, 0xe0, 0xb1, 0xf0, 0x0a]), type: "text/csv" });
     expect(await html(gbk, 422)).toContain("文件不是 UTF-8 编码");
   });

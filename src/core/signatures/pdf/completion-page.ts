@@ -1,4 +1,5 @@
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, beginText, endText, moveText, setFillingRgbColor, setFontAndSize, showText, setLineWidth, setStrokingRgbColor, moveTo, lineTo, stroke, type PDFOperator } from "pdf-lib";
+import { formatTimeWithOffset } from "../../../lib/time";
 import { createCjkFontEmbedder } from "./cjk-font";
 import { beginIncrementalUpdate } from "./incremental-writer";
 import { openPdf } from "./pdf-file";
@@ -11,7 +12,7 @@ export interface CompletionSigner {
   meaningZh: string;
   /** e.g. "Reviewed". */
   meaningEn: string;
-  /** When, as shown (e.g. "2026-11-25 14:03:12 +08:00") or as a Date (shown in UTC). */
+  /** When, as shown (e.g. "2026-11-25 14:03:12 +08:00") or as a Date (shown in the display zone with its offset). */
   signedAt: string | Date;
   certificateSerial: string;
 }
@@ -46,7 +47,7 @@ interface Line {
 }
 
 function shown(value: string | Date): string {
-  return typeof value === "string" ? value : `${value.toISOString().replace("T", " ").replace(/\.\d+Z$/, "")} UTC`;
+  return typeof value === "string" ? value : formatTimeWithOffset(value);
 }
 
 function composeLines(input: CompletionPageInput): Line[] {

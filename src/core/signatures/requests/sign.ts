@@ -1,3 +1,4 @@
+import { formatTimeWithOffset } from "../../../lib/time";
 import { createHash } from "node:crypto";
 import type { SignatureRequestRow } from "../../../db/schema/signatures";
 import { newId } from "../../../lib/ids";
@@ -9,7 +10,7 @@ import { ensureBlob } from "../../files/repo";
 import { ensurePki, timestampDigest, type Pki } from "../authority";
 import { verifyTimestampToken } from "../cms/index";
 import { appendCompletionPage } from "../pdf/index";
-import { formatSigningTime, MEANINGS, signPdf, type Meaning } from "../sign-pdf";
+import { MEANINGS, signPdf, type Meaning } from "../sign-pdf";
 import { openSigningIdentity, signerReady, type SigningIdentity } from "../signer-keys";
 import * as repo from "../repo";
 import { loadVisibleRequest, resolveDocument } from "./access";
@@ -258,12 +259,12 @@ async function withCompletionPage(
         name: user.displayName,
         meaningZh: meaning.zh,
         meaningEn: meaning.en,
-        signedAt: formatSigningTime(sig?.signedAt ?? now, SIGNING_TIME_ZONE_OFFSET),
+        signedAt: formatTimeWithOffset(sig?.signedAt ?? now),
         certificateSerial: signer.id === lastSignerId ? lastSerial : (sig?.certificateSerial ?? ""),
       };
     }),
     events: events.map((e) => ({
-      at: formatSigningTime(e.occurredAt, SIGNING_TIME_ZONE_OFFSET),
+      at: formatTimeWithOffset(e.occurredAt),
       actor: e.actorLabel,
       action: e.action,
     })),

@@ -21,7 +21,7 @@ describe("appendCompletionPage", () => {
     expect(Buffer.from(out.subarray(0, base.length)).equals(Buffer.from(base))).toBe(true);
     expect(pdfInfo(out, tmp.dir).fields.Pages).toBe("2");
     const text = pdfToText(out, tmp.dir);
-    for (const s of ["签署完成证明 / Certificate of Completion", "竞业限制协议 Non-compete agreement", "ab".repeat(32), "签署人1 — 审核 Reviewed", "2026-11-25 06:01:00 UTC", "7F000000000000000000000000000001", "创建签署请求 created the signature request"]) {
+    for (const s of ["签署完成证明 / Certificate of Completion", "竞业限制协议 Non-compete agreement", "ab".repeat(32), "签署人1 — 审核 Reviewed", "2026-11-25 14:01:00 +08:00", "7F000000000000000000000000000001", "创建签署请求 created the signature request"]) {
       expect(text).toContain(s);
     }
     expect(inspectPdfSignatures(out).revisions).toHaveLength(2);
