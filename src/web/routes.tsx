@@ -348,7 +348,7 @@ export function webRoutes() {
 /**
  * The getting-started guide while the organisation is still empty (unnamed, no departments, or
  * nobody but the first admin): name it, add departments, add people, draft the first procedure,
- * each ticked when done. Null once it is set up.
+ * each ticked when done; an IP manager sees the admin's steps without their links. Null once set up.
  */
 async function gettingStarted(ctx: ServiceContext): Promise<StartStep[] | null> {
   const named = await isOrganisationNamed(ctx.db);
@@ -356,10 +356,11 @@ async function gettingStarted(ctx: ServiceContext): Promise<StartStep[] | null> 
   const people = (await listDirectory(ctx)).length > 1;
   if (named && departments && people) return null;
   const procedure = (await searchDocuments(ctx, SearchQuery.parse({ category: "procedure", limit: 1 }))).rows.length > 0;
+  const admin = hasRole(ctx.principal!, "admin");
   return [
-    { key: "name", href: "/admin/organisation", done: named },
-    { key: "departments", href: "/admin/departments", done: departments },
-    { key: "people", href: "/admin/users", done: people },
+    { key: "name", href: admin ? "/admin/organisation" : null, done: named },
+    { key: "departments", href: admin ? "/admin/departments" : null, done: departments },
+    { key: "people", href: admin ? "/admin/users" : null, done: people },
     { key: "procedure", href: "/documents/new", done: procedure },
   ];
 }

@@ -7,7 +7,8 @@ import { Layout, type Flash, type PageContext } from "../layout";
 /** The steps of the getting-started guide, each with where it is done and whether it is. */
 export interface StartStep {
   key: "name" | "departments" | "people" | "procedure";
-  href: string;
+  /** Where it is done; null when that page is not the viewer's (an admin's step seen by an IP manager). */
+  href: string | null;
   done: boolean;
 }
 
@@ -53,7 +54,7 @@ export const DashboardPage: FC<{
             {start.map((s) => (
               <li data-step={s.key} data-done={s.done ? "yes" : "no"}>
                 {s.done ? "☑ " : "☐ "}
-                <a href={s.href}>{t(`dash_step_${s.key}`)}</a>
+                {s.href ? <a href={s.href}>{t(`dash_step_${s.key}`)}</a> : t(`dash_step_${s.key}`)}
                 {s.done && <span class="tag ok">{t("dash_stepDone")}</span>}
               </li>
             ))}
