@@ -97,11 +97,12 @@ async function main(): Promise<void> {
     const people = [
       { key: "topManager", username: "zhou.zong", displayName: "周总", roles: ["top-manager"], departmentId: departments.ipo, clearance: "top-secret" },
       { key: "ipManager", username: "wang.fang", displayName: "王芳", roles: ["ip-manager"], departmentId: departments.ipo, clearance: "confidential" },
+      { key: "ipDeputy", username: "chen.jing", displayName: "陈静", roles: ["ip-manager"], departmentId: departments.ipo, clearance: "confidential" },
       { key: "legal", username: "li.na", displayName: "李娜", roles: ["legal"], departmentId: departments.legal, clearance: "confidential" },
       { key: "employee", username: "zhang.wei", displayName: "张伟", roles: ["employee"], departmentId: departments.rnd, clearance: "internal" },
       { key: "auditor", username: "audit.liu", displayName: "刘审核", roles: ["auditor"], departmentId: departments.ipo, clearance: "secret" },
     ] as const;
-    await step("create the people through the API (top manager, IP manager, legal, employee, auditor)", async () => {
+    await step("create the people through the API (top manager, two IP managers, legal, employee, auditor)", async () => {
       for (const p of people) {
         const created = await adminClient.json<{ user: { id: string } }>("POST", "/api/v1/users", {
           username: p.username,

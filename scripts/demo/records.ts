@@ -113,7 +113,9 @@ export async function recordsDemo(baseUrl: string, outDir: string, demo: Record<
     recordIds: [old.id],
     reason: "保管期限（10 年）已满，经鉴定无继续保存价值",
   });
-  await ipManager.json("POST", `/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: users.ipManager!.password, comment: "同意销毁" });
+  // the proposer never approves their own disposal: the other IP manager does
+  const ipDeputy = await client(users.ipDeputy!);
+  await ipDeputy.json("POST", `/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: users.ipDeputy!.password, comment: "同意销毁" });
   const done = await legal.json<{ disposal: { status: string } }>("POST", `/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: users.legal!.password, comment: "无未决纠纷，同意" });
   if (done.disposal.status !== "completed") throw new Error(`disposal ${disposal.number} is ${done.disposal.status}`);
   const gone = await ipManager.request("GET", `/api/v1/records/${old.id}/content`);

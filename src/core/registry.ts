@@ -9,6 +9,8 @@ import type { RecordType } from "./items/define";
 import type { JobDefinition } from "./jobs/define";
 import type { LinkKind } from "./records/link-kinds";
 import type { SignatureSource } from "./signatures/requests/source";
+import type { ServiceContext } from "./context";
+import type { WorkContribution } from "./work";
 
 /**
  * What one area of Custos (a core area such as records, or a management-system module) plugs into
@@ -35,6 +37,12 @@ export interface Extension {
    * check the caller as always.
    */
   readonly routes?: () => OpenAPIHono<AppEnv>;
+  /**
+   * Work it has for the signed-in person beyond its record types' workflow steps (which the
+   * dashboard lists already): a plan not yet made, a deadline of its own. Shown on the dashboard's
+   * work list; it calls the core's services, which check the caller as always.
+   */
+  readonly workItems?: (ctx: ServiceContext) => Promise<WorkContribution>;
 }
 
 /** Thrown at start-up when two extensions claim the same kind of thing. */

@@ -6,9 +6,12 @@ import { acknowledgementStatus, requireAcknowledgement } from "../core/documents
 import { documentHistoryPage, documentIdOfRevision, mayAct } from "../core/documents/access";
 import { generateIpManual } from "../core/documents/ip-manual";
 import { recordPeriodicReview } from "../core/documents/periodic-review";
-import { createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments } from "../core/documents/register";
-import { attachRevisionFile, createRevision, decideRevision, discardDraft, submitForReview, updateDraft, withdrawDocument } from "../core/documents/revisions";
-import { CreateDocumentInput, PeriodicReviewInput, SearchQuery, SubmitForReviewInput } from "../core/documents/schemas";
+import { createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments, updateCategory } from "../core/documents/register";
+import { attachRevisionFile, createRevision, decideRevision, discardDraft, reviewCandidates, submitForReview, updateDraft, withdrawDocument } from "../core/documents/revisions";
+import { CreateDocumentInput, PeriodicReviewInput, SearchQuery, SubmitForReviewInput, UpdateCategoryInput } from "../core/documents/schemas";
+import { requireRole } from "../core/auth/guard";
+import { notFound } from "../core/errors";
+import { categoryFormValues, DocumentCategoriesPage, DocumentCategoryPage, type CategoryFormValues } from "./pages/document-categories";
 import { DomainError } from "../core/errors";
 import { contentDisposition } from "../core/files/routes";
 import { listDepartments } from "../core/organisation/service";
@@ -47,6 +50,7 @@ export function documentPages() {
         categories={categories}
         departments={await listDepartments(ctx)}
         canCreate={categories.some((cat) => mayAct(p, cat, "draft"))}
+        isAdmin={hasRole(p, "admin")}
       />,
     );
   });
@@ -102,6 +106,7 @@ export function documentPages() {
         history={await namedHistory(ctx, await documentHistoryPage(ctx, id, { reads: wantsReads((k) => c.req.query(k)) }))}
         showReads={wantsReads((k) => c.req.query(k))}
         isIpManager={hasRole(p, "ip-manager", "admin")}
+        candidates={data.open?.state === "draft" && data.may.draft ? await reviewCandidates(ctx, data.open.id) : null}
         flash={flash ?? flashFor(c)}
       />,
       status as 200,
@@ -278,6 +283,51 @@ export function documentPages() {
       return c.redirect(`/documents/${await documentOfRevision(c, revisionId)}?msg=${decision === "approve" ? "approved" : "rejected"}`, 303);
     } catch (err) {
       return reviewPage(c, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
+    }
+  });
+
+  // ── category rules (admins): who drafts, reviews and approves, numbering, review interval ──
+  app.get("/admin/document-categories", async (c) => {
+    const ctx = ctxOf(c);
+    requireRole(ctx, "admin");
+    const page = pageContext(c);
+    return c.html(<DocumentCategoriesPage page={page} categories={await listCategories(ctx)} flash={c.req.query("msg") === "saved" ? { kind: "ok", text: page.t("cat_saved") } : undefined} />);
+  });
+  const categoryPage = async (c: AppContext, values?: CategoryFormValues, flash?: Flash, status = 200) => {
+    const ctx = ctxOf(c);
+    requireRole(ctx, "admin");
+    const category = (await listCategories(ctx)).find((cat) => cat.id === c.req.param("id"));
+    if (!category) throw notFound("The category");
+    return c.html(<DocumentCategoryPage page={pageContext(c)} category={category} values={values ?? categoryFormValues(category)} flash={flash} />, status as 200);
+  };
+  app.get("/admin/document-categories/:id", (c) => categoryPage(c));
+  app.post("/admin/document-categories/:id", async (c) => {
+    const form = await readForm(c);
+    const values: CategoryFormValues = {
+      name: field(form, "name"),
+      nameEn: field(form, "nameEn"),
+      numberPattern: field(form, "numberPattern"),
+      labelScheme: field(form, "labelScheme"),
+      clauses: field(form, "clauses"),
+      draftRoles: fields(form, "draftRoles"),
+      reviewRoles: fields(form, "reviewRoles"),
+      approveRoles: fields(form, "approveRoles"),
+      allowSelfApproval: field(form, "allowSelfApproval") === "1",
+      acknowledgeable: field(form, "acknowledgeable") === "1",
+      defaultReviewMonths: field(form, "defaultReviewMonths"),
+    };
+    try {
+      requireRole(ctxOf(c), "admin");
+      const parsed = UpdateCategoryInput.safeParse({
+        ...values,
+        clauses: values.clauses.split(/[,，\s]+/).filter(Boolean),
+        defaultReviewMonths: Number(values.defaultReviewMonths),
+      });
+      if (!parsed.success) throw validationError(parsed.error);
+      await updateCategory(ctxOf(c), c.req.param("id"), parsed.data);
+      return c.redirect("/admin/document-categories?msg=saved", 303);
+    } catch (err) {
+      return categoryPage(c, values, { kind: "error", text: errorText(err, c.get("locale")) }, errorStatusOf(err));
     }
   });
 

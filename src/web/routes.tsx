@@ -18,9 +18,14 @@ import type { Flash } from "./layout";
 import { errorStatusOf, errorText, field, fields, pageContext, pinInput, readForm } from "./page";
 import { dashboardCards } from "./cards/index";
 import { historyOfRows, wantsReads, withActorNames } from "./history";
+import { collectWork } from "./cards/work";
+import { searchDocuments } from "../core/documents/register";
+import { SearchQuery } from "../core/documents/schemas";
+import { listDirectory } from "../core/users/service";
+import type { ServiceContext } from "../core/context";
 import { AccountPage } from "./pages/account";
 import { AuditPage } from "./pages/audit";
-import { DashboardPage } from "./pages/dashboard";
+import { DashboardPage, type StartStep } from "./pages/dashboard";
 import { DepartmentsPage } from "./pages/departments";
 import { OrganisationPage } from "./pages/organisation";
 import { SignInPage } from "./pages/sign-in";
@@ -109,8 +114,13 @@ export function webRoutes() {
     const p = requirePrincipal(ctx);
     const department = p.departmentId ? await getDepartment(ctx, p.departmentId) : undefined;
     const page = pageContext(c);
-    const cards = (await Promise.all(dashboardCards.map((card) => card(ctx, page)))).filter((card) => card !== null);
-    return c.html(<DashboardPage page={page} departmentName={department?.name ?? null} cards={cards} flash={flashFrom(c, page.t)} />);
+    const work = await collectWork(ctx);
+    const start = hasRole(p, "admin", "ip-manager") ? await gettingStarted(ctx) : null;
+    const cards = [];
+    for (const card of dashboardCards) cards.push(await card(ctx, page));
+    return c.html(
+      <DashboardPage page={page} departmentName={department?.name ?? null} work={work} start={start} cards={cards.filter((card) => card !== null)} flash={flashFrom(c, page.t)} />,
+    );
   });
 
   const accountPage = async (c: AppContext, flash?: Flash, status = 200) => {
@@ -372,3 +382,22 @@ export function webRoutes() {
   return app;
 }
 
+/**
+ * The getting-started guide while the organisation is still empty (unnamed, no departments, or
+ * nobody but the first admin): name it, add departments, add people, draft the first procedure,
+ * each ticked when done; an IP manager sees the admin's steps without their links. Null once set up.
+ */
+async function gettingStarted(ctx: ServiceContext): Promise<StartStep[] | null> {
+  const named = await isOrganisationNamed(ctx.db);
+  const departments = (await listDepartments(ctx)).length > 0;
+  const people = (await listDirectory(ctx)).length > 1;
+  if (named && departments && people) return null;
+  const procedure = (await searchDocuments(ctx, SearchQuery.parse({ category: "procedure", limit: 1 }))).rows.length > 0;
+  const admin = hasRole(ctx.principal!, "admin");
+  return [
+    { key: "name", href: admin ? "/admin/organisation" : null, done: named },
+    { key: "departments", href: admin ? "/admin/departments" : null, done: departments },
+    { key: "people", href: admin ? "/admin/users" : null, done: people },
+    { key: "procedure", href: "/documents/new", done: procedure },
+  ];
+}

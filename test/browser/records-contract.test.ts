@@ -44,7 +44,7 @@ it("a contract goes from draft through a signed IP review to e-signing, and is f
 
   // the IP manager reviews it: checklist for a joint development, findings, decision; then signs the review
   const reviewer = await b.signedInPage(ipManager);
-  expect(await reviewer.locator("[data-testid=contracts-card]").textContent()).toContain("新型储能材料联合研发合同");
+  expect(await reviewer.locator("[data-testid=waiting]").textContent()).toContain("新型储能材料联合研发合同");
   await reviewer.goto(contractUrl);
   const form = reviewer.locator("[data-testid=review-form]");
   expect(await form.textContent()).toContain("论文发表与公开审批");

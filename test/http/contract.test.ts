@@ -58,6 +58,7 @@ async function j(res: Response, status?: number): Promise<J> {
 }
 
 let admin: Client, manager: Client, top: Client, legal: Client, emp: Client, staff: Client;
+let manager2: Client, manager2User: TestUser;
 let adminUser: TestUser, managerUser: TestUser, topUser: TestUser, legalUser: TestUser, empUser: TestUser, staffUser: TestUser, auditorUser: TestUser;
 const f: Record<string, J> = {};
 const CORRECTIVE = "rcl_13_4_01";
@@ -224,13 +225,13 @@ const table: [Op, () => Promise<Response>][] = [
   ["GET /api/v1/disposals", () => manager.get("/api/v1/disposals")],
   ["GET /api/v1/disposals/{id}", () => manager.get(`/api/v1/disposals/${f.disposal.id}`)],
   ["POST /api/v1/disposals/{id}/decision", async () => {
-    await j(await manager.post(`/api/v1/disposals/${f.disposal.id}/decision`, { decision: "approved", password: managerUser.password }), 200);
+    await j(await manager2.post(`/api/v1/disposals/${f.disposal.id}/decision`, { decision: "approved", password: manager2User.password }), 200);
     return legal.post(`/api/v1/disposals/${f.disposal.id}/decision`, { decision: "approved", password: legalUser.password });
   }],
   ["GET /api/v1/disposals/{id}/certificate", () => manager.get(`/api/v1/disposals/${f.disposal.id}/certificate`)],
   ["GET /api/v1/disposals/{id}/package", async () => {
     const transfer = await j(await manager.post("/api/v1/disposals", { action: "transfer", recordIds: [f.letter.id], reason: "移交档案馆", recipient: "市档案馆" }), 201);
-    await j(await manager.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: managerUser.password }), 200);
+    await j(await manager2.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: manager2User.password }), 200);
     await j(await legal.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: legalUser.password }), 200);
     await h.deps.jobs.runDue();
     return manager.get(`/api/v1/disposals/${transfer.id}/package`);
@@ -349,6 +350,9 @@ beforeAll(async () => {
   empUser = await h.user({ roles: ["employee"], displayName: "张伟", departmentId: f.rnd.id });
   auditorUser = await h.user({ roles: ["auditor"], displayName: "刘审核", clearance: "secret" });
   manager = await h.signIn(managerUser);
+  // the IP-manager approval of a disposal comes from someone other than its proposer
+  manager2User = await h.user({ roles: ["ip-manager"], displayName: "赵敏", clearance: "top-secret" });
+  manager2 = await h.signIn(manager2User);
   top = await h.signIn(topUser);
   legal = await h.signIn(legalUser);
   staff = await h.signIn(staffUser);

@@ -162,7 +162,9 @@ beforeAll(async () => {
   const disposal = await j(await manager.post("/api/v1/disposals", { action: "destroy", recordIds: [old.id], reason: mark("disposal-reason") }), 201);
   ids.add(disposal.id);
   numbers.add(disposal.number);
-  await j(await manager.post(`/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: managerUser.password, comment: mark("disposal-comment") }), 200);
+  // the IP-manager approval comes from an IP manager other than the proposer
+  const manager2User = await h.user({ roles: ["ip-manager"], clearance: "top-secret" });
+  await j(await (await h.signIn(manager2User)).post(`/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: manager2User.password, comment: mark("disposal-comment") }), 200);
   await j(await legal.post(`/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: legalUser.password }), 200);
 
   // a secret module item with a link, and a record link

@@ -1,6 +1,7 @@
 import { principalOf } from "../auth/service";
 import type { DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
 import type { SignatureRequestRow } from "../../db/schema/signatures";
+import type { UserRow } from "../../db/schema/users";
 import { newId } from "../../lib/ids";
 import { audit } from "../audit/service";
 import { clearedFor, hasRole, type Classification, type Role } from "../auth/permissions";
@@ -12,7 +13,7 @@ import { openSignatureRequest, signablePageCount } from "../signatures/requests/
 import { recordDocumentRead } from "../signatures/requests/read";
 import { declineAsSigner, openDocumentForSigning, signAsSigner } from "../signatures/requests/sign";
 import type { BlobBody } from "../storage/blob-store";
-import { findUser } from "../users/repo";
+import { findUser, listUsers } from "../users/repo";
 import { declareReleasedRevision, documentWithdrawn as startRetentionOnWithdrawal, revisionSuperseded } from "../records/from-revision";
 import { loadCategory, loadVisibleDocument, maySeeDocument, mayAct, requireCategoryRole } from "./access";
 import { reopenAcknowledgements, withdrawAcknowledgements } from "./acknowledgements";
@@ -223,6 +224,30 @@ export async function submitForReview(ctx: ServiceContext, revisionId: string, i
     audit(t, documentSubmittedForReview, doc.id, { revisionId, label: revision.label, reviewers, approverId: input.approverId, signatureRequestId: request.id, effectiveDate });
     return { signatureRequestId: request.id };
   });
+}
+
+/**
+ * Who a draft's author may choose as reviewers and approver: active people holding the category's
+ * review (or approve) role who are cleared to read the document, and for the approver not the
+ * author when the category forbids self-approval: the same rules {@link submitForReview} enforces,
+ * so a form offers only people it will accept. Empty lists mean nobody qualifies (an admin then
+ * grants a role or changes the category's rules).
+ */
+export async function reviewCandidates(ctx: ServiceContext, revisionId: string) {
+  const { doc, revision } = await loadRevision(ctx, revisionId);
+  const category = await loadCategory(ctx, doc.categoryId);
+  const cleared: UserRow[] = [];
+  for (const u of await listUsers(ctx.db)) {
+    if (u.active && (await maySeeDocument(ctx, principalOf(u), doc.id))) cleared.push(u);
+  }
+  const person = (u: UserRow) => ({ id: u.id, username: u.username, displayName: u.displayName });
+  const holds = (u: UserRow, roles: string[]) => hasRole({ roles: u.roles as Role[] }, ...(roles as Role[]));
+  return {
+    categoryId: category.id,
+    selfApprovalForbidden: !category.allowSelfApproval,
+    reviewers: cleared.filter((u) => holds(u, category.reviewRoles)).map(person),
+    approvers: cleared.filter((u) => holds(u, category.approveRoles) && (category.allowSelfApproval || u.id !== revision.draftedBy)).map(person),
+  };
 }
 
 async function requirePerson(t: TxContext, userId: string, roles: Role[], doc: DocumentRow, field: string, what: string) {

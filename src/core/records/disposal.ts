@@ -8,7 +8,7 @@ import { requireReauth } from "../auth/service";
 import { inTransaction, type ServiceContext, type TxContext } from "../context";
 import { DomainError, notFound } from "../errors";
 import { getOrganisationProfile } from "../organisation/service";
-import { findUser } from "../users/repo";
+import { findUser, listUsers } from "../users/repo";
 import { ensureBlob } from "../files/repo";
 import { disposalPolicy, recordVisibility, requireVisibleRecords } from "./access";
 import { findVisible } from "../access/policy";
@@ -163,6 +163,7 @@ export async function getDisposal(ctx: ServiceContext, id: string) {
   const proposer = await findUser(ctx.db, d.proposedBy);
   const decided = new Set(approvals.map((a) => a.role));
   const myRoles = APPROVER_ROLES.filter((r) => hasRole(p, r) && !decided.has(r));
+  const pending = d.status === "pending";
   return {
     disposal: d,
     proposedByName: proposer?.displayName ?? d.proposedBy,
@@ -170,9 +171,28 @@ export async function getDisposal(ctx: ServiceContext, id: string) {
     approvals,
     destructions: await drepo.listDestructionRecords(ctx.db, id),
     purges: await drepo.listPurges(ctx.db, id),
-    mayDecide: d.status === "pending" && myRoles.length > 0 && !approvals.some((a) => a.userId === p.id),
+    mayDecide: pending && d.proposedBy !== p.id && myRoles.length > 0 && !approvals.some((a) => a.userId === p.id),
+    isProposer: d.proposedBy === p.id,
+    otherApprovers: pending ? await possibleApprovers(ctx, d, approvals) : [],
     mayCancel: d.status === "pending" && (d.proposedBy === p.id || hasRole(p, "ip-manager")),
   };
+}
+
+/**
+ * For each approval a pending disposal still needs, the active people who could give it: holding
+ * the role, cleared for the disposal's classification, not its proposer and not already decided.
+ * An empty list for a role means nobody can: the page says an admin must grant the role.
+ */
+async function possibleApprovers(ctx: ServiceContext, d: DisposalRow, approvals: { role: string; userId: string }[]) {
+  const decided = new Set(approvals.map((a) => a.role));
+  const deciders = new Set(approvals.map((a) => a.userId));
+  const users = (await listUsers(ctx.db)).filter(
+    (u) => u.active && u.id !== d.proposedBy && !deciders.has(u.id) && clearedFor(u.clearance as Classification, d.classification as Classification),
+  );
+  return APPROVER_ROLES.filter((r) => !decided.has(r)).map((role) => ({
+    role,
+    people: users.filter((u) => (u.roles as string[]).includes(role)).map((u) => ({ id: u.id, displayName: u.displayName })),
+  }));
 }
 
 /** Cancels a pending disposal (its proposer or an IP manager), with a reason. */
@@ -191,14 +211,18 @@ export async function cancelDisposal(ctx: ServiceContext, id: string, reason: st
 
 /**
  * An approval (or rejection) by an IP manager or legal, confirmed with the person's own password.
- * One decision per role, by two different people; the disposal row is locked, so two people
+ * Never by the disposal's proposer (OWN_PROPOSAL, whatever roles they hold, admins too): the
+ * IP-manager approval then comes from another IP manager. One decision per role, by two different people; the disposal row is locked, so two people
  * approving for the same role at the same moment cannot both succeed (the second gets CONFLICT).
  * The second approval executes the disposal in the same transaction (records re-checked: due, not
  * held); the bytes are deleted and the certificate made right after commit.
  */
 export async function decideDisposal(ctx: ServiceContext, id: string, input: DecideDisposalInput) {
   const p = requireRole(ctx, ...APPROVER_ROLES);
-  await loadVisibleDisposal(ctx, id);
+  const proposal = await loadVisibleDisposal(ctx, id);
+  if (proposal.proposedBy === p.id) {
+    throw new DomainError("OWN_PROPOSAL", "You proposed this disposal, so you cannot approve or reject it: another IP manager and legal decide (cancel it if you no longer want it).");
+  }
   await requireReauth(ctx, input.password);
   const outcome = await inTransaction(ctx, async (t) => {
     const d = (await drepo.findDisposal(t.db, id, true))!;

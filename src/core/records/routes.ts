@@ -229,6 +229,10 @@ const Disposal = z
     ),
     purges: z.array(z.strictObject({ sha256: z.string(), disposalId: z.string(), requestedAt: iso, purgedAt: iso.nullable(), storageKind: z.string().nullable() })),
     mayDecide: z.boolean(),
+    isProposer: z.boolean().openapi({ description: "The caller proposed it, so may not decide on it" }),
+    otherApprovers: z
+      .array(z.strictObject({ role: z.string(), people: z.array(z.strictObject({ id: z.string(), displayName: z.string() })) }))
+      .openapi({ description: "For each approval still needed, who could give it (active, holding the role, cleared, not the proposer, not already decided)" }),
     mayCancel: z.boolean(),
   })
   .openapi("Disposal");
@@ -477,7 +481,7 @@ export function recordRoutes() {
       method: "post",
       path: "/disposals/{id}/decision",
       tags: ["disposal"],
-      summary: "Approve or reject as IP manager or legal (with your password); the second approval destroys the bytes and makes the certificate",
+      summary: "Approve or reject as IP manager or legal (with your password; never the disposal's proposer: OWN_PROPOSAL); the second approval destroys the bytes and makes the certificate",
       request: { params: IdParam, body: jsonBody(DecideDisposalInput) },
       responses: { 200: json(Disposal, "Decided"), 400: errors[400], 401: json(z.any(), "REAUTH_FAILED"), 403: errors[403], 404: errors[404], 409: json(z.any(), "CONFLICT, UNDER_LEGAL_HOLD, NOT_DUE") },
     }),

@@ -4,6 +4,7 @@ import { correctiveAction, nonconformity } from "./findings";
 import { analysisReport } from "./analysis";
 import { inspectionRecord } from "./inspection";
 import { managementReview } from "./review";
+import { improvementWorkItems } from "./work";
 
 /**
  * 13 Improvement: internal audit (programme, checklists, report), findings and corrective actions,
@@ -23,4 +24,5 @@ export const improvementModule = defineModule({
     inspectionRecord,
     analysisReport,
   ],
+  extension: { workItems: improvementWorkItems },
 });

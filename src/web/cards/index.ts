@@ -2,13 +2,15 @@ import type { Child } from "hono/jsx";
 import type { ServiceContext } from "../../core/context";
 import type { PageContext } from "../layout";
 import { auditCard } from "./audit";
-import { documentReviewsCard } from "./documents";
-import { itemsCard } from "./items";
-import { contractsCard, recordsCard } from "./records";
+import { overviewCard } from "./overview";
 import { signatureCard } from "./signatures";
 
-/** A dashboard card: null when the area has nothing for this person. */
+/** A dashboard card below the work list: null when the area has nothing for this person. */
 export type DashboardCardProvider = (ctx: ServiceContext, page: PageContext) => Promise<Child | null>;
 
-/** The cards of the dashboard, in order. Each area adds its provider here. */
-export const dashboardCards: DashboardCardProvider[] = [itemsCard, signatureCard, documentReviewsCard, recordsCard, contractsCard, auditCard];
+/**
+ * The cards under the work list (which src/web/cards/work.tsx fills from every area and module),
+ * in order: the IP manager's overview (evidence coverage, open incidents), my signature requests
+ * out and declined, the audit chain.
+ */
+export const dashboardCards: DashboardCardProvider[] = [overviewCard, signatureCard, auditCard];

@@ -5,8 +5,9 @@ import type { DashboardCardProvider } from "./index";
 const DECLINED_SHOWN_DAYS = 30;
 
 /**
- * Documents waiting for your signature (overdue first), your requests still out, and your requests a
- * signer declined lately, with who declined and why (the requester is told nowhere else).
+ * My signature requests: how many are still out with others, and those a signer declined lately,
+ * with who declined and why (the requester is told nowhere else). What waits for my own signature
+ * is on the work list.
  */
 export const signatureCard: DashboardCardProvider = async (ctx, page) => {
   const inbox = await listMySignatureRequests(ctx);
@@ -17,22 +18,10 @@ export const signatureCard: DashboardCardProvider = async (ctx, page) => {
     .map((r) => ({ request: r, by: r.signers.find((s) => s.status === "declined" && s.declinedAt) }))
     .filter(({ by }) => by && new Date(by.declinedAt!).getTime() >= since)
     .sort((a, b) => new Date(b.by!.declinedAt!).getTime() - new Date(a.by!.declinedAt!).getTime());
-  if (inbox.toSign.length === 0 && inbox.waitingForOthers.length === 0 && declined.length === 0) return null;
-  const toSign = [...inbox.toSign].sort((a, b) => Number(b.overdue) - Number(a.overdue));
+  if (inbox.waitingForOthers.length === 0 && declined.length === 0) return null;
   return (
     <section class="card" data-testid="signature-card">
-      <h2>{page.t("sig_toSign")}</h2>
-      {toSign.length === 0 ? (
-        <p class="muted">{page.t("sig_none")}</p>
-      ) : (
-        <ul>
-          {toSign.slice(0, 8).map((r) => (
-            <li>
-              <a href={`/signatures/${r.id}/sign`}>{r.title}</a> {r.overdue && <span class="tag bad">{page.t("sig_overdue")}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
+      <h2>{page.t("sig_inbox")}</h2>
       {declined.length > 0 && (
         <>
           <h3>{page.t("sig_declinedMine")}</h3>

@@ -16,6 +16,7 @@ export const errorsZh: Partial<Record<ErrorCode, string>> = {
   PASSWORD_CHANGE_REQUIRED: "请先修改密码",
   AUDIT_GRANT_REQUIRED: "您没有有效的审核授权（可能已过期），请联系知识产权管理者",
   OUTSIDE_GRANT: "超出您的审核授权范围",
+  OWN_PROPOSAL: "您是提出人，不能批准或驳回自己提出的处置单",
   NOT_FOUND: "对象不存在，或您无权查看",
   CONFLICT: "操作冲突（可能已被处理），请刷新后查看",
   ALREADY_EXISTS: "已存在相同的对象",

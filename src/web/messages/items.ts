@@ -50,9 +50,6 @@ export const zh = {
   items_row: "第 {n} 行",
   items_addRows: "保存后可继续添加行。",
   items_yes: "是",
-  items_waiting: "待我处理",
-  items_dueSoon: "即将到期与已逾期",
-  items_overdue: "已逾期",
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -106,7 +103,4 @@ export const en: Record<keyof typeof zh, string> = {
   items_row: "Row {n}",
   items_addRows: "Save to add more rows.",
   items_yes: "Yes",
-  items_waiting: "Waiting for me",
-  items_dueSoon: "Due soon and overdue",
-  items_overdue: "Overdue",
 };

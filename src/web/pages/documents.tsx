@@ -4,7 +4,7 @@ import { periodicOutcomeWords, reviewOutcomeWords, reviewRoleWords, wordFor } fr
 import { dayOf, formatTime as fmtTime } from "../../lib/time";
 import type { AuditEventRow } from "../../db/schema/audit";
 import type { DocumentCategoryRow, DocumentRevisionRow, DocumentRow } from "../../db/schema/documents";
-import { classificationLabels, type Classification } from "../../core/auth/permissions";
+import { classificationLabels, roleLabels, type Classification, type Role } from "../../core/auth/permissions";
 import type { DepartmentRow } from "../../core/organisation/repo";
 import { formatDocumentNumber } from "../../core/documents/numbering";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
@@ -33,18 +33,22 @@ export const DocumentRegisterPage: FC<{
   categories: DocumentCategoryRow[];
   departments: DepartmentRow[];
   canCreate: boolean;
-}> = ({ page, query, result, paging, categories, departments, canCreate }) => {
+  isAdmin?: boolean;
+}> = ({ page, query, result, paging, categories, departments, canCreate, isAdmin }) => {
   const { t, locale } = page;
   const cats = new Map(categories.map((c) => [c.id, c]));
   const states = ["effective", "draft", "in_review", "in_approval", "approved", "withdrawn", "no-effective"];
   return (
     <Layout page={page} title={t("doc_register")}>
       <h1>{t("doc_register")}</h1>
-      {canCreate && (
+      {(canCreate || isAdmin) && (
         <p>
-          <a class="button" href="/documents/new">
-            {t("doc_new")}
-          </a>
+          {canCreate && (
+            <a class="button" href="/documents/new">
+              {t("doc_new")}
+            </a>
+          )}{" "}
+          {isAdmin && <a href="/admin/document-categories">{t("cat_manage")}</a>}
         </p>
       )}
       <form class="card grid" method="get" action="/documents" role="search">
@@ -221,8 +225,10 @@ export const DocumentPage: FC<{
   history: { events: HistoryEvent[]; hiddenReads: number };
   showReads: boolean;
   isIpManager: boolean;
+  /** Who the draft's author may choose (eligible, cleared, not themselves when self-approval is forbidden); null when there is no draft of theirs. */
+  candidates?: ReviewCandidates | null;
   flash?: Flash;
-}> = ({ page, data, people, departments, documents, acknowledgements, history, showReads, isIpManager, flash }) => {
+}> = ({ page, data, people, departments, documents, acknowledgements, history, showReads, isIpManager, candidates, flash }) => {
   const { t, locale } = page;
   const { document: doc, category, open, effective } = data;
   const name = new Map(people.map((p) => [p.id, p.displayName]));
@@ -328,28 +334,44 @@ export const DocumentPage: FC<{
               {t("doc_save")}
             </button>
           </form>
-          <form class="stack" method="post" action={`/revisions/${open.id}/submit`}>
-            <CsrfField page={page} />
-            <fieldset>
-              <legend>{t("doc_reviewers")}</legend>
-              {people.map((p) => (
-                <label class="inline">
-                  <input type="checkbox" name="reviewerIds" value={p.id} />
-                  {p.displayName} <span class="muted">({p.username})</span>
-                </label>
-              ))}
-            </fieldset>
-            <label>
-              {t("doc_approver")}
-              <select name="approverId" required>
-                <option value="">—</option>
-                {people.map((p) => (
-                  <option value={p.id}>{p.displayName}</option>
+          {candidates && (
+            <form class="stack" method="post" action={`/revisions/${open.id}/submit`} data-testid="submit-form">
+              <CsrfField page={page} />
+              <fieldset>
+                <legend>{t("doc_reviewers")}</legend>
+                {candidates.reviewers.map((p) => (
+                  <label class="inline">
+                    <input type="checkbox" name="reviewerIds" value={p.id} />
+                    {p.displayName} <span class="muted">({p.username})</span>
+                  </label>
                 ))}
-              </select>
-            </label>
-            <button type="submit">{t("doc_submit")}</button>
-          </form>
+                {candidates.reviewers.length === 0 && (
+                  <NobodyEligible page={page} testId="no-reviewers" text={t("doc_noReviewers", { roles: roleList(page, category.reviewRoles) })} categoryId={candidates.categoryId} />
+                )}
+              </fieldset>
+              {candidates.approvers.length > 0 ? (
+                <label>
+                  {t("doc_approver")}
+                  <select name="approverId" required>
+                    <option value="">—</option>
+                    {candidates.approvers.map((p) => (
+                      <option value={p.id}>{p.displayName}</option>
+                    ))}
+                  </select>
+                </label>
+              ) : (
+                <NobodyEligible
+                  page={page}
+                  testId="no-approvers"
+                  text={candidates.selfApprovalForbidden ? t("doc_noApproversSelf", { roles: roleList(page, category.approveRoles) }) : t("doc_noApprovers", { roles: roleList(page, category.approveRoles) })}
+                  categoryId={candidates.categoryId}
+                />
+              )}
+              <button type="submit" disabled={candidates.reviewers.length === 0 || candidates.approvers.length === 0}>
+                {t("doc_submit")}
+              </button>
+            </form>
+          )}
           {open.seq > 1 && (
             <form method="post" action={`/revisions/${open.id}/discard`}>
               <CsrfField page={page} />
@@ -655,3 +677,20 @@ export const RevisionReviewPage: FC<{ page: PageContext; doc: DocumentRow; revis
     </Layout>
   );
 };
+
+/** The people a draft may be sent to, as {@link reviewCandidates} finds them. */
+export interface ReviewCandidates {
+  categoryId: string;
+  selfApprovalForbidden: boolean;
+  reviewers: { id: string; username: string; displayName: string }[];
+  approvers: { id: string; username: string; displayName: string }[];
+}
+
+const roleList = (page: PageContext, roles: string[]) => roles.map((r) => pick(page.locale, roleLabels[r as Role] ?? { zh: r, en: r })).join(page.locale === "en" ? ", " : "、");
+
+/** Nobody qualifies for a step: say so, and where an admin grants a role or changes the category's rules. */
+const NobodyEligible: FC<{ page: PageContext; testId: string; text: string; categoryId: string }> = ({ page, testId, text, categoryId }) => (
+  <p class="flash error" data-testid={testId}>
+    {text} <a href="/admin/users">{page.t("doc_grantRoles")}</a> · <a href={`/admin/document-categories/${categoryId}`}>{page.t("doc_categoryRules")}</a>
+  </p>
+);

@@ -122,7 +122,7 @@ export const DisposalPage: FC<{
 
 /** One disposal: records, approvals (and the form to give one), deletions, certificate. */
 export const DisposalDetailPage: FC<{ page: PageContext; view: Awaited<ReturnType<typeof getDisposal>>; flash?: Flash }> = ({ page, view, flash }) => {
-  const { t } = page;
+  const { t, locale } = page;
   const d = view.disposal;
   return (
     <Layout page={page} title={`${t("disp_number")} ${d.number}`} flash={flash}>
@@ -164,6 +164,29 @@ export const DisposalDetailPage: FC<{ page: PageContext; view: Awaited<ReturnTyp
           </li>
         ))}
       </ul>
+      {d.status === "pending" && view.isProposer && (
+        <p class="muted" data-testid="own-proposal">
+          {t("disp_ownProposal")}
+        </p>
+      )}
+      {d.status === "pending" && view.otherApprovers.length > 0 && (
+        <section data-testid="other-approvers">
+          <h3>{t("disp_whoElse")}</h3>
+          <ul>
+            {view.otherApprovers.map((a) => (
+              <li>
+                {a.people.length > 0 ? (
+                  t("disp_whoFor", { role: pick(locale, roleLabels[a.role as Role]), names: a.people.map((x) => x.displayName).join(locale === "en" ? ", " : "、") })
+                ) : (
+                  <>
+                    {t("disp_nobodyFor", { role: pick(locale, roleLabels[a.role as Role]) })} <a href="/admin/users">/admin/users</a>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {view.mayDecide && (
         <form class="stack card" method="post" action={`/records/disposals/${d.id}/decision`}>
           <h2>{t("disp_decide")}</h2>

@@ -39,14 +39,17 @@ interface DisposalJson {
 describe.each(harnesses)("disposal on %s", (_label, h) => {
   const setup = (async () => {
     const ipManager = await h.user({ roles: ["ip-manager"], displayName: "王芳", clearance: "confidential" });
+    const ipManager2 = await h.user({ roles: ["ip-manager"], displayName: "赵敏", clearance: "confidential" });
     const legal = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "confidential" });
     const legal2 = await h.user({ roles: ["legal"], displayName: "周律", clearance: "confidential" });
     const admin = await h.user({ roles: ["admin"], clearance: "top-secret" });
     return {
       ipManager,
+      ipManager2,
       legal,
       legal2,
       ipm: await h.signIn(ipManager),
+      ipm2: await h.signIn(ipManager2),
       legalClient: await h.signIn(legal),
       legal2Client: await h.signIn(legal2),
       adminClient: await h.signIn(admin),
@@ -57,7 +60,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
   const LAWYER_LETTERS = "rcl_4_3_2_2_03"; // 10 years from the record date, then review
 
   it("destroys an approved disposal for real: bytes gone from storage, metadata and a permanent certificate kept", async () => {
-    const { ipm, legalClient, legal2Client, employeeClient, ipManager, legal, legal2 } = await setup;
+    const { ipm, ipm2, legalClient, legal2Client, employeeClient, ipManager, ipManager2, legal, legal2 } = await setup;
     const pdf = await createBasePdf({ pages: 2 });
     const old = await declare(ipm, { classId: CORRECTIVE, title: "2010 年纠正措施记录", recordDate: "2010-03-01" }, { bytes: pdf, name: "纠正措施.pdf" });
     const paper = await declare(ipm, { classId: CORRECTIVE, title: "2011 年纠正措施（纸质）", recordDate: "2011-03-01", paperRoom: "档案室 A", paperBox: "7" });
@@ -82,10 +85,16 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
 
     const decide = (client: typeof ipm, password: string, decision = "approved") => client.post(`/api/v1/disposals/${proposed.id}/decision`, { decision, password, comment: "同意" });
     expect(await errorCode(await employeeClient.post(`/api/v1/disposals/${proposed.id}/decision`, { decision: "approved", password: "x" }))).toBe("FORBIDDEN");
-    expect(await errorCode(await decide(ipm, "wrong password"))).toBe("REAUTH_FAILED");
-    const first = await expectJson<DisposalJson>(await decide(ipm, ipManager.password), 200);
+    // the proposer never decides on their own proposal, with the right password or not
+    const own = await decide(ipm, ipManager.password);
+    expect(own.status).toBe(403);
+    expect(await errorCode(own)).toBe("OWN_PROPOSAL");
+    expect(await errorCode(await decide(ipm, ipManager.password, "rejected"))).toBe("OWN_PROPOSAL");
+    expect(await errorCode(await decide(ipm2, "wrong password"))).toBe("REAUTH_FAILED");
+    const first = await expectJson<DisposalJson>(await decide(ipm2, ipManager2.password), 200);
     expect(first.disposal.status).toBe("pending");
-    expect(await errorCode(await decide(ipm, ipManager.password))).toBe("CONFLICT");
+    expect(first.approvals.map((a) => a.userId)).toEqual([ipManager2.id]);
+    expect(await errorCode(await decide(ipm2, ipManager2.password))).toBe("CONFLICT");
 
     // two legal approvers at the same moment: exactly one wins
     const [a, b] = await Promise.all([decide(legalClient, legal.password), decide(legal2Client, legal2.password)]);
@@ -134,7 +143,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
   });
 
   it("refuses to dispose of a held record; a hold placed after the proposal blocks the approval and nothing changes", async () => {
-    const { ipm, legalClient, ipManager, legal } = await setup;
+    const { ipm, ipm2, legalClient, ipManager2, legal } = await setup;
     const r = await declare(ipm, { classId: CORRECTIVE, title: "2012 年纠正措施（涉诉）", recordDate: "2012-01-01" }, { bytes: await createBasePdf({ pages: 1 }), name: "涉诉.pdf" });
     const hold = await expectJson<{ id: string }>(await legalClient.post("/api/v1/legal-holds", { matter: "与某公司专利纠纷", reason: "诉讼保全", scope: { kind: "list", recordIds: [r.id] } }), 201);
     const held = await ipm.post("/api/v1/disposals", { action: "destroy", recordIds: [r.id], reason: "到期" });
@@ -145,7 +154,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
     expect(await errorCode(await legalClient.post(`/api/v1/legal-holds/${hold.id}/release`, { reason: "again" }))).toBe("INVALID_STATE");
 
     const proposal = await expectJson<{ id: string }>(await ipm.post("/api/v1/disposals", { action: "destroy", recordIds: [r.id], reason: "到期" }), 201);
-    await expectJson(await ipm.post(`/api/v1/disposals/${proposal.id}/decision`, { decision: "approved", password: ipManager.password }), 200);
+    await expectJson(await ipm2.post(`/api/v1/disposals/${proposal.id}/decision`, { decision: "approved", password: ipManager2.password }), 200);
     // a new dispute: a query hold that matches the record by its title
     await expectJson(await legalClient.post("/api/v1/legal-holds", { matter: "新纠纷", reason: "再次涉诉", scope: { kind: "query", query: { q: "涉诉" } } }), 201);
     const blocked = await legalClient.post(`/api/v1/disposals/${proposal.id}/decision`, { decision: "approved", password: legal.password });
@@ -159,7 +168,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
   });
 
   it("transfers records with a zip package of content and metadata; a rejection ends a disposal", async () => {
-    const { ipm, legalClient, ipManager, legal } = await setup;
+    const { ipm, ipm2, legalClient, ipManager2, legal } = await setup;
     const pdf = await createBasePdf({ pages: 1 });
     const letter = await declare(legalClient, { classId: LAWYER_LETTERS, title: "2012 年收到的律师函", recordDate: "2012-06-01", classification: "internal" }, { bytes: pdf, name: "律师函.pdf" });
     expect(await errorCode(await ipm.post("/api/v1/disposals", { action: "transfer", recordIds: [letter.id], reason: "移交档案馆" }))).toBe("VALIDATION_FAILED");
@@ -169,7 +178,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
     expect(no.disposal.status).toBe("rejected");
 
     const proposal = await expectJson<{ id: string }>(await ipm.post("/api/v1/disposals", { action: "transfer", recordIds: [letter.id], reason: "鉴定后移交", recipient: "北京市档案馆" }), 201);
-    await expectJson(await ipm.post(`/api/v1/disposals/${proposal.id}/decision`, { decision: "approved", password: ipManager.password }), 200);
+    await expectJson(await ipm2.post(`/api/v1/disposals/${proposal.id}/decision`, { decision: "approved", password: ipManager2.password }), 200);
     const done = await expectJson<DisposalJson>(await legalClient.post(`/api/v1/disposals/${proposal.id}/decision`, { decision: "approved", password: legal.password }), 200);
     expect(done.disposal.status).toBe("completed");
     const pkg = await ipm.get(`/api/v1/disposals/${proposal.id}/package`);
@@ -182,6 +191,32 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
     expect(metadata.history.map((e) => e.action)).toContain("record.declared");
     const view = await expectJson<{ record: RecordJson }>(await ipm.get(`/api/v1/records/${letter.id}`), 200);
     expect(view.record.status).toBe("transferred");
+  });
+
+  it("never lets the proposer decide, an admin who is also IP manager included, and names who else can", async () => {
+    const { ipm2, legal, legalClient, ipManager, ipManager2 } = await setup;
+    const boss = await h.user({ roles: ["admin", "ip-manager"], displayName: "管理员兼 IP", clearance: "confidential" });
+    const bossClient = await h.signIn(boss);
+    const r = await declare(ipm2, { classId: CORRECTIVE, title: "2009 年纠正措施（管理员提出）", recordDate: "2009-01-01" });
+    const proposal = await expectJson<{ id: string }>(await bossClient.post("/api/v1/disposals", { action: "destroy", recordIds: [r.id], reason: "到期" }), 201);
+    const view = await expectJson<DisposalJson & { mayDecide: boolean; isProposer: boolean; otherApprovers: { role: string; people: { id: string }[] }[] }>(await bossClient.get(`/api/v1/disposals/${proposal.id}`), 200);
+    expect(view.mayDecide).toBe(false);
+    expect(view.isProposer).toBe(true);
+    const others = Object.fromEntries(view.otherApprovers.map((a) => [a.role, a.people.map((x) => x.id)]));
+    expect(others["ip-manager"]).toEqual(expect.arrayContaining([ipManager.id, ipManager2.id]));
+    expect(others["ip-manager"]).not.toContain(boss.id);
+    expect(others["legal"]).toContain(legal.id);
+    const own = await bossClient.post(`/api/v1/disposals/${proposal.id}/decision`, { decision: "approved", password: boss.password });
+    expect(own.status).toBe(403);
+    expect(await errorCode(own)).toBe("OWN_PROPOSAL");
+    expect((await expectJson<DisposalJson>(await bossClient.get(`/api/v1/disposals/${proposal.id}`), 200)).approvals).toEqual([]);
+    // another IP manager may; once they have, the list no longer offers them or the IP-manager role
+    const theirs = await expectJson<{ mayDecide: boolean }>(await ipm2.get(`/api/v1/disposals/${proposal.id}`), 200);
+    expect(theirs.mayDecide).toBe(true);
+    await expectJson(await ipm2.post(`/api/v1/disposals/${proposal.id}/decision`, { decision: "approved", password: ipManager2.password }), 200);
+    const after = await expectJson<{ otherApprovers: { role: string }[] }>(await legalClient.get(`/api/v1/disposals/${proposal.id}`), 200);
+    expect(after.otherApprovers.map((a) => a.role)).toEqual(["legal"]);
+    await expectJson(await bossClient.post(`/api/v1/disposals/${proposal.id}/cancel`, { reason: "测试结束" }), 200);
   });
 
   it("re-hashes stored blobs: destroyed ones are expected gone, a damaged or lost one opens an incident", async () => {
@@ -231,7 +266,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
   });
 
   it("leaves no copy of destroyed bytes in storage: not the blob, not a crash leftover, not a package that exported them, not after the same bytes come back", async () => {
-    const { ipm, legalClient, ipManager, legal } = await setup;
+    const { ipm, ipm2, legalClient, ipManager2, legal } = await setup;
     const bytes = await uniquePdf();
     // what a crash leaves, cut off part way: it holds the beginning of the bytes, which is what we look for
     const needle = bytes.subarray(0, Math.ceil(bytes.length * 0.8));
@@ -239,7 +274,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
     const holders = async () => (await Promise.all(dirs.map((d) => filesHolding(d, needle)))).flat();
     const destroy = async (recordId: string) => {
       const proposed = await expectJson<{ id: string }>(await ipm.post("/api/v1/disposals", { action: "destroy", recordIds: [recordId], reason: "保管期限届满" }), 201);
-      await expectJson(await ipm.post(`/api/v1/disposals/${proposed.id}/decision`, { decision: "approved", password: ipManager.password }), 200);
+      await expectJson(await ipm2.post(`/api/v1/disposals/${proposed.id}/decision`, { decision: "approved", password: ipManager2.password }), 200);
       const done = await expectJson<DisposalJson>(await legalClient.post(`/api/v1/disposals/${proposed.id}/decision`, { decision: "approved", password: legal.password }), 200);
       expect(done.disposal.status).toBe("completed");
       return done;
@@ -250,7 +285,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
     // the same bytes were handed to an archive once (the transfer package keeps them) …
     const letter = await declare(legalClient, { classId: LAWYER_LETTERS, title: "2013 年律师函", recordDate: "2013-04-01", classification: "internal" }, { bytes, name: "律师函-2013.pdf" });
     const transfer = await expectJson<{ id: string }>(await ipm.post("/api/v1/disposals", { action: "transfer", recordIds: [letter.id], reason: "移交", recipient: "市档案馆" }), 201);
-    await expectJson(await ipm.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: ipManager.password }), 200);
+    await expectJson(await ipm2.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: ipManager2.password }), 200);
     await expectJson(await legalClient.post(`/api/v1/disposals/${transfer.id}/decision`, { decision: "approved", password: legal.password }), 200);
     expect((await ipm.get(`/api/v1/disposals/${transfer.id}/package`)).status).toBe(200);
     // … and exported in an audit package (its files are stored in the ZIP as they are)

@@ -174,9 +174,22 @@ describe("records pages", () => {
     const proposed = await ipm.form("/records/disposals", { recordIds: [old.id], action: "destroy", reason: "期满", recipient: "" });
     expect(proposed.status).toBe(303);
     const path = proposed.headers.get("location")!.split("?")[0]!;
-    const wrong = await ipm.form(`${path}/decision`, { decision: "approved", password: "wrong password!" });
+    // the proposer is offered no decision, and is told who else could decide: nobody for the IP manager yet
+    const mine = await html(await ipm.get(path, { accept: "text/html" }));
+    expect(mine).toContain('data-testid="own-proposal"');
+    expect(mine).not.toContain('name="decision"');
+    expect(mine).toContain("知识产权管理者：没有其他可批准的人");
+    expect(mine).toContain("法务：李娜");
+    expect(await html(await ipm.form(`${path}/decision`, { decision: "approved", password: ipManager.password }), 403)).toContain("不能批准或驳回自己提出的处置单");
+    const second = await h.user({ roles: ["ip-manager"], displayName: "赵敏", clearance: "confidential" });
+    const ipm2 = await h.signIn(second);
+    expect(await html(await ipm.get(path, { accept: "text/html" }))).toContain("知识产权管理者：赵敏");
+    const theirs = await html(await ipm2.get(path, { accept: "text/html" }));
+    expect(theirs).toContain('name="decision"');
+    expect(theirs).not.toContain('data-testid="own-proposal"');
+    const wrong = await ipm2.form(`${path}/decision`, { decision: "approved", password: "wrong password!" });
     expect(await html(wrong, 401)).toContain("密码不正确");
-    expect((await ipm.form(`${path}/decision`, { decision: "approved", password: ipManager.password, comment: "同意" })).status).toBe(303);
+    expect((await ipm2.form(`${path}/decision`, { decision: "approved", password: second.password, comment: "同意" })).status).toBe(303);
     const approved = await legalClient.form(`${path}/decision`, { decision: "approved", password: legal.password });
     expect(approved.status).toBe(303);
     expect(await html(await legalClient.get(approved.headers.get("location")!, { accept: "text/html" }))).toContain("已签署批准。");

@@ -65,7 +65,8 @@ describe("records from the signing service", () => {
     for (const sha of versions) expect(await h.deps.storage.stat(sha)).not.toBeNull();
 
     const disposal = await expectJson<{ id: string }>(await ipm.post("/api/v1/disposals", { action: "destroy", recordIds: [record.record.id], reason: "到期销毁" }), 201);
-    await expectJson(await ipm.post(`/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: ipManager.password }), 200);
+    const otherManager = await h.user({ roles: ["ip-manager"], clearance: "secret" });
+    await expectJson(await (await h.signIn(otherManager)).post(`/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: otherManager.password }), 200);
     await expectJson(await legalClient.post(`/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: legal.password }), 200);
     for (const sha of versions) expect(await h.deps.storage.stat(sha)).toBeNull();
     // the signature request's documents are gone with it; the signature evidence rows remain
