@@ -7,6 +7,11 @@ import { DomainError } from "../errors";
 import { createTimeStampToken, requestTimestamp, TimestampError } from "./cms/index";
 import { createRsaSigner } from "./cms/index";
 import {
+  buildOcspErrorResponse,
+  buildOcspResponse,
+  certIdMatchesIssuer,
+  parseOcspRequest,
+  type OcspCertStatus,
   certificateDerToPem,
   certificatePemToDer,
   createCrl,
@@ -97,11 +102,22 @@ async function createOrLoadPki(deps: AppDeps): Promise<Pki> {
       issuer: root,
       notBefore: new Date(now.getTime() - 60_000),
       notAfter: new Date(now.getTime() + 10 * YEAR),
+      ...revocationUrls(deps.config),
     });
     await storeAuthority(deps, "tsa", issued.certificate, issued.serialNumber, keys.privateKey);
     tsa = (await loadAuthority(deps, "tsa"))!;
   }
   return { root, tsa };
+}
+
+/**
+ * Where validators learn about revocation of the certificates the root issues: the CRL and the OCSP
+ * responder under CUSTOS_PUBLIC_URL (none when it is not set: a URL nobody can reach helps no one).
+ */
+export function revocationUrls(config: { publicUrl?: string }): { crlDistributionPointUrl?: string; ocspUrl?: string } {
+  if (!config.publicUrl) return {};
+  const base = config.publicUrl.replace(/\/+$/, "");
+  return { crlDistributionPointUrl: `${base}/pki/crl`, ocspUrl: `${base}/pki/ocsp` };
 }
 
 /** The root certificate as PEM (GET /pki/ca.pem). */
@@ -133,6 +149,48 @@ export async function currentCrl(deps: AppDeps): Promise<Buffer> {
     nextUpdate: new Date(now.getTime() + 7 * 86_400_000),
     crlNumber: Math.floor(now.getTime() / 1000),
   });
+}
+
+/** How long an OCSP answer may be relied on before asking again. */
+const OCSP_VALIDITY_MS = 86_400_000;
+
+/**
+ * Answers a DER OCSPRequest (RFC 6960) about certificates issued by the root: `good` or `revoked`
+ * (with time and reason) from the signer-certificate table, `good` for the root's own authorities
+ * (TSA, package seals), `unknown` for any other serial or issuer. The answer is signed by the root.
+ * A request that cannot be parsed gets a `malformedRequest` answer, never an HTTP error.
+ */
+export async function answerOcspRequest(deps: AppDeps, requestDer: Uint8Array): Promise<Buffer> {
+  let request;
+  try {
+    request = parseOcspRequest(requestDer);
+  } catch {
+    return buildOcspErrorResponse("malformedRequest");
+  }
+  const { root } = await ensurePki(deps);
+  const now = deps.clock.now();
+  const answers: { certId: (typeof request.certIds)[number]; status: OcspCertStatus }[] = [];
+  for (const certId of request.certIds) {
+    answers.push({ certId, status: await statusOf(deps, root, certId) });
+  }
+  return buildOcspResponse({
+    responder: root,
+    producedAt: now,
+    nextUpdate: new Date(now.getTime() + OCSP_VALIDITY_MS),
+    answers,
+    ...(request.nonce ? { nonce: request.nonce } : {}),
+  });
+}
+
+async function statusOf(deps: AppDeps, root: Authority, certId: Parameters<typeof certIdMatchesIssuer>[0]): Promise<OcspCertStatus> {
+  if (!certIdMatchesIssuer(certId, root.certificate)) return { status: "unknown" };
+  const signer = await repo.findCertificateBySerial(deps.db, certId.serialNumber);
+  if (signer) {
+    if (!signer.revokedAt) return { status: "good" };
+    return { status: "revoked", revokedAt: signer.revokedAt, reason: (signer.revocationReason ?? "unspecified") as RevocationReason };
+  }
+  if (await repo.findAuthorityBySerial(deps.db, certId.serialNumber)) return { status: "good" };
+  return { status: "unknown" };
 }
 
 /**

@@ -10,7 +10,7 @@ import { seal, unseal } from "../keys";
 import { findDepartment } from "../organisation/repo";
 import { getOrganisationProfile } from "../organisation/service";
 import { findUser } from "../users/repo";
-import type { Pki } from "./authority";
+import { revocationUrls, type Pki } from "./authority";
 import {
   certificateDerToPem,
   certificatePemToDer,
@@ -123,7 +123,7 @@ async function prepareCertificate(ctx: ServiceContext, pki: Pki, userId: string,
     issuer: pki.root,
     notBefore,
     notAfter,
-    ...(ctx.config.publicUrl ? { crlDistributionPointUrl: `${ctx.config.publicUrl}/pki/crl` } : {}),
+    ...revocationUrls(ctx.config),
   });
   const id = newId("crt");
   const sealed = await sealKey(ctx.masterKey, password, id, keys.privateKey);
