@@ -10,6 +10,7 @@ import {
   buildOcspErrorResponse,
   buildOcspResponse,
   certIdMatchesIssuer,
+  certIdFor,
   parseOcspRequest,
   type OcspCertStatus,
   certificateDerToPem,
@@ -22,7 +23,11 @@ import {
   issueTsaCertificate,
   type RevocationReason,
 } from "./pki/index";
+import { readCertificate } from "./pki/read-certificate";
 import * as repo from "./repo";
+
+const encodingOfIssuer = (certificate: Uint8Array): Buffer => readCertificate(certificate).issuerNameDer;
+const encodingOfSubject = (certificate: Uint8Array): Buffer => readCertificate(certificate).subjectNameDer;
 
 /** The built-in TSA's policy OID (under a private arc naming Custos's own time-stamp policy). */
 export const TSA_POLICY_OID = "1.3.6.1.4.1.59999.1.1";
@@ -175,10 +180,37 @@ export async function answerOcspRequest(deps: AppDeps, requestDer: Uint8Array): 
   }
   return buildOcspResponse({
     responder: root,
+    // the responder's certificate inside, so validators find it without being told (-VAfile)
+    certificates: [root.certificate],
     producedAt: now,
     nextUpdate: new Date(now.getTime() + OCSP_VALIDITY_MS),
     answers,
     ...(request.nonce ? { nonce: request.nonce } : {}),
+  });
+}
+
+/**
+ * A signed OCSP response about one certificate the root issued (for a PDF's DSS), or undefined
+ * when the root did not issue it (another CA's certificate, or the root itself).
+ */
+export async function ocspResponseFor(deps: AppDeps, certificate: Uint8Array, pki?: Pki): Promise<Buffer | undefined> {
+  const { root } = pki ?? (await ensurePki(deps));
+  if (Buffer.from(certificate).equals(root.certificate)) return undefined;
+  let certId;
+  try {
+    certId = certIdFor(certificate, root.certificate);
+    if (!Buffer.from(encodingOfIssuer(certificate)).equals(encodingOfSubject(root.certificate))) return undefined;
+  } catch {
+    return undefined;
+  }
+  const now = deps.clock.now();
+  return buildOcspResponse({
+    responder: root,
+    // the responder's certificate inside, so validators find it without being told (-VAfile)
+    certificates: [root.certificate],
+    producedAt: now,
+    nextUpdate: new Date(now.getTime() + OCSP_VALIDITY_MS),
+    answers: [{ certId, status: await statusOf(deps, root, certId) }],
   });
 }
 

@@ -28,6 +28,7 @@ export {
   buildOcspResponse,
   buildOcspErrorResponse,
   certIdMatchesIssuer,
+  certIdFor,
   type OcspRequest,
   type OcspCertId,
   type OcspCertStatus,

@@ -124,6 +124,16 @@ function readCertId(node: DerNode): OcspCertId {
   };
 }
 
+/** The CertID (SHA-1, as most clients send) of `certificate` issued by `issuerCertificate`. */
+export function certIdFor(certificate: Uint8Array, issuerCertificate: Uint8Array): OcspCertId {
+  const issuerNameHash = createHash("sha1").update(encodingOf(subjectNameOf(issuerCertificate))).digest();
+  const issuerKeyHash = createHash("sha1").update(subjectPublicKeyBits(issuerCertificate)).digest();
+  const tbs = childAt(parseDerExact(certificate), 0, UniversalTag.sequence);
+  const serial = childAt(tbs, isContext(tbs.children[0], 0) ? 1 : 0, UniversalTag.integer);
+  const der = toDer(seq(algorithmIdentifier("1.3.14.3.2.26"), octetString(issuerNameHash), octetString(issuerKeyHash), rawElement(encodingOf(serial))));
+  return { hashAlgorithm: "sha1", issuerNameHash, issuerKeyHash, serialNumber: readIntegerHex(serial), der };
+}
+
 /** Whether a CertID names certificates issued by `issuerCertificate` (name and key hashes match). */
 export function certIdMatchesIssuer(certId: OcspCertId, issuerCertificate: Uint8Array): boolean {
   const nameHash = createHash(certId.hashAlgorithm).update(encodingOf(subjectNameOf(issuerCertificate))).digest();
