@@ -175,8 +175,10 @@ export async function recordsDemo(baseUrl: string, outDir: string, demo: Record<
   if (signed.contract.status !== "signed") throw new Error(`the contract is ${signed.contract.status}, not signed`);
   const pdf = new Uint8Array(await (await legal.request("GET", `/api/v1/records/${signed.contract.signedRecordId}/content`)).arrayBuffer());
   await writeFile(join(outDir, "contract-signed.pdf"), pdf);
-  const report = await legal.json<{ ok: boolean; signatures: { signerName: string }[] }>("POST", "/api/v1/signatures/verify", pdf, { "content-type": "application/pdf" });
-  if (!report.ok) throw new Error("contract-signed.pdf does not verify");
+  const verified = await legal.json<{ ok: boolean; signatures: { signerName: string; subFilter: string | null }[] }>("POST", "/api/v1/signatures/verify", pdf, { "content-type": "application/pdf" });
+  if (!verified.ok) throw new Error("contract-signed.pdf does not verify");
+  if (verified.signatures[verified.signatures.length - 1]?.subFilter !== "ETSI.RFC3161") throw new Error("contract-signed.pdf does not end with a document timestamp");
+  const report = { signatures: verified.signatures.filter((s) => s.subFilter !== "ETSI.RFC3161") };
 
   return {
     courtJudgment: { recordId: filed.id, number: filed.number, caseNumber: kase.number, underHold: view.underHold, obtainedOn: view.external.obtainedOn, file: "court-judgment-record.json" },

@@ -75,14 +75,17 @@ export async function signatureDemo(baseUrl: string, outDir: string, demo: Recor
     if (!res.ok) throw new Error(`download of ${name} failed: ${res.status}`);
     const bytes = new Uint8Array(await res.arrayBuffer());
     await writeFile(join(outDir, name), bytes);
-    const report = await employee.json<{ ok: boolean; signatures: { signerName: string; chain: string; timestamp: { valid: boolean } | null }[] }>(
+    const report = await employee.json<{ ok: boolean; signatures: { signerName: string; subFilter: string | null; chain: string; timestamp: { valid: boolean } | null }[] }>(
       "POST",
       "/api/v1/signatures/verify",
       bytes,
       { "content-type": "application/pdf" },
     );
     if (!report.ok) throw new Error(`${name} does not verify: ${JSON.stringify(report.signatures)}`);
-    return { requestId, file: name, signatures: report.signatures.map((s) => ({ signer: s.signerName, chain: s.chain, timestamped: s.timestamp?.valid ?? false })) };
+    // PAdES B-LTA: the file ends with a document timestamp over everything, DSS included
+    if (report.signatures[report.signatures.length - 1]?.subFilter !== "ETSI.RFC3161") throw new Error(`${name} does not end with a document timestamp`);
+    const signatures = report.signatures.filter((s) => s.subFilter !== "ETSI.RFC3161");
+    return { requestId, file: name, level: "B-LTA", signatures: signatures.map((s) => ({ signer: s.signerName, chain: s.chain, timestamped: s.timestamp?.valid ?? false })) };
   };
   const result = [await save(declaration.id, "ip-declaration-signed.pdf"), await save(nonCompete.id, "non-compete-signed.pdf")];
   await writeFile(join(outDir, "ca.pem"), await (await fetch(`${baseUrl}/pki/ca.pem`)).text());

@@ -4,7 +4,7 @@ import { pkiAuthorities } from "../../db/schema/pki";
 import type { AppDeps } from "../context";
 import { deriveKey, seal, unseal } from "../keys";
 import { getOrganisationProfile } from "../organisation/service";
-import { ensurePki, timestampDigest } from "../signatures/authority";
+import { ensurePki, revocationUrls, timestampDigest } from "../signatures/authority";
 import { buildCadesSignedData, createRsaSigner } from "../signatures/cms/index";
 import {
   certificateDerToPem,
@@ -62,6 +62,7 @@ export async function ensurePackageSeal(deps: AppDeps): Promise<PackageSeal> {
     issuer: root,
     notBefore: new Date(now.getTime() - 60_000),
     notAfter: new Date(now.getTime() + 5 * YEAR),
+    ...revocationUrls(deps.config),
   });
   const id = `${ID_PREFIX}${issued.serialNumber}`;
   await deps.db.insert(pkiAuthorities).values({

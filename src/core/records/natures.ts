@@ -191,13 +191,15 @@ export async function checkContentNatures(
   let signatures: FourNatures["signatures"];
   if (format === "pdf" && security.status !== "fail" && inspectPdfSignatures(bytes).signatures.length > 0) {
     const report = await verifyPdfReport(ctx, bytes);
-    signatures = report.signatures.map((s) => ({ signer: s.signerName, ok: s.ok, chain: s.chain, timestamped: s.timestamp?.valid === true }));
+    // document timestamps (PAdES B-LTA) vouch for the file's existence, not for a signer: checked with the rest, not listed as signers
+    const documentTimestamps = report.signatures.filter((s) => s.subFilter === "ETSI.RFC3161");
+    signatures = report.signatures.filter((s) => s.subFilter !== "ETSI.RFC3161").map((s) => ({ signer: s.signerName, ok: s.ok, chain: s.chain, timestamped: s.timestamp?.valid === true }));
     const broken = report.signatures.filter((s) => !s.integrity.digestMatches || !s.integrity.signatureValid);
     const untrusted = report.signatures.filter((s) => s.chain !== "trusted" || !s.ok);
     const who = signatures.map((s) => s.signer ?? "?").join(", ");
     if (broken.length) authenticity = fail(`${broken.length} of ${signatures.length} signature(s) do not verify: the file was changed after signing. Provenance: ${input.provenance.description}.`);
     else if (untrusted.length) authenticity = warn(`${signatures.length} signature(s) intact (${who}); ${untrusted.length} not from a certificate Custos trusts or otherwise flagged. Provenance: ${input.provenance.description}.`);
-    else authenticity = pass(`${signatures.length} signature(s) verified (${who}): integrity, trusted chain, revocation, time stamp. Provenance: ${input.provenance.description}.`);
+    else authenticity = pass(`${signatures.length} signature(s) verified (${who}): integrity, trusted chain, revocation, time stamp${documentTimestamps.length ? `; ${documentTimestamps.length} document timestamp(s) over the whole file` : ""}. Provenance: ${input.provenance.description}.`);
   }
   const natures: FourNatures = {
     checkedAt: ctx.clock.now().toISOString(),

@@ -7,6 +7,12 @@ import { DomainError } from "../errors";
 import { createTimeStampToken, requestTimestamp, TimestampError } from "./cms/index";
 import { createRsaSigner } from "./cms/index";
 import {
+  buildOcspErrorResponse,
+  buildOcspResponse,
+  certIdMatchesIssuer,
+  certIdFor,
+  parseOcspRequest,
+  type OcspCertStatus,
   certificateDerToPem,
   certificatePemToDer,
   createCrl,
@@ -17,7 +23,11 @@ import {
   issueTsaCertificate,
   type RevocationReason,
 } from "./pki/index";
+import { readCertificate } from "./pki/read-certificate";
 import * as repo from "./repo";
+
+const encodingOfIssuer = (certificate: Uint8Array): Buffer => readCertificate(certificate).issuerNameDer;
+const encodingOfSubject = (certificate: Uint8Array): Buffer => readCertificate(certificate).subjectNameDer;
 
 /** The built-in TSA's policy OID (under a private arc naming Custos's own time-stamp policy). */
 export const TSA_POLICY_OID = "1.3.6.1.4.1.59999.1.1";
@@ -97,11 +107,22 @@ async function createOrLoadPki(deps: AppDeps): Promise<Pki> {
       issuer: root,
       notBefore: new Date(now.getTime() - 60_000),
       notAfter: new Date(now.getTime() + 10 * YEAR),
+      ...revocationUrls(deps.config),
     });
     await storeAuthority(deps, "tsa", issued.certificate, issued.serialNumber, keys.privateKey);
     tsa = (await loadAuthority(deps, "tsa"))!;
   }
   return { root, tsa };
+}
+
+/**
+ * Where validators learn about revocation of the certificates the root issues: the CRL and the OCSP
+ * responder under CUSTOS_PUBLIC_URL (none when it is not set: a URL nobody can reach helps no one).
+ */
+export function revocationUrls(config: { publicUrl?: string }): { crlDistributionPointUrl?: string; ocspUrl?: string } {
+  if (!config.publicUrl) return {};
+  const base = config.publicUrl.replace(/\/+$/, "");
+  return { crlDistributionPointUrl: `${base}/pki/crl`, ocspUrl: `${base}/pki/ocsp` };
 }
 
 /** The root certificate as PEM (GET /pki/ca.pem). */
@@ -133,6 +154,75 @@ export async function currentCrl(deps: AppDeps): Promise<Buffer> {
     nextUpdate: new Date(now.getTime() + 7 * 86_400_000),
     crlNumber: Math.floor(now.getTime() / 1000),
   });
+}
+
+/** How long an OCSP answer may be relied on before asking again. */
+const OCSP_VALIDITY_MS = 86_400_000;
+
+/**
+ * Answers a DER OCSPRequest (RFC 6960) about certificates issued by the root: `good` or `revoked`
+ * (with time and reason) from the signer-certificate table, `good` for the root's own authorities
+ * (TSA, package seals), `unknown` for any other serial or issuer. The answer is signed by the root.
+ * A request that cannot be parsed gets a `malformedRequest` answer, never an HTTP error.
+ */
+export async function answerOcspRequest(deps: AppDeps, requestDer: Uint8Array): Promise<Buffer> {
+  let request;
+  try {
+    request = parseOcspRequest(requestDer);
+  } catch {
+    return buildOcspErrorResponse("malformedRequest");
+  }
+  const { root } = await ensurePki(deps);
+  const now = deps.clock.now();
+  const answers: { certId: (typeof request.certIds)[number]; status: OcspCertStatus }[] = [];
+  for (const certId of request.certIds) {
+    answers.push({ certId, status: await statusOf(deps, root, certId) });
+  }
+  return buildOcspResponse({
+    responder: root,
+    // the responder's certificate inside, so validators find it without being told (-VAfile)
+    certificates: [root.certificate],
+    producedAt: now,
+    nextUpdate: new Date(now.getTime() + OCSP_VALIDITY_MS),
+    answers,
+    ...(request.nonce ? { nonce: request.nonce } : {}),
+  });
+}
+
+/**
+ * A signed OCSP response about one certificate the root issued (for a PDF's DSS), or undefined
+ * when the root did not issue it (another CA's certificate, or the root itself).
+ */
+export async function ocspResponseFor(deps: AppDeps, certificate: Uint8Array, pki?: Pki): Promise<Buffer | undefined> {
+  const { root } = pki ?? (await ensurePki(deps));
+  if (Buffer.from(certificate).equals(root.certificate)) return undefined;
+  let certId;
+  try {
+    certId = certIdFor(certificate, root.certificate);
+    if (!Buffer.from(encodingOfIssuer(certificate)).equals(encodingOfSubject(root.certificate))) return undefined;
+  } catch {
+    return undefined;
+  }
+  const now = deps.clock.now();
+  return buildOcspResponse({
+    responder: root,
+    // the responder's certificate inside, so validators find it without being told (-VAfile)
+    certificates: [root.certificate],
+    producedAt: now,
+    nextUpdate: new Date(now.getTime() + OCSP_VALIDITY_MS),
+    answers: [{ certId, status: await statusOf(deps, root, certId) }],
+  });
+}
+
+async function statusOf(deps: AppDeps, root: Authority, certId: Parameters<typeof certIdMatchesIssuer>[0]): Promise<OcspCertStatus> {
+  if (!certIdMatchesIssuer(certId, root.certificate)) return { status: "unknown" };
+  const signer = await repo.findCertificateBySerial(deps.db, certId.serialNumber);
+  if (signer) {
+    if (!signer.revokedAt) return { status: "good" };
+    return { status: "revoked", revokedAt: signer.revokedAt, reason: (signer.revocationReason ?? "unspecified") as RevocationReason };
+  }
+  if (await repo.findAuthorityBySerial(deps.db, certId.serialNumber)) return { status: "good" };
+  return { status: "unknown" };
 }
 
 /**

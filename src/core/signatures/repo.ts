@@ -40,6 +40,12 @@ export async function findCertificateBySerial(db: Db, serialNumber: string): Pro
   return row;
 }
 
+/** An authority certificate (TSA, package seal, root) with this serial, if the root issued one. */
+export async function findAuthorityBySerial(db: Db, serialNumber: string): Promise<AuthorityRow | undefined> {
+  const [row] = await db.select().from(pkiAuthorities).where(eq(pkiAuthorities.serialNumber, serialNumber)).limit(1);
+  return row;
+}
+
 export async function insertCertificate(db: Db, row: SignerCertificateRow): Promise<void> {
   await db.insert(signerCertificates).values(row);
 }

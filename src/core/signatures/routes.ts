@@ -6,7 +6,7 @@ import { createRouter } from "../../http/router";
 import { requireRole } from "../auth/guard";
 import { DomainError } from "../errors";
 import { contentDisposition } from "../files/routes";
-import { currentCrl, rootCertificatePem, timestampDigest, tsaCertificatePem } from "./authority";
+import { answerOcspRequest, currentCrl, rootCertificatePem, timestampDigest, tsaCertificatePem } from "./authority";
 import { buildTimeStampResp, parseTimeStampReq, TimestampError } from "./cms/index";
 import { crlDerToPem } from "./pki/index";
 import { getSignatureRequest, listMySignatureRequests, resolveDocument } from "./requests/access";
@@ -364,6 +364,25 @@ export function pkiRoutes() {
     const der = await currentCrl(c.get("deps"));
     if (c.req.query("format") === "pem") return c.body(crlDerToPem(der), 200, { "content-type": "application/x-pem-file" });
     return c.body(new Uint8Array(der), 200, { "content-type": "application/pkix-crl", "cache-control": "max-age=300" });
+  });
+  // RFC 6960 OCSP responder: POST application/ocsp-request, or GET with the request in base64
+  // (Appendix A.1). Anything that is not an OCSP request gets a malformedRequest answer.
+  const ocspReply = (body: Buffer) => new Uint8Array(body);
+  app.post("/ocsp", async (c) => {
+    const body = await readBodyBytes(c.req.raw, 16 * 1024).catch(() => new Uint8Array());
+    const reply = await answerOcspRequest(c.get("deps"), body);
+    return c.body(ocspReply(reply), 200, { "content-type": "application/ocsp-response", "cache-control": "no-store" });
+  });
+  app.get("/ocsp/*", async (c) => {
+    let encoded = "";
+    try {
+      encoded = decodeURIComponent(c.req.path.replace(/^.*?\/ocsp\//, ""));
+    } catch {
+      // not percent-encoding: answered as a malformed request below
+    }
+    const der = /^[A-Za-z0-9+/=_-]+$/.test(encoded) ? Buffer.from(encoded, "base64") : Buffer.alloc(0);
+    const reply = await answerOcspRequest(c.get("deps"), der);
+    return c.body(ocspReply(reply), 200, { "content-type": "application/ocsp-response", "cache-control": "max-age=300" });
   });
   app.post("/tsa", async (c) => {
     if (!c.get("principal")) throw new DomainError("UNAUTHENTICATED", "Use an API token (Authorization: Bearer …) to request time stamps.");

@@ -86,3 +86,25 @@ export async function signPdf(input: SignPdfInput, certificateSerial: string): P
   });
   return { pdf: embedCmsSignature(prepared, cms), byteRange: prepared.byteRange, cms, certificateSerial };
 }
+
+/**
+ * Adds a document timestamp (PAdES B-LTA: /Type /DocTimeStamp, /SubFilter /ETSI.RFC3161) as an
+ * incremental update: an invisible field whose /Contents is an RFC 3161 token over the SHA-256 of
+ * everything but the token itself, so it covers the whole file, DSS included.
+ */
+export async function addDocumentTimestamp(
+  pdf: Uint8Array,
+  fieldName: string,
+  timestamp: (digest: Buffer) => Promise<Buffer>,
+): Promise<{ pdf: Uint8Array; byteRange: [number, number, number, number]; token: Buffer }> {
+  const prepared = await preparePdfSignature(pdf, {
+    fieldName,
+    signerName: "",
+    reason: "",
+    signingTime: new Date(0),
+    documentTimestamp: true,
+    placeholderBytes: 8192,
+  });
+  const token = await timestamp(hashByteRange(prepared.pdf, prepared.byteRange));
+  return { pdf: embedCmsSignature(prepared, token), byteRange: prepared.byteRange, token };
+}

@@ -14,7 +14,7 @@ import { findUser, updateUser } from "../users/repo";
 import { requirePrincipal, requireRole } from "../auth/guard";
 import { verifyPassword } from "../auth/password";
 import { notFound } from "../errors";
-import type { Pki } from "./authority";
+import { revocationUrls, type Pki } from "./authority";
 import {
   certificateDerToPem,
   certificatePemToDer,
@@ -194,7 +194,7 @@ async function prepareCertificate(ctx: ServiceContext, pki: Pki, userId: string,
     issuer: pki.root,
     notBefore,
     notAfter,
-    ...(ctx.config.publicUrl ? { crlDistributionPointUrl: `${ctx.config.publicUrl}/pki/crl` } : {}),
+    ...revocationUrls(ctx.config),
   });
   const id = newId("crt");
   const sealed = await sealKey(ctx.masterKey, pin, id, keys.privateKey);

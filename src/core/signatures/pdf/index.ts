@@ -15,3 +15,4 @@ export type { ByteRangeCoverage, CoverageAnomaly } from "./byte-range-check";
 export type { ChangesAfterSignature, ChangeKind, Modification, AddedPage, AddedAppearance } from "./revision-changes";
 export type { PdfRevision } from "./pdf-revisions";
 export { markEveryPage, type PageMarks } from "./page-marks";
+export { addDss, type DssContent } from "./add-dss";

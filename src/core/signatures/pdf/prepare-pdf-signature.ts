@@ -45,6 +45,12 @@ export interface PreparePdfSignatureOptions {
    * of a document may certify it.
    */
   certify?: 1 | 2 | 3;
+  /**
+   * Makes this a document timestamp (PAdES B-LTA): /Type /DocTimeStamp, /SubFilter
+   * /ETSI.RFC3161, whose /Contents is an RFC 3161 token over the byte ranges; no /Name, /Reason
+   * or /M (the time is the token's).
+   */
+  documentTimestamp?: boolean;
 }
 
 /** A PDF with an empty signature, ready to be hashed and filled by {@link embedCmsSignature}. */
@@ -129,6 +135,17 @@ export async function preparePdfSignature(pdf: Uint8Array, options: PreparePdfSi
 }
 
 function signatureBody(options: PreparePdfSignatureOptions, placeholder: number): Buffer {
+  if (options.documentTimestamp) {
+    const entries = [
+      "/Type /DocTimeStamp",
+      "/Filter /Adobe.PPKLite",
+      "/SubFilter /ETSI.RFC3161",
+      BYTE_RANGE_PLACEHOLDER,
+      `/Contents <${"0".repeat(placeholder * 2)}>`,
+      "/Prop_Build << /App << /Name /Custos >> >>",
+    ];
+    return Buffer.from(`<<\n${entries.join("\n")}\n>>`, "latin1");
+  }
   const entries = [
     "/Type /Sig",
     "/Filter /Adobe.PPKLite",

@@ -1,4 +1,5 @@
 import { verifyCadesSignature, type CadesVerificationReport } from "../cms/verify-cades-signature";
+import { verifyDocumentTimestamp } from "../cms/verify-document-timestamp";
 import { inspectPdfSignatures, type InspectedSignature, type PdfSignatureInspection } from "./inspect-pdf-signatures";
 import type { ChangesAfterSignature, Modification } from "./revision-changes";
 
@@ -32,7 +33,10 @@ export function verifyPdfSignatures(bytes: Uint8Array, options: { trustAnchors: 
     if (!s.contents) return { ...s, ok: false };
     try {
       const chunks = s.coverage.signedRanges.map(([start, end]) => bytes.subarray(start, end));
-      const cms = verifyCadesSignature({ cms: s.contents, signedContent: chunks, trustAnchors: options.trustAnchors, ...(options.at ? { at: options.at } : {}) });
+      const cms =
+        s.type === "documentTimestamp" || s.subFilter === "ETSI.RFC3161"
+          ? verifyDocumentTimestamp({ token: s.contents, signedContent: chunks, trustAnchors: options.trustAnchors })
+          : verifyCadesSignature({ cms: s.contents, signedContent: chunks, trustAnchors: options.trustAnchors, ...(options.at ? { at: options.at } : {}) });
       const ok = cms.ok && s.coverage.wellFormed && s.changesAfter.modifications.length === 0;
       return { ...s, cms, ok };
     } catch (error) {

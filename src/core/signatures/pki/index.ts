@@ -3,7 +3,7 @@
  * Keys are node:crypto KeyObjects; certificates and CRLs are DER Buffers.
  */
 export { createRootCa, type CreateRootCaInput, type RootCa } from "./create-root-ca";
-export { issueSignerCertificate, type IssueSignerCertificateInput } from "./issue-signer-certificate";
+export { issueSignerCertificate, revocationExtensions, type IssueSignerCertificateInput } from "./issue-signer-certificate";
 export { issueTsaCertificate, type IssueTsaCertificateInput } from "./issue-tsa-certificate";
 export { createCrl, type CreateCrlInput, type RevokedCertificate, type RevocationReason } from "./create-crl";
 export { generateSerialNumber, computeKeyIdentifier, type CertificateIssuer, type IssuedCertificate } from "./certificate-builder";
@@ -23,3 +23,14 @@ export {
   type RsaKeyPair,
 } from "./keys";
 export { readCertificate, type CertificateSummary } from "./read-certificate";
+export {
+  parseOcspRequest,
+  buildOcspResponse,
+  buildOcspErrorResponse,
+  certIdMatchesIssuer,
+  certIdFor,
+  type OcspRequest,
+  type OcspCertId,
+  type OcspCertStatus,
+  type OcspErrorStatus,
+} from "./ocsp";

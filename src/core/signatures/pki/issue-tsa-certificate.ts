@@ -1,6 +1,7 @@
 import type { KeyObject } from "node:crypto";
 import { buildCertificate, generateSerialNumber, type CertificateIssuer, type IssuedCertificate } from "./certificate-builder";
 import type { DistinguishedName } from "./distinguished-name";
+import { revocationExtensions } from "./issue-signer-certificate";
 
 /** Input for {@link issueTsaCertificate}. */
 export interface IssueTsaCertificateInput {
@@ -10,6 +11,9 @@ export interface IssueTsaCertificateInput {
   issuer: CertificateIssuer;
   notBefore: Date;
   notAfter: Date;
+  /** Where validators find the CRL and the OCSP responder (see {@link revocationExtensions}). */
+  crlDistributionPointUrl?: string;
+  ocspUrl?: string;
 }
 
 /**
@@ -28,6 +32,7 @@ export function issueTsaCertificate(input: IssueTsaCertificateInput): IssuedCert
       { name: "basicConstraints", cA: false, critical: true },
       { name: "keyUsage", digitalSignature: true, nonRepudiation: true, critical: true },
       { name: "extKeyUsage", timeStamping: true, critical: true },
+      ...revocationExtensions(input),
     ],
   });
 }

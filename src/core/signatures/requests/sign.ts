@@ -11,6 +11,7 @@ import { ensurePki, timestampDigest, type Pki } from "../authority";
 import { verifyTimestampToken } from "../cms/index";
 import { appendCompletionPage } from "../pdf/index";
 import { MEANINGS, signPdf, type Meaning } from "../sign-pdf";
+import { extendToLta } from "../ltv";
 import { openSigningIdentity, signerReady, type SigningIdentity } from "../signer-keys";
 import * as repo from "../repo";
 import { loadVisibleRequest, resolveDocument } from "./access";
@@ -158,7 +159,11 @@ async function produceSignedPdf(ctx: ServiceContext, { request, signers, me, isL
     },
     identity.serialNumber,
   );
-  const put = await ctx.storage.put(signed.pdf);
+  // after the last signature: the validation data of every signature and a document timestamp
+  // over the whole file (PAdES B-LTA), so the signatures can still be validated when the
+  // certificates have expired; every signature keeps covering exactly the bytes it signed
+  const final = isLast ? await extendToLta(ctx, signed.pdf, pki, `Custos_DocTimeStamp_${now.getTime()}`) : signed.pdf;
+  const put = await ctx.storage.put(final);
   return { now, signed, put, token };
 }
 

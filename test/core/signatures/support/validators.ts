@@ -26,6 +26,8 @@ export interface PdfsigResult {
   signatureValid: boolean;
   certificateTrusted: boolean;
   totalDocumentSigned: boolean;
+  /** A Custos document timestamp (PAdES B-LTA): pdfsig lists it but does not verify RFC 3161 tokens. */
+  documentTimestamp: boolean;
   text: string;
 }
 
@@ -44,6 +46,7 @@ export function runPdfsig(pdf: Uint8Array, nssDir: string, workDir: string): Pdf
       signatureValid: block.includes("Signature is Valid."),
       certificateTrusted: block.includes("Certificate is Trusted."),
       totalDocumentSigned: block.includes("Total document signed"),
+      documentTimestamp: /Signature Field Name: Custos_DocTimeStamp_/.test(block),
       text: block,
     }));
 }
