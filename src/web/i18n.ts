@@ -134,6 +134,11 @@ const core = {
   pager_previous: "上一页",
   pager_next: "下一页",
   pager_range: "第 {from}–{to} 条，共 {total} 条",
+  api_auth: "调用时以 API 令牌认证：",
+  api_authOr: "；或在网页登录后使用会话 Cookie，并附上",
+  api_authEnd: "。",
+  api_summaries: "各接口的说明与错误码取自 OpenAPI 文档，以英文书写，便于开发者对照代码与日志；错误响应中的 code 稳定不变。",
+  api_body: "请求体",
 } as const;
 
 
@@ -263,6 +268,11 @@ const coreEn: Record<keyof typeof core, string> = {
   pager_previous: "Previous page",
   pager_next: "Next page",
   pager_range: "{from}–{to} of {total}",
+  api_auth: "Authenticate with an API token:",
+  api_authOr: ", or with the session cookie after signing in on the web, plus",
+  api_authEnd: ".",
+  api_summaries: "Each operation's summary and error codes come from the OpenAPI document, in English, to match code and logs; the code in an error response never changes.",
+  api_body: "Request body",
 };
 
 /**

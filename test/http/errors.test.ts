@@ -82,6 +82,13 @@ describe("errors", () => {
     }
     const page = await client.get("/api/docs", { accept: "text/html" });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("/api/v1/audit/verify");
+    const html = await page.text();
+    expect(html).toContain("/api/v1/audit/verify");
+    // the page's own words and the groups are in the reader's language
+    for (const words of ["调用时以 API 令牌认证", "<h2>受控文件</h2>", "<h2>电子签名</h2>", "请求体"]) expect(html).toContain(words);
+    expect(html).not.toContain("Authenticate with");
+    const en = await (await client.get("/api/docs?lang=en", { accept: "text/html" })).text();
+    expect(en).toContain("<h2>Controlled documents</h2>");
+    await client.get("/?lang=zh-CN", { accept: "text/html" });
   });
 });
