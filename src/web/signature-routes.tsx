@@ -12,6 +12,31 @@ import { setSigningPin, signingPinStatus } from "../core/signatures/signer-keys"
 import { verifyUploadedPdf } from "../core/signatures/verify";
 import { getTemplate, listTemplates } from "../core/templates/index";
 import { listDirectory } from "../core/users/service";
+import { CLASSIFICATIONS } from "../core/auth/permissions";
+
+/**
+ * /static/signer-picker.js: on the new-request form, offers as signers only people cleared for the
+ * classification chosen (the page is rendered for the classification it was given; this follows
+ * later changes, and a signer who is no longer cleared is unselected). The server checks the same.
+ */
+const signerPickerScript = `"use strict";
+(function () {
+  var levels = ${JSON.stringify(CLASSIFICATIONS)};
+  var level = document.querySelector('form select[name="classification"]');
+  if (!level) return;
+  function follow() {
+    var needed = levels.indexOf(level.value);
+    document.querySelectorAll("select[data-signer-picker]").forEach(function (picker) {
+      picker.querySelectorAll("option[data-clearance]").forEach(function (o) {
+        o.disabled = levels.indexOf(o.dataset.clearance) < needed;
+        if (o.disabled && o.selected) picker.value = "";
+      });
+    });
+  }
+  level.addEventListener("change", follow);
+  follow();
+})();
+`;
 import { ctxOf, type AppContext, type AppEnv } from "../http/env";
 import { validationError } from "../http/errors";
 import type { MessageKey } from "./i18n";
@@ -40,6 +65,7 @@ export function signaturePages() {
     );
   };
   app.get("/signatures", (c) => inbox(c));
+  app.get("/static/signer-picker.js", (c) => c.body(signerPickerScript, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600" }));
 
   const newPage = async (c: AppContext, templateId: string | undefined, extra: { values?: Record<string, string>; flash?: Flash } = {}, status = 200) => {
     const ctx = ctxOf(c);

@@ -18,6 +18,14 @@ it("an IP manager sends an IP declaration from its template and the employee sig
   await page.locator('input[name="field.position"]').fill("工程师");
   await page.locator('input[name="field.startDate"]').fill("2026-11-02");
   await page.locator('select[name="signer.0.userId"]').selectOption(employee.id);
+  // raising the classification above the employee's clearance takes them off the signer list
+  const employeeOption = page.locator(`select[name="signer.0.userId"] option[value="${employee.id}"]`);
+  await page.locator('select[name="classification"]').selectOption("secret");
+  expect(await employeeOption.isDisabled()).toBe(true);
+  expect(await page.locator('select[name="signer.0.userId"]').inputValue()).toBe("");
+  await page.locator('select[name="classification"]').selectOption("internal");
+  expect(await employeeOption.isDisabled()).toBe(false);
+  await page.locator('select[name="signer.0.userId"]').selectOption(employee.id);
   await page.locator('select[name="signer.0.meaning"]').selectOption("signed");
   await page.getByRole("button", { name: "发送签署" }).click();
   await page.waitForURL(/\/signatures\/sig_[a-z0-9]+\?msg=created$/);

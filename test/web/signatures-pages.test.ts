@@ -65,3 +65,24 @@ describe("withdrawing a signature request", () => {
     await requester.get("/?lang=zh-CN", { accept: "text/html" });
   });
 });
+
+describe("the new-request form's signer pickers", () => {
+  it("offer only people cleared for the request's classification, and the server still refuses others", async () => {
+    const outsider = await h.user({ roles: ["employee"], displayName: "钱公开", clearance: "public" });
+    const page = await (await requester.get("/signatures/new", { accept: "text/html" })).text();
+    const option = (id: string) => new RegExp(`<option value="${id}" data-clearance="[a-z-]+"( disabled="")?`).exec(page);
+    expect(option(outsider.id)?.[1]).toBe(' disabled=""');
+    expect(option(employee.id)?.[1]).toBeUndefined();
+    expect(page).toContain("钱公开 (");
+    expect(page).toContain('<script src="/static/signer-picker.js"');
+    const script = await requester.get("/static/signer-picker.js");
+    expect(script.headers.get("content-type")).toContain("javascript");
+    expect(await script.text()).toContain('"public","internal","secret","confidential","top-secret"');
+    // a crafted request naming the uncleared person is refused, with the signer's field named
+    const upload = await requester.request("/api/v1/files?filename=d.pdf&classification=internal", { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await createBasePdf({ pages: 1 })) });
+    const fileId = ((await upload.json()) as { id: string }).id;
+    const refused = await requester.post("/api/v1/signature-requests", { title: "越权", source: { kind: "file", fileId }, signers: [{ userId: outsider.id, meaning: "signed" }] });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain("signers.0.userId");
+  });
+});

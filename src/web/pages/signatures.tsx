@@ -2,7 +2,7 @@ import type { FC } from "hono/jsx";
 import { DocumentReader } from "../pdf-reader";
 import { bindingWords, chainWords, changeKindWords, revocationWords, wordFor } from "../messages/terms";
 import { formatTime as fmtTime } from "../../lib/time";
-import { classificationLabels } from "../../core/auth/permissions";
+import { CLASSIFICATIONS, classificationLabels, clearedFor, type Classification } from "../../core/auth/permissions";
 import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import type { SignatureReport } from "../../core/signatures/verify";
@@ -107,12 +107,13 @@ export const NewSignatureRequestPage: FC<{
   page: PageContext;
   templates: TemplateOption[];
   chosen: TemplateOption | null;
-  users: { id: string; displayName: string; username: string }[];
+  users: { id: string; displayName: string; username: string; clearance: Classification }[];
   values?: Record<string, string>;
   flash?: Flash;
 }> = ({ page, templates, chosen, users, values = {}, flash }) => {
   const { t, locale } = page;
   const signerRows = [0, 1, 2, 3];
+  const level = (CLASSIFICATIONS as readonly string[]).includes(values.classification ?? "") ? (values.classification as Classification) : "internal";
   return (
     <Layout page={page} title={t("sig_new")} flash={flash}>
       <h1>{t("sig_new")}</h1>
@@ -183,11 +184,18 @@ export const NewSignatureRequestPage: FC<{
             <div class="grid">
               <label>
                 {t("sig_signer")} {i + 1}
-                <select name={`signer.${i}.userId`}>
+                <select name={`signer.${i}.userId`} data-signer-picker>
                   <option value="">—</option>
                   {users.map((u) => (
-                    <option value={u.id} selected={values[`signer.${i}.userId`] === u.id}>
-                      {u.displayName} ({u.username})
+                    // only people cleared for the request's classification can sign it; the script
+                    // /static/signer-picker.js follows the classification as it is changed
+                    <option
+                      value={u.id}
+                      data-clearance={u.clearance}
+                      disabled={!clearedFor(u.clearance, level)}
+                      selected={values[`signer.${i}.userId`] === u.id && clearedFor(u.clearance, level)}
+                    >
+                      {u.displayName} ({u.username}) · {pick(locale, classificationLabels[u.clearance])}
                     </option>
                   ))}
                 </select>
@@ -209,8 +217,10 @@ export const NewSignatureRequestPage: FC<{
             </div>
           ))}
         </fieldset>
+        <p class="muted">{t("sig_signersCleared")}</p>
         <button type="submit">{t("sig_create")}</button>
       </form>
+      <script src="/static/signer-picker.js" defer />
     </Layout>
   );
 };
