@@ -64,8 +64,8 @@ describe("the dashboard as a work list", () => {
     expect(reviewerPage.indexOf('data-testid="me"')).toBeGreaterThan(reviewerPage.indexOf('data-testid="due"'));
 
     // once reviewed, it is the approver's
-    await lg.get(`/api/v1/revisions/${revisionId}/review-copy`);
-    expect((await lg.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: legal.password })).status).toBe(200);
+    await lg.readRevision(revisionId);
+    expect((await lg.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", pin: legal.pin })).status).toBe(200);
     expect(section(await dashboard(lg), "waiting")).not.toContain(`/revisions/${revisionId}/review`);
     expect(section(await dashboard(tm), "waiting")).toContain(`/revisions/${revisionId}/review`);
   });
@@ -83,8 +83,8 @@ describe("the dashboard as a work list", () => {
   });
 
   it("shows an overdue periodic review as overdue", async () => {
-    await tm.get(`/api/v1/revisions/${revisionId}/review-copy`);
-    const approved = await tm.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", password: top.password });
+    await tm.readRevision(revisionId);
+    const approved = await tm.post(`/api/v1/revisions/${revisionId}/decision`, { decision: "approve", pin: top.pin });
     expect(((await approved.json()) as { state: string }).state).toBe("effective");
     expect(section(await dashboard(m), "due")).not.toContain(`href="/documents/${documentId}"`);
     h.clock.advance(350 * 86_400_000);

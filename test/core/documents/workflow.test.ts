@@ -35,7 +35,7 @@ async function attach(client: Client, revisionId: string, bytes: Uint8Array, kin
 
 async function decide(client: Client, user: TestUser, revisionId: string, decision = "approve", comments?: string) {
   await client.readRevision(revisionId);
-  return client.post(`/api/v1/revisions/${revisionId}/decision`, { decision, comments, password: user.password });
+  return client.post(`/api/v1/revisions/${revisionId}/decision`, { decision, comments, pin: user.pin });
 }
 
 async function newProcedure(title: string, body: string, classification = "internal") {

@@ -43,8 +43,8 @@ async function completeRequest(): Promise<{ id: string; pdf: Uint8Array; sha256:
     [employeeClient, employee],
     [managerClient, manager],
   ] as [Client, TestUser][]) {
-    expect((await client.get(`/api/v1/signature-requests/${id}/document?version=current`)).status).toBe(200);
-    const signed = await client.post(`/api/v1/signature-requests/${id}/sign`, { password: user.password, consent: true });
+    expect((await client.readDocument(id)).status).toBe(200);
+    const signed = await client.post(`/api/v1/signature-requests/${id}/sign`, { pin: user.pin, consent: true });
     expect(signed.status).toBe(200);
   }
   const final = await employeeClient.get(`/api/v1/signature-requests/${id}/document?version=final`);
