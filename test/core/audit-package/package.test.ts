@@ -109,11 +109,13 @@ describe("export", () => {
     const declaration = manifest.items.find((i) => i.kind === "record")!;
     const signed = declaration.files.find((x) => x.signatureReport && "json" in x.signatureReport)!;
     const report = signed.signatureReport as { json: string; text: string; signatures: number; ok: boolean };
-    expect(report).toMatchObject({ signatures: 1, ok: true });
+    // the employee's signature and the document timestamp that makes the file B-LTA
+    expect(report).toMatchObject({ signatures: 2, ok: true });
     const json = JSON.parse(entries.get(report.json)!.toString("utf8")) as PdfSignatureReportFile;
     expect(json.file.sha256).toBe(signed.sha256);
     expect(json.signatures[0]).toMatchObject({ ok: true, chain: "trusted", signerName: "张伟", revocation: { status: "good" } });
     expect(json.signatures[0]!.timestamp?.valid).toBe(true);
+    expect(json.signatures[1]).toMatchObject({ ok: true, subFilter: "ETSI.RFC3161" });
     const text = entries.get(report.text)!.toString("utf8");
     expect(text).toContain("张伟");
     expect(text).toContain("有效 / VALID");

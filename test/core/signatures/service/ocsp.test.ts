@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import { afterAll, describe, expect, it } from "vitest";
-import { startHarness, systemContext } from "../../../support/app";
+import { contextAs, startHarness } from "../../../support/app";
 import { ensurePki } from "../../../../src/core/signatures/authority";
 import { openSigningIdentity } from "../../../../src/core/signatures/signer-keys";
 import * as repo from "../../../../src/core/signatures/repo";
@@ -28,9 +28,9 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 const tmp = makeTempDir("custos-ocsp-");
 afterAll(() => tmp.cleanup());
 
-async function issueFor(user: { id: string; password: string }) {
+async function issueFor(user: { id: string; pin: string }) {
   const pki = await ensurePki(h.deps);
-  return openSigningIdentity(systemContext(h.deps), pki, user.id, user.password);
+  return openSigningIdentity(await contextAs(h.deps, user.id), pki, user.id, user.pin);
 }
 
 function files(name: string, signer: Uint8Array, root: Uint8Array) {
