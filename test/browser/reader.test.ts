@@ -60,7 +60,7 @@ it("the signing ceremony shows every page readably at 1366 px, and records the r
 
   // signing before every page has been shown is refused, and says why
   await page.getByLabel(/我已阅读并理解全文/).check();
-  await page.getByLabel("密码").fill(employee.password);
+  await page.getByLabel("签名密码", { exact: true }).fill(employee.pin);
   await page.getByRole("button", { name: "签署", exact: true }).click();
   await page.waitForLoadState();
   expect(await page.locator(".flash.error").textContent()).toContain("请先逐页阅读全文");
@@ -77,7 +77,7 @@ it("the signing ceremony shows every page readably at 1366 px, and records the r
   await page.goto(`/signatures/${request.id}/sign`);
   expect(await page.getByText(/已于 .* 逐页阅读全文。/).count()).toBe(1);
   await page.getByLabel(/我已阅读并理解全文/).check();
-  await page.getByLabel("密码").fill(employee.password);
+  await page.getByLabel("签名密码", { exact: true }).fill(employee.pin);
   await page.getByRole("button", { name: "签署", exact: true }).click();
   await page.waitForURL(/\?msg=signed$/);
   expect(violations(said)).toEqual([]);
@@ -107,7 +107,7 @@ it("the review ceremony of a document revision fits a 375 px phone and records t
   await readEveryPage(page);
   await page.locator('textarea[name="comments"]').first().fill("同意");
   await page.getByLabel(/我已阅读并理解全文/).check();
-  await page.getByLabel("密码").fill(reviewer.password);
+  await page.getByLabel("签名密码", { exact: true }).fill(reviewer.pin);
   await page.getByRole("button", { name: "同意并签署" }).click();
   await page.waitForURL(/\?msg=approved$/);
   expect(violations(said)).toEqual([]);
