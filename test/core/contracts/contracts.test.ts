@@ -284,7 +284,7 @@ describe("a contract that cannot go on as it is", () => {
     expect(final.contract.status).toBe("draft");
     expect(final.reviews.map((r) => r.status).sort()).toEqual(["signed", "withdrawn"]);
     expect(await errorCode(await legalClient.post(`/api/v1/contracts/${c.id}/signing`, { signers: [{ userId: topManager.id, meaning: "signed" }] }))).toBe("IP_REVIEW_REQUIRED");
-    const events = await h.deps.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, c.id), eq(auditEvents.action, "contract.returned_to_draft")));
+    const events = await h.deps.db.select().from(auditEvents).where(and(eq(auditEvents.objectId, c.id), eq(auditEvents.action, "contract.returned_to_draft"))).orderBy(auditEvents.seq);
     expect(events.map((e) => (e.data as { reason: string }).reason)).toEqual(["对方要求修改第三条", "签署前发现金额错误"]);
   });
 
