@@ -138,7 +138,7 @@ describe.each(harnesses)("disposal on %s", (_label, h) => {
     expect(certificate.record.dueOn).toBeNull();
     await writeFile(join(work, "certificate.pdf"), certBytes);
 
-    const actions = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, proposed.id))).map((e) => e.action);
+    const actions = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, proposed.id)).orderBy(auditEvents.seq)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["disposal.proposed", "disposal.approved", "disposal.executed", "disposal.completed"]));
   });
 

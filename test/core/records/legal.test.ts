@@ -82,7 +82,7 @@ describe("case files, external documents and legal holds", () => {
     expect(after.record.triggerDate).toBe("2026-03-01");
     expect(after.record.dueOn).toBe("2056-03-01");
     expect(await errorCode(await legalClient.post(`/api/v1/cases/${kase.id}/close`, { closedOn: "2026-03-01", outcome: "again" }))).toBe("INVALID_STATE");
-    const actions = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, filed.id))).map((e) => e.action);
+    const actions = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, filed.id)).orderBy(auditEvents.seq)).map((e) => e.action);
     expect(actions).toContain("record.declared");
   });
 

@@ -102,7 +102,7 @@ describe("IP objectives", () => {
     ]);
     expect(list.items.every((m) => m.recordId)).toBe(true);
     // each step is in the audit trail
-    const events = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, child.id))).map((e) => e.action);
+    const events = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, child.id)).orderBy(auditEvents.seq)).map((e) => e.action);
     expect(events).toEqual(expect.arrayContaining(["organisation.objective.assign", "organisation.objective.acknowledge", "organisation.objective.measure"]));
     // the parent lists its children through the indexed parent field
     const children = (await h.deps.db.select().from(items).where(eq(items.type, "organisation.objective"))).filter((i) => (i.data as Record<string, unknown>).parentId === company.id);

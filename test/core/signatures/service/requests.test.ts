@@ -116,7 +116,7 @@ describe("signature requests", () => {
 
     const rows = await h.deps.db.select().from(signatures).where(eq(signatures.requestId, request.id));
     expect(rows).toHaveLength(2);
-    const actions = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, request.id))).map((e) => e.action);
+    const actions = (await h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, request.id)).orderBy(auditEvents.seq)).map((e) => e.action);
     expect(actions).toEqual(
       expect.arrayContaining([
         "signature_request.created",
