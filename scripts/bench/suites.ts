@@ -87,6 +87,16 @@ export const suites: readonly Suite[] = [
     run: async (ctx) => (await import("./signing")).runSigningBench(ctx),
   },
   {
+    name: "long-term",
+    description: "Verifying a 100-page PDF with 5 signatures (PAdES B-LTA) vs pdfsig on the same file; signing to B-LTA vs B-T",
+    options: {
+      runs: "timed runs per variant (default 20)",
+      warmup: "untimed runs per variant first (default 3)",
+      pages: "pages of the signed PDF (default 100)",
+    },
+    run: async (ctx) => (await import("./long-term")).runLongTermBench(ctx),
+  },
+  {
     name: "audit-chain",
     description: "Audit-chain verification (verifyAuditChain) vs SHA-256 over the same canonical bytes",
     options: {

@@ -2,7 +2,7 @@ import { PDFArray, PDFDict, PDFName, PDFNumber } from "pdf-lib";
 import { parseDer } from "../pki/der-reader";
 import { checkByteRange, type ByteRangeCoverage } from "./byte-range-check";
 import { indexOfBytes } from "./pdf-bytes";
-import { PdfStructureError, openPdf, type PdfFile } from "./pdf-file";
+import { PdfStructureError, newParseCache, openPdf, type PdfFile } from "./pdf-file";
 import { findRevisions, revisionAt, type PdfRevision } from "./pdf-revisions";
 import { parsePdfDate } from "./pdf-text";
 import { describeChangesAfter, newAnalysisBudget, type ChangesAfterSignature } from "./revision-changes";
@@ -85,7 +85,8 @@ function inspect(bytes: Uint8Array, report: PdfSignatureInspection): void {
   report.isPdf = true;
   let file: PdfFile;
   try {
-    file = openPdf(bytes);
+    // every signed revision is opened on a prefix of these bytes: parse each object once
+    file = openPdf(bytes, { parseCache: newParseCache(bytes) });
   } catch (error) {
     const code = error instanceof PdfStructureError ? error.code : "XREF_DAMAGED";
     report.problems.push({ code, message: (error as Error).message });

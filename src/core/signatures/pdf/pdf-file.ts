@@ -39,6 +39,8 @@ export interface PdfFile {
   readonly encrypted: boolean;
   /** Structural problems noticed while opening. */
   readonly notes: string[];
+  /** The parse cache this file shares with the other revisions of the same bytes, if any. */
+  readonly parseCache?: ParseCache;
   /** The object with this number, or undefined when absent or unreadable. */
   lookup(ref: PDFRef | number): PDFObject | undefined;
   /** `obj` itself, or the object it refers to. */
@@ -55,7 +57,39 @@ export interface PdfFile {
 export interface OpenPdfOptions {
   /** Rebuild the object map by scanning when the xref is damaged (default true). */
   reconstruct?: boolean;
+  /** Share parsed objects with other views of the same bytes (see {@link newParseCache}). */
+  parseCache?: ParseCache;
 }
+
+/**
+ * Objects parsed from one buffer, shared by the files opened on it and on its prefixes (the
+ * signed revisions of one PDF, during one inspection): an object at a given offset parses the
+ * same in every view that holds all of its bytes, so each is parsed once and the same object
+ * is seen in every revision that does not redefine it. Holds parsed objects, so it must not
+ * outlive the inspection or see the bytes change.
+ */
+export interface ParseCache {
+  readonly buffer: ArrayBufferLike;
+  readonly byteOffset: number;
+  /** Absolute offset of an object's header → the object and where its parse ended. */
+  readonly objects: Map<number, { obj: PDFObject; end: number }>;
+  /** Object streams: the stream object → its decoded data, member offsets and parsed members. */
+  readonly objectStreams: WeakMap<PDFRawStream, { data: Uint8Array; first: number; offsets: Map<number, number>; members: Map<number, PDFObject> }>;
+  /** What analyses of the same bytes compute once (e.g. the object headers of the whole file). */
+  readonly memo: Map<string, unknown>;
+}
+
+/** A parse cache for `bytes` and its prefixes (`bytes.subarray(0, n)`). */
+export function newParseCache(bytes: Uint8Array): ParseCache {
+  return { buffer: bytes.buffer, byteOffset: bytes.byteOffset, objects: new Map(), objectStreams: new WeakMap(), memo: new Map() };
+}
+
+/**
+ * A cached parse is reused only by a view that extends this far past where the parse ended, so
+ * that no look-ahead of the parser could have seen different bytes (a view that cuts an object
+ * short parses it again, and gets what a reader of that revision gets).
+ */
+const PARSE_MARGIN = 256;
 
 /**
  * Opens PDF bytes for reading.
@@ -96,7 +130,8 @@ export function openPdf(bytes: Uint8Array, options: OpenPdfOptions = {}): PdfFil
   const declared = trailer ? numberOf(trailer, "Size") ?? 0 : 0;
   const size = Math.max(maxNumber + 1, declared);
   context.largestObjectNumber = size - 1;
-  return createFile(bytes, context, sections, entries, trailer ?? context.obj({}), startXref, size, reconstructed, notes);
+  const shared = options.parseCache && options.parseCache.buffer === bytes.buffer && options.parseCache.byteOffset === bytes.byteOffset ? options.parseCache : undefined;
+  return createFile(bytes, context, sections, entries, trailer ?? context.obj({}), startXref, size, reconstructed, notes, shared);
 }
 
 function headerMatches(bytes: Uint8Array, offset: number, objectNumber: number): boolean {
@@ -114,15 +149,22 @@ function createFile(
   size: number,
   reconstructed: boolean,
   notes: string[],
+  shared: ParseCache | undefined,
 ): PdfFile {
   const cache = new Map<number, PDFObject | null>();
-  const objectStreams = new Map<number, { data: Uint8Array; first: number; offsets: Map<number, number> } | null>();
+  const objectStreams = new Map<number, { data: Uint8Array; first: number; offsets: Map<number, number>; members: Map<number, PDFObject> } | null>();
   const loading = new Set<number>();
 
   function parseAt(offset: number, expected: number): PDFObject | undefined {
     const header = readObjectHeader(bytes, offset);
     if (!header || header.objectNumber !== expected) return undefined;
-    return parserAt(bytes, header.end, context).parseObject();
+    const hit = shared?.objects.get(offset);
+    if (hit && hit.end + PARSE_MARGIN <= bytes.length) return hit.obj;
+    const parser = parserAt(bytes, header.end, context);
+    const obj = parser.parseObject();
+    const end = header.end + parsedLength(parser);
+    if (shared && end + PARSE_MARGIN <= bytes.length) shared.objects.set(offset, { obj, end });
+    return obj;
   }
 
   function objectStream(num: number) {
@@ -130,6 +172,11 @@ function createFile(
     objectStreams.set(num, null);
     const stream = lookup(num);
     if (!(stream instanceof PDFRawStream)) return undefined;
+    const known = shared?.objectStreams.get(stream);
+    if (known) {
+      objectStreams.set(num, known);
+      return known;
+    }
     const data = decodeStreamData(stream);
     const first = numberOf(stream.dict, "First") ?? 0;
     const n = numberOf(stream.dict, "N") ?? 0;
@@ -142,8 +189,9 @@ function createFile(
       offsets.set(on.value, oo.value);
       p = oo.end;
     }
-    const entry = { data, first, offsets };
+    const entry = { data, first, offsets, members: new Map<number, PDFObject>() };
     objectStreams.set(num, entry);
+    shared?.objectStreams.set(stream, entry);
     return entry;
   }
 
@@ -164,7 +212,11 @@ function createFile(
     const os = objectStream(entry.stream);
     const at = os?.offsets.get(num);
     if (!os || at === undefined) return undefined;
-    return parserAt(os.data, os.first + at, context).parseObject();
+    const member = os.members.get(num);
+    if (member) return member;
+    const obj = parserAt(os.data, os.first + at, context).parseObject();
+    os.members.set(num, obj);
+    return obj;
   }
 
   function lookup(ref: PDFRef | number): PDFObject | undefined {
@@ -215,12 +267,18 @@ function createFile(
     reconstructed,
     encrypted: trailer.get(PDFName.of("Encrypt")) !== undefined,
     notes,
+    ...(shared ? { parseCache: shared } : {}),
     lookup,
     resolve,
     get,
     getDict,
     catalog,
   };
+}
+
+/** How many bytes the parser consumed (pdf-lib keeps its position in a protected ByteStream). */
+function parsedLength(parser: ReturnType<typeof parserAt>): number {
+  return (parser as unknown as { bytes: { offset(): number } }).bytes.offset();
 }
 
 /**

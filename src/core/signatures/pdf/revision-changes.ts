@@ -1,6 +1,6 @@
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFObject } from "pdf-lib";
 import { latin1, readObjectHeader } from "./pdf-bytes";
-import { listPages, openPdf, type PdfFile } from "./pdf-file";
+import { listPages, openPdf, type ParseCache, type PdfFile } from "./pdf-file";
 import type { PdfRevision } from "./pdf-revisions";
 import { textOf } from "./signature-scan";
 import { parserAt } from "./xref-reader";
@@ -122,7 +122,7 @@ export function newAnalysisBudget(): AnalysisBudget {
 export function describeChangesAfter(bytes: Uint8Array, final: PdfFile, revisions: PdfRevision[], index: number, budget: AnalysisBudget = newAnalysisBudget()): ChangesAfterSignature {
   let before: PdfFile | undefined;
   try {
-    before = openPdf(bytes.subarray(0, revisions[index]!.end));
+    before = openPdf(bytes.subarray(0, revisions[index]!.end), final.parseCache ? { parseCache: final.parseCache } : {});
   } catch (error) {
     return failed(`the signed revision cannot be read: ${(error as Error).message}`, []);
   }
@@ -191,7 +191,7 @@ class Analysis {
     this.checkForm(oldCatalog.dict, newCatalog.dict);
     this.checkPages(oldCatalog.dict, newCatalog.dict, pagesAtSignature);
     for (const [key, value] of newCatalog.dict.entries()) {
-      const k = key.decodeText();
+      const k = nameText(key);
       if (k === "Pages" || k === "AcroForm") continue;
       if (k === "DSS") this.walk(value, "dss", "the DSS (validation data)");
       else if (k === "Metadata") this.walk(value, "metadata", "the XMP metadata");
@@ -285,7 +285,7 @@ class Analysis {
       } else this.modify({ code: "FORM_CHANGED", message: `the form's (AcroForm) /${key} changed` });
     }
     for (const [key, value] of newForm.entries()) {
-      const k = key.decodeText();
+      const k = nameText(key);
       if (k !== "Fields") this.walk(value, added.has(k) ? "newFormDefaults" : "form", `/${k} of the form (AcroForm)`);
     }
     const fieldsRaw = newForm.get(PDFName.of("Fields"));
@@ -318,7 +318,7 @@ class Analysis {
           this.containers.add(n);
           this.note(`signature field ${name} (object ${n}) signed`);
           for (const key of ["V", "AP"]) this.walk(newDict.get(PDFName.of(key)), "newSignature", `the signature in field ${name}`);
-          for (const [key, v] of newDict.entries()) if (!["V", "AP"].includes(key.decodeText())) this.walk(v, "field", `field ${name}`, [key.decodeText()]);
+          for (const [key, v] of newDict.entries()) if (!["V", "AP"].includes(nameText(key))) this.walk(v, "field", `field ${name}`, [nameText(key)]);
           return;
         }
       }
@@ -451,7 +451,7 @@ class Analysis {
       if (!oldSet.has(n)) {
         this.pagesAdded.push({ objectNumber: n, pageNumber: i + 1 });
         this.anyChange = true;
-        for (const [key, value] of page.dict.entries()) this.walk(value, "newPage", `the added page ${i + 1}`, [key.decodeText()]);
+        for (const [key, value] of page.dict.entries()) this.walk(value, "newPage", `the added page ${i + 1}`, [nameText(key)]);
         return;
       }
       const old = asDict(this.before.lookup(n));
@@ -462,7 +462,7 @@ class Analysis {
       }
       this.checkAnnots(n, old, page.dict, label);
       for (const [key, value] of page.dict.entries()) {
-        const k = key.decodeText();
+        const k = nameText(key);
         if (k !== "Annots") this.walk(value, "page", label, [k]);
       }
     });
@@ -480,10 +480,10 @@ class Analysis {
     if (kidsRaw instanceof PDFRef) this.containers.add(kidsRaw.objectNumber);
     const old = asDict(this.before.lookup(n));
     const label = `page tree node ${n} (inherited by its pages)`;
-    const keys = old ? changedKeys(old, dict).filter((k) => k !== "Kids" && k !== "Count") : [...dict.keys()].map((k) => k.decodeText()).filter((k) => !["Type", "Kids", "Count", "Parent"].includes(k));
+    const keys = old ? changedKeys(old, dict).filter((k) => k !== "Kids" && k !== "Count") : [...dict.keys()].map((k) => nameText(k)).filter((k) => !["Type", "Kids", "Count", "Parent"].includes(k));
     if (keys.length > 0) this.modify({ code: "PAGE_TREE_CHANGED", objectNumber: n, usedFor: label, message: `object ${n} (${old ? "" : "new "}page tree node) changed: ${keys.map((k) => `/${k}`).join(", ")}` });
     for (const [key, value] of dict.entries()) {
-      const k = key.decodeText();
+      const k = nameText(key);
       if (!["Kids", "Count", "Parent", "Type"].includes(k)) this.walk(value, "page", label, [k]);
     }
     for (const kid of kids.asArray()) {
@@ -561,7 +561,7 @@ class Analysis {
       }
       const dict = obj instanceof PDFDict ? obj : obj instanceof PDFStream ? obj.dict : undefined;
       if (!dict) return;
-      for (const [key, v] of dict.entries()) scan(v, at.length < 6 ? [...at, key.decodeText()] : at, depth + 1);
+      for (const [key, v] of dict.entries()) scan(v, at.length < 6 ? [...at, nameText(key)] : at, depth + 1);
     };
     scan(value, path, 0);
     for (let i = 0; i < queue.length; i++) {
@@ -582,14 +582,7 @@ class Analysis {
   private findHiddenDefinitions(): void {
     const bytes = this.final.bytes;
     const boundary = this.before.bytes.length;
-    const text = latin1(bytes, boundary, bytes.length);
-    const last = new Map<number, number>();
-    const re = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]*obj\b/g;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const before = m.index > 0 ? text.charCodeAt(m.index - 1) : 0x0a;
-      if (before >= 0x30 && before <= 0x39) continue;
-      last.set(Number(m[1]), boundary + m.index);
-    }
+    const last = definitionsAfter(bytes, boundary, this.final.parseCache);
     // The xref points into the later revisions at something that is not that object: a lenient
     // reader parses it anyway, our reader falls back to an older definition.
     for (const n of new Set([...this.uses.keys(), ...this.containers])) {
@@ -606,6 +599,9 @@ class Analysis {
     for (const [n, offset] of last) {
       const zones = this.uses.get(n);
       if (!zones && !this.containers.has(n)) continue;
+      // the last definition is the one the cross-reference data gives: nothing is hidden
+      const entry = this.final.entries.get(n);
+      if (entry?.kind === "offset" && entry.offset === offset) continue;
       let hidden: PDFObject | undefined;
       try {
         const header = readObjectHeader(bytes, offset);
@@ -660,6 +656,61 @@ class Analysis {
       if (zones.has("info") && zones.size === 1) this.note("document information dictionary updated");
     }
   }
+}
+
+const OBJECT_HEADER = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]*obj\b/g;
+
+/** Every `N G obj` header of the file in order (once per inspection, when there is a parse cache). */
+function objectHeaders(bytes: Uint8Array, cache: ParseCache | undefined): { text: string; headers: { n: number; at: number }[] } {
+  const known = cache?.memo.get("objectHeaders") as { text: string; headers: { n: number; at: number }[] } | undefined;
+  if (known) return known;
+  const text = latin1(bytes, 0, bytes.length);
+  const headers = [...headersIn(text, 0)];
+  const found = { text, headers };
+  cache?.memo.set("objectHeaders", found);
+  return found;
+}
+
+/** The `N G obj` headers found by scanning `text` from `from` (a digit just before a header makes it part of a longer number). */
+function* headersIn(text: string, from: number): Generator<{ n: number; at: number }> {
+  const re = new RegExp(OBJECT_HEADER.source, "g");
+  re.lastIndex = from;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const before = m.index > from ? text.charCodeAt(m.index - 1) : 0x0a;
+    if (before >= 0x30 && before <= 0x39) continue;
+    yield { n: Number(m[1]), at: m.index };
+  }
+}
+
+/**
+ * For each object number, the offset of its last `N G obj` header at or after `boundary`, as a
+ * scan that starts at the boundary finds them. The scan from the boundary is run only until it
+ * meets a header the scan of the whole file also found; from there on the two agree.
+ */
+function definitionsAfter(bytes: Uint8Array, boundary: number, cache: ParseCache | undefined): Map<number, number> {
+  const { text, headers } = objectHeaders(bytes, cache);
+  const whole = new Set(headers.map((h) => h.at));
+  const last = new Map<number, number>();
+  for (const h of headersIn(text, boundary)) {
+    if (h.at > boundary && whole.has(h.at)) {
+      for (const rest of headers) if (rest.at >= h.at) last.set(rest.n, rest.at);
+      break;
+    }
+    last.set(h.n, h.at);
+  }
+  return last;
+}
+
+const NAME_TEXT = new WeakMap<PDFName, string>();
+
+/** A name's text, decoded once (pdf-lib interns names, and decodes #xx escapes on every call). */
+function nameText(name: PDFName): string {
+  let text = NAME_TEXT.get(name);
+  if (text === undefined) {
+    text = name.decodeText();
+    NAME_TEXT.set(name, text);
+  }
+  return text;
 }
 
 function describeFirstUse(zones: Map<Zone, string> | undefined, n: number): string {
@@ -720,11 +771,14 @@ function rectArea(file: PdfFile, raw: PDFObject | undefined): number {
 
 /** Keys whose values differ between two dictionaries (indirect values compared by reference). */
 function changedKeys(old: PDFDict | undefined, nu: PDFDict): string[] {
-  const keys = new Set([...(old?.keys() ?? []), ...nu.keys()].map((k) => k.decodeText()));
+  if (old === nu) return [];
+  const keys = new Set([...(old?.keys() ?? []), ...nu.keys()].map((k) => nameText(k)));
   return [...keys].filter((k) => serialize(old?.get(PDFName.of(k))) !== serialize(nu.get(PDFName.of(k))));
 }
 
 function sameObject(a: PDFObject, b: PDFObject): boolean {
+  // one parse of the same bytes, shared by both revisions (see ParseCache)
+  if (a === b) return true;
   if (a instanceof PDFRawStream || b instanceof PDFRawStream) {
     if (!(a instanceof PDFRawStream && b instanceof PDFRawStream)) return false;
     return serialize(a.dict) === serialize(b.dict) && Buffer.from(a.contents).equals(Buffer.from(b.contents));
