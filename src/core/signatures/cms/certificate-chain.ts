@@ -56,12 +56,23 @@ function safeVerify(subject: X509Certificate, issuer: Candidate): boolean {
   }
 }
 
+/** Parsed certificates by their DER (certificates are values: the same bytes always parse the same). */
+const parsed = new Map<string, { summary: CertificateSummary; x509: X509Certificate } | null>();
+const PARSED_MAX = 512;
+
 function load(der: Uint8Array, anchor: boolean): Candidate | undefined {
-  try {
-    return { summary: readCertificate(der), x509: new X509Certificate(Buffer.from(der)), anchor };
-  } catch {
-    return undefined;
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
+  let entry = parsed.get(key);
+  if (entry === undefined) {
+    try {
+      entry = { summary: readCertificate(der), x509: new X509Certificate(Buffer.from(der)) };
+    } catch {
+      entry = null;
+    }
+    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, entry);
   }
+  return entry ? { ...entry, anchor } : undefined;
 }
 
 function loadAll(list: Uint8Array[], anchor: boolean): Candidate[] {
