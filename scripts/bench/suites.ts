@@ -77,7 +77,7 @@ export function intOption(ctx: SuiteContext, name: string, fallback: number): nu
 export const suites: readonly Suite[] = [
   {
     name: "signing",
-    description: "PAdES signing of a 1 MB PDF: Custos signPdf vs openssl cms -sign vs @signpdf/signpdf + signer-p12",
+    description: "PAdES signing of a 1 MB PDF: Custos signPdf (invisible, visible stamp) vs the in-process floor (SHA-256 + one RSA signature), @signpdf/signpdf + signer-p12, openssl cms -sign",
     options: {
       runs: "timed runs per variant (default 30)",
       warmup: "untimed runs per variant first (default 20)",

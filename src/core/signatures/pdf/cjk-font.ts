@@ -3,7 +3,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import fontkit from "@pdf-lib/fontkit";
 import subsetFont from "subset-font";
-import { CustomFontEmbedder, type PDFContext, type PDFDocument, type PDFFont, type PDFRef } from "pdf-lib";
+import { deflateSync } from "node:zlib";
+import { CustomFontEmbedder, PDFRawStream, type PDFContext, type PDFDocument, type PDFFont, type PDFRef } from "pdf-lib";
 
 /**
  * Chinese text in PDFs: Noto Sans SC (OFL, from `@embedpdf/fonts-sc`) cut to the
@@ -79,8 +80,27 @@ export async function subsetCjkFont(text: string, weight: CjkFontWeight = "Regul
   return cutFont(await drawableCharacters(text, weight), weight);
 }
 
-async function cutFont(characters: Set<string>, weight: CjkFontWeight): Promise<Uint8Array> {
-  return subsetFont(await loadFullFont(weight), [...characters].join(""), { targetFormat: "sfnt" });
+/** Cuts made, by weight and character set, most recently used last (a signer's stamp is cut once). */
+const cutCache = new Map<string, Promise<Uint8Array>>();
+const CUT_CACHE_MAX = 64;
+
+/**
+ * The font cut to `characters`. Cutting reads the whole 8 MB font into harfbuzz (10–20 ms), so
+ * each character set is cut once and kept (a few dozen sets of some 30 KB each); the cut bytes
+ * are shared, and nobody writes to them.
+ */
+function cutFont(characters: Set<string>, weight: CjkFontWeight): Promise<Uint8Array> {
+  const key = `${weight}:${[...characters].sort().join("")}`;
+  let cut = cutCache.get(key);
+  if (cut) {
+    cutCache.delete(key);
+  } else {
+    cut = loadFullFont(weight).then((font) => subsetFont(font, [...characters].join(""), { targetFormat: "sfnt" }));
+    cut.catch(() => cutCache.delete(key));
+    if (cutCache.size >= CUT_CACHE_MAX) cutCache.delete(cutCache.keys().next().value!);
+  }
+  cutCache.set(key, cut);
+  return cut;
 }
 
 /**
@@ -127,8 +147,23 @@ function asOpenTypeCff(embedder: CustomFontEmbedder): CustomFontEmbedder {
     embedFontStream(context: PDFContext): Promise<PDFRef>;
   };
   e.isCFF = () => true;
-  e.embedFontStream = async (context) => context.register(context.flateStream(await e.serializeFont(), { Subtype: "OpenType" }));
+  e.embedFontStream = async (context) => {
+    const compressed = compressedFont(await e.serializeFont());
+    return context.register(PDFRawStream.of(context.obj({ Filter: "FlateDecode", Subtype: "OpenType", Length: compressed.length }), compressed));
+  };
   return embedder;
+}
+
+/** The cut fonts, compressed once each (the same cut is embedded by every stamp of its signer). */
+const compressed = new WeakMap<Uint8Array, Uint8Array>();
+
+function compressedFont(font: Uint8Array): Uint8Array {
+  let bytes = compressed.get(font);
+  if (!bytes) {
+    bytes = new Uint8Array(deflateSync(font));
+    compressed.set(font, bytes);
+  }
+  return bytes;
 }
 
 /**
@@ -138,5 +173,22 @@ function asOpenTypeCff(embedder: CustomFontEmbedder): CustomFontEmbedder {
  */
 export async function createCjkFontEmbedder(text: string, weight: CjkFontWeight = "Regular"): Promise<CustomFontEmbedder> {
   const drawable = await drawableCharacters(text, weight);
-  return markMissing(asOpenTypeCff(await CustomFontEmbedder.for(fontkit, await cutFont(drawable, weight), undefined, NO_LIGATURES)), drawable);
+  const cut = await cutFont(drawable, weight);
+  // what CustomFontEmbedder.for does, with the cut parsed once (fontkit reads its tables lazily and keeps them)
+  const Embedder = CustomFontEmbedder as unknown as new (font: FontkitFont, data: Uint8Array, name: string | undefined, features: typeof NO_LIGATURES) => CustomFontEmbedder;
+  return markMissing(asOpenTypeCff(new Embedder(parsedFont(cut), cut, undefined, NO_LIGATURES)), drawable);
+}
+
+type FontkitFont = CustomFontEmbedder["font"];
+
+/** The cut fonts as fontkit reads them, once per cut (read-only once parsed; layout keeps its own caches). */
+const parsedCuts = new WeakMap<Uint8Array, FontkitFont>();
+
+function parsedFont(cut: Uint8Array): FontkitFont {
+  let font = parsedCuts.get(cut);
+  if (!font) {
+    font = fontkit.create(cut) as unknown as FontkitFont;
+    parsedCuts.set(cut, font);
+  }
+  return font;
 }
