@@ -10,8 +10,25 @@ import { measureInterleaved } from "./measure";
 import { intOption, ratio, type SuiteContext, type SuiteResult } from "./suites";
 import { createRegistry } from "../../src/core/extensions";
 import { textArray } from "../../src/db/sql";
+import { isEmbeddedDatabase, maintainDatabase } from "../../src/core/maintenance/jobs";
 
 const WORDS = ["专利", "商标", "著作权", "技术秘密", "许可", "转让", "侵权", "判决", "律师函", "合同", "发明", "实用新型", "外观设计", "软件", "保密", "竞业限制", "离职", "入职", "培训", "奖励"];
+
+/** Lets the database's own upkeep see the new rows, as it would after a CSV import; says what happened. */
+async function afterBulkFill(db: Parameters<typeof maintainDatabase>[0], ctx: SuiteContext): Promise<string> {
+  if (await isEmbeddedDatabase(db)) {
+    const result = await maintainDatabase(db, "analyze");
+    return `Custos's analyse job, which runs after every CSV import and hourly (${String(result.analyzedMs)} ms)`;
+  }
+  const started = performance.now();
+  for (let i = 0; i < 240; i++) {
+    const rows = (await db.execute(sql`select last_autoanalyze from pg_stat_user_tables where relname = 'records' and schemaname = current_schema()`)) as unknown as { last_autoanalyze: Date | null }[];
+    if (rows[0]?.last_autoanalyze) return `PostgreSQL's autovacuum analysed the table by itself after ${((performance.now() - started) / 1000).toFixed(0)} s`;
+    if (i % 20 === 0) ctx.log("  waiting for autovacuum to analyse the records table …");
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return "autovacuum had not analysed the table after 4 minutes (timed without fresh statistics)";
+}
 
 export async function runEvidenceSearchBench(ctx: SuiteContext): Promise<SuiteResult> {
   const n = intOption(ctx, "records", 100_000);
@@ -19,7 +36,8 @@ export async function runEvidenceSearchBench(ctx: SuiteContext): Promise<SuiteRe
   const bench = await openBenchDatabase();
   const db = bench.database.db;
   try {
-    const service = await benchReader(db, createRegistry(), "检索基准", "top-secret");
+    // a reader cleared "secret", not the database owner: what an ordinary records reader's search costs
+    const service = await benchReader(db, createRegistry(), "检索基准", "secret");
     const userId = service.principal!.id;
     const t0 = performance.now();
     const batch = 50_000;
@@ -36,8 +54,10 @@ export async function runEvidenceSearchBench(ctx: SuiteContext): Promise<SuiteRe
         cross join lateral (select (${wordsArray})[1 + g % 20] || (${wordsArray})[1 + (g / 20) % 20] || '记录 第' || g || '号' as title) t`);
       ctx.log(`  filled ${Math.min(start + batch, n)} / ${n} records`);
     }
-    await db.execute(sql`analyze`);
     const fillMs = performance.now() - t0;
+    // no ANALYZE of our own: what Custos does after a bulk import (embedded: its analyse job), or
+    // what a PostgreSQL server does by itself (autovacuum's analyse, waited for)
+    const upkeep = await afterBulkFill(db, ctx);
     const queries: Record<string, Record<string, string>> = {
       "rare Chinese substring (one record)": { q: `第${Math.floor(n / 2)}号` },
       "common Chinese word": { q: "技术秘密" },
@@ -58,7 +78,7 @@ export async function runEvidenceSearchBench(ctx: SuiteContext): Promise<SuiteRe
       rows,
       ratios: [ratio("search-p95", "worst p95 of the queries", "max(p95)", worstP95, "<=", 50, "ms")],
       notes: [
-        `Fill: ${n} records in ${(fillMs / 1000).toFixed(1)} s, then ANALYZE.`,
+        `Fill: ${n} records in ${(fillMs / 1000).toFixed(1)} s; then ${upkeep}.`,
         "Each search also runs the capped count (up to 1 001 rows) that the result page shows.",
       ],
     };

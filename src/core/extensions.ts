@@ -9,6 +9,7 @@ import { organisationExtension } from "./organisation/extension";
 import { recordsExtension } from "./records/extension";
 import type { Module } from "./items/define";
 import { itemsExtension, moduleExtension } from "./items/extension";
+import { maintenanceExtension } from "./maintenance/extension";
 import { Registry, type Extension } from "./registry";
 import { signaturesExtension } from "./signatures/extension";
 import { usersExtension } from "./users/extension";
@@ -26,6 +27,7 @@ export const coreExtensions: readonly Extension[] = [
   evidenceExtension,
   auditPackageExtension,
   auditExtension,
+  maintenanceExtension,
 ];
 
 /**

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../../src/core/records/import/csv";
+import { eq } from "drizzle-orm";
 import { contracts } from "../../../src/db/schema/contracts";
+import { jobs } from "../../../src/db/schema/jobs";
 import { records } from "../../../src/db/schema/records";
 import { errorCode, startHarness, type Client } from "../../support/app";
 import { expectJson } from "./support";
@@ -83,6 +85,10 @@ describe("CSV import", () => {
     expect(text).toMatch(/^行号/);
     expect(text).toMatch(/\n4,failed,/);
     expect(text).toMatch(/\n2,imported,,rec_/);
+    // the embedded database's planner statistics are refreshed right after the bulk insert, once per import
+    const analyse = await h.deps.db.select().from(jobs).where(eq(jobs.dedupeKey, `database-analyze:import:${started.batch.id}`));
+    expect(analyse).toHaveLength(1);
+    expect(analyse[0]!.payload).toEqual({ reason: "csv-import" });
   });
 
   it("refuses a file in GBK, a file missing columns, and an empty file with a clear 422, storing nothing", async () => {

@@ -26,6 +26,7 @@ import { decodeUtf8, parseCsv, toCsv } from "./csv";
 import { importCompleted, importStarted } from "../events";
 import { contractImported } from "../../contracts/events";
 import { defineJob, enqueue } from "../../jobs/define";
+import { databaseAnalyzeJob } from "../../maintenance/jobs";
 import { findVisible } from "../../access/policy";
 import { importPolicy } from "../access";
 import { bidiControlsIn, bidiMessage } from "../../text";
@@ -401,6 +402,8 @@ export async function processImport(deps: AppDeps, batchId: string, heartbeat: (
   await inTransaction(ctx, async (t) => {
     const [done] = await t.db.update(importBatches).set({ status: "completed", finishedAt: t.clock.now() }).where(eq(importBatches.id, batchId)).returning();
     audit(t, importCompleted, batchId, { imported: done!.importedRows, failed: done!.failedRows, total: done!.totalRows });
+    // thousands of new rows: the embedded database's planner must learn of them now, not at the next hour
+    if (done!.importedRows > 0) await enqueue(t, databaseAnalyzeJob, { reason: "csv-import" }, { dedupeKey: `database-analyze:import:${batchId}` });
   });
   return { imported, failed };
 }
