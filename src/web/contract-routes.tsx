@@ -26,7 +26,11 @@ export function contractPages() {
     const p = requirePrincipal(ctx);
     const query = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v));
     const parsed = ContractQuery.safeParse(query);
-    return c.html(<ContractsPage page={pageContext(c)} contracts={await listContracts(ctx, parsed.success ? parsed.data : {})} query={query} canCreate={hasRole(p, ...CONTRACT_WRITE_ROLES)} />);
+    const q = parsed.success ? parsed.data : ContractQuery.parse({});
+    const found = await listContracts(ctx, q);
+    return c.html(
+      <ContractsPage page={pageContext(c)} contracts={found.items} total={found.total} offset={q.offset} limit={q.limit} query={query} canCreate={hasRole(p, ...CONTRACT_WRITE_ROLES)} />,
+    );
   });
 
   app.get("/contracts/new", (c) => c.html(<NewContractPage page={pageContext(c)} />));

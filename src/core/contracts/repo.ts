@@ -34,19 +34,37 @@ export async function updateContract(db: Db, id: string, patch: Partial<Contract
   await db.update(contracts).set(patch).where(eq(contracts.id, id));
 }
 
-export async function searchContracts(db: Db, q: ContractQuery, visibility: SQL[]): Promise<(ContractRow & { ownerName: string })[]> {
+/** One page of the register as the caller may see it, newest first, and how many entries match in all. */
+export async function searchContracts(
+  db: Db,
+  q: Partial<ContractQuery>,
+  visibility: SQL[],
+): Promise<{ total: number; rows: (ContractRow & { ownerName: string })[] }> {
   const where: SQL[] = [...visibility];
   if (q.q) where.push(ilike(contracts.searchText, `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`));
   if (q.type) where.push(eq(contracts.type, q.type));
   if (q.status) where.push(eq(contracts.status, q.status));
+  const [total] = await db.select({ n: sql<number>`count(*)` }).from(contracts).where(and(...where));
   const rows = await db
     .select({ c: contracts, ownerName: users.displayName })
     .from(contracts)
     .innerJoin(users, eq(users.id, contracts.ownerId))
     .where(and(...where))
-    .orderBy(desc(contracts.createdAt))
-    .limit(1000);
-  return rows.map((r) => ({ ...r.c, ownerName: r.ownerName }));
+    .orderBy(desc(contracts.createdAt), desc(contracts.id))
+    .limit(q.limit ?? 50)
+    .offset(q.offset ?? 0);
+  return { total: Number(total?.n ?? 0), rows: rows.map((r) => ({ ...r.c, ownerName: r.ownerName })) };
+}
+
+/** How many entries of the register the caller may see are in each status, over these classifications. */
+export async function countContractsByStatus(db: Db, visibility: SQL[], classifications: string[]): Promise<Map<string, number>> {
+  if (classifications.length === 0) return new Map();
+  const rows = await db
+    .select({ status: contracts.status, n: sql<number>`count(*)` })
+    .from(contracts)
+    .where(and(...visibility, inArray(contracts.classification, classifications)))
+    .groupBy(contracts.status);
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 /** Signed contracts whose effective date has come, and contracts in force whose end date has passed. */

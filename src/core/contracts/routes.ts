@@ -63,6 +63,8 @@ const ContractView = z
   })
   .openapi("ContractView");
 
+const ContractPage = z.strictObject({ total: z.number().int(), items: z.array(Contract) }).openapi("ContractPage");
+
 /** The contract register (4.3.3): entries, IP review gate, signing, status. */
 export function contractRoutes() {
   const app = createRouter();
@@ -72,8 +74,11 @@ export function contractRoutes() {
     async (c) => c.json(presentContract(await createContract(ctxOf(c), c.req.valid("json"))), 201),
   );
   app.openapi(
-    createRoute({ method: "get", path: "/contracts", tags: ["contracts"], summary: "The register, by text, type and status", request: { query: ContractQuery }, responses: { 200: json(z.array(Contract), "Contracts"), 400: errors[400], 401: errors[401] } }),
-    async (c) => c.json((await listContracts(ctxOf(c), c.req.valid("query"))).map(presentContract), 200),
+    createRoute({ method: "get", path: "/contracts", tags: ["contracts"], summary: "The register, by text, type and status", request: { query: ContractQuery }, responses: { 200: json(ContractPage, "One page of the register (limit, offset; newest first) and how many entries match"), 400: errors[400], 401: errors[401] } }),
+    async (c) => {
+      const found = await listContracts(ctxOf(c), c.req.valid("query"));
+      return c.json({ total: found.total, items: found.items.map(presentContract) }, 200);
+    },
   );
   app.openapi(
     createRoute({

@@ -78,6 +78,8 @@ export const ContractQuery = z.object({
   q: opt(z.string().trim().max(200)),
   type: opt(z.enum(CONTRACT_TYPES)),
   status: opt(z.enum(CONTRACT_STATUSES)),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
 });
 export type ContractQuery = z.infer<typeof ContractQuery>;
 

@@ -332,11 +332,20 @@ export async function advanceContracts(ctx: ServiceContext): Promise<{ inForce: 
   return out;
 }
 
-export async function listContracts(ctx: ServiceContext, q: ContractQuery) {
+/** One page of the register (default 50, newest first) and the number of entries that match. */
+export async function listContracts(ctx: ServiceContext, q: Partial<ContractQuery>) {
   const p = requirePrincipal(ctx);
   const found = await repo.searchContracts(ctx.db, q, contractVisibility(p));
-  await auditGrantRead(ctx, contractSearched, { query: { ...q }, found: found.length });
-  return found;
+  await auditGrantRead(ctx, contractSearched, { query: { ...q }, found: found.total });
+  return { total: found.total, items: found.rows };
+}
+
+/** The register by status, counting every entry the caller may see at these classifications (not one page). */
+export async function countContractsByStatus(ctx: ServiceContext, classifications: string[]): Promise<Map<string, number>> {
+  const p = requirePrincipal(ctx);
+  const counts = await repo.countContractsByStatus(ctx.db, contractVisibility(p), classifications);
+  await auditGrantRead(ctx, contractSearched, { query: { countByStatus: true }, found: [...counts.values()].reduce((a, b) => a + b, 0) });
+  return counts;
 }
 
 /** A contract with its reviews, signing request, history, and what the caller may do next. */

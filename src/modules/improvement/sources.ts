@@ -1,7 +1,7 @@
 import type { ItemRow } from "../../db/schema/items";
 import { requirePrincipal } from "../../core/auth/guard";
 import { classificationRank, hasRole, readableClassifications, type Classification } from "../../core/auth/permissions";
-import { listContracts } from "../../core/contracts/service";
+import { countContractsByStatus } from "../../core/contracts/service";
 import { contractStatusLabels } from "../../core/contracts/vocabulary";
 import type { TxContext } from "../../core/context";
 import type { RecordType } from "../../core/items/define";
@@ -129,14 +129,14 @@ export async function ipSituation(t: TxContext, ceiling: Classification, input: 
   const p = requirePrincipal(t);
   const allowed = new Set(levelsUpTo(t, ceiling));
   const lines: CompiledLine[] = [];
-  const contracts = (await listContracts(t, {})).filter((c) => allowed.has(c.classification as Classification));
-  const byStatus = new Map<string, number>();
-  for (const c of contracts) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
+  // every entry counted, not one page of the register
+  const byStatus = await countContractsByStatus(t, [...allowed]);
+  const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
   lines.push({
     input,
     source: "合同 Contracts",
-    summary: contracts.length
-      ? `合同共 ${contracts.length} 份：${[...byStatus].map(([s, n]) => `${contractStatusLabels[s as keyof typeof contractStatusLabels]?.zh ?? s} ${n}`).join("，")}。`
+    summary: total
+      ? `合同共 ${total} 份：${[...byStatus].map(([s, n]) => `${contractStatusLabels[s as keyof typeof contractStatusLabels]?.zh ?? s} ${n}`).join("，")}。`
       : "尚无可见的合同。",
   });
   if (hasRole(p, ...RECORD_READ_ROLES)) {

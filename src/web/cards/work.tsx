@@ -67,8 +67,8 @@ const records: WorkSource = async (ctx) => {
 const contracts: WorkSource = async (ctx) => {
   const p = ctx.principal;
   if (!p) return {};
-  const inReview = hasRole(p, ...REVIEWER_ROLES) ? (await listContracts(ctx, { status: "ip-review" })).filter((c) => c.createdBy !== p.id) : [];
-  const approved = (await listContracts(ctx, { status: "approved" })).filter((c) => c.createdBy === p.id || hasRole(p, ...REVIEWER_ROLES));
+  const inReview = hasRole(p, ...REVIEWER_ROLES) ? (await listContracts(ctx, { status: "ip-review", limit: 200 })).items.filter((c) => c.createdBy !== p.id) : [];
+  const approved = (await listContracts(ctx, { status: "approved", limit: 200 })).items.filter((c) => c.createdBy === p.id || hasRole(p, ...REVIEWER_ROLES));
   return {
     waiting: [
       ...inReview.map((c) => ({ area: CONTRACTS, title: { zh: `知识产权审查：${c.number} ${c.title}`, en: `IP review: ${c.number} ${c.title}` }, href: `/contracts/${c.id}` })),

@@ -21,7 +21,7 @@ import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import type { ContractRow } from "../../db/schema/contracts";
 import { pick, type MessageKey } from "../i18n";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
-import { ClassificationSelect } from "../components";
+import { ClassificationSelect, Pager } from "../components";
 import { History, historyLines } from "../history";
 import { cls, type Person } from "./records";
 
@@ -34,9 +34,21 @@ const StatusTag: FC<{ page: PageContext; status: string }> = ({ page, status }) 
 const parties = (c: ContractRow) => (c.counterparties as { name: string }[]).map((p) => p.name).join("、");
 
 /** The register with filters. */
-export const ContractsPage: FC<{ page: PageContext; contracts: (ContractRow & { ownerName: string })[]; query: Record<string, string>; canCreate: boolean; flash?: Flash }> = ({
+export const ContractsPage: FC<{
+  page: PageContext;
+  contracts: (ContractRow & { ownerName: string })[];
+  total: number;
+  offset: number;
+  limit: number;
+  query: Record<string, string>;
+  canCreate: boolean;
+  flash?: Flash;
+}> = ({
   page,
   contracts,
+  total,
+  offset,
+  limit,
   query,
   canCreate,
   flash,
@@ -118,6 +130,7 @@ export const ContractsPage: FC<{ page: PageContext; contracts: (ContractRow & { 
           </tbody>
         </table>
       )}
+      <Pager page={page} path="/contracts" query={query} total={total} offset={offset} limit={limit} />
     </Layout>
   );
 };

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { certificatePemToDer } from "../../../src/core/signatures/pki/index";
 import { createBasePdf } from "../signatures/support/base-pdf";
 import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../signatures/support/validators";
-import { errorCode, startHarness, type Client, type TestUser } from "../../support/app";
+import { contextAs, errorCode, startHarness, type Client, type TestUser } from "../../support/app";
+import { countContractsByStatus, listContracts } from "../../../src/core/contracts/service";
 import { docx, expectJson, upload } from "../records/support";
 import { and, eq } from "drizzle-orm";
 import { auditEvents } from "../../../src/db/schema/audit";
@@ -200,27 +201,50 @@ describe("contract register and the IP review gate", () => {
   it("keeps contracts within clearance and roles: others' contracts answer NOT_FOUND", async () => {
     const secret = await newContract({ title: "保密的并购合同", type: "merger-acquisition" }, false);
     expect(await errorCode(await employeeClient.get(`/api/v1/contracts/${secret.id}`))).toBe("NOT_FOUND");
-    expect((await expectJson<unknown[]>(await employeeClient.get("/api/v1/contracts"), 200)).length).toBe(0);
+    expect((await expectJson<{ total: number; items: unknown[] }>(await employeeClient.get("/api/v1/contracts"), 200)).total).toBe(0);
     const mine = await expectJson<ContractJson>(await legalClient.post("/api/v1/contracts", { ...base, classification: "internal", ownerId: staff.id, title: "张伟负责的服务合同", type: "service-agency" }), 201);
     expect((await employeeClient.get(`/api/v1/contracts/${mine.id}`)).status).toBe(200);
     expect(await errorCode(await employeeClient.post(`/api/v1/contracts/${mine.id}/submit`))).toBe("FORBIDDEN");
     // an auditor reads the register through a grant that covers 4.3.3, within its ceiling
     const auditorUser = await h.user({ roles: ["auditor"], clearance: "internal" });
     const internalAuditor = await h.signIn(auditorUser);
-    expect((await expectJson<unknown[]>(await internalAuditor.get("/api/v1/contracts"), 200)).length).toBe(0);
+    expect((await expectJson<{ total: number; items: unknown[] }>(await internalAuditor.get("/api/v1/contracts"), 200)).total).toBe(0);
     const onboarding = await expectJson<{ id: string }>(
       await ipm.post("/api/v1/audit/grants", { auditorId: auditorUser.id, purpose: "入职审核", endsAt: "2026-06-30T00:00:00Z", clauseIds: ["7.3.2.4"], maxClassification: "internal" }),
       201,
     );
-    expect((await expectJson<unknown[]>(await internalAuditor.get("/api/v1/contracts"), 200)).length).toBe(0);
+    expect((await expectJson<{ total: number; items: unknown[] }>(await internalAuditor.get("/api/v1/contracts"), 200)).total).toBe(0);
     expect(await errorCode(await internalAuditor.get(`/api/v1/contracts/${mine.id}`))).toBe("NOT_FOUND");
     await expectJson(await ipm.post(`/api/v1/audit/grants/${onboarding.id}/revoke`, { reason: "改为合同审核" }), 200);
     await expectJson(await ipm.post("/api/v1/audit/grants", { auditorId: auditorUser.id, purpose: "合同管理审核", endsAt: "2026-06-30T00:00:00Z", clauseIds: ["4.3.3"], maxClassification: "internal" }), 201);
-    const list = await expectJson<{ id: string }[]>(await internalAuditor.get("/api/v1/contracts"), 200);
+    const list = (await expectJson<{ items: { id: string }[] }>(await internalAuditor.get("/api/v1/contracts"), 200)).items;
     expect(list.map((x) => x.id)).not.toContain(secret.id);
     expect(list.map((x) => x.id)).toContain(mine.id);
     expect((await internalAuditor.get(`/api/v1/contracts/${mine.id}`)).status).toBe(200);
     expect(await errorCode(await internalAuditor.post(`/api/v1/contracts/${mine.id}/submit`))).toBe("FORBIDDEN");
+  });
+
+  it("pages the register: total counts every entry the caller may see, never one the caller may not", async () => {
+    const title = `分页测试合同-${Date.now()}`;
+    for (let i = 0; i < 4; i++) await newContract({ title: `${title}-${i}`, type: "other" }, false);
+    const page1 = await expectJson<{ total: number; items: { title: string }[] }>(await legalClient.get(`/api/v1/contracts?q=${encodeURIComponent(title)}&limit=2`), 200);
+    expect(page1.total).toBe(4);
+    expect(page1.items).toHaveLength(2);
+    const page2 = await expectJson<{ total: number; items: { title: string }[] }>(await legalClient.get(`/api/v1/contracts?q=${encodeURIComponent(title)}&limit=2&offset=2`), 200);
+    expect(page2.items).toHaveLength(2);
+    expect(new Set([...page1.items, ...page2.items].map((c) => c.title)).size).toBe(4);
+    // an employee sees none of them, and the count says so
+    expect((await expectJson<{ total: number }>(await employeeClient.get(`/api/v1/contracts?q=${encodeURIComponent(title)}`), 200)).total).toBe(0);
+    expect(await errorCode(await legalClient.get("/api/v1/contracts?limit=0"))).toBe("VALIDATION_FAILED");
+    const html = await (await legalClient.get(`/contracts?q=${encodeURIComponent(title)}&limit=2`)).text();
+    expect(html).toContain('data-testid="pager"');
+    expect(html).toContain(`offset=2`);
+    // what the management review counts is the whole register, by status, the same as the pages' totals
+    const ctx = await contextAs(h.deps, legal.id);
+    const counts = await countContractsByStatus(ctx, ["public", "internal", "secret", "confidential"]);
+    expect(counts.get("draft")).toBe((await listContracts(ctx, { status: "draft", limit: 1 })).total);
+    expect(counts.get("draft")).toBeGreaterThanOrEqual(4);
+    expect(await countContractsByStatus(ctx, [])).toEqual(new Map());
   });
 });
 

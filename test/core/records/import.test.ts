@@ -142,7 +142,12 @@ describe("CSV import", () => {
     expect(b.failedRows.map((r) => r.line)).toEqual([5, 6]);
     expect(b.failedRows[0]!.error).toMatch(/appears again \(first on line 4\)/);
     expect(b.failedRows[1]!.error).toMatch(/paper original/);
-    const register = await expectJson<{ id: string; number: string; status: string; signingMethod: string | null; signedRecordId: string | null; valueAmount: string | null }[]>(await legalClient.get("/api/v1/contracts"), 200);
+    const register = (
+      await expectJson<{ items: { id: string; number: string; status: string; signingMethod: string | null; signedRecordId: string | null; valueAmount: string | null }[] }>(
+        await legalClient.get("/api/v1/contracts?limit=200"),
+        200,
+      )
+    ).items;
     const expired = register.find((c) => c.number === "HT-2019-007")!;
     expect(expired).toMatchObject({ status: "expired", signingMethod: "legacy", valueAmount: "350000.00" });
     const rec = await expectJson<{ record: { dueOn: string; paperRoom: string; contentSha256: string | null } }>(await legalClient.get(`/api/v1/records/${expired.signedRecordId}`), 200);
