@@ -135,11 +135,14 @@ describe("CSV import", () => {
       "HT-2026-002,联合研发合同（草拟）,合作开发,丁大学,,内部,,,,草拟,,,,,,",
       "HT-2026-002,重复编号,合作开发,丁大学,,内部,,,,草拟,,,,,,",
       "HT-2020-011,缺少原件位置,并购,戊公司,,内部,,,2020-01-01,已签署,,,,,,",
+      // a decimal comma (or a typo): refused, never read as 120
+      'HT-2026-009,金额含糊,其他,己公司,"1,20",内部,,,,草拟,,,,,,',
     ].join("\n");
     const started = await expectJson<{ batch: { id: string } }>(await startImport(legalClient, "contracts", utf8(csv)), 202);
     const b = await finished(legalClient, started.batch.id);
-    expect(b.batch).toMatchObject({ status: "completed", importedRows: 3, failedRows: 2 });
-    expect(b.failedRows.map((r) => r.line)).toEqual([5, 6]);
+    expect(b.batch).toMatchObject({ status: "completed", importedRows: 3, failedRows: 3 });
+    expect(b.failedRows.map((r) => r.line)).toEqual([5, 6, 7]);
+    expect(b.failedRows[2]!.error).toMatch(/“1,20” is not an amount/);
     expect(b.failedRows[0]!.error).toMatch(/appears again \(first on line 4\)/);
     expect(b.failedRows[1]!.error).toMatch(/paper original/);
     const register = (

@@ -12,6 +12,7 @@ import { inTransaction, systemContext, type AppDeps, type ServiceContext, type T
 import { newContractRow } from "../../contracts/service";
 import * as contractRepo from "../../contracts/repo";
 import { CONTRACT_WRITE_ROLES, IP_TERMS, type ContractType } from "../../contracts/vocabulary";
+import { normaliseAmount } from "../../contracts/schemas";
 import { DomainError, mapDatabaseError, notFound } from "../../errors";
 import { ensureBlob } from "../../files/repo";
 import type { BlobBody } from "../../storage/blob-store";
@@ -121,7 +122,8 @@ function contractRow(p: Principal, v: Record<string, string>, look: Lookups): Re
     .filter(Boolean)
     .map((name) => ({ name: name.slice(0, 300) }));
   if (counterparties.length === 0) throw new Error("相对方 counterparties is empty");
-  const valueAmount = v.valueAmount ? v.valueAmount.replace(/[,，\s]/g, "") : null;
+  // the API's reading: commas only as thousands separators ("1,20" is ambiguous and refused, not 120)
+  const valueAmount = v.valueAmount ? ((normaliseAmount(v.valueAmount) as string | undefined) ?? null) : null;
   if (valueAmount && !/^\d{1,16}(\.\d{1,2})?$/.test(valueAmount)) throw new Error(`金额 value “${v.valueAmount}” is not an amount`);
   const currency = (v.currency || "CNY").toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`币种 currency “${v.currency}” is not a code such as CNY`);
