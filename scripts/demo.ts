@@ -22,6 +22,7 @@ import { reviewDemo } from "./demo/review";
 import { evidenceMatrixDemo } from "./demo/evidence";
 import { nameOrganisationDemo, objectivesDemo } from "./demo/objectives";
 import { signatureDemo } from "./demo/signatures";
+import { longTermDemo } from "./demo/long-term";
 
 /** Demo users' passwords and signing PINs (documented in demo.json so a person can sign in and look around). */
 const demoPassword = (displayName: string) => `${displayName}的演示密码2026`;
@@ -181,6 +182,11 @@ async function main(): Promise<void> {
       return report;
     });
     demo.auditChain = chain;
+
+    demo.longTerm = await step(
+      "long-term check of the signed PDFs (IP declaration, non-compete, effective procedure, contract): DSS, document timestamp (openssl ts), pdfsig, the offline verifier, and attacks that it refuses",
+      () => longTermDemo(outDir),
+    );
   } finally {
     await new Promise((r) => server.close(r));
     await runtime.close();

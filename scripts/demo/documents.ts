@@ -27,7 +27,10 @@ async function procedurePdf(number: string, title: string, revision: string, sec
  * The controlled-documents part of the demo: the IP manager drafts the document-control procedure,
  * legal reviews it and the top manager approves it (signatures embedded); revision B follows and
  * supersedes A. A second procedure records its handover, and the IP manual draft is generated from
- * the live register. Writes procedure-effective.pdf, procedure-superseded.pdf and ip-manual.docx.
+ * the live register. Writes procedure-effective.pdf (the effective revision's signed original:
+ * certified by the organisation seal, the review and approval signatures, validation data and a
+ * document timestamp), procedure-effective-copy.pdf (the controlled copy a reader prints, marked on
+ * every page), procedure-superseded.pdf and ip-manual.docx.
  */
 export async function documentDemo(baseUrl: string, outDir: string, demo: Record<string, unknown>) {
   const users = demo.users as Record<string, DemoUser>;
@@ -48,7 +51,8 @@ export async function documentDemo(baseUrl: string, outDir: string, demo: Record
   const release = async (revisionId: string, pdf: Uint8Array, filename: string) =>
     ipm.json("PUT", `/api/v1/revisions/${revisionId}/files/release?filename=${encodeURIComponent(filename)}`, pdf, { "content-type": "application/pdf" });
   const approveThrough = async (revisionId: string) => {
-    await ipm.json("POST", `/api/v1/revisions/${revisionId}/submit`, { reviewerIds: [users.legal!.id], approverId: users.topManager!.id });
+    const submitted = await ipm.json<{ certified: boolean }>("POST", `/api/v1/revisions/${revisionId}/submit`, { reviewerIds: [users.legal!.id], approverId: users.topManager!.id });
+    if (!submitted.certified) throw new Error(`the release PDF of revision ${revisionId} was not certified by the organisation seal`);
     await approve(legal, users.legal!, revisionId, "法务审核：与《专利法》及合同管理要求一致。");
     const result = await approve(top, users.topManager!, revisionId, "同意发布。");
     if (result.state !== "effective") throw new Error(`revision ${revisionId} is ${result.state}, expected effective`);
@@ -86,22 +90,36 @@ export async function documentDemo(baseUrl: string, outDir: string, demo: Record
   );
   await approveThrough(b.id);
 
-  const effective = await legal.request("GET", `/api/v1/documents/by-number/${encodeURIComponent(number)}/current/pdf`);
-  if (!effective.ok) throw new Error(`controlled copy of ${number}: ${effective.status}`);
-  const effectiveBytes = new Uint8Array(await effective.arrayBuffer());
+  // the signed original, unmarked: certified by the organisation seal, then legal's review and the
+  // top manager's approval, the validation data and a document timestamp (PAdES B-LTA)
+  const original = await legal.request("GET", `/api/v1/revisions/${b.id}/signed-pdf`);
+  if (!original.ok) throw new Error(`signed original of ${number} B: ${original.status}`);
+  const effectiveBytes = new Uint8Array(await original.arrayBuffer());
   await writeFile(join(outDir, "procedure-effective.pdf"), effectiveBytes);
+  // the controlled copy a reader prints: the same file with the 受控副本 footer added on issue
+  const copy = await legal.request("GET", `/api/v1/documents/by-number/${encodeURIComponent(number)}/current/pdf`);
+  if (!copy.ok) throw new Error(`controlled copy of ${number}: ${copy.status}`);
+  const copyBytes = new Uint8Array(await copy.arrayBuffer());
+  await writeFile(join(outDir, "procedure-effective-copy.pdf"), copyBytes);
   const superseded = await legal.request("GET", `/api/v1/revisions/${created.revision.id}/pdf`);
   await writeFile(join(outDir, "procedure-superseded.pdf"), new Uint8Array(await superseded.arrayBuffer()));
-  const verified = await legal.json<{ signatures: { signerName: string; subFilter: string | null; reason: string; chain: string; integrity: { signatureValid: boolean } }[] }>(
-    "POST",
-    "/api/v1/signatures/verify",
-    effectiveBytes,
-    { "content-type": "application/pdf" },
-  );
-  // the two approvals and the document timestamp added after the last of them (PAdES B-LTA)
+  type Verified = {
+    ok: boolean;
+    signatures: { signerName: string; subFilter: string | null; reason: string; chain: string; ok: boolean; integrity: { signatureValid: boolean } }[];
+    held: { as: string | null; revision?: { number: string; label: string; issuedByCustos: boolean } };
+  };
+  const verify = (bytes: Uint8Array) => legal.json<Verified>("POST", "/api/v1/signatures/verify", bytes, { "content-type": "application/pdf" });
+  const verified = await verify(effectiveBytes);
+  // the certification, the review, the approval, and the document timestamp after them (PAdES B-LTA)
   const report = { signatures: verified.signatures.filter((s) => s.subFilter !== "ETSI.RFC3161") };
-  if (verified.signatures.length !== 3 || report.signatures.length !== 2 || !verified.signatures.every((s) => s.integrity.signatureValid && s.chain === "trusted")) {
-    throw new Error(`procedure-effective.pdf signatures: ${JSON.stringify(report.signatures)}`);
+  if (!verified.ok || verified.signatures.length !== 4 || report.signatures.length !== 3 || !verified.signatures.every((s) => s.integrity.signatureValid && s.chain === "trusted")) {
+    throw new Error(`procedure-effective.pdf signatures: ${JSON.stringify(verified.signatures)}`);
+  }
+  if (!report.signatures[0]!.signerName.includes("电子印章 Organisation seal")) throw new Error(`procedure-effective.pdf is not certified by the organisation seal: ${report.signatures[0]!.signerName}`);
+  // the marked copy: its page marks are a change under the certification, and the report says what it is
+  const copyReport = await verify(copyBytes);
+  if (copyReport.held.as !== "marked-copy" || !copyReport.held.revision?.issuedByCustos || copyReport.held.revision.label !== "B") {
+    throw new Error(`procedure-effective-copy.pdf is not recognised as a marked copy: ${JSON.stringify(copyReport.held)}`);
   }
 
   const patent = await ipm.json<{ document: { id: string; number: string }; revision: { id: string } }>("POST", "/api/v1/documents", {
@@ -131,7 +149,13 @@ export async function documentDemo(baseUrl: string, outDir: string, demo: Record
   await writeFile(join(outDir, "ip-manual.docx"), new Uint8Array(await docx.arrayBuffer()));
 
   return {
-    procedure: { number, revisions: ["A", "B"], effective: "B", signatures: report.signatures.map((s) => `${s.signerName} · ${s.reason}`) },
+    procedure: {
+      number,
+      revisions: ["A", "B"],
+      effective: "B",
+      signatures: report.signatures.map((s) => `${s.signerName} · ${s.reason}`),
+      controlledCopy: { file: "procedure-effective-copy.pdf", verifiedAs: copyReport.held },
+    },
     handoverTo: patent.document.number,
     manual: { number: manual.document.number, conversion: docx.headers.get("x-conversion") },
   };

@@ -167,6 +167,7 @@ const table: [Op, () => Promise<Response>][] = [
     return top.post(`/api/v1/revisions/${f.doc.revision.id}/decision`, { decision: "approve", pin: topUser.pin });
   }],
   ["GET /api/v1/revisions/{id}/pdf", () => emp.get(`/api/v1/revisions/${f.doc.revision.id}/pdf`)],
+  ["GET /api/v1/revisions/{id}/signed-pdf", () => emp.get(`/api/v1/revisions/${f.doc.revision.id}/signed-pdf`)],
   ["GET /api/v1/documents", () => emp.get(`/api/v1/documents?q=${encodeURIComponent("专利")}`)],
   ["GET /api/v1/documents/{id}", () => emp.get(`/api/v1/documents/${f.doc.document.id}`)],
   ["PATCH /api/v1/documents/{id}", () => staff.patch(`/api/v1/documents/${f.doc.document.id}`, { keywords: ["专利", "申请"] })],

@@ -51,6 +51,20 @@ export const documentSubmittedForReview = auditEvent(
     effectiveDate: nullable,
   }),
 );
+/** The release PDF was certified with the organisation's seal (DocMDP P=2) before review and approval signed it. */
+export const documentReleaseCertified = auditEvent(
+  "document.release_certified",
+  "document",
+  { zh: "以电子印章认证发布文件", en: "Release PDF certified with the organisation seal" },
+  z.strictObject({ ...Revision, releaseSha256: z.string(), certifiedSha256: z.string(), certificateSerial: z.string(), permissions: z.literal(2) }),
+);
+/** The release PDF already carried signatures, so it could not be certified: it is signed as it is. */
+export const documentReleaseNotCertified = auditEvent(
+  "document.release_not_certified",
+  "document",
+  { zh: "发布文件已带签名，未认证", en: "Release PDF already signed; not certified" },
+  z.strictObject({ ...Revision, releaseSha256: z.string(), reason: z.string() }),
+);
 export const documentReviewed = auditEvent("document.reviewed", "document", { zh: "审核通过", en: "Reviewed" }, z.strictObject(Revision));
 export const documentApproved = auditEvent(
   "document.approved",
@@ -75,6 +89,13 @@ export const documentCopyIssued = readEvent(
   "document.copy_issued",
   "document",
   { zh: "取用文件副本（带标识）", en: "Marked copy taken" },
+  /** sha256: the stored PDF the copy was made from; copySha256: the marked copy handed out (to recognise it when uploaded). */
+  z.strictObject({ revisionId: z.string(), label: z.string(), state: z.string(), sha256: z.string(), copySha256: z.string().optional() }),
+);
+export const documentSignedOriginalTaken = readEvent(
+  "document.signed_original_taken",
+  "document",
+  { zh: "取用签署原件（无标识）", en: "Signed original taken (unmarked)" },
   z.strictObject({ revisionId: z.string(), label: z.string(), state: z.string(), sha256: z.string() }),
 );
 export const documentAcknowledgementRequired = auditEvent(
@@ -130,6 +151,9 @@ export const documentEvents = [
   documentEffective,
   documentWithdrawn,
   documentCopyIssued,
+  documentSignedOriginalTaken,
+  documentReleaseCertified,
+  documentReleaseNotCertified,
   documentAcknowledgementRequired,
   documentAcknowledged,
   documentPeriodicReviewRecorded,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { audit } from "../audit/service";
 import { formatTimeWithOffset } from "../../lib/time";
 import { inTransaction, type ServiceContext } from "../context";
@@ -6,7 +7,7 @@ import { markEveryPage, PdfStructureError, type PageMarks } from "../signatures/
 import { loadVisibleDocument } from "./access";
 import { effectiveDateOf } from "./numbering";
 import * as repo from "./repo";
-import { documentCopyIssued } from "./events";
+import { documentCopyIssued, documentSignedOriginalTaken } from "./events";
 
 const RED: [number, number, number] = [0.75, 0.1, 0.1];
 const GREY: [number, number, number] = [0.45, 0.45, 0.45];
@@ -16,7 +17,9 @@ const GREY: [number, number, number] = [0.45, 0.45, 0.45];
  * this moment: 草稿 DRAFT, 已批准待生效, 已替代 SUPERSEDED (when and by which revision), 已作废
  * OBSOLETE; an effective copy carries the 受控副本 CONTROLLED COPY footer with number, revision,
  * effective date and who downloaded it when. The stored original is never altered; the marks are
- * an incremental update, so the embedded signatures still verify. Every copy issued is audited.
+ * an incremental update, so the embedded signatures still verify for the revision they signed
+ * (a certification reports the marks as a change: the verifier recognises the copy as issued by
+ * Custos from the SHA-256 kept with the audit event). Every copy issued is audited.
  */
 export async function issueMarkedCopy(ctx: ServiceContext, revisionId: string) {
   const revision = await repo.findRevision(ctx.db, revisionId);
@@ -74,7 +77,24 @@ export async function issueMarkedCopy(ctx: ServiceContext, revisionId: string) {
     throw err;
   }
   await inTransaction(ctx, async (t) =>
-    audit(t, documentCopyIssued, doc.id, { revisionId, label: revision.label, state: revision.state, sha256 }),
+    audit(t, documentCopyIssued, doc.id, { revisionId, label: revision.label, state: revision.state, sha256, copySha256: createHash("sha256").update(marked).digest("hex") }),
   );
   return { bytes: marked, filename: `${doc.number}-${revision.label}-${revision.state}.pdf`, document: doc, revision };
+}
+
+/**
+ * The signed master of a revision exactly as Custos holds it (certified by the organisation seal,
+ * signed by its reviewers and approver, with validation data and a document timestamp), unmarked:
+ * for archives and validators, which a marked copy's page marks would not satisfy. Whoever may read
+ * the revision may take it; every download is audited.
+ */
+export async function openSignedOriginal(ctx: ServiceContext, revisionId: string) {
+  const revision = await repo.findRevision(ctx.db, revisionId);
+  if (!revision) throw notFound("The revision");
+  const { doc } = await loadVisibleDocument(ctx, revision.documentId);
+  const sha256 = revision.signedSha256;
+  if (!sha256) throw new DomainError("INVALID_STATE", `Revision ${revision.label} has not been signed yet: there is no signed original.`);
+  const bytes = await ctx.storage.getBytes(sha256);
+  await inTransaction(ctx, async (t) => audit(t, documentSignedOriginalTaken, doc.id, { revisionId, label: revision.label, state: revision.state, sha256 }));
+  return { bytes, sha256, filename: `${doc.number}-${revision.label}-signed.pdf` };
 }

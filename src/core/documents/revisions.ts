@@ -11,6 +11,8 @@ import { ensureBlob } from "../files/repo";
 import { listSigners } from "../signatures/repo";
 import { openSignatureRequest, signablePageCount } from "../signatures/requests/create";
 import { recordDocumentRead } from "../signatures/requests/read";
+import { certifyWithOrganisationSeal } from "../signatures/organisation-seal";
+import { inspectPdfSignatures } from "../signatures/pdf/index";
 import { declineAsSigner, openDocumentForSigning, signAsSigner } from "../signatures/requests/sign";
 import type { BlobBody } from "../storage/blob-store";
 import { findUser, listUsers } from "../users/repo";
@@ -24,7 +26,7 @@ import * as repo from "./repo";
 import type { DecisionInput, SubmitForReviewInput, UpdateDraftInput } from "./schemas";
 import { extractPdfText } from "./text";
 import { detectFormat } from "../records/natures";
-import { documentApproved, documentDraftDiscarded, documentDraftUpdated, documentEffective, documentFileAttached, documentRejected, documentReviewed, documentRevisionStarted, documentSubmittedForReview, documentWithdrawn } from "./events";
+import { documentApproved, documentDraftDiscarded, documentReleaseCertified, documentReleaseNotCertified, documentDraftUpdated, documentEffective, documentFileAttached, documentRejected, documentReviewed, documentRevisionStarted, documentSubmittedForReview, documentWithdrawn } from "./events";
 import { z } from "zod";
 import { defineJob } from "../jobs/define";
 import { assertNoBidiControls } from "../text";
@@ -169,39 +171,89 @@ export async function discardDraft(ctx: ServiceContext, revisionId: string): Pro
   });
 }
 
+/** Checks a submission for review (in a transaction with the revision locked, or without locks beforehand). */
+async function checkSubmission(ctx: ServiceContext, revisionId: string, input: SubmitForReviewInput, lock: boolean) {
+  const { p, doc, revision } = await loadRevision(ctx, revisionId, lock);
+  const category = await loadCategory(ctx, doc.categoryId);
+  requireCategoryRole(p, category, "draft");
+  requireDraft(revision);
+  const changeSummary = input.changeSummary ?? revision.changeSummary;
+  if (revision.seq > 1 && !changeSummary?.trim()) {
+    throw new DomainError("VALIDATION_FAILED", "Say what changed in this revision (change summary).", { field: "changeSummary" });
+  }
+  if (!revision.releaseSha256) throw new DomainError("INVALID_STATE", "Attach the release PDF before sending the revision for review.");
+  const reviewers = [...new Set(input.reviewerIds)];
+  if (reviewers.includes(input.approverId)) throw new DomainError("VALIDATION_FAILED", "The approver cannot also be a reviewer.", { field: "approverId" });
+  for (const [i, id] of reviewers.entries()) await requirePerson(ctx, id, category.reviewRoles as Role[], doc, `reviewerIds.${i}`, "review");
+  await requirePerson(ctx, input.approverId, category.approveRoles as Role[], doc, "approverId", "approve");
+  if (!category.allowSelfApproval && input.approverId === revision.draftedBy) {
+    throw new DomainError("FORBIDDEN", `In category “${category.name}” the author may not approve their own draft; choose another approver.`, {
+      field: "approverId",
+    });
+  }
+  return { doc, revision, releaseSha256: revision.releaseSha256, changeSummary, effectiveDate: input.effectiveDate ?? revision.effectiveDate, reviewers };
+}
+
+/** What became of the release PDF before review and approval sign it. */
+type Certification =
+  | { certified: true; sha256: string; size: number; certificateSerial: string }
+  | { certified: false; reason: string };
+
+/**
+ * Certifies the release PDF with the organisation's seal (DocMDP P=2, invisible, time-stamped; see
+ * {@link certifyWithOrganisationSeal}) and stores the result. A release PDF that already carries
+ * signatures (someone else's) cannot be certified: it is then signed as it is, and the reason is
+ * returned to be audited. Runs outside any transaction (the time stamp may come from CUSTOS_TSA_URL).
+ */
+async function certifyRelease(ctx: ServiceContext, doc: DocumentRow, revision: DocumentRevisionRow, releaseSha256: string): Promise<Certification> {
+  const pdf = await ctx.storage.getBytes(releaseSha256);
+  const foreign = inspectPdfSignatures(pdf).signatures.length;
+  if (foreign > 0) {
+    return { certified: false, reason: `the release PDF already carries ${foreign} signature(s) made outside Custos; only the first signature of a PDF may certify it` };
+  }
+  let certified;
+  try {
+    certified = await certifyWithOrganisationSeal(ctx, pdf, {
+      fieldName: `Custos_Certification_${revision.id}`,
+      reason: `受控文件发布 Released controlled document ${doc.number} rev. ${revision.label}`,
+    });
+  } catch (err) {
+    if (err instanceof Error && /already signed/.test(err.message)) return { certified: false, reason: `the release PDF cannot be certified: ${err.message}` };
+    throw err;
+  }
+  const put = await ctx.storage.put(certified.pdf);
+  return { certified: true, sha256: put.sha256, size: put.size, certificateSerial: certified.seal.serialNumber };
+}
+
 /**
  * Sends a draft for review and approval: reviewers sign in parallel (meaning 审核 reviewed), then
  * the approver (批准 approved), each an electronic signature embedded in the release PDF. Checks
  * the change summary (required after the first revision), the release PDF, the people's roles and
  * clearance, and that the author does not approve their own draft unless the category allows it.
+ * Before anyone signs, Custos certifies the release PDF with the organisation's seal (DocMDP P=2:
+ * afterwards only signatures, validation data and time stamps may be added) and the request signs
+ * the certified PDF; a release PDF already signed elsewhere is signed uncertified, and audited so.
  */
 export async function submitForReview(ctx: ServiceContext, revisionId: string, input: SubmitForReviewInput) {
+  // checked first without locks, so that nothing is certified for a submission that is refused
+  const checked = await checkSubmission(ctx, revisionId, input, false);
+  const certification = await certifyRelease(ctx, checked.doc, checked.revision, checked.releaseSha256);
   return inTransaction(ctx, async (t) => {
-    const { p, doc, revision } = await loadRevision(t, revisionId, true);
-    const category = await loadCategory(t, doc.categoryId);
-    requireCategoryRole(p, category, "draft");
-    requireDraft(revision);
-    const changeSummary = input.changeSummary ?? revision.changeSummary;
-    if (revision.seq > 1 && !changeSummary?.trim()) {
-      throw new DomainError("VALIDATION_FAILED", "Say what changed in this revision (change summary).", { field: "changeSummary" });
+    const { doc, revision, releaseSha256, changeSummary, effectiveDate, reviewers } = await checkSubmission(t, revisionId, input, true);
+    if (releaseSha256 !== checked.releaseSha256) {
+      throw new DomainError("CONFLICT", "The release PDF was replaced while it was being certified; submit the revision again.");
     }
-    if (!revision.releaseSha256) throw new DomainError("INVALID_STATE", "Attach the release PDF before sending the revision for review.");
-    const effectiveDate = input.effectiveDate ?? revision.effectiveDate;
-    const reviewers = [...new Set(input.reviewerIds)];
-    if (reviewers.includes(input.approverId)) throw new DomainError("VALIDATION_FAILED", "The approver cannot also be a reviewer.", { field: "approverId" });
-    for (const [i, id] of reviewers.entries()) await requirePerson(t, id, category.reviewRoles as Role[], doc, `reviewerIds.${i}`, "review");
-    await requirePerson(t, input.approverId, category.approveRoles as Role[], doc, "approverId", "approve");
-    if (!category.allowSelfApproval && input.approverId === revision.draftedBy) {
-      throw new DomainError("FORBIDDEN", `In category “${category.name}” the author may not approve their own draft; choose another approver.`, {
-        field: "approverId",
-      });
-    }
-    const pdf = await t.storage.getBytes(revision.releaseSha256);
     const now = t.clock.now();
+    let pdfSha256 = releaseSha256;
+    if (certification.certified) {
+      await ensureBlob(t.db, certification.sha256, certification.size, now);
+      pdfSha256 = certification.sha256;
+    }
+    const pdf = await t.storage.getBytes(pdfSha256);
     const request = await openSignatureRequest(t, {
       title: `${doc.number} ${doc.title} — ${revision.label}`,
       classification: doc.classification as Classification,
-      pdfSha256: revision.releaseSha256,
+      pdfSha256,
       pageCount: signablePageCount(pdf),
       sourceKind: "document-revision",
       sourceId: revision.id,
@@ -221,8 +273,20 @@ export async function submitForReview(ctx: ServiceContext, revisionId: string, i
       submittedAt: now,
       updatedAt: now,
     });
+    if (certification.certified) {
+      audit(t, documentReleaseCertified, doc.id, {
+        revisionId,
+        label: revision.label,
+        releaseSha256,
+        certifiedSha256: certification.sha256,
+        certificateSerial: certification.certificateSerial,
+        permissions: 2,
+      });
+    } else {
+      audit(t, documentReleaseNotCertified, doc.id, { revisionId, label: revision.label, releaseSha256, reason: certification.reason });
+    }
     audit(t, documentSubmittedForReview, doc.id, { revisionId, label: revision.label, reviewers, approverId: input.approverId, signatureRequestId: request.id, effectiveDate });
-    return { signatureRequestId: request.id };
+    return { signatureRequestId: request.id, certified: certification.certified, ...(certification.certified ? {} : { notCertifiedReason: certification.reason }) };
   });
 }
 
@@ -250,7 +314,7 @@ export async function reviewCandidates(ctx: ServiceContext, revisionId: string) 
   };
 }
 
-async function requirePerson(t: TxContext, userId: string, roles: Role[], doc: DocumentRow, field: string, what: string) {
+async function requirePerson(t: ServiceContext, userId: string, roles: Role[], doc: DocumentRow, field: string, what: string) {
   const user = await findUser(t.db, userId);
   if (!user || !user.active) throw new DomainError("INVALID_REFERENCE", "That person is not an active user.", { field });
   if (!hasRole({ roles: user.roles as Role[] }, ...roles)) {

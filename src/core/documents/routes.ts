@@ -10,7 +10,7 @@ import { CLASSIFICATIONS, ROLES } from "../auth/permissions";
 import { presentCategory, presentDocument, presentRevision } from "./present";
 import { acknowledgementStatus, requireAcknowledgement } from "./acknowledgements";
 import { generateIpManual } from "./ip-manual";
-import { issueMarkedCopy } from "./marking";
+import { issueMarkedCopy, openSignedOriginal } from "./marking";
 import { recordPeriodicReview, reviewsDue } from "./periodic-review";
 import { createCategory, createDocument, getCurrentByNumber, getDocumentDetail, grantDocumentAccess, listCategories, recordHandover, searchDocuments, updateCategory, updateDocument } from "./register";
 import { attachRevisionFile, createRevision, decideRevision, discardDraft, openForDecision, recordRevisionRead, submitForReview, updateDraft, withdrawDocument } from "./revisions";
@@ -269,7 +269,7 @@ export function documentRoutes() {
       return c.json(result, 200);
     },
   );
-  app.openapi(createRoute({ method: "post", path: "/revisions/{id}/submit", tags: ["documents"], summary: "Send a draft for review (reviewers in parallel) and approval", request: { params: Id, body: jsonBody(SubmitForReviewInput) }, responses: { 200: json(z.strictObject({ signatureRequestId: z.string() }), "In review"), 400: errors[400], 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
+  app.openapi(createRoute({ method: "post", path: "/revisions/{id}/submit", tags: ["documents"], summary: "Send a draft for review (reviewers in parallel) and approval", request: { params: Id, body: jsonBody(SubmitForReviewInput) }, responses: { 200: json(z.strictObject({ signatureRequestId: z.string(), certified: z.boolean().describe("whether the release PDF was certified with the organisation seal (DocMDP P=2) before signing"), notCertifiedReason: z.string().optional().describe("why not: the release PDF already carries signatures") }), "In review"), 400: errors[400], 403: errors[403], 404: errors[404], 409: conflict } }), async (c) =>
     c.json((await submitForReview(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))), 200),
   );
   app.openapi(createRoute({ method: "get", path: "/revisions/{id}/review-copy", tags: ["documents"], summary: "The PDF exactly as you are about to sign it (reviewers, approver); its SHA-256 is in x-content-sha256, to name when reporting it read", request: { params: Id }, responses: { 200: pdfResponse, 404: errors[404], 409: conflict } }), async (c) => {
@@ -286,6 +286,11 @@ export function documentRoutes() {
   app.openapi(createRoute({ method: "get", path: "/revisions/{id}/pdf", tags: ["documents"], summary: "A copy of the revision, marked on every page by its state now", request: { params: Id }, responses: { 200: pdfResponse, 404: errors[404], 409: conflict } }), async (c) => {
     const copy = await issueMarkedCopy(ctxOf(c), c.req.valid("param").id);
     return c.body(new Uint8Array(copy.bytes), 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("inline", copy.filename) });
+  });
+
+  app.openapi(createRoute({ method: "get", path: "/revisions/{id}/signed-pdf", tags: ["documents"], summary: "The signed original of the revision, unmarked (certified, signed, with validation data and a document timestamp); its SHA-256 is in x-content-sha256", request: { params: Id }, responses: { 200: pdfResponse, 404: errors[404], 409: conflict } }), async (c) => {
+    const original = await openSignedOriginal(ctxOf(c), c.req.valid("param").id);
+    return c.body(new Uint8Array(original.bytes), 200, { "content-type": "application/pdf", "x-content-sha256": original.sha256, "content-disposition": contentDisposition("attachment", original.filename) });
   });
 
   return app;

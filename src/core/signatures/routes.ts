@@ -56,7 +56,15 @@ const VerificationReport = z
         problems: z.array(z.strictObject({ code: z.string(), severity: z.string(), message: z.string() })),
       }),
     ),
-    held: z.strictObject({ held: z.boolean(), as: z.enum(["signed-result", "signing-step", "stored-file"]).nullable(), requestId: z.string().nullable() }),
+    held: z.strictObject({
+      held: z.boolean(),
+      as: z.enum(["signed-result", "signing-step", "stored-file", "marked-copy"]).nullable(),
+      requestId: z.string().nullable(),
+      revision: z
+        .strictObject({ id: z.string(), documentId: z.string(), number: z.string(), label: z.string(), signedSha256: z.string(), issuedByCustos: z.boolean() })
+        .optional()
+        .describe("marked-copy: the revision whose signed original the signatures cover (download it unmarked from /api/v1/revisions/{id}/signed-pdf)"),
+    }),
     problems: z.array(z.strictObject({ code: z.string(), message: z.string() })),
   })
   .openapi("SignatureVerification");

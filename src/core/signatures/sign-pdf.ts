@@ -27,6 +27,10 @@ export interface SignPdfInput {
   /** A visible stamp on this page; omitted = invisible signature. */
   stampPage?: number | "last";
   location?: string;
+  /** /Reason; by default the meaning in Chinese and English ("审核 Reviewed"). */
+  reason?: string;
+  /** A certification signature (DocMDP) with these permissions; only the first signature of a PDF may certify it. */
+  certify?: 1 | 2 | 3;
   /** Returns an RFC 3161 token over the signature value (PAdES B-T); omitted = B-B. */
   timestamp?: (digestOfSignatureValue: Buffer) => Promise<Buffer>;
 }
@@ -69,8 +73,9 @@ export async function signPdf(input: SignPdfInput, certificateSerial: string): P
   const prepared = await preparePdfSignature(input.pdf, {
     fieldName: input.fieldName,
     signerName: input.signerName,
-    reason: `${meaning.zh} ${meaning.en}`,
+    reason: input.reason ?? `${meaning.zh} ${meaning.en}`,
     location: input.location,
+    ...(input.certify !== undefined ? { certify: input.certify } : {}),
     signingTime: input.signingTime,
     timeZoneOffsetMinutes: input.timeZoneOffsetMinutes,
     stamp,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { auditEvents } from "../../db/schema/audit";
 import { documentRevisions, documents } from "../../db/schema/documents";
 import { files } from "../../db/schema/files";
 import { records } from "../../db/schema/records";
@@ -11,7 +12,8 @@ import { visibleFilter } from "../documents/access";
 import { DomainError } from "../errors";
 import { recordVisibility } from "../records/access";
 import { ensurePki } from "./authority";
-import { verifyPdfSignatures } from "./pdf/index";
+import { verifyPdfSignatures, type VerifiedPdfSignature } from "./pdf/index";
+import { documentCopyIssued } from "../documents/events";
 import { signatureReportOf, type SignatureReport } from "./signature-report";
 import * as repo from "./repo";
 import { loadVisibleRequest } from "./requests/access";
@@ -22,8 +24,23 @@ export type { SignatureReport } from "./signature-report";
 /** Whether the bytes are something Custos produced or holds. */
 export interface HeldMatch {
   held: boolean;
-  as: "signed-result" | "signing-step" | "stored-file" | null;
+  /**
+   * `marked-copy`: not these bytes, but the file up to the end of its last intact signature or
+   * time stamp is a revision's signed original, and what follows was added after it (see `revision`).
+   */
+  as: "signed-result" | "signing-step" | "stored-file" | "marked-copy" | null;
   requestId: string | null;
+  /** For a marked copy: the revision whose signed original the signatures cover. */
+  revision?: {
+    id: string;
+    documentId: string;
+    number: string;
+    label: string;
+    /** The signed original's SHA-256 (download it unmarked from /api/v1/revisions/{id}/signed-pdf). */
+    signedSha256: string;
+    /** Whether Custos issued exactly this file as a marked copy (page marks added on issue); false: someone else appended to the signed original. */
+    issuedByCustos: boolean;
+  };
 }
 
 /**
@@ -64,7 +81,7 @@ export async function verifyPdfReport(ctx: ServiceContext, bytes: Uint8Array) {
     await recordOutcome({ outcome: "no-signatures" });
     throw new DomainError("NO_SIGNATURES", "The PDF has no signatures to verify.");
   }
-  const held = await findHeld(ctx, sha256);
+  const held = await findHeld(ctx, sha256, bytes, verification.signatures);
   const result = { sha256, size: bytes.length, ok: signatures.every((s) => s.ok), signatures, held, problems: verification.problems };
   await recordOutcome({ outcome: result.ok ? "valid" : "invalid", signatures: signatures.length, held: held.held });
   return result;
@@ -75,7 +92,46 @@ export async function verifyPdfReport(ctx: ServiceContext, bytes: Uint8Array) {
  * of a signature request they take part in, a file they may open, a record or a document revision
  * they may read. What they may not see is not held for them (its existence is not revealed).
  */
-async function findHeld(ctx: ServiceContext, sha256: string): Promise<HeldMatch> {
+async function findHeld(ctx: ServiceContext, sha256: string, bytes: Uint8Array, verified: VerifiedPdfSignature[]): Promise<HeldMatch> {
+  const exact = await findHeldExactly(ctx, sha256);
+  if (exact.held || !ctx.principal) return exact;
+  return (await findSignedOriginalOf(ctx, sha256, bytes, verified)) ?? exact;
+}
+
+/**
+ * A copy of a revision's signed original with something appended (a marked copy): the bytes up to
+ * the end of the last signature or time stamp whose cryptography still holds are looked up among the
+ * signed originals of revisions the caller may read; then whether Custos issued exactly this file as
+ * a marked copy (its SHA-256 is kept with the audit event of the issue).
+ */
+async function findSignedOriginalOf(ctx: ServiceContext, sha256: string, bytes: Uint8Array, verified: VerifiedPdfSignature[]): Promise<HeldMatch | undefined> {
+  const p = ctx.principal!;
+  const last = [...verified].reverse().find((s) => s.cms?.ok && s.coverage.wellFormed);
+  if (!last || last.revisionEnd >= bytes.length) return undefined;
+  const prefixSha256 = createHash("sha256").update(bytes.subarray(0, last.revisionEnd)).digest("hex");
+  const [revision] = await ctx.db
+    .select({ id: documentRevisions.id, documentId: documents.id, number: documents.number, label: documentRevisions.label })
+    .from(documentRevisions)
+    .innerJoin(documents, eq(documents.id, documentRevisions.documentId))
+    .where(and(eq(documentRevisions.signedSha256, prefixSha256), visibleFilter(p)))
+    .limit(1);
+  if (!revision) return undefined;
+  const [issued] = await ctx.db
+    .select({ seq: auditEvents.seq })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.objectType, "document"),
+        eq(auditEvents.objectId, revision.documentId),
+        eq(auditEvents.action, documentCopyIssued.action),
+        sql`${auditEvents.data}->>'copySha256' = ${sha256}`,
+      ),
+    )
+    .limit(1);
+  return { held: true, as: "marked-copy", requestId: null, revision: { ...revision, signedSha256: prefixSha256, issuedByCustos: Boolean(issued) } };
+}
+
+async function findHeldExactly(ctx: ServiceContext, sha256: string): Promise<HeldMatch> {
   const p = ctx.principal;
   const signature = await repo.findSignatureByResult(ctx.db, sha256);
   if (signature) {

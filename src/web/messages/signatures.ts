@@ -80,6 +80,12 @@ export const zh = {
   verify_bad: "存在无效或有问题的签名。",
   verify_held: "该文件与 Custos 保存的文件一致。",
   verify_notHeld: "Custos 中没有与该文件完全一致的文件。",
+  verify_markedCopy:
+    "这是 Custos 签发的带标识副本（受控副本等页面标识），所依据的是 {number} {label} 版的签署原件。各签名对其所签署的版本完整有效；页面标识是签发副本时在签名、认证与时间戳之后添加的，因此上面的报告将其列为签署后的改动。",
+  verify_appendedCopy:
+    "该文件以 Custos 保存的 {number} {label} 版签署原件开头，但其后追加的内容不是 Custos 签发的：各签名只对其所签署的版本有效，不担保追加的内容。",
+  verify_signedOriginal: "签署原件",
+  verify_signedOriginalDownload: "下载签署原件（无标识）",
   verify_integrity: "完整性",
   verify_serial: "序列号",
   verify_wholeFile: "覆盖整个文件",
@@ -175,6 +181,12 @@ export const en: Record<keyof typeof zh, string> = {
   verify_bad: "Some signatures are invalid or have problems.",
   verify_held: "This file matches a file held by Custos.",
   verify_notHeld: "Custos holds no file identical to this one.",
+  verify_markedCopy:
+    "This is a marked copy issued by Custos (page marks such as the controlled-copy footer) of the signed original of {number} rev. {label}. The signatures are intact for the revision they signed; the page marks were added when the copy was issued, after the signatures, the certification and the time stamps, which is why the report above lists them as changes made after signing.",
+  verify_appendedCopy:
+    "This file begins with the signed original of {number} rev. {label} held by Custos, but what was appended after it was not issued by Custos: the signatures vouch only for the revision they signed, not for what was added.",
+  verify_signedOriginal: "Signed original",
+  verify_signedOriginalDownload: "download the signed original (unmarked)",
   verify_integrity: "Integrity",
   verify_serial: "serial",
   verify_wholeFile: "whole file",

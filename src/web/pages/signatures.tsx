@@ -5,7 +5,7 @@ import { formatTime as fmtTime } from "../../lib/time";
 import { CLASSIFICATIONS, classificationLabels, clearedFor, type Classification } from "../../core/auth/permissions";
 import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
-import type { SignatureReport } from "../../core/signatures/verify";
+import type { HeldMatch, SignatureReport } from "../../core/signatures/verify";
 import { pick, type MessageKey } from "../i18n";
 import { ClassificationSelect } from "../components";
 import { CsrfField, Layout, type Flash, type PageContext } from "../layout";
@@ -370,7 +370,7 @@ export const CeremonyPage: FC<{ page: PageContext; request: SignatureRequestView
   );
 };
 
-type VerifyResult = { sha256: string; ok: boolean; signatures: SignatureReport[]; held: { held: boolean; as: string | null; requestId: string | null } };
+type VerifyResult = { sha256: string; ok: boolean; signatures: SignatureReport[]; held: HeldMatch };
 
 /** Upload a PDF; see a report per signature. */
 export const VerifyPage: FC<{ page: PageContext; result?: VerifyResult; flash?: Flash }> = ({ page, result, flash }) => {
@@ -400,6 +400,15 @@ export const VerifyPage: FC<{ page: PageContext; result?: VerifyResult; flash?: 
               </>
             )}
           </p>
+          {result.held.as === "marked-copy" && result.held.revision && (
+            <div class={`flash ${result.held.revision.issuedByCustos ? "ok" : "error"}`} data-testid="marked-copy">
+              <p>{t(result.held.revision.issuedByCustos ? "verify_markedCopy" : "verify_appendedCopy", { number: result.held.revision.number, label: result.held.revision.label })}</p>
+              <p>
+                {t("verify_signedOriginal")}: <a href={`/documents/${result.held.revision.documentId}`}>{result.held.revision.number} {result.held.revision.label}</a> · SHA-256{" "}
+                <code>{result.held.revision.signedSha256}</code> · <a href={`/api/v1/revisions/${result.held.revision.id}/signed-pdf`}>{t("verify_signedOriginalDownload")}</a>
+              </p>
+            </div>
+          )}
           {result.signatures.map((s) => (
             <div class="card">
               <h2>

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ensurePackageSeal } from "../../../src/core/audit-package/seal";
+import { ensureOrganisationSeal } from "../../../src/core/signatures/organisation-seal";
 import { readCertificate, certificatePemToDer } from "../../../src/core/signatures/pki/index";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { signerCertificates } from "../../../src/db/schema/pki";
@@ -55,6 +56,11 @@ describe("the organisation's name", () => {
     expect(organisationOf(first!.certificatePem)).toBe("Custos 示例企业");
     const sealBefore = await ensurePackageSeal(h.deps);
     expect(readCertificate(sealBefore.certificate).subject.attributes.find((a) => a.shortName === "O")?.value).toBe("Custos 示例企业");
+    const orgSealBefore = await ensureOrganisationSeal(h.deps);
+    expect(readCertificate(orgSealBefore.certificate).subject.commonName).toBe("Custos 示例企业 电子印章 Organisation seal");
+    expect(readCertificate(orgSealBefore.certificate).keyUsage).toEqual(expect.arrayContaining(["digitalSignature", "nonRepudiation"]));
+    // made once, then reused
+    expect((await ensureOrganisationSeal(h.deps)).serialNumber).toBe(orgSealBefore.serialNumber);
 
     h.clock.advance(3_600_000);
     const profile = await expectJson<Item>(
@@ -88,6 +94,10 @@ describe("the organisation's name", () => {
     const sealAfter = await ensurePackageSeal(h.deps);
     expect(readCertificate(sealAfter.certificate).subject.attributes.find((a) => a.shortName === "O")?.value).toBe("北京智创科技有限公司");
     expect(Buffer.compare(sealAfter.certificate, sealBefore.certificate)).not.toBe(0);
+    // and so is the organisation seal that certifies released documents
+    const orgSealAfter = await ensureOrganisationSeal(h.deps);
+    expect(readCertificate(orgSealAfter.certificate).subject.attributes.find((a) => a.shortName === "O")?.value).toBe("北京智创科技有限公司");
+    expect(orgSealAfter.serialNumber).not.toBe(orgSealBefore.serialNumber);
   });
 
   it("can be set directly by an admin (the first-run step), audited", async () => {

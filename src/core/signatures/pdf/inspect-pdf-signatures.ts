@@ -179,6 +179,11 @@ function forSignature(changes: ChangesAfterSignature, index: number, docMdp: 1 |
     const message = `signature ${index + 1} certifies the document allowing no changes (DocMDP P=1), yet later revisions changed it`;
     return { ...changes, kind: "otherModified", modifications: [{ code: "CERTIFIED_NO_CHANGES", message }, ...modifications], details: [message, ...details] };
   }
+  if (docMdp !== undefined && changes.pagesAdded.length > 0) {
+    // A certification permits signatures (and P=3 annotations), never new pages, whoever signs them.
+    const message = `signature ${index + 1} certifies the document (DocMDP P=${docMdp}), yet later revisions added page(s) ${changes.pagesAdded.map((p) => p.pageNumber).join(", ")}`;
+    return { ...changes, kind: "otherModified", modifications: [{ code: "CERTIFIED_PAGES_ADDED", message }, ...modifications], details: [message, ...details] };
+  }
   return { ...changes, modifications, details };
 }
 

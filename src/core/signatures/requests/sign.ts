@@ -9,7 +9,7 @@ import { DomainError, notFound } from "../../errors";
 import { ensureBlob } from "../../files/repo";
 import { ensurePki, timestampDigest, type Pki } from "../authority";
 import { verifyTimestampToken } from "../cms/index";
-import { appendCompletionPage } from "../pdf/index";
+import { appendCompletionPage, inspectPdfSignatures } from "../pdf/index";
 import { MEANINGS, signPdf, type Meaning } from "../sign-pdf";
 import { extendToLta } from "../ltv";
 import { openSigningIdentity, signerReady, type SigningIdentity } from "../signer-keys";
@@ -141,7 +141,8 @@ export async function signAsSigner(
 async function produceSignedPdf(ctx: ServiceContext, { request, signers, me, isLast }: Prepared, identity: SigningIdentity, pki: Pki) {
   const now = ctx.clock.now();
   let pdf = await ctx.storage.getBytes(request.currentSha256);
-  if (isLast) pdf = await withCompletionPage(ctx, request, signers, me.signer.id, identity.serialNumber, pdf, now);
+  // a certified PDF (DocMDP) allows further signatures but no new page: it goes without the completion page
+  if (isLast && !isCertified(pdf)) pdf = await withCompletionPage(ctx, request, signers, me.signer.id, identity.serialNumber, pdf, now);
   let token: Buffer | undefined;
   const signed = await signPdf(
     {
@@ -240,6 +241,11 @@ async function commitSignature(
     }
     return { requestId, signatureId, sha256: put.sha256, completed: isLast, certificateSerial: identity.serialNumber };
   });
+}
+
+/** Whether the PDF's first signature certifies it (DocMDP): then no page may be added. */
+function isCertified(pdf: Uint8Array): boolean {
+  return inspectPdfSignatures(pdf).signatures.some((s) => s.docMdp !== undefined);
 }
 
 /** Appends the completion page (document hash, every signer, the request's audit events) before the last signature. */

@@ -12,7 +12,6 @@ import {
   openPdf,
   preparePdfSignature,
   verifyPdfSignatures,
-  type PdfFile,
   type PreparePdfSignatureOptions,
   type VerifiedPdfSignature,
 } from "../../../../src/core/signatures/pdf";
@@ -21,6 +20,7 @@ import { describeChangesAfter } from "../../../../src/core/signatures/pdf/revisi
 import { createBasePdf } from "../support/base-pdf";
 import { createTestPki, localTimestamper, signPdf, type TestPki, type TestSigner } from "../support/test-pki";
 import { createNssDb, makeTempDir, pdfToText, runPdfsig } from "../support/validators";
+import { appendPage, contentAsMetadata, contentRef, firstPage, fontName, FORGED_TEXT, newAppearanceOnSignedWidget, overlayAsUnsignedField } from "../../../support/pdf-attacks";
 
 /**
  * The attacks of issue 11 on a PDF that Custos signed, each as an incremental update that
@@ -57,23 +57,6 @@ afterAll(() => {
 
 const verify = (pdf: Uint8Array) => verifyPdfSignatures(pdf, { trustAnchors: [pki.root.certificate] });
 
-function firstPage(file: PdfFile) {
-  return listPages(file)[0]!;
-}
-
-function contentRef(file: PdfFile): PDFRef {
-  const contents = firstPage(file).dict.get(PDFName.of("Contents"));
-  if (contents instanceof PDFRef) return contents;
-  const array = file.resolve(contents) as PDFArray;
-  return array.asArray().find((x): x is PDFRef => x instanceof PDFRef)!;
-}
-
-function fontName(file: PdfFile): string {
-  const resources = file.getDict(firstPage(file).dict, "Resources");
-  const fonts = file.getDict(resources, "Font");
-  return fonts ? fonts.keys()[0]!.decodeText() : "F1";
-}
-
 /** Pages 1–3 rendered small by poppler, as one string (to compare what a reader shows). */
 function renderPages(pdf: Uint8Array): string {
   const dir = mkdtempSync(join(tmp.dir, "render-"));
@@ -84,85 +67,6 @@ function renderPages(pdf: Uint8Array): string {
     .sort()
     .map((f) => readFileSync(join(dir, f)).toString("base64"))
     .join("|");
-}
-
-const FORGED_TEXT = (font: string) => `BT /${font} 24 Tf 50 700 Td (Pay 1000000 CNY) Tj ET`;
-
-/** (a) The page's content stream redefined in an appended update and labelled XMP metadata. */
-function contentAsMetadata(pdf: Uint8Array, pointInfoAtIt = false): { pdf: Uint8Array; object: number } {
-  const file = openPdf(pdf);
-  const update = beginIncrementalUpdate(file);
-  const ref = contentRef(file);
-  update.replace(ref, update.context.stream(FORGED_TEXT(fontName(file)), { Type: "Metadata", Subtype: "XML" }));
-  let bytes = update.write().bytes;
-  if (pointInfoAtIt) {
-    // (b) the trailer's /Info pointing at the replaced object, so it looks like document information
-    const text = Buffer.from(bytes).toString("latin1");
-    const at = text.lastIndexOf("/Info ");
-    const end = text.indexOf(" R", at) + 2;
-    bytes = Buffer.from(text.slice(0, at) + `/Info ${ref.objectNumber} 0 R` + text.slice(end), "latin1");
-  }
-  return { pdf: bytes, object: ref.objectNumber };
-}
-
-/** (c) A full-page overlay as the widget of a new, unsigned /FT /Sig field. */
-function overlayAsUnsignedField(pdf: Uint8Array): { pdf: Uint8Array; widget: number } {
-  const file = openPdf(pdf);
-  const update = beginIncrementalUpdate(file);
-  const ctx = update.context;
-  const page = firstPage(file);
-  const font = file.getDict(file.getDict(page.dict, "Resources"), "Font")!.get(PDFName.of(fontName(file)))!;
-  const appearance = update.add(
-    ctx.stream(`1 1 1 rg 0 0 595 842 re f 0 0 0 rg ${FORGED_TEXT("F1")}`, { Type: "XObject", Subtype: "Form", BBox: [0, 0, 595, 842], Resources: { Font: { F1: font } } }),
-  );
-  const widget = update.add(ctx.obj({ Type: "Annot", Subtype: "Widget", FT: "Sig", T: PDFString.of("Overlay"), F: 4, P: page.ref, Rect: [0, 0, 595, 842], AP: { N: appearance } }));
-  const pageCopy = page.dict.clone(ctx);
-  const annots = file.resolve(page.dict.get(PDFName.of("Annots")));
-  pageCopy.set(PDFName.of("Annots"), ctx.obj([...(annots instanceof PDFArray ? annots.asArray() : []), widget]));
-  update.replace(page.ref, pageCopy);
-  const catalog = file.catalog()!;
-  const formRaw = catalog.dict.get(PDFName.of("AcroForm"));
-  const form = (file.resolve(formRaw) as PDFDict).clone(ctx);
-  const fields = file.resolve(form.get(PDFName.of("Fields"))) as PDFArray;
-  form.set(PDFName.of("Fields"), ctx.obj([...fields.asArray(), widget]));
-  if (formRaw instanceof PDFRef) update.replace(formRaw, form);
-  else {
-    const copy = catalog.dict.clone(ctx);
-    copy.set(PDFName.of("AcroForm"), form);
-    update.replace(catalog.ref!, copy);
-  }
-  return { pdf: update.write().bytes, widget: widget.objectNumber };
-}
-
-/** (d) A new page appended after signing. */
-function appendPage(pdf: Uint8Array): { pdf: Uint8Array; page: number } {
-  const file = openPdf(pdf);
-  const update = beginIncrementalUpdate(file);
-  const ctx = update.context;
-  const pagesRef = file.catalog()!.dict.get(PDFName.of("Pages")) as PDFRef;
-  const pages = (file.lookup(pagesRef) as PDFDict).clone(ctx);
-  const font = file.getDict(file.getDict(firstPage(file).dict, "Resources"), "Font")!.get(PDFName.of(fontName(file)))!;
-  const contents = update.add(ctx.stream(FORGED_TEXT("F1")));
-  const page = update.add(ctx.obj({ Type: "Page", Parent: pagesRef, MediaBox: [0, 0, 595, 842], Resources: { Font: { F1: font } }, Contents: contents }));
-  const kids = file.resolve(pages.get(PDFName.of("Kids"))) as PDFArray;
-  pages.set(PDFName.of("Kids"), ctx.obj([...kids.asArray(), page]));
-  pages.set(PDFName.of("Count"), PDFNumber.of(kids.size() + 1));
-  update.replace(pagesRef, pages);
-  return { pdf: update.write().bytes, page: page.objectNumber };
-}
-
-/** (e) The signed signature's widget given a new appearance. */
-function newAppearanceOnSignedWidget(pdf: Uint8Array): { pdf: Uint8Array; widget: number } {
-  const file = openPdf(pdf);
-  const update = beginIncrementalUpdate(file);
-  const ctx = update.context;
-  const form = file.getDict(file.catalog()!.dict, "AcroForm")!;
-  const widgetRef = (file.resolve(form.get(PDFName.of("Fields"))) as PDFArray).get(0) as PDFRef;
-  const widget = (file.lookup(widgetRef) as PDFDict).clone(ctx);
-  const appearance = update.add(ctx.stream("1 0 0 rg 0 0 240 92 re f", { Type: "XObject", Subtype: "Form", BBox: [0, 0, 240, 92] }));
-  widget.set(PDFName.of("AP"), ctx.obj({ N: appearance }));
-  update.replace(widgetRef, widget);
-  return { pdf: update.write().bytes, widget: widgetRef.objectNumber };
 }
 
 function expectRefused(sig: VerifiedPdfSignature, code: string, objectNumber: number, usedFor: RegExp) {

@@ -7,6 +7,8 @@ import { signatureRequests, signatureRequestSigners, signatures } from "../../..
 import { startHarness, type Client, type TestUser } from "../../../support/app";
 import { createBasePdf } from "../support/base-pdf";
 import { createTestPki, grantedTimestampReply, type TestPki } from "../support/test-pki";
+import { verifyPdfSignatures } from "../../../../src/core/signatures/pdf/index";
+import { certificatePemToDer, readCertificate } from "../../../../src/core/signatures/pki/index";
 
 /**
  * CUSTOS_TSA_URL points at a real HTTP server on loopback whose behaviour each test chooses: a
@@ -137,5 +139,46 @@ describe("an external time-stamp service that fails", () => {
     expect((await stateOf(requestId)).request!.status).toBe("pending");
     expect((await client.form(`/signatures/${requestId}/sign`, { pin: signer.pin, consent: "1" })).status).toBe(303);
     expect((await stateOf(requestId)).request!.status).toBe("completed");
+  });
+});
+
+describe("certifying a released document with an external time-stamp service", () => {
+  it("refuses the submission with TSA_UNAVAILABLE while the TSA fails, changing nothing; once it works the certification carries its time stamp", async () => {
+    const author = await h.signIn(await h.user({ roles: ["ip-staff"], displayName: "赵强", clearance: "confidential" }));
+    const reviewer = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "confidential" });
+    const created = (await (await author.post("/api/v1/documents", { categoryId: "procedure", title: "专利申请程序", classification: "internal" })).json()) as {
+      document: { id: string };
+      revision: { id: string };
+    };
+    const put = await author.request(`/api/v1/revisions/${created.revision.id}/files/release?filename=p.pdf`, {
+      method: "PUT",
+      headers: { "content-type": "application/pdf" },
+      body: new Uint8Array(await createBasePdf({ pages: 1 })),
+    });
+    expect(put.status).toBe(200);
+    const submit = () => author.post(`/api/v1/revisions/${created.revision.id}/submit`, { reviewerIds: [reviewer.id], approverId: ipManager.id });
+    const eventsOf = () => h.deps.db.select().from(auditEvents).where(eq(auditEvents.objectId, created.document.id)).orderBy(asc(auditEvents.seq));
+    const before = await eventsOf();
+
+    mode = "http-500";
+    const refused = await submit();
+    mode = "ok";
+    expect(refused.status).toBe(502);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("TSA_UNAVAILABLE");
+    expect(await eventsOf()).toEqual(before);
+    const draft = (await (await author.get(`/api/v1/documents/${created.document.id}`)).json()) as { revisions: { state: string; signatureRequestId: string | null }[] };
+    expect(draft.revisions[0]).toMatchObject({ state: "draft", signatureRequestId: null });
+
+    const accepted = await submit();
+    expect(accepted.status).toBe(200);
+    expect(((await accepted.json()) as { certified: boolean }).certified).toBe(true);
+    const reviewCopy = await (await h.signIn(reviewer)).get(`/api/v1/revisions/${created.revision.id}/review-copy`);
+    const copy = new Uint8Array(await reviewCopy.arrayBuffer());
+    const root = certificatePemToDer(await (await h.app.request("/pki/ca.pem")).text());
+    const [certification] = verifyPdfSignatures(copy, { trustAnchors: [root, pki.root.certificate] }).signatures;
+    expect(certification!.docMdp).toBe(2);
+    // the external TSA (the test PKI's) stamped the certification
+    expect(certification!.cms!.timestamp?.ok).toBe(true);
+    expect(certification!.cms!.timestamp!.tsa!.serialNumber).toBe(readCertificate(pki.tsa.certificate).serialNumber);
   });
 });
