@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       if (!bearer.ok) throw new Error("the API token was not accepted");
     });
 
-    const signed = await step("e-signatures: IP declaration and non-compete for 张伟, signed in order (PAdES B-T, visible stamps)", () =>
+    const signed = await step("e-signatures: IP declaration and non-compete for 张伟, signed in order (PAdES B-LTA, visible stamps)", () =>
       signatureDemo(baseUrl, outDir, demo),
     );
     demo.signatures = signed;
