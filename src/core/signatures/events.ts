@@ -118,6 +118,28 @@ export const signingPinReset = auditEvent(
   { zh: "重置签名密码", en: "Signing PIN reset" },
   z.strictObject({ revokedCertificates: z.array(z.string()) }),
 );
+export const tsaCertificateRenewed = auditEvent(
+  "pki.tsa_certificate_renewed",
+  "organisation",
+  { zh: "时间戳证书更新", en: "TSA certificate renewed" },
+  z.strictObject({ certificateSerial: z.string(), notAfter: z.date(), previousSerial: z.string(), previousNotAfter: z.date(), renewalDays: z.number().int() }),
+);
+export const archiveTimestampAdded = auditEvent(
+  "signature.archive_timestamp_added",
+  "signature_request",
+  { zh: "归档时间戳续期", en: "Archive time stamp renewed" },
+  z.strictObject({
+    originalSha256: z.string(),
+    sequence: z.number().int(),
+    previousSha256: z.string(),
+    sha256: z.string(),
+    tsaSerial: z.string(),
+    tsaNotAfter: z.date(),
+    previousTsaSerial: z.string(),
+    previousTsaNotAfter: z.date(),
+    reason: z.enum(["tsa-expiring", "weak-algorithm"]),
+  }),
+);
 
 /** The e-signature area's audit events. */
 export const signatureEvents = [
@@ -139,4 +161,6 @@ export const signatureEvents = [
   certificateRevoked,
   signingPinSet,
   signingPinReset,
+  tsaCertificateRenewed,
+  archiveTimestampAdded,
 ];
