@@ -10,6 +10,7 @@ import { inTransaction, type ServiceContext } from "../context";
 import { visibleFilter } from "../documents/access";
 import { DomainError } from "../errors";
 import { recordVisibility } from "../records/access";
+import { archivedOriginalOf } from "./archive-chain";
 import { ensurePki } from "./authority";
 import { verifyPdfSignatures } from "./pdf/index";
 import { signatureReportOf, type SignatureReport } from "./signature-report";
@@ -75,7 +76,9 @@ export async function verifyPdfReport(ctx: ServiceContext, bytes: Uint8Array) {
  * of a signature request they take part in, a file they may open, a record or a document revision
  * they may read. What they may not see is not held for them (its existence is not revealed).
  */
-async function findHeld(ctx: ServiceContext, sha256: string): Promise<HeldMatch> {
+async function findHeld(ctx: ServiceContext, uploaded: string): Promise<HeldMatch> {
+  // a renewed version of an archived signed result is held as that result (its original sha256)
+  const sha256 = (await archivedOriginalOf(ctx.db, uploaded)) ?? uploaded;
   const p = ctx.principal;
   const signature = await repo.findSignatureByResult(ctx.db, sha256);
   if (signature) {
