@@ -303,4 +303,26 @@ describe("archive time stamps when the TSA certificate nears its end", () => {
     expect(await h.deps.db.select().from(archiveTimestamps)).toEqual(before);
     expect(await eventsOf("pki.tsa_certificate_renewed")).toHaveLength(1);
   });
+
+  it("shows an administrator the chain on the request's page (versions, dates, TSA), in Chinese and English, and no one else", async () => {
+    const admin = await h.user({ roles: ["admin"] });
+    const adminClient = await h.signIn(admin);
+    const chain = await chainOf(a.sha256);
+    const zh = await (await adminClient.get(`/signatures/${a.id}`, { accept: "text/html" })).text();
+    const section = zh.slice(zh.indexOf('data-testid="archive-chain"'));
+    expect(section).toContain("归档时间戳链");
+    expect(section).toContain("签署完成");
+    expect(section).toContain("时间戳证书即将到期");
+    for (const v of chain) {
+      expect(section).toContain(v.tsaSerial);
+      expect(section).toContain(v.sha256.slice(0, 12));
+    }
+    const en = await (await adminClient.get(`/signatures/${a.id}?lang=en`, { accept: "text/html" })).text();
+    expect(en).toContain("Archive time-stamp chain");
+    expect(en).toContain("TSA certificate expiring");
+    // the requester and the signers see their download, not the chain
+    const asManager = await (await managerClient.get(`/signatures/${a.id}`, { accept: "text/html" })).text();
+    expect(asManager).not.toContain('data-testid="archive-chain"');
+    expect(asManager).toContain("version=final");
+  });
 });
