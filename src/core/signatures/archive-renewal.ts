@@ -1,5 +1,6 @@
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
+import { blobPurges } from "../../db/schema/records";
 import { archiveTimestamps, signatureRequests, type ArchiveTimestampRow } from "../../db/schema/signatures";
 import { audit } from "../audit/service";
 import { inTransaction, type ServiceContext } from "../context";
@@ -10,6 +11,7 @@ import { isWeak, newestTimestampOf, timestampFactsOf, UnreadableArchiveError, ty
 import { archiveTimestampAdded } from "./events";
 import { validationDataOf } from "./ltv";
 import { addDss } from "./pdf/index";
+import { readCertificate } from "./pki/read-certificate";
 import { addDocumentTimestamp } from "./sign-pdf";
 
 /** How many signed results one run looks at for the first time, and how many it renews, at most. */
@@ -62,6 +64,8 @@ export async function renewArchiveTimestamps(ctx: ServiceContext, options: { bat
         eq(signatureRequests.status, "completed"),
         isNotNull(signatureRequests.finalSha256),
         sql`not exists (select 1 from ${archiveTimestamps} where ${archiveTimestamps.originalSha256} = ${signatureRequests.finalSha256})`,
+        // destroyed under an approved disposal: nothing left to keep
+        sql`not exists (select 1 from ${blobPurges} where ${blobPurges.sha256} = ${signatureRequests.finalSha256})`,
       ),
     )
     .orderBy(asc(signatureRequests.completedAt), asc(signatureRequests.id))
@@ -93,10 +97,21 @@ export async function renewArchiveTimestamps(ctx: ServiceContext, options: { bat
       and(
         sql`not exists (select 1 from ${archiveTimestamps} later where later.original_sha256 = ${archiveTimestamps.originalSha256} and later.sequence > ${archiveTimestamps.sequence})`,
         sql`(${archiveTimestamps.tsaNotAfter} <= ${horizon.toISOString()}::timestamptz or ${archiveTimestamps.digestAlgorithm} in ('sha1','md5') or ${archiveTimestamps.keyBits} < 2048)`,
+        sql`not exists (select 1 from ${blobPurges} where ${blobPurges.sha256} = ${archiveTimestamps.sha256})`,
       ),
     )
     .orderBy(asc(archiveTimestamps.tsaNotAfter))
     .limit(batch);
+  if (due.length > 0 && !ctx.config.tsaUrl) {
+    const { tsa } = await ensurePki(ctx);
+    const notAfter = readCertificate(tsa.certificate).notAfter;
+    if (expiresWithinRenewalWindow(ctx, notAfter)) {
+      // ensurePki could not renew it (the root CA ends too soon): a new time stamp would not last
+      ctx.logger.error("archive time stamps not renewed: the built-in TSA certificate itself expires within the renewal window", { tsaNotAfter: notAfter, due: due.length });
+      for (const latest of due) report.skipped.push({ sha256: latest.sha256, problem: "the built-in TSA certificate expires within the renewal window" });
+      return report;
+    }
+  }
   for (const latest of due) {
     const reason = renewalReasonOf(ctx, latest);
     if (!reason) continue;

@@ -115,6 +115,34 @@ const a = await completeRequest("保密协议", [
 const b = await completeRequest("2014 年旧档案", [[managerClient, manager]]);
 const c = await completeRequest("损坏的档案", [[managerClient, manager]]);
 
+// D: a signed IP declaration, which becomes a record whose content is the signed result
+const ipManager = await h.user({ roles: ["ip-manager"], displayName: "赵敏", clearance: "confidential" });
+const legal = await h.user({ roles: ["legal"], displayName: "李娜", clearance: "confidential" });
+const ipManager2 = await h.user({ roles: ["ip-manager"], clearance: "secret" });
+const d = await (async () => {
+  const ipm = await h.signIn(ipManager);
+  const created = await ipm.post("/api/v1/signature-requests", {
+    title: "知识产权声明 — 张伟",
+    subjectUserId: employee.id,
+    source: { kind: "template", templateId: "ip-declaration", values: { employeeName: "张伟", idNumber: "11010519491231002X", department: "研发中心", position: "工程师", startDate: "2026-01-05" } },
+    signers: [
+      { userId: employee.id, meaning: "signed" },
+      { userId: ipManager.id, meaning: "approved" },
+    ],
+  });
+  expect(created.status).toBe(201);
+  const id = ((await created.json()) as { id: string }).id;
+  for (const [client, user] of [
+    [employeeClient, employee],
+    [ipm, ipManager],
+  ] as [Client, TestUser][]) {
+    expect((await client.readDocument(id)).status).toBe(200);
+    expect((await client.post(`/api/v1/signature-requests/${id}/sign`, { pin: user.pin, consent: true })).status).toBe(200);
+  }
+  const [request] = await h.deps.db.select().from(signatureRequests).where(eq(signatureRequests.id, id));
+  return { id, sha256: request!.finalSha256! };
+})();
+
 // B is an old archive whose newest time stamp uses SHA-1; C's stored result is damaged (cut short)
 const weak = await withSha1DocumentTimestamp(b.pdf);
 const weakPut = await h.deps.storage.put(weak);
@@ -193,7 +221,7 @@ describe("archive time stamps when the TSA certificate nears its end", () => {
     await jobRunnerFor(h.deps).tick();
     const runs = (await h.deps.db.select().from(jobs).where(eq(jobs.kind, "archive-timestamps"))).filter((j) => j.status === "done");
     expect(runs).toHaveLength(1);
-    expect(runs[0]!.result).toMatchObject({ renewed: 2 });
+    expect(runs[0]!.result).toMatchObject({ renewed: 3 });
 
     // the built-in TSA has a new certificate (new key) from the root, the old one kept and audited
     const tsa = readCertificate(certificatePemToDer(await (await h.app.request("/pki/tsa.pem")).text()));
@@ -302,6 +330,52 @@ describe("archive time stamps when the TSA certificate nears its end", () => {
     expect(report).toMatchObject({ noted: 0, renewed: [], lost: 0 });
     expect(await h.deps.db.select().from(archiveTimestamps)).toEqual(before);
     expect(await eventsOf("pki.tsa_certificate_renewed")).toHaveLength(1);
+  });
+
+  it("a record whose content is a signed result serves its newest version; destroying the record destroys every version, and the job leaves it be", async () => {
+    const ipm = await h.signIn(ipManager);
+    const found = (await (await ipm.get(`/api/v1/records?linkedUserId=${employee.id}&clause=7.3.2.4`)).json()) as { items: { record: { id: string; contentSha256: string } }[] };
+    expect(found.items).toHaveLength(1);
+    const record = found.items[0]!.record;
+    expect(record.contentSha256).toBe(d.sha256);
+    const chain = await chainOf(d.sha256);
+    expect(chain.map((r) => r.reason)).toEqual(["original", "tsa-expiring"]);
+    const res = await ipm.get(`/api/v1/records/${record.id}/content`);
+    expect(res.status).toBe(200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(sha(bytes)).toBe(chain[1]!.sha256);
+    expect(res.headers.get("x-content-sha256")).toBe(chain[1]!.sha256);
+
+    // the employee leaves; the class is shortened for this test's sake; the record falls due and is destroyed
+    expect((await ipm.post("/api/v1/retention-events", { trigger: "employment-end", subjectId: employee.id, occurredOn: "2026-01-31" })).status).toBe(200);
+    const view = (await (await ipm.get(`/api/v1/records/${record.id}`)).json()) as { recordClass: { id: string } };
+    expect((await ipm.patch(`/api/v1/record-classes/${view.recordClass.id}`, { retentionAmount: 1, retentionUnit: "months", disposition: "destroy", reason: "测试：缩短为一个月" })).status).toBe(200);
+    const disposal = (await (await ipm.post("/api/v1/disposals", { action: "destroy", recordIds: [record.id], reason: "到期销毁" })).json()) as { id: string };
+    expect((await (await h.signIn(ipManager2)).post(`/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: ipManager2.password })).status).toBe(200);
+    expect((await (await h.signIn(legal)).post(`/api/v1/disposals/${disposal.id}/decision`, { decision: "approved", password: legal.password })).status).toBe(200);
+    for (const v of chain) expect(await h.deps.storage.stat(v.sha256), `version ${v.sequence}`).toBeNull();
+
+    // years later, its time stamp expiring again: the destroyed result is neither renewed nor tried
+    const now = h.clock.now();
+    h.clock.set(new Date(chain[1]!.tsaNotAfter.getTime() - 10 * 86_400_000));
+    try {
+      const logger = capturingLogger();
+      const report = await renewArchiveTimestamps({ ...systemContext(h.deps), logger });
+      const shas = [d.sha256, ...chain.map((v) => v.sha256)];
+      expect(report.renewed).toEqual([]);
+      expect(report.skipped.map((s) => s.sha256).filter((s) => shas.includes(s))).toEqual([]);
+      expect(logger.lines.filter((l) => shas.some((s) => JSON.stringify(l).includes(s)))).toEqual([]);
+      expect(await chainOf(d.sha256)).toHaveLength(2);
+      // the others are due, but the root CA ends within the window: one error says so, nothing is stamped
+      // (and the damaged one is tried again, as every run)
+      expect(report.skipped.map((s) => s.sha256).sort()).toEqual([damagedPut.sha256, (await chainOf(a.sha256))[1]!.sha256, (await chainOf(weakPut.sha256))[2]!.sha256].sort());
+      expect(logger.lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([
+        "the TSA certificate cannot be renewed: the root CA expires within the renewal window",
+        "archive time stamps not renewed: the built-in TSA certificate itself expires within the renewal window",
+      ]);
+    } finally {
+      h.clock.set(now);
+    }
   });
 
   it("shows an administrator the chain on the request's page (versions, dates, TSA), in Chinese and English, and no one else", async () => {
