@@ -11,12 +11,12 @@ import { archiveTimestamps, signatureRequests } from "../../../../src/db/schema/
 import type { Logger } from "../../../../src/core/context";
 import { jobRunnerFor } from "../../../../src/core/jobs/index";
 import { ensurePki, TSA_POLICY_OID } from "../../../../src/core/signatures/authority";
-import { latestArchivedVersion, newestTimestampOf } from "../../../../src/core/signatures/archive-chain";
-import { renewArchiveTimestamps } from "../../../../src/core/signatures/archive-renewal";
+import { latestArchivedVersion, newestTimestampOf, timestampFactsOf, UnreadableArchiveError } from "../../../../src/core/signatures/archive-chain";
+import { renewalReasonOf, renewArchiveTimestamps } from "../../../../src/core/signatures/archive-renewal";
 import { createRsaSigner, createTimeStampToken } from "../../../../src/core/signatures/cms/index";
 import { embedCmsSignature, inspectPdfSignatures, preparePdfSignature } from "../../../../src/core/signatures/pdf/index";
 import { openPdf } from "../../../../src/core/signatures/pdf/pdf-file";
-import { certificateDerToPem, certificatePemToDer } from "../../../../src/core/signatures/pki/index";
+import { certificateDerToPem, certificatePemToDer, generateRsaKeyPair, issueTsaCertificate } from "../../../../src/core/signatures/pki/index";
 import { readCertificate } from "../../../../src/core/signatures/pki/read-certificate";
 import { startHarness, systemContext, type Client, type TestUser } from "../../../support/app";
 import { createBasePdf } from "../support/base-pdf";
@@ -398,5 +398,36 @@ describe("archive time stamps when the TSA certificate nears its end", () => {
     const asManager = await (await managerClient.get(`/signatures/${a.id}`, { accept: "text/html" })).text();
     expect(asManager).not.toContain('data-testid="archive-chain"');
     expect(asManager).toContain("version=final");
+  });
+});
+
+describe("what makes a time stamp weak", () => {
+  it("an RSA key under 2048 bits is weak even with SHA-256; a young 2048-bit SHA-256 one is not; a token that is none is unreadable", async () => {
+    const { root } = await ensurePki(h.deps);
+    const now = h.clock.now();
+    const stamp = async (bits: number) => {
+      const keys = await generateRsaKeyPair(bits);
+      const issued = issueTsaCertificate({ subject: { commonName: `TSA ${bits}` }, publicKey: keys.publicKey, issuer: root, notBefore: now, notAfter: new Date(now.getTime() + 3650 * 86_400_000) });
+      return createTimeStampToken({
+        messageImprint: createHash("sha256").update("data").digest(),
+        hashAlgorithm: "sha256",
+        certReq: true,
+        serialNumber: BigInt(bits),
+        genTime: now,
+        policyOid: TSA_POLICY_OID,
+        tsaCertificate: issued.certificate,
+        chain: [root.certificate],
+        sign: createRsaSigner(keys.privateKey),
+      });
+    };
+    const short = timestampFactsOf(await stamp(1024));
+    expect(short).toMatchObject({ keyBits: 1024, digestAlgorithm: "sha256", tsaSubject: "CN=TSA 1024" });
+    expect(renewalReasonOf(h.deps, short)).toBe("weak-algorithm");
+    const sound = timestampFactsOf(await stamp(2048));
+    expect(sound).toMatchObject({ keyBits: 2048, digestAlgorithm: "sha256" });
+    expect(renewalReasonOf(h.deps, sound)).toBeNull();
+    expect(renewalReasonOf(h.deps, { ...sound, tsaNotAfter: new Date(now.getTime() + 729 * 86_400_000) })).toBe("tsa-expiring");
+    expect(() => timestampFactsOf(Buffer.from("not a token"))).toThrow(UnreadableArchiveError);
+    expect(() => newestTimestampOf(Buffer.from("%PDF-1.7 nothing else"))).toThrow(UnreadableArchiveError);
   });
 });
