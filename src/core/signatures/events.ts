@@ -123,6 +123,14 @@ export const tsaCertificateRenewed = auditEvent(
   "organisation",
   { zh: "时间戳证书更新", en: "TSA certificate renewed" },
   z.strictObject({ certificateSerial: z.string(), notAfter: z.date(), previousSerial: z.string(), previousNotAfter: z.date(), renewalDays: z.number().int() }),
+  {
+    fields: {
+      notAfter: { zh: "有效期至", en: "Valid until" },
+      previousSerial: { zh: "原证书序列号", en: "Previous certificate serial" },
+      previousNotAfter: { zh: "原证书有效期至", en: "Previous certificate valid until" },
+      renewalDays: { zh: "提前更新天数", en: "Renewal window (days)" },
+    },
+  },
 );
 export const archiveTimestampAdded = auditEvent(
   "signature.archive_timestamp_added",
@@ -139,6 +147,16 @@ export const archiveTimestampAdded = auditEvent(
     previousTsaNotAfter: z.date(),
     reason: z.enum(["tsa-expiring", "weak-algorithm"]),
   }),
+  {
+    fields: {
+      sequence: { zh: "版本", en: "Version" },
+      previousSha256: { zh: "上一版本哈希", en: "Previous version hash" },
+      tsaSerial: { zh: "时间戳证书序列号", en: "TSA certificate serial" },
+      tsaNotAfter: { zh: "时间戳证书有效期至", en: "TSA certificate valid until" },
+      previousTsaSerial: { zh: "原时间戳证书序列号", en: "Previous TSA certificate serial" },
+      previousTsaNotAfter: { zh: "原时间戳证书有效期至", en: "Previous TSA certificate valid until" },
+    },
+  },
 );
 
 /** The e-signature area's audit events. */
