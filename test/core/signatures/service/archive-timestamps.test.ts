@@ -194,6 +194,16 @@ describe("archive time stamps while every TSA certificate is young", () => {
     expect(await eventsOf("signature.archive_timestamp_added")).toHaveLength(1);
   });
 
+  it("never changes a noted version: not through SQL, not by deleting it", async () => {
+    const [row] = await chainOf(weakPut.sha256);
+    const failure = (p: Promise<unknown>) => p.then(() => "succeeded", (e: Error & { cause?: Error }) => `${e.message} ${e.cause?.message ?? ""}`);
+    expect(await failure(h.deps.db.update(archiveTimestamps).set({ tsaNotAfter: new Date("2099-01-01T00:00:00Z") }).where(eq(archiveTimestamps.sha256, row!.sha256)))).toMatch(/append-only/);
+    expect(await failure(h.deps.db.delete(archiveTimestamps).where(eq(archiveTimestamps.sha256, row!.sha256)))).toMatch(/append-only/);
+    // a second version 1 of the same chain is refused by the primary key
+    expect(await failure(h.deps.db.insert(archiveTimestamps).values({ ...row!, sequence: 1, sha256: "f".repeat(64), previousSha256: row!.sha256, reason: "tsa-expiring" }))).toMatch(/duplicate key|archive_timestamps_original_sha256_sequence_pk/);
+    expect(await chainOf(weakPut.sha256)).toHaveLength(2);
+  });
+
   it("serves the newest version as the request's signed document", async () => {
     const [, renewedRow] = await chainOf(weakPut.sha256);
     const served = await download(b.id);
