@@ -440,4 +440,12 @@ describe("what makes a time stamp weak", () => {
     expect(() => timestampFactsOf(Buffer.from("not a token"))).toThrow(UnreadableArchiveError);
     expect(() => newestTimestampOf(Buffer.from("%PDF-1.7 nothing else"))).toThrow(UnreadableArchiveError);
   });
+
+  it("a stored result changed after its document timestamp is not renewed (the new time stamp would vouch for the change)", () => {
+    const changed = Buffer.from(a.pdf);
+    const at = Buffer.from(a.pdf).indexOf("/MediaBox");
+    changed[at + 1] = "N".charCodeAt(0);
+    expect(() => newestTimestampOf(changed)).toThrow(/other bytes/);
+    expect(newestTimestampOf(a.pdf).kind).toBe("document");
+  });
 });
