@@ -61,6 +61,12 @@ export const envSchema = z.object({
     "must be an IANA time zone name such as Asia/Shanghai",
   ),
   CUSTOS_TRUSTED_PROXIES: optionalString,
+  CUSTOS_ARCHIVE_RENEWAL_DAYS: z.coerce
+    .number({ message: "must be a number of days" })
+    .int("must be a whole number")
+    .min(30, "must be at least 30 days")
+    .max(3000, "must be at most 3000 days (the built-in TSA certificate lives about 3650)")
+    .default(730),
   CUSTOS_MAX_UPLOAD_MB: z.coerce
     .number({ message: "must be a number of megabytes" })
     .int("must be a whole number")
@@ -87,6 +93,12 @@ export interface Config {
   /** 32-byte key-encryption key; absent means "generate or load one in the data dir" (embedded mode). */
   masterKey?: Buffer;
   tsaUrl?: string;
+  /**
+   * How many days before a time stamp's TSA certificate expires the archive renews it
+   * (CUSTOS_ARCHIVE_RENEWAL_DAYS, default 730): the built-in TSA gets a new certificate then, and
+   * every signed result whose newest time stamp expires within this window gets a new one.
+   */
+  archiveRenewalDays: number;
   publicUrl?: string;
   maxUploadBytes: number;
   /** LibreOffice binary for DOCX → PDF ("none" disables conversion; unset: soffice or libreoffice on PATH). */
@@ -172,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     s3,
     masterKey: e.CUSTOS_MASTER_KEY ? decodeKey(e.CUSTOS_MASTER_KEY) : undefined,
     tsaUrl: e.CUSTOS_TSA_URL,
+    archiveRenewalDays: e.CUSTOS_ARCHIVE_RENEWAL_DAYS,
     publicUrl: e.CUSTOS_PUBLIC_URL,
     maxUploadBytes: e.CUSTOS_MAX_UPLOAD_MB * 1024 * 1024,
     soffice: e.CUSTOS_SOFFICE,

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     storage: deps.storage.kind,
     startupMs: Math.round(performance.now() - started),
   });
-  // background jobs (the registry's: hourly reminders and revisions coming into force, the daily
+  // background jobs (the registry's: hourly reminders, revisions coming into force and archive time-stamp renewal, the daily
   // retention sweep and fixity check, CSV imports, audit packages …): a Postgres-backed queue polled
   // every 30 s; several instances share it, each job runs once
   deps.jobs.start(30_000);

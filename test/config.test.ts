@@ -33,6 +33,12 @@ describe("configuration", () => {
     expect(err?.message).toContain("PORT");
   });
 
+  it("renews archive time stamps 730 days before a TSA certificate ends unless told otherwise, and refuses a window that makes no sense", () => {
+    expect(loadConfig({}).archiveRenewalDays).toBe(730);
+    expect(loadConfig({ CUSTOS_ARCHIVE_RENEWAL_DAYS: "365" }).archiveRenewalDays).toBe(365);
+    for (const bad of ["0", "-5", "1.5", "soon", "3651"]) expect(problems({ CUSTOS_ARCHIVE_RENEWAL_DAYS: bad }).map((p) => p.variable)).toEqual(["CUSTOS_ARCHIVE_RENEWAL_DAYS"]);
+  });
+
   it("needs the bucket and both credentials together for S3", () => {
     expect(problems({ S3_ENDPOINT: "http://127.0.0.1:9000" }).map((p) => p.variable)).toContain("S3_BUCKET");
     expect(problems({ S3_BUCKET: "b", S3_ACCESS_KEY_ID: "k" }).map((p) => p.variable)).toContain("S3_SECRET_ACCESS_KEY");

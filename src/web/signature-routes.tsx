@@ -10,6 +10,7 @@ import { cancelSignatureRequest, declineAsSigner, signAsSigner } from "../core/s
 import { CreateSignatureRequestInput } from "../core/signatures/schemas";
 import { setSigningPin, signingPinStatus } from "../core/signatures/signer-keys";
 import { verifyUploadedPdf } from "../core/signatures/verify";
+import { archiveChainOfRequest } from "../core/signatures/archive-view";
 import { getTemplate, listTemplates } from "../core/templates/index";
 import { listDirectory } from "../core/users/service";
 import { CLASSIFICATIONS } from "../core/auth/permissions";
@@ -140,7 +141,10 @@ export function signaturePages() {
     const page = pageContext(c);
     const done = DONE[c.req.query("msg") ?? ""];
     const f = flash ?? (done ? { kind: "ok" as const, text: page.t(done) } : undefined);
-    return c.html(<SignatureRequestPage page={page} request={await getSignatureRequest(ctx, id)} isRequester={rel.isRequester} flash={f} />, status as 200);
+    return c.html(
+      <SignatureRequestPage page={page} request={await getSignatureRequest(ctx, id)} isRequester={rel.isRequester} archive={await archiveChainOfRequest(ctx, id)} flash={f} />,
+      status as 200,
+    );
   };
   app.get("/signatures/:id", (c) => requestPage(c));
 

@@ -62,7 +62,7 @@ describe("the registry's invariants", () => {
       const text = await readFile(file, "utf8");
       for (const m of text.matchAll(/defineJob\(\{\s*kind: "([a-z-]+)"/g)) expect(registered, `${file}: ${m[1]}`).toContain(m[1]);
     }
-    expect(registered).toEqual(expect.arrayContaining(["retention-sweep", "fixity-check", "audit-package", "csv-import", "signing-reminders", "revision-activation"]));
+    expect(registered).toEqual(expect.arrayContaining(["retention-sweep", "fixity-check", "audit-package", "csv-import", "signing-reminders", "revision-activation", "archive-timestamps"]));
   });
 });
 

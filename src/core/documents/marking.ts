@@ -3,6 +3,7 @@ import { audit } from "../audit/service";
 import { formatTimeWithOffset } from "../../lib/time";
 import { inTransaction, type ServiceContext } from "../context";
 import { DomainError, notFound } from "../errors";
+import { latestArchivedVersion } from "../signatures/archive-chain";
 import { markEveryPage, PdfStructureError, type PageMarks } from "../signatures/pdf/index";
 import { loadVisibleDocument } from "./access";
 import { effectiveDateOf } from "./numbering";
@@ -25,7 +26,8 @@ export async function issueMarkedCopy(ctx: ServiceContext, revisionId: string) {
   const revision = await repo.findRevision(ctx.db, revisionId);
   if (!revision) throw notFound("The revision");
   const { p, doc } = await loadVisibleDocument(ctx, revision.documentId);
-  const sha256 = revision.signedSha256 ?? revision.releaseSha256;
+  // a signed revision: the newest version of its archive time-stamp chain
+  const sha256 = revision.signedSha256 ? await latestArchivedVersion(ctx.db, revision.signedSha256) : revision.releaseSha256;
   if (!sha256) throw new DomainError("INVALID_STATE", `Revision ${revision.label} has no PDF yet.`);
   const now = ctx.clock.now();
   const when = formatTimeWithOffset(now);

@@ -14,7 +14,7 @@ import {
   type DisposalApprovalRow,
   type DisposalRow,
 } from "../../db/schema/records";
-import { signatureRequests, signatures } from "../../db/schema/signatures";
+import { archiveTimestamps, signatureRequests, signatures } from "../../db/schema/signatures";
 import { users } from "../../db/schema/users";
 import { rowsOf } from "../../db/sql";
 
@@ -179,6 +179,18 @@ export async function listRequestBlobs(db: Db, requestId: string): Promise<strin
   if (!req) return [];
   const sigs = await db.select({ before: signatures.sha256Before, after: signatures.sha256After }).from(signatures).where(eq(signatures.requestId, requestId));
   return [...new Set([req.originalSha256, req.currentSha256, ...(req.finalSha256 ? [req.finalSha256] : []), ...sigs.flatMap((s) => [s.before, s.after])])];
+}
+
+/**
+ * The renewed versions of a signed result (its archive time-stamp chain after sequence 0): copies
+ * of the same content, destroyed with it.
+ */
+export async function listArchiveVersions(db: Db, originalSha256: string): Promise<string[]> {
+  const rows = await db
+    .select({ sha256: archiveTimestamps.sha256 })
+    .from(archiveTimestamps)
+    .where(and(eq(archiveTimestamps.originalSha256, originalSha256), sql`${archiveTimestamps.sequence} > 0`));
+  return rows.map((r) => r.sha256);
 }
 
 /** Records (other than `except`) that still keep `sha256` as their content. */

@@ -302,13 +302,20 @@ async function executeDisposal(t: TxContext, d: DisposalRow): Promise<void> {
         destroyedBy: t.actor.userId!,
         destroyedAt: now,
       });
-      if (r.contentSha256) purge.add(r.contentSha256);
+      if (r.contentSha256) {
+        purge.add(r.contentSha256);
+        // a signed result's renewed versions (archive time stamps) are the same content
+        for (const sha of await drepo.listArchiveVersions(t.db, r.contentSha256)) purge.add(sha);
+      }
       const requestId = await drepo.findProducingRequestId(t.db, r);
       if (requestId) {
         for (const sha of await drepo.listRequestBlobs(t.db, requestId)) {
           const keepers = await drepo.listKeepersOfBlob(t.db, sha, ids);
           const revisions = await drepo.listRevisionsUsingBlob(t.db, sha);
-          if (keepers.length === 0 && revisions.length === 0) purge.add(sha);
+          if (keepers.length === 0 && revisions.length === 0) {
+            purge.add(sha);
+            for (const renewed of await drepo.listArchiveVersions(t.db, sha)) purge.add(renewed);
+          }
         }
       }
       await repo.updateRecord(t.db, r.id, { status: "destroyed", disposedAt: now, updatedAt: now });

@@ -22,6 +22,7 @@ import { HOLD_READ_ROLES, RECORD_WRITE_ROLES } from "./vocabulary";
 import { recordOpened, recordSearched } from "../evidence/events";
 import { recordContentDownloaded } from "./events";
 import { filterVisibleIds } from "../access/policy";
+import { latestArchivedVersion } from "../signatures/archive-chain";
 import { legalHoldPolicy } from "./access";
 
 /** Records the caller may see that match `query`, newest first, with the total. */
@@ -106,12 +107,14 @@ export async function openRecordContent(ctx: ServiceContext, id: string) {
   if (!record.contentSha256) {
     throw new DomainError("NOT_FOUND", `Record ${record.number} has no electronic content; the paper original is kept at ${paperLocation({ room: record.paperRoom, cabinet: record.paperCabinet, box: record.paperBox })}.`);
   }
-  const fixity = await ctx.storage.verify(record.contentSha256);
+  // a signed result: the newest version of its archive time-stamp chain (the record keeps the original's hash)
+  const sha256 = await latestArchivedVersion(ctx.db, record.contentSha256);
+  const fixity = await ctx.storage.verify(sha256);
   if (!fixity.ok) {
-    await recordIntegrityIncident(ctx, record.contentSha256, fixity.missing ? "missing" : "hash-mismatch", fixity.actualSha256);
-    throw integrityFailure(record.contentSha256, fixity.actualSha256);
+    await recordIntegrityIncident(ctx, sha256, fixity.missing ? "missing" : "hash-mismatch", fixity.actualSha256);
+    throw integrityFailure(sha256, fixity.actualSha256);
   }
-  await markBlobVerified(ctx.db, record.contentSha256, ctx.clock.now());
+  await markBlobVerified(ctx.db, sha256, ctx.clock.now());
   await inTransaction(ctx, async (t) => audit(t, recordContentDownloaded, id, { sha256: record.contentSha256 }));
-  return { record, stream: await ctx.storage.get(record.contentSha256) };
+  return { record, sha256, stream: await ctx.storage.get(sha256) };
 }

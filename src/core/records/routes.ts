@@ -352,11 +352,11 @@ export function recordRoutes() {
       responses: { 200: { description: "The bytes", content: { "application/octet-stream": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INTEGRITY_FAILURE"), 410: json(z.any(), "CONTENT_DESTROYED") },
     }),
     async (c) => {
-      const { record, stream } = await openRecordContent(ctxOf(c), c.req.valid("param").id);
+      const { record, sha256, stream } = await openRecordContent(ctxOf(c), c.req.valid("param").id);
       return c.body(stream, 200, {
         "content-type": record.contentMediaType ?? "application/octet-stream",
         "content-disposition": contentDisposition("attachment", record.contentFilename ?? `${record.number}`),
-        "x-content-sha256": record.contentSha256!,
+        "x-content-sha256": sha256,
       });
     },
   );
@@ -500,8 +500,8 @@ export function recordRoutes() {
     createRoute({ method: "get", path: "/disposals/{id}/certificate", tags: ["disposal"], summary: "destruction-certificate.pdf (or the transfer list) of a completed disposal", request: { params: IdParam }, responses: { 200: { description: "PDF", content: { "application/pdf": { schema: z.any() } } }, 401: errors[401], 404: errors[404], 409: json(z.any(), "INVALID_STATE") } }),
     async (c) => {
       const ctx = ctxOf(c);
-      const { record, stream } = await openRecordContent(ctx, await disposalCertificateRecordId(ctx, c.req.valid("param").id));
-      return c.body(stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("attachment", record.contentFilename ?? "certificate.pdf"), "x-content-sha256": record.contentSha256! });
+      const { record, sha256, stream } = await openRecordContent(ctx, await disposalCertificateRecordId(ctx, c.req.valid("param").id));
+      return c.body(stream, 200, { "content-type": "application/pdf", "content-disposition": contentDisposition("attachment", record.contentFilename ?? "certificate.pdf"), "x-content-sha256": sha256 });
     },
   );
   app.openapi(

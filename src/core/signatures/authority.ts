@@ -1,6 +1,7 @@
 import type { KeyObject } from "node:crypto";
 import type { Db } from "../../db/client";
-import type { AppDeps } from "../context";
+import { inTransaction, systemContext, type AppDeps } from "../context";
+import { audit } from "../audit/service";
 import { deriveKey, seal, unseal } from "../keys";
 import { getOrganisationProfile } from "../organisation/service";
 import { DomainError } from "../errors";
@@ -25,6 +26,7 @@ import {
 } from "./pki/index";
 import { readCertificate } from "./pki/read-certificate";
 import * as repo from "./repo";
+import { tsaCertificateRenewed } from "./events";
 
 const encodingOfIssuer = (certificate: Uint8Array): Buffer => readCertificate(certificate).issuerNameDer;
 const encodingOfSubject = (certificate: Uint8Array): Buffer => readCertificate(certificate).subjectNameDer;
@@ -51,9 +53,14 @@ function sealingKey(masterKey: Buffer, id: string): Buffer {
   return deriveKey(masterKey, `pki:${id}`);
 }
 
-async function loadAuthority(deps: AppDeps, id: "root" | "tsa"): Promise<Authority | undefined> {
+async function loadAuthority(deps: AppDeps, id: string): Promise<Authority | undefined> {
   const row = await repo.findAuthority(deps.db, id);
   if (!row) return undefined;
+  return authorityOf(deps, row);
+}
+
+function authorityOf(deps: AppDeps, row: repo.AuthorityRow): Authority {
+  const id = row.id;
   return {
     certificate: certificatePemToDer(row.certificatePem),
     privateKey: importPrivateKey(unseal(sealingKey(deps.masterKey, id), row.keySealed, id)),
@@ -82,7 +89,7 @@ export function ensurePki(deps: AppDeps): Promise<Pki> {
     loaded.set(deps.db, p);
     p.catch(() => loaded.delete(deps.db));
   }
-  return p;
+  return p.then((pki) => (tsaNeedsRenewal(deps, pki.tsa.certificate) ? renewTsa(deps, pki) : pki));
 }
 
 async function createOrLoadPki(deps: AppDeps): Promise<Pki> {
@@ -98,7 +105,7 @@ async function createOrLoadPki(deps: AppDeps): Promise<Pki> {
     await storeAuthority(deps, "root", created.certificate, created.serialNumber, created.privateKey);
     root = (await loadAuthority(deps, "root"))!;
   }
-  let tsa = await loadAuthority(deps, "tsa");
+  let tsa = await loadCurrentTsa(deps);
   if (!tsa) {
     const keys = await generateRsaKeyPair();
     const issued = issueTsaCertificate({
@@ -110,9 +117,115 @@ async function createOrLoadPki(deps: AppDeps): Promise<Pki> {
       ...revocationUrls(deps.config),
     });
     await storeAuthority(deps, "tsa", issued.certificate, issued.serialNumber, keys.privateKey);
-    tsa = (await loadAuthority(deps, "tsa"))!;
+    tsa = (await loadCurrentTsa(deps))!;
   }
   return { root, tsa };
+}
+
+/** The built-in TSA in use: the newest of "tsa", "tsa-2", "tsa-3" … (older ones stay stored). */
+async function loadCurrentTsa(deps: AppDeps): Promise<Authority | undefined> {
+  const [newest] = await repo.listTsaAuthorities(deps.db);
+  return newest ? authorityOf(deps, newest) : undefined;
+}
+
+/** The generation of a built-in TSA's authority id: "tsa" is 1, "tsa-2" is 2 … */
+function tsaGeneration(id: string): number {
+  return id === "tsa" ? 1 : Number(id.slice("tsa-".length));
+}
+
+/** Whether a TSA certificate expires within CUSTOS_ARCHIVE_RENEWAL_DAYS of now. */
+export function expiresWithinRenewalWindow(deps: Pick<AppDeps, "clock" | "config">, notAfter: Date): boolean {
+  return notAfter.getTime() - deps.clock.now().getTime() <= deps.config.archiveRenewalDays * 86_400_000;
+}
+
+function tsaNeedsRenewal(deps: AppDeps, certificate: Buffer): boolean {
+  return expiresWithinRenewalWindow(deps, readCertificate(certificate).notAfter);
+}
+
+const renewing = new WeakMap<Db, Promise<Pki>>();
+const renewalRefused = new WeakSet<Buffer>();
+
+/**
+ * Replaces the built-in TSA once its certificate is within the renewal window of its notAfter: a
+ * new key and certificate from the root (never beyond the root's own notAfter), stored as the next
+ * generation beside the old one (whose certificate stays in the database, known to OCSP as good,
+ * and inside every token it issued), audited. Instances renewing together agree on one (the first
+ * insert of the generation wins; the others load it).
+ */
+function renewTsa(deps: AppDeps, pki: Pki): Promise<Pki> {
+  let p = renewing.get(deps.db);
+  if (!p) {
+    p = renewTsaNow(deps, pki).finally(() => renewing.delete(deps.db));
+    renewing.set(deps.db, p);
+  }
+  return p;
+}
+
+async function renewTsaNow(deps: AppDeps, pki: Pki): Promise<Pki> {
+  const [newest] = await repo.listTsaAuthorities(deps.db);
+  if (newest && !Buffer.from(certificatePemToDer(newest.certificatePem)).equals(pki.tsa.certificate)) {
+    // another instance renewed it already
+    const updated = { root: pki.root, tsa: authorityOf(deps, newest) };
+    loaded.set(deps.db, Promise.resolve(updated));
+    if (!tsaNeedsRenewal(deps, updated.tsa.certificate)) return updated;
+    pki = updated;
+  }
+  const now = deps.clock.now();
+  const previous = readCertificate(pki.tsa.certificate);
+  const rootNotAfter = readCertificate(pki.root.certificate).notAfter;
+  const notAfter = new Date(Math.min(now.getTime() + 10 * YEAR, rootNotAfter.getTime()));
+  if (expiresWithinRenewalWindow(deps, notAfter)) {
+    // the root itself expires within the window: a new TSA certificate could not outlive it
+    if (!renewalRefused.has(pki.tsa.certificate)) {
+      renewalRefused.add(pki.tsa.certificate);
+      deps.logger.error("the TSA certificate cannot be renewed: the root CA expires within the renewal window", { tsaNotAfter: previous.notAfter, rootNotAfter });
+    }
+    return pki;
+  }
+  const org = await getOrganisationProfile(deps.db);
+  const keys = await generateRsaKeyPair();
+  const issued = issueTsaCertificate({
+    subject: { commonName: `${org.name} 时间戳服务 Custos TSA`, organization: org.name, country: "CN" },
+    publicKey: keys.publicKey,
+    issuer: pki.root,
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter,
+    ...revocationUrls(deps.config),
+  });
+  const id = `tsa-${tsaGeneration(newest?.id ?? "tsa") + 1}`;
+  await inTransaction(
+    systemContext(deps),
+    async (t) => {
+      const won = await repo.insertAuthority(t.db, {
+        id,
+        certificatePem: certificateDerToPem(issued.certificate),
+        serialNumber: issued.serialNumber,
+        keySealed: seal(sealingKey(deps.masterKey, id), exportPrivateKeyDer(keys.privateKey), id),
+        createdAt: now,
+      });
+      if (won) {
+        audit(t, tsaCertificateRenewed, "default", {
+          certificateSerial: issued.serialNumber,
+          notAfter,
+          previousSerial: previous.serialNumber,
+          previousNotAfter: previous.notAfter,
+          renewalDays: deps.config.archiveRenewalDays,
+        });
+      }
+    },
+    { mayWriteNothing: true },
+  );
+  const tsa = (await loadCurrentTsa(deps))!;
+  deps.logger.info("built-in TSA certificate renewed", { serial: readCertificate(tsa.certificate).serialNumber, notAfter: readCertificate(tsa.certificate).notAfter });
+  const updated = { root: pki.root, tsa };
+  loaded.set(deps.db, Promise.resolve(updated));
+  return updated;
+}
+
+/** Every certificate the built-in TSA has had, newest first (PEM), for validators of old time stamps. */
+export async function tsaCertificateHistory(deps: AppDeps): Promise<{ serialNumber: string; createdAt: Date; pem: string }[]> {
+  await ensurePki(deps);
+  return (await repo.listTsaAuthorities(deps.db)).map((r) => ({ serialNumber: r.serialNumber, createdAt: r.createdAt, pem: r.certificatePem }));
 }
 
 /**

@@ -118,6 +118,46 @@ export const signingPinReset = auditEvent(
   { zh: "重置签名密码", en: "Signing PIN reset" },
   z.strictObject({ revokedCertificates: z.array(z.string()) }),
 );
+export const tsaCertificateRenewed = auditEvent(
+  "pki.tsa_certificate_renewed",
+  "organisation",
+  { zh: "时间戳证书更新", en: "TSA certificate renewed" },
+  z.strictObject({ certificateSerial: z.string(), notAfter: z.date(), previousSerial: z.string(), previousNotAfter: z.date(), renewalDays: z.number().int() }),
+  {
+    fields: {
+      notAfter: { zh: "有效期至", en: "Valid until" },
+      previousSerial: { zh: "原证书序列号", en: "Previous certificate serial" },
+      previousNotAfter: { zh: "原证书有效期至", en: "Previous certificate valid until" },
+      renewalDays: { zh: "提前更新天数", en: "Renewal window (days)" },
+    },
+  },
+);
+export const archiveTimestampAdded = auditEvent(
+  "signature.archive_timestamp_added",
+  "signature_request",
+  { zh: "归档时间戳续期", en: "Archive time stamp renewed" },
+  z.strictObject({
+    originalSha256: z.string(),
+    sequence: z.number().int(),
+    previousSha256: z.string(),
+    sha256: z.string(),
+    tsaSerial: z.string(),
+    tsaNotAfter: z.date(),
+    previousTsaSerial: z.string(),
+    previousTsaNotAfter: z.date(),
+    reason: z.enum(["tsa-expiring", "weak-algorithm"]),
+  }),
+  {
+    fields: {
+      sequence: { zh: "版本", en: "Version" },
+      previousSha256: { zh: "上一版本哈希", en: "Previous version hash" },
+      tsaSerial: { zh: "时间戳证书序列号", en: "TSA certificate serial" },
+      tsaNotAfter: { zh: "时间戳证书有效期至", en: "TSA certificate valid until" },
+      previousTsaSerial: { zh: "原时间戳证书序列号", en: "Previous TSA certificate serial" },
+      previousTsaNotAfter: { zh: "原时间戳证书有效期至", en: "Previous TSA certificate valid until" },
+    },
+  },
+);
 
 /** The e-signature area's audit events. */
 export const signatureEvents = [
@@ -139,4 +179,6 @@ export const signatureEvents = [
   certificateRevoked,
   signingPinSet,
   signingPinReset,
+  tsaCertificateRenewed,
+  archiveTimestampAdded,
 ];

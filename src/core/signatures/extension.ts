@@ -1,4 +1,5 @@
 import type { Extension } from "../registry";
+import { archiveTimestampJob } from "./archive-renewal";
 import { signatureEvents } from "./events";
 import { signatureRequestEvidence } from "./evidence";
 import { signingRemindersJob } from "./requests/reminders";
@@ -12,5 +13,5 @@ export const signaturesExtension: Extension = {
   // a PDF someone uploaded and sent for signing: nothing happens elsewhere when it is signed
   signatureSources: [{ kind: "file" }],
   evidenceSources: [signatureRequestEvidence],
-  jobs: [signingRemindersJob],
+  jobs: [signingRemindersJob, archiveTimestampJob],
 };

@@ -15,9 +15,19 @@ import { rowsOf } from "../../db/sql";
 
 export type AuthorityRow = typeof pkiAuthorities.$inferSelect;
 
-export async function findAuthority(db: Db, id: "root" | "tsa"): Promise<AuthorityRow | undefined> {
+export async function findAuthority(db: Db, id: string): Promise<AuthorityRow | undefined> {
   const [row] = await db.select().from(pkiAuthorities).where(eq(pkiAuthorities.id, id)).limit(1);
   return row;
+}
+
+/** The built-in TSA's authorities ("tsa", then "tsa-2", "tsa-3" … as each is renewed), newest first. */
+export async function listTsaAuthorities(db: Db): Promise<AuthorityRow[]> {
+  const rows = await db
+    .select()
+    .from(pkiAuthorities)
+    .where(sql`${pkiAuthorities.id} = 'tsa' or ${pkiAuthorities.id} ~ '^tsa-[0-9]+$'`);
+  const generation = (id: string) => (id === "tsa" ? 1 : Number(id.slice(4)));
+  return rows.sort((a, b) => generation(b.id) - generation(a.id));
 }
 
 /** Inserts unless another instance got there first; returns whether this insert won. */

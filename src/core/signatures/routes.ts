@@ -6,7 +6,7 @@ import { createRouter } from "../../http/router";
 import { requireRole } from "../auth/guard";
 import { DomainError } from "../errors";
 import { contentDisposition } from "../files/routes";
-import { answerOcspRequest, currentCrl, rootCertificatePem, timestampDigest, tsaCertificatePem } from "./authority";
+import { answerOcspRequest, currentCrl, rootCertificatePem, timestampDigest, tsaCertificateHistory, tsaCertificatePem } from "./authority";
 import { buildTimeStampResp, parseTimeStampReq, TimestampError } from "./cms/index";
 import { crlDerToPem } from "./pki/index";
 import { getSignatureRequest, listMySignatureRequests, resolveDocument } from "./requests/access";
@@ -367,6 +367,13 @@ export function pkiRoutes() {
   );
   app.get("/tsa.pem", async (c) =>
     c.body(await tsaCertificatePem(c.get("deps")), 200, { "content-type": "application/x-pem-file", "content-disposition": 'attachment; filename="custos-tsa.pem"' }),
+  );
+  // every certificate the built-in TSA has had (renewed before each expires), newest first: for old time stamps
+  app.get("/tsa-history.pem", async (c) =>
+    c.body((await tsaCertificateHistory(c.get("deps"))).map((t) => t.pem.trimEnd() + "\n").join(""), 200, {
+      "content-type": "application/x-pem-file",
+      "content-disposition": 'attachment; filename="custos-tsa-history.pem"',
+    }),
   );
   app.get("/crl", async (c) => {
     const der = await currentCrl(c.get("deps"));

@@ -11,6 +11,7 @@ import { inTransaction, type ServiceContext } from "../context";
 import { visibleFilter } from "../documents/access";
 import { DomainError } from "../errors";
 import { recordVisibility } from "../records/access";
+import { archivedOriginalOf } from "./archive-chain";
 import { ensurePki } from "./authority";
 import { verifyPdfSignatures, type VerifiedPdfSignature } from "./pdf/index";
 import { documentCopyIssued } from "../documents/events";
@@ -108,7 +109,9 @@ async function findSignedOriginalOf(ctx: ServiceContext, sha256: string, bytes: 
   const p = ctx.principal!;
   const last = [...verified].reverse().find((s) => s.cms?.ok && s.coverage.wellFormed);
   if (!last || last.revisionEnd >= bytes.length) return undefined;
-  const prefixSha256 = createHash("sha256").update(bytes.subarray(0, last.revisionEnd)).digest("hex");
+  const prefix = createHash("sha256").update(bytes.subarray(0, last.revisionEnd)).digest("hex");
+  // a copy of a renewed version (archive time-stamp chain) is a copy of the original
+  const prefixSha256 = (await archivedOriginalOf(ctx.db, prefix)) ?? prefix;
   const [revision] = await ctx.db
     .select({ id: documentRevisions.id, documentId: documents.id, number: documents.number, label: documentRevisions.label })
     .from(documentRevisions)
@@ -131,7 +134,9 @@ async function findSignedOriginalOf(ctx: ServiceContext, sha256: string, bytes: 
   return { held: true, as: "marked-copy", requestId: null, revision: { ...revision, signedSha256: prefixSha256, issuedByCustos: Boolean(issued) } };
 }
 
-async function findHeldExactly(ctx: ServiceContext, sha256: string): Promise<HeldMatch> {
+async function findHeldExactly(ctx: ServiceContext, uploaded: string): Promise<HeldMatch> {
+  // a renewed version of an archived signed result is held as that result (its original sha256)
+  const sha256 = (await archivedOriginalOf(ctx.db, uploaded)) ?? uploaded;
   const p = ctx.principal;
   const signature = await repo.findSignatureByResult(ctx.db, sha256);
   if (signature) {

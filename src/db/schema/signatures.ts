@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { tstz } from "../columns";
 import { users } from "./users";
 
@@ -129,6 +129,47 @@ export const signatures = pgTable(
   (t) => [index("signatures_request_idx").on(t.requestId), index("signatures_after_idx").on(t.sha256After)],
 );
 
+/**
+ * The archive time-stamp chain of a signed result (PAdES B-LTA kept for decades): sequence 0 is the
+ * result as completed (`sha256 = original_sha256`), each later one the previous version plus a DSS
+ * with the validation data of its newest time stamp and a new document timestamp, an incremental
+ * update (the previous bytes are its exact prefix). `original_sha256` stays the identity everywhere
+ * else (the request, the revision, the record, the audit trail); downloads serve the newest version.
+ * Each row notes the newest time stamp of its version: its TSA certificate (serial, notAfter), its
+ * genTime and the weakest digest algorithm and key size it uses, which tell the job when to renew.
+ * The primary key (original, sequence) lets only one instance add a given version.
+ */
+export const archiveTimestamps = pgTable(
+  "archive_timestamps",
+  {
+    originalSha256: text("original_sha256").notNull(),
+    sequence: integer("sequence").notNull(),
+    requestId: text("request_id")
+      .notNull()
+      .references(() => signatureRequests.id),
+    sha256: text("sha256").notNull().unique(),
+    previousSha256: text("previous_sha256"),
+    tsaSerial: text("tsa_serial").notNull(),
+    tsaSubject: text("tsa_subject").notNull(),
+    tsaNotAfter: tstz("tsa_not_after").notNull(),
+    genTime: tstz("gen_time").notNull(),
+    /** The weakest digest the time stamp uses (message imprint or its signature), e.g. sha256, sha1, md5. */
+    digestAlgorithm: text("digest_algorithm").notNull(),
+    /** RSA modulus length of the TSA key (null when not RSA). */
+    keyBits: integer("key_bits"),
+    /** Why this version was made: the completed result itself, or a renewal. */
+    reason: text("reason").notNull(),
+    createdAt: tstz("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.originalSha256, t.sequence] }),
+    index("archive_timestamps_request_idx").on(t.requestId),
+    check("archive_timestamps_reason", sql`${t.reason} in ('original','tsa-expiring','weak-algorithm')`),
+    check("archive_timestamps_sequence", sql`(${t.sequence} = 0) = (${t.previousSha256} is null and ${t.sha256} = ${t.originalSha256} and ${t.reason} = 'original')`),
+  ],
+);
+
+export type ArchiveTimestampRow = typeof archiveTimestamps.$inferSelect;
 export type SignatureRequestRow = typeof signatureRequests.$inferSelect;
 export type SignatureRequestSignerRow = typeof signatureRequestSigners.$inferSelect;
 export type SignatureRow = typeof signatures.$inferSelect;

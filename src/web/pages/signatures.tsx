@@ -4,6 +4,7 @@ import { bindingWords, chainWords, changeKindWords, revocationWords, wordFor } f
 import { formatTime as fmtTime } from "../../lib/time";
 import { CLASSIFICATIONS, classificationLabels, clearedFor, type Classification } from "../../core/auth/permissions";
 import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
+import type { ArchiveVersionView } from "../../core/signatures/archive-view";
 import { MEANINGS, type Meaning } from "../../core/signatures/sign-pdf";
 import type { HeldMatch, SignatureReport } from "../../core/signatures/verify";
 import { pick, type MessageKey } from "../i18n";
@@ -226,10 +227,11 @@ export const NewSignatureRequestPage: FC<{
 };
 
 /** One request: signers and their status, downloads allowed to the caller, requester actions. */
-export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureRequestViewData; isRequester: boolean; flash?: Flash }> = ({
+export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureRequestViewData; isRequester: boolean; archive?: ArchiveVersionView[] | null; flash?: Flash }> = ({
   page,
   request,
   isRequester,
+  archive,
   flash,
 }) => {
   const { t, locale } = page;
@@ -291,6 +293,7 @@ export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureReq
         )}{" "}
         {isRequester && <a href={`/api/v1/signature-requests/${request.id}/document?version=original`}>{t("sig_download_original")}</a>}
       </p>
+      {archive && <ArchiveChain page={page} versions={archive} />}
       {isRequester && request.status === "pending" && (
         <form class="stack card" method="post" action={`/signatures/${request.id}/cancel`}>
           <CsrfField page={page} />
@@ -304,6 +307,54 @@ export const SignatureRequestPage: FC<{ page: PageContext; request: SignatureReq
         </form>
       )}
     </Layout>
+  );
+};
+
+/** The archive time-stamp chain of a signed result (administrators): each version, when and by which TSA it was stamped. */
+const ArchiveChain: FC<{ page: PageContext; versions: ArchiveVersionView[] }> = ({ page, versions }) => {
+  const { t, locale } = page;
+  return (
+    <section data-testid="archive-chain">
+      <h2>{t("sig_archive")}</h2>
+      <p class="muted">{t("sig_archive_help")}</p>
+      {versions.length === 0 ? (
+        <p class="muted">{t("sig_archive_none")}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t("sig_archive_version")}</th>
+              <th>{t("sig_archive_reason")}</th>
+              <th>{t("sig_archive_time")}</th>
+              <th>{t("sig_archive_tsa")}</th>
+              <th>{t("sig_archive_until")}</th>
+              <th>{t("sig_archive_algorithm")}</th>
+              <th>SHA-256</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr>
+                <td>{v.sequence}</td>
+                <td>{t(`sig_archive_reason_${v.reason.replace("-", "_")}` as MessageKey)}</td>
+                <td>{fmtTime(v.genTime, locale)}</td>
+                <td>
+                  {v.tsaSubject} <span class="muted">({v.tsaSerial})</span>
+                </td>
+                <td>{fmtTime(v.tsaNotAfter, locale)}</td>
+                <td>
+                  {v.digestAlgorithm.toUpperCase()}
+                  {v.keyBits ? ` · RSA ${v.keyBits}` : ""}
+                </td>
+                <td>
+                  <code title={v.sha256}>{v.sha256.slice(0, 12)}…</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 };
 

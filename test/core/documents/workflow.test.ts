@@ -3,6 +3,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { activateDueRevisions } from "../../../src/core/documents/revisions";
 import { systemContext } from "../../../src/core/context";
 import { certificatePemToDer } from "../../../src/core/signatures/pki/index";
+import { readCertificate } from "../../../src/core/signatures/pki/read-certificate";
+import { latestArchivedVersion } from "../../../src/core/signatures/archive-chain";
+import { renewArchiveTimestamps } from "../../../src/core/signatures/archive-renewal";
 import { auditEvents } from "../../../src/db/schema/audit";
 import { records } from "../../../src/db/schema/records";
 import { errorCode, startHarness, type Client, type TestUser } from "../../support/app";
@@ -351,5 +354,31 @@ describe("controlled documents", () => {
     const { revision } = await newProcedure("草稿程序", "尚未批准。");
     const text = pdfToText(new Uint8Array(await (await a.get(`/api/v1/revisions/${revision.id}/pdf`)).arrayBuffer()), tmp.dir);
     expect(text).toContain("草稿 DRAFT");
+  });
+});
+
+describe("an approved revision kept for years", () => {
+  it("is served as the newest version of its archive time-stamp chain once its time stamp was renewed", async () => {
+    const { document, revision } = await newProcedure("档案保管程序", "长期保存的程序文件。");
+    expect((await approveThrough(revision.id)).state).toBe("effective");
+    const revisions = (await expectJson<{ revisions: { id: string; signedSha256: string }[] }>(await ap.get(`/api/v1/documents/${document.id}`), 200)).revisions;
+    const signedSha256 = revisions.find((r) => r.id === revision.id)!.signedSha256;
+    const tsa = readCertificate(certificatePemToDer(await (await h.app.request("/pki/tsa.pem")).text()));
+    // 700 days before the TSA certificate ends (the renewal window is 730 days)
+    h.clock.set(new Date(tsa.notAfter.getTime() - 700 * 86_400_000));
+    const report = await renewArchiveTimestamps(systemContext(h.deps));
+    expect(report.renewed.map((r) => r.originalSha256)).toContain(signedSha256);
+    const newest = await latestArchivedVersion(h.deps.db, signedSha256);
+    expect(newest).not.toBe(signedSha256);
+    const stored = await h.deps.storage.getBytes(newest);
+    // the controlled copy is the newest version with the page marks appended
+    const reader2 = await h.signIn(reader);
+    const res = await reader2.get(`/api/v1/revisions/${revision.id}/pdf`);
+    expect(res.status).toBe(200);
+    const copy = new Uint8Array(await res.arrayBuffer());
+    expect(Buffer.from(copy.subarray(0, stored.length)).equals(Buffer.from(stored))).toBe(true);
+    // the revision keeps the original's hash
+    const after = (await expectJson<{ revisions: { id: string; signedSha256: string }[] }>(await (await h.signIn(approver)).get(`/api/v1/documents/${document.id}`), 200)).revisions;
+    expect(after.find((r) => r.id === revision.id)!.signedSha256).toBe(signedSha256);
   });
 });

@@ -6,6 +6,7 @@ import {
   contextConstructed,
   contextPrimitive,
   enumerated,
+  bigInteger,
   integer,
   octetString,
   oid,
@@ -91,7 +92,8 @@ export function createCrl(input: CreateCrlInput): Buffer {
       0,
       seq(
         seq(oid("2.5.29.35"), octetString(toDer(seq(contextPrimitive(0, keyId))))),
-        seq(oid("2.5.29.20"), octetString(toDer(integer(input.crlNumber)))),
+        // a big integer: the number is the issue time in seconds, past 2^31 from 2038 on (records are kept 30 years)
+        seq(oid("2.5.29.20"), octetString(toDer(bigInteger(BigInt(input.crlNumber))))),
       ),
     ),
   );

@@ -4,6 +4,7 @@ import type { Principal } from "../../auth/permissions";
 import type { ServiceContext } from "../../context";
 import { DomainError, notFound } from "../../errors";
 import * as repo from "../repo";
+import { latestArchivedVersion } from "../archive-chain";
 import { maySee, relationOf, toView, type Relation, type SignerWithName } from "./view";
 
 /** A request with its signers and the caller's relation to it; NOT_FOUND when they may not see it. */
@@ -70,7 +71,8 @@ export async function resolveDocument(
       if (request.status !== "completed" || !request.finalSha256) {
         throw new DomainError("INVALID_STATE", "The signed document is available once everyone has signed.");
       }
-      return { request, sha256: request.finalSha256, rel };
+      // the newest version of its archive time-stamp chain (the same signatures, time stamps renewed)
+      return { request, sha256: await latestArchivedVersion(ctx.db, request.finalSha256), rel };
     case "my-copy": {
       const mine = rel.signer ? (await repo.listSignatures(ctx.db, id)).find((s) => s.signerId === rel.signer!.id) : undefined;
       if (!mine) throw notFound("Your signed copy");

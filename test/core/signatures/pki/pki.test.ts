@@ -90,6 +90,15 @@ describe("organisation PKI", () => {
     expect(openssl("crl", "-inform", "DER", "-in", file("empty.crl", emptyCrl), "-noout", "-text")).toContain("No Revoked Certificates");
   });
 
+  it("numbers a CRL issued after 2038 (its number is the issue time in seconds, past 2^31)", () => {
+    const thisUpdate = new Date("2044-03-01T00:00:00Z");
+    const crlNumber = Math.floor(thisUpdate.getTime() / 1000);
+    expect(crlNumber).toBeGreaterThan(2 ** 31);
+    const crl = createCrl({ issuer: { certificate: pki.root.certificate, privateKey: pki.root.privateKey }, revoked: [], thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + 86_400_000), crlNumber });
+    const out = openssl("crl", "-inform", "DER", "-in", file("y2038.crl", crl), "-noout", "-text");
+    expect(out).toMatch(new RegExp(`CRL Number:\\s+${crlNumber}`));
+  });
+
   it("converts keys and certificates between PEM, DER and KeyObjects", async () => {
     const keys = await generateRsaKeyPair();
     const pem = exportPrivateKeyPem(keys.privateKey);

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { auditEvents } from "../../../../src/db/schema/audit";
 import { signatureRequests, signatureRequestSigners, signatures } from "../../../../src/db/schema/signatures";
-import { startHarness, type Client, type TestUser } from "../../../support/app";
+import { archiveTimestamps } from "../../../../src/db/schema/signatures";
+import type { Logger } from "../../../../src/core/context";
+import { renewArchiveTimestamps } from "../../../../src/core/signatures/archive-renewal";
+import { startHarness, systemContext, type Client, type TestUser } from "../../../support/app";
 import { createBasePdf } from "../support/base-pdf";
 import { createTestPki, grantedTimestampReply, type TestPki } from "../support/test-pki";
 import { verifyPdfSignatures } from "../../../../src/core/signatures/pdf/index";
@@ -180,5 +183,48 @@ describe("certifying a released document with an external time-stamp service", (
     // the external TSA (the test PKI's) stamped the certification
     expect(certification!.cms!.timestamp?.ok).toBe(true);
     expect(certification!.cms!.timestamp!.tsa!.serialNumber).toBe(readCertificate(pki.tsa.certificate).serialNumber);
+  });
+});
+
+describe("archive time stamps through an external time-stamp service", () => {
+  it("refuses a renewal whose new time stamp would need renewing at once, and stops the run when the TSA is down; nothing is stored either way", async () => {
+    const signer = await h.user({ displayName: "陈静" });
+    const client = await h.signIn(signer);
+    const requestId = await createRequest([signer]);
+    await client.readDocument(requestId);
+    mode = "ok";
+    expect((await sign(client, requestId, signer.pin)).status).toBe(200);
+    const { request } = await stateOf(requestId);
+    const original = request!.finalSha256!;
+    const chain = () => h.deps.db.select().from(archiveTimestamps).where(eq(archiveTimestamps.originalSha256, original)).orderBy(asc(archiveTimestamps.sequence));
+    await renewArchiveTimestamps(systemContext(h.deps));
+    expect((await chain()).map((r) => r.tsaSerial)).toEqual([pki.tsa.serialNumber]);
+
+    // the external TSA's certificate comes within the window; it is the only TSA there is
+    h.clock.set(new Date(readCertificate(pki.tsa.certificate).notAfter.getTime() - 700 * 86_400_000));
+    const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+    const logger: Logger = {
+      info: (message, fields) => lines.push({ level: "info", message, fields }),
+      warn: (message, fields) => lines.push({ level: "warn", message, fields }),
+      error: (message, fields) => lines.push({ level: "error", message, fields }),
+    };
+    const refused = await renewArchiveTimestamps({ ...systemContext(h.deps), logger });
+    expect(refused.renewed).toEqual([]);
+    expect(refused.skipped.find((s) => s.sha256 === original)?.problem).toMatch(/would need renewing at once/);
+    expect(lines.some((l) => l.level === "warn" && l.fields?.sha256 === original)).toBe(true);
+    expect(await chain()).toHaveLength(1);
+
+    mode = "http-500";
+    try {
+      const down = await renewArchiveTimestamps({ ...systemContext(h.deps), logger });
+      expect(down.renewed).toEqual([]);
+      // the first failure stops the run: the TSA is not asked once per result
+      expect(down.skipped.filter((s) => /time-stamp service/.test(s.problem))).toHaveLength(1);
+      expect(lines.some((l) => l.level === "error" && l.message === "archive time stamp: renewal failed")).toBe(true);
+      expect(await chain()).toHaveLength(1);
+      expect(await h.deps.db.select().from(auditEvents).where(eq(auditEvents.action, "signature.archive_timestamp_added"))).toEqual([]);
+    } finally {
+      mode = "ok";
+    }
   });
 });
