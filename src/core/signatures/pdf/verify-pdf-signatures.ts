@@ -81,8 +81,10 @@ export function checkPdfSignatures(bytes: Uint8Array, options: VerifyPdfOptions)
  * document timestamp of a later revision that passes itself; revocation comes from
  * `revocationRecords`, else the final revision's /DSS. Pages appended after a signature must be
  * covered by a later signature that passes (a completion page appended before the last signer
- * signs), as must every stamp drawn by a later signature; otherwise the signature fails with
- * FORMAT_FAILURE naming them. `ok` is `indication === "TOTAL-PASSED"`. Never throws.
+ * signs), as must every stamp drawn by a later signature; under a later signature that is intact
+ * and trusted but undecided (TRY_LATER, REVOKED_NO_POE, OUT_OF_BOUNDS_NO_POE, …) the signature is
+ * INDETERMINATE with that sub-indication, and with no such later signature (or an untrusted one)
+ * it fails with FORMAT_FAILURE naming them. `ok` is `indication === "TOTAL-PASSED"`. Never throws.
  */
 export function validatePdfSignatures(bytes: Uint8Array, checked: CheckedPdf, options: VerifyPdfOptions): PdfVerification {
   const ctx = createValidationContext(bytes, {
@@ -93,10 +95,19 @@ export function validatePdfSignatures(bytes: Uint8Array, checked: CheckedPdf, op
   const signatures: VerifiedPdfSignature[] = new Array(checked.signatures.length);
   for (let i = checked.signatures.length - 1; i >= 0; i--) {
     let s: CheckedPdfSignature = checked.signatures[i]!;
-    const later = signatures.slice(i + 1).filter((l) => l.revision > s.revision && l.ok);
+    const after = signatures.slice(i + 1).filter((l) => l.revision > s.revision);
+    const later = after.filter((l) => l.ok);
+    // a page or stamp under a later signature that is only INDETERMINATE leaves this one indeterminate too
+    const undecided: { what: string; by: VerifiedPdfSignature }[] = [];
     const added: Modification[] = [];
     for (const page of s.changesAfter.pagesAdded) {
-      if (later.some((l) => l.type === "signature" && l.changesAfter.pagesAtSignature.includes(page.objectNumber))) continue;
+      const covering = after.filter((l) => l.type === "signature" && l.changesAfter.pagesAtSignature.includes(page.objectNumber));
+      if (covering.some((l) => l.ok)) continue;
+      const pending = covering.find(undecidedOnTime);
+      if (pending) {
+        undecided.push({ what: `page ${page.pageNumber}`, by: pending });
+        continue;
+      }
       added.push({
         code: "PAGE_NOT_SIGNED",
         objectNumber: page.objectNumber,
@@ -106,6 +117,11 @@ export function validatePdfSignatures(bytes: Uint8Array, checked: CheckedPdf, op
     }
     for (const stamp of s.changesAfter.appearancesAdded) {
       if (later.some((l) => l.objectNumber === stamp.signatureObject)) continue;
+      const pending = after.find((l) => l.objectNumber === stamp.signatureObject && undecidedOnTime(l));
+      if (pending) {
+        undecided.push({ what: `the stamp of the signature field ${stamp.fieldName}`, by: pending });
+        continue;
+      }
       added.push({
         code: "STAMP_NOT_SIGNED",
         objectNumber: stamp.widget,
@@ -123,11 +139,32 @@ export function validatePdfSignatures(bytes: Uint8Array, checked: CheckedPdf, op
       s = { ...s, changesAfter };
     }
     const proofs = later.filter((l) => isDocumentTimestamp(l) && l.cms?.timestamp?.genTime).map((l) => l.cms!.timestamp!.genTime!);
-    const validation = validateSignature(s, proofs, ctx);
+    let validation = validateSignature(s, proofs, ctx);
+    const first = undecided[0];
+    if (validation.indication === "TOTAL-PASSED" && first) {
+      const k = first.by.index + 1;
+      const sub = first.by.validation.subIndication;
+      validation = {
+        ...validation,
+        indication: "INDETERMINATE",
+        subIndication: sub,
+        message: {
+          zh: `${first.what} 是签署后加入的，由签名 ${k} 签署，而签名 ${k} 的结论不确定（${sub ?? "?"}）：${first.by.validation.message.zh}`,
+          en: `${first.what} was added after signing and is signed by signature ${k}, which is INDETERMINATE (${sub ?? "?"}): ${first.by.validation.message.en}`,
+        },
+      };
+    }
     signatures[i] = { ...s, validation, ok: validation.indication === "TOTAL-PASSED" };
   }
   const dssProblems: InspectionProblem[] = ctx.notes.map((message) => ({ code: "DSS_ENTRY_IGNORED", message }));
   return { ...checked, signatures, problems: [...checked.problems, ...dssProblems] };
+}
+
+/** Sub-indications of a signature that is intact and trusted, only not decided (revocation, expiry, algorithm age). */
+const TIME_UNDECIDED = new Set(["TRY_LATER", "REVOKED_NO_POE", "OUT_OF_BOUNDS_NO_POE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"]);
+
+function undecidedOnTime(s: VerifiedPdfSignature): boolean {
+  return s.validation.indication === "INDETERMINATE" && TIME_UNDECIDED.has(s.validation.subIndication ?? "");
 }
 
 function isDocumentTimestamp(s: CheckedPdfSignature): boolean {

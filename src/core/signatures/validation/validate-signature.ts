@@ -127,10 +127,6 @@ export function validateSignature(s: CheckedSignature, laterProofs: Date[], ctx:
       const anomalies = s.coverage.anomalies.map((a) => a.code).join(", ");
       return explained("TOTAL-FAILED", "FORMAT_FAILURE", `字节范围异常（${anomalies}）`, `the byte range is malformed (${anomalies})`);
     }
-    if (s.changesAfter.modifications.length > 0) {
-      const list = s.changesAfter.modifications.map((m) => `${m.code}${m.objectNumber !== undefined ? ` object ${m.objectNumber}` : ""}${m.usedFor ? ` (${m.usedFor})` : ""}`).join("; ");
-      return explained("TOTAL-FAILED", "FORMAT_FAILURE", `签署后有不允许的改动：${list}`, `changed after signing, not allowed: ${list}`);
-    }
     if (has("MESSAGE_DIGEST_MISMATCH", "TIMESTAMP_IMPRINT_MISMATCH") || (isTimestamp && cms.timestamp?.info && !cms.messageDigestMatches)) {
       return explained("TOTAL-FAILED", "HASH_FAILURE");
     }
@@ -144,6 +140,10 @@ export function validateSignature(s: CheckedSignature, laterProofs: Date[], ctx:
     if (has("SIGNATURE_INVALID") || !cms.signatureValid) return explained("TOTAL-FAILED", "SIG_CRYPTO_FAILURE");
     const structural = has("MESSAGE_DIGEST_MISSING", "CONTENT_TYPE_MISSING", "CONTENT_TYPE_MISMATCH", "CONTENT_UNAVAILABLE", "INTERNAL_ERROR");
     if (structural) return explained("TOTAL-FAILED", "FORMAT_FAILURE", errors.get(structural), errors.get(structural));
+    if (s.changesAfter.modifications.length > 0) {
+      const list = s.changesAfter.modifications.map((m) => `${m.code}${m.objectNumber !== undefined ? ` object ${m.objectNumber}` : ""}${m.usedFor ? ` (${m.usedFor})` : ""}`).join("; ");
+      return explained("TOTAL-FAILED", "FORMAT_FAILURE", `签署后有不允许的改动：${list}`, `changed after signing, not allowed: ${list}`);
+    }
     if (has("SIGNING_CERTIFICATE_MISMATCH", "TIMESTAMP_SIGNING_CERTIFICATE_MISMATCH")) return explained("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND");
     if (cms.chain.status === "unknownIssuer") return explained("INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND", cms.chain.detail, cms.chain.detail);
     if (cms.chain.status === "broken") return explained("INDETERMINATE", "CERTIFICATE_CHAIN_GENERAL_FAILURE", cms.chain.detail, cms.chain.detail);
