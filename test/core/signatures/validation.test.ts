@@ -271,6 +271,21 @@ describe("a B-LTA file Custos produced", () => {
     expect(after.signatures[0]!.reasons.map((r) => r.en).join("\n")).toMatch(/revoked on .*, after the proof of existence at/);
   });
 
+  it("the verification page names the indication in words, Chinese and English", async () => {
+    for (const [locale, expected] of [
+      ["zh-CN", ["通过 TOTAL-PASSED", "存在证明", "来源：Custos 服务器记录"]],
+      ["en", ["passed TOTAL-PASSED", "Proof of existence", "source: the Custos server"]],
+    ] as const) {
+      const form = new FormData();
+      form.append("_csrf", employeeClient.csrfToken!);
+      form.append("file", new File([done.pdf], "signed.pdf", { type: "application/pdf" }));
+      const res = await employeeClient.request(`/signatures/verify?lang=${locale}`, { method: "POST", body: form, headers: { accept: "text/html", "x-csrf-token": "" } });
+      expect(res.status).toBe(200);
+      const page = await res.text();
+      for (const text of expected) expect(page, locale).toContain(text);
+    }
+  });
+
   it("online, four years later: still TOTAL-PASSED at the proof of existence", async () => {
     h.clock.set(new Date(signedOn.getTime() + 4 * YEAR));
     const report = await apiVerify(done.pdf);
