@@ -278,7 +278,7 @@ describe("a B-LTA file Custos produced", () => {
     ] as const) {
       const form = new FormData();
       form.append("_csrf", employeeClient.csrfToken!);
-      form.append("file", new File([done.pdf], "signed.pdf", { type: "application/pdf" }));
+      form.append("file", new File([new Uint8Array(done.pdf)], "signed.pdf", { type: "application/pdf" }));
       const res = await employeeClient.request(`/signatures/verify?lang=${locale}`, { method: "POST", body: form, headers: { accept: "text/html", "x-csrf-token": "" } });
       expect(res.status).toBe(200);
       const page = await res.text();
