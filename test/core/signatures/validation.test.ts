@@ -1,7 +1,8 @@
-import { PDFArray, PDFName, PDFRef } from "pdf-lib";
+import { deflateSync } from "node:zlib";
+import { PDFArray, PDFName, PDFRawStream, PDFRef } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { beginIncrementalUpdate, listPages, openPdf, verifyPdfSignatures, addDss, type VerifyPdfOptions } from "../../../src/core/signatures/pdf";
-import { generateRsaKeyPair, issueSignerCertificate } from "../../../src/core/signatures/pki";
+import { createCrl, generateRsaKeyPair, issueSignerCertificate } from "../../../src/core/signatures/pki";
 import { certificatePemToDer } from "../../../src/core/signatures/pki/index";
 import { readCertificate } from "../../../src/core/signatures/pki/read-certificate";
 import { ALGORITHM_SUNSET, weakAlgorithmsOf } from "../../../src/core/signatures/validation";
@@ -161,6 +162,41 @@ describe("revocation from the DSS", () => {
     const [s] = verify(dssWith(bt, [stale])).signatures;
     expect(s).toMatchObject({ ok: false, validation: { indication: "INDETERMINATE", subIndication: "TRY_LATER", revocation: { source: "dss-ocsp", fresh: false } } });
     expect(s!.validation.message.en).toMatch(/issued at .*, before the signature time/);
+  });
+
+  it("a CRL in the DSS signed by the issuer: good when it does not list the serial, REVOKED when it lists it before the signing; another CA's CRL is ignored", () => {
+    const crl = (issuer: TestPki, revoked: { serialNumber: string; revokedAt: Date }[], thisUpdate = new Date(signedAt.getTime() + 1000)) =>
+      createCrl({ issuer: { certificate: issuer.root.certificate, privateKey: issuer.root.privateKey }, revoked, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + 7 * 24 * HOUR), crlNumber: 1 });
+    expect(verify(dssWith(bt, [], [crl(pki, [])])).signatures[0]!.validation).toMatchObject({ indication: "TOTAL-PASSED", revocation: { source: "dss-crl", status: "good", fresh: true } });
+    const listed = crl(pki, [{ serialNumber: pki.employee.serialNumber, revokedAt: new Date(signedAt.getTime() - HOUR) }]);
+    expect(verify(dssWith(bt, [], [listed])).signatures[0]!.validation).toMatchObject({ indication: "TOTAL-FAILED", subIndication: "REVOKED", revocation: { source: "dss-crl", reason: null } });
+    // the other PKI's root has the same name: its CRL names our issuer but does not verify with its key
+    const foreign = crl(other, [{ serialNumber: pki.employee.serialNumber, revokedAt: new Date(signedAt.getTime() - HOUR) }]);
+    const [s] = verify(dssWith(bt, [], [foreign])).signatures;
+    expect(s!.validation).toMatchObject({ indication: "INDETERMINATE", subIndication: "TRY_LATER", revocation: { source: "none" } });
+    expect(s!.validation.reasons.map((r) => r.en).join("\n")).toMatch(/ignored the CRL 1 in the DSS/);
+    // both an OCSP answer and a CRL: the OCSP answer is the source
+    const ocsp = ocspAbout(pki, pki.employee, { producedAt: new Date(signedAt.getTime() + 1000) });
+    expect(verify(dssWith(bt, [ocsp], [crl(pki, [], new Date(signedAt.getTime() + 5000))])).signatures[0]!.validation.revocation.source).toBe("dss-ocsp");
+  });
+
+  it("a DSS stream that inflates beyond what any validation data needs is skipped, not inflated", () => {
+    const signed = withTestDss(bt, pki);
+    const file = openPdf(signed);
+    const update = beginIncrementalUpdate(file);
+    const bomb = deflateSync(Buffer.alloc(64 * 1024 * 1024)); // 64 MB of zeros, some 64 kB deflated
+    const ref = update.add(PDFRawStream.of(update.context.obj({ Length: bomb.length, Filter: "FlateDecode" }), bomb));
+    const dss = file.getDict(file.catalog()!.dict, "DSS")!.clone(update.context);
+    const ocsps = file.get(dss, "OCSPs") as PDFArray;
+    dss.set(PDFName.of("OCSPs"), update.context.obj([ref, ...ocsps.asArray()]));
+    const dssRef = update.add(dss);
+    const catalog = file.catalog()!.dict.clone(update.context);
+    catalog.set(PDFName.of("DSS"), dssRef);
+    update.replace(file.catalog()!.ref!, catalog);
+    const report = verify(update.write().bytes);
+    expect(report.problems.map((p) => p.message).join("\n")).toMatch(/\/DSS \/OCSPs entry 1 cannot be decoded/);
+    // the genuine answers still count
+    expect(report.signatures[0]!.validation).toMatchObject({ indication: "TOTAL-PASSED", revocation: { source: "dss-ocsp" } });
   });
 
   it("garbage in the DSS is ignored with a note, never a throw", () => {

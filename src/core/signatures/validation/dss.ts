@@ -18,6 +18,8 @@ export interface DssData {
 
 /** At most this many entries per array are read (a hostile file may list millions). */
 const MAX_ENTRIES = 500;
+/** No certificate, OCSP response or CRL Custos reads is larger (a CRL of a big CA is a few MB). */
+const MAX_ENTRY_BYTES = 8 * 1024 * 1024;
 
 /**
  * Reads the /DSS of the final revision's catalog: the streams of /Certs, /OCSPs and /CRLs, decoded.
@@ -64,7 +66,7 @@ function streamsOf(file: PdfFile, dss: PDFDict, key: "Certs" | "OCSPs" | "CRLs",
       return;
     }
     try {
-      out.push(Buffer.from(decodeStreamData(stream)));
+      out.push(Buffer.from(decodeStreamData(stream, MAX_ENTRY_BYTES)));
     } catch (error) {
       notes.push(`/DSS /${key} entry ${i + 1} cannot be decoded (${(error as Error).message}); ignored`);
     }

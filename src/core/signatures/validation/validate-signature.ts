@@ -291,9 +291,9 @@ function revocationOf(
     "signatureAt" in time
       ? e.thisUpdate.getTime() >= second(time.signatureAt)
       : e.thisUpdate.getTime() >= second(time.timestampAt) || (e.thisUpdate <= time.timestampAt && (!e.nextUpdate || time.timestampAt <= e.nextUpdate));
-  // the newest fresh "good", OCSP before CRL; else the newest answer, not fresh
-  const byNewest = [...evidence].sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime() || (a.source === "dss-ocsp" ? -1 : 1));
-  const freshGood = byNewest.find((e) => e.status === "good" && isFresh(e));
+  // a fresh "good" OCSP answer before a fresh "good" CRL (the newest of each); else the newest answer, not fresh
+  const byNewest = [...evidence].sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime());
+  const freshGood = byNewest.find((e) => e.source === "dss-ocsp" && e.status === "good" && isFresh(e)) ?? byNewest.find((e) => e.status === "good" && isFresh(e));
   if (freshGood) return finding(freshGood, true);
   const stale = byNewest.filter((e) => e.status === "good");
   if (stale[0]) reasons.push({ zh: `DSS 中的吊销信息签发于 ${iso(stale[0].thisUpdate)}，不够新，不计入`, en: `the revocation data in the DSS was issued at ${iso(stale[0].thisUpdate)}, not recent enough to count` });
