@@ -107,6 +107,7 @@ describe("custos verify-pdf", { timeout: 300_000 }, () => {
     expect(other.code).toBe(1);
     expect(other.stdout).toMatch(/signature NOT valid \(张三\): INDETERMINATE \/ NO_CERTIFICATE_CHAIN_FOUND: .*CHAIN_UNTRUSTED/);
     expect(other.stdout).toMatch(/certificate chain: .* does not chain to the root you gave/);
+    expect(other.stdout).toMatch(/revocation: not checked \(the certificate does not chain to the root you gave\)/);
     expect(other.stdout).toMatch(/1 of 1 signature\(s\) NOT valid/);
   });
 

@@ -202,8 +202,12 @@ function revocationLine(s: SignatureReport, subject: string, add: (status: Check
   const r = s.revocation;
   const from =
     r.source === "custos" ? ["Custos 服务器记录", "the Custos server's record"] : r.source === "dss-ocsp" ? ["DSS 中的 OCSP 响应", "an OCSP response in the DSS"] : ["DSS 中的 CRL", "a CRL in the DSS"];
-  if (r.source === "none") {
+  if (s.chain !== "trusted") {
+    add("info", subject, "吊销状态：未检查（证书不链至您提供的根证书）", "revocation: not checked (the certificate does not chain to the root you gave)");
+  } else if (r.source === "none" && s.subIndication === "TRY_LATER") {
     add("fail", subject, "吊销状态：TRY_LATER — DSS 中没有该证书的有效吊销信息（OCSP 或 CRL）", "revocation: TRY_LATER — the DSS holds no valid revocation information (OCSP or CRL) for the certificate");
+  } else if (r.source === "none") {
+    add("warn", subject, "吊销状态：DSS 中没有该证书的吊销信息（签名已因其他原因判定）", "revocation: the DSS holds no revocation information for the certificate (the signature is decided for another reason)");
   } else if (r.status === "revoked") {
     const after = s.ok;
     add(

@@ -234,6 +234,18 @@ describe("format, hash and chain", () => {
     expect(verifyPdfSignatures(withTestDss(bt, pki), { trustAnchors: [other.root.certificate] }).signatures[0]!.validation).toMatchObject({ indication: "INDETERMINATE", subIndication: "NO_CERTIFICATE_CHAIN_FOUND" });
   });
 
+  it("an RSA key shorter than 2048 bits, with no proof of existence before its sunset date: INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE_NO_POE", async () => {
+    const keys = await generateRsaKeyPair(1024);
+    const weak = issueSignerCertificate({ subject: { commonName: "弱密钥" }, publicKey: keys.publicKey, issuer: { certificate: pki.root.certificate, privateKey: pki.root.privateKey }, notBefore: new Date(Date.now() - HOUR), notAfter: new Date(Date.now() + YEAR) });
+    const signer = { privateKey: keys.privateKey, certificate: weak.certificate, serialNumber: weak.serialNumber };
+    const pdf = await signPdf(await createBasePdf({ pages: 1 }), pki, signer, options("弱密钥"));
+    const records = new Map([[serialOf(weak.certificate), { revokedAt: null, revocationReason: null }]]);
+    const [s] = verify(pdf, { revocationRecords: records }).signatures;
+    expect(s!.cms!.ok).toBe(true);
+    expect(s!.validation).toMatchObject({ indication: "INDETERMINATE", subIndication: "CRYPTO_CONSTRAINTS_FAILURE_NO_POE" });
+    expect(s!.validation.message.en).toMatch(/RSA keys shorter than 2048 bits is not reliable since 2014/);
+  });
+
   it("weak algorithms have a sunset date", () => {
     expect(weakAlgorithmsOf({ digestAlgorithm: "sha1", signatureAlgorithm: "sha1WithRSA" })).toEqual(["sha1"]);
     expect(weakAlgorithmsOf({ digestAlgorithm: "sha256", signatureAlgorithm: "sha256WithRSA", certificate: pki.employee.certificate })).toEqual([]);
