@@ -348,7 +348,10 @@ export function signatureRoutes() {
       summary: "Verify every signature of a PDF (send the PDF as the body)",
       request: { body: { content: { "application/pdf": { schema: z.any().openapi({ type: "string", format: "binary" }) } } } },
       responses: {
-        200: json(VerificationReport, "Report per signature: integrity, chain, revocation, ESS binding, timestamp, coverage, later changes; and whether Custos holds the file"),
+        200: json(
+          VerificationReport,
+          "Report per signature and document timestamp: the ETSI EN 319 102-1 indication (TOTAL-PASSED / TOTAL-FAILED / INDETERMINATE) and sub-indication, judged at the best signature time (proof of existence); integrity, chain, revocation and its source (the server's record, else the PDF's DSS), ESS binding, timestamp, coverage, later changes; and whether Custos holds the file",
+        ),
         401: errors[401],
         413: json(z.any(), "Too large"),
         422: json(z.any(), "NOT_A_PDF, PDF_ENCRYPTED or NO_SIGNATURES"),
