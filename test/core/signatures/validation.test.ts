@@ -303,6 +303,26 @@ describe("a B-LTA file Custos produced", () => {
     expect(docTs!.validation).toMatchObject({ poe: null, revocation: { source: "dss-ocsp", status: "good" } });
   });
 
+  it("damage anywhere in the DSS and the document timestamp gives a verdict, never a throw, and ok is always indication === TOTAL-PASSED", () => {
+    const text = Buffer.from(done.pdf).toString("latin1");
+    const dssStart = text.lastIndexOf("/Type /DSS") > 0 ? text.lastIndexOf("/Type /DSS") : text.lastIndexOf("/DSS");
+    expect(dssStart).toBeGreaterThan(0);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 40; i++) {
+      const damaged = Buffer.from(done.pdf);
+      const at = Math.floor(dssStart - 20_000 * random()) + Math.floor((done.pdf.length - dssStart + 20_000) * random());
+      const position = Math.min(Math.max(at, 0), damaged.length - 1);
+      damaged[position] = damaged[position]! ^ (1 + Math.floor(random() * 254));
+      let report: ReturnType<typeof verifyPdfSignatures> | undefined;
+      expect(() => (report = verifyPdfSignatures(damaged, { trustAnchors: [root], now: new Date(signedOn.getTime() + 4 * YEAR) })), `byte ${position}`).not.toThrow();
+      for (const s of report!.signatures) {
+        expect(["TOTAL-PASSED", "TOTAL-FAILED", "INDETERMINATE"]).toContain(s.validation.indication);
+        expect(s.ok).toBe(s.validation.indication === "TOTAL-PASSED");
+      }
+    }
+  });
+
   it("online, the server's record is the source; revoked after signing it still passes and says so", async () => {
     const now = await apiVerify(done.pdf);
     expect(now.ok).toBe(true);
