@@ -201,7 +201,7 @@ export function validateSignature(s: CheckedSignature, laterProofs: Date[], ctx:
     const passEn = `the signature is valid; the certificate was valid at ${atTextEn}, revocation status from the ${sourceText}`;
     return verdict("TOTAL-PASSED", null, passZh, passEn);
   } catch (error) {
-    return explained("INDETERMINATE", "FORMAT_FAILURE", `验证中断：${(error as Error).message}`, `the validation stopped: ${(error as Error).message}`);
+    return explained("TOTAL-FAILED", "FORMAT_FAILURE", `验证中断：${(error as Error).message}`, `the validation stopped: ${(error as Error).message}`);
   }
 }
 
