@@ -24,6 +24,7 @@ import {
   issueSignerCertificate,
   issueTsaCertificate,
 } from "../../src/core/signatures/pki/index";
+import { readCertificate } from "../../src/core/signatures/pki/read-certificate";
 import { signPdf, type SignPdfInput } from "../../src/core/signatures/sign-pdf";
 import { measureInterleaved, type Timing, type Variant } from "./measure";
 import { buildSamplePdf } from "./sample-pdf";
@@ -82,11 +83,12 @@ function fail(what: string, detail: unknown): never {
   throw new Error(`${what} did not produce a valid signature: ${typeof detail === "string" ? detail : JSON.stringify(detail, null, 2)}`);
 }
 
-/** Our verifier must call a Custos signature fully valid (CMS, chain to our root, coverage). */
+/** Our verifier must call a Custos signature fully valid (CMS, chain to our root, coverage; the issuer's record says not revoked). */
 function checkCustosPdf(label: string, signed: Uint8Array, pki: BenchPki, expectTimestamp: boolean): void {
-  const report = verifyPdfSignatures(signed, { trustAnchors: [pki.root.certificate] });
+  const revocationRecords = new Map([[readCertificate(pki.signer.certificate).serialNumber, { revokedAt: null, revocationReason: null }]]);
+  const report = verifyPdfSignatures(signed, { trustAnchors: [pki.root.certificate], revocationRecords });
   const sig = report.signatures[0];
-  if (report.signatures.length !== 1 || !sig?.ok) fail(label, sig ? { problems: sig.cms?.problems, coverage: sig.coverage } : report);
+  if (report.signatures.length !== 1 || !sig?.ok) fail(label, sig ? { validation: sig.validation, problems: sig.cms?.problems, coverage: sig.coverage } : report);
   if (!sig.coverage.coversWholeFile) fail(label, "the signature does not cover the whole file");
   if (expectTimestamp !== Boolean(sig.cms?.timestamp)) fail(label, `timestamp ${expectTimestamp ? "missing" : "unexpected"}`);
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { beginIncrementalUpdate, listPages, openPdf, type PreparePdfSignatureOptions } from "../../src/core/signatures/pdf";
 import { startHarness } from "../support/app";
 import { createBasePdf } from "../core/signatures/support/base-pdf";
-import { createTestPki, signPdf, type TestPki, type TestSigner } from "../core/signatures/support/test-pki";
+import { createTestPki, signPdf, withTestDss, type TestPki, type TestSigner } from "../core/signatures/support/test-pki";
 
 /**
  * `custos verify-pdf`, run as a real process: the server's PDF verifier offline, trusting only
@@ -22,6 +22,7 @@ const h = await startHarness();
 let dir: string;
 let pki: TestPki;
 let signedPath: string;
+let btPath: string;
 let editedPath: string;
 let editedObject: number;
 let rootPem: string;
@@ -58,7 +59,11 @@ async function custos(...args: string[]) {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "custos-verify-pdf-"));
   pki = await createTestPki();
-  const signed = await signPdf(await createBasePdf({ pages: 2 }), pki, pki.employee, options(pki.employee, "张三"));
+  const bt = await signPdf(await createBasePdf({ pages: 2 }), pki, pki.employee, options(pki.employee, "张三"));
+  btPath = join(dir, "signed-bt.pdf");
+  await writeFile(btPath, bt);
+  // B-LT: the DSS carries the test root's OCSP answers, produced after the signature
+  const signed = withTestDss(bt, pki, new Date(Date.now() + 1000));
   signedPath = join(dir, "signed.pdf");
   await writeFile(signedPath, signed);
   const edited = editAfterSigning(signed);
@@ -81,11 +86,13 @@ describe("custos verify-pdf", { timeout: 300_000 }, () => {
     const r = await custos(signedPath, "--root", rootPem);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/通过 PASS {2}#1 employee\n\s+签名有效（张三）\n\s+signature valid \(张三\)/);
+    expect(r.stdout).toMatch(/通过 PASS {2}#1 employee\n\s+签名有效（张三）：通过 TOTAL-PASSED\n\s+signature valid \(张三\): TOTAL-PASSED/);
     expect(r.stdout).toMatch(/通过 PASS .*\n.*\n\s+certificate chain: .* chains to the root you gave/);
     expect(r.stdout).toMatch(/通过 PASS .*\n.*\n\s+integrity: the signed bytes are unchanged/);
-    expect(r.stdout).toMatch(/通过 PASS .*\n.*\n\s+nothing changed after signing/);
-    expect(r.stdout).toMatch(/revocation: not checked offline/);
+    // the DSS that follows the signature is an allowed change
+    expect(r.stdout).toMatch(/通过 PASS .*\n.*\n\s+only allowed changes after signing \(laterSignaturesOnly\)/);
+    expect(r.stdout).toMatch(/通过 PASS .*\n.*\n\s+revocation: not revoked \(source: an OCSP response in the DSS, issued at /);
+    expect(r.stdout).toMatch(/proof of existence: .* \(the signature timestamp\)/);
     expect(r.stdout).not.toMatch(/失败 FAIL/);
     expect(r.stdout).toMatch(/结果 RESULT: 通过 PASS .* all 1 signature\(s\) valid/);
   });
@@ -98,8 +105,9 @@ describe("custos verify-pdf", { timeout: 300_000 }, () => {
 
     const other = await custos(signedPath, "--root", otherRootPem);
     expect(other.code).toBe(1);
-    expect(other.stdout).toMatch(/signature NOT valid \(张三\): .*CHAIN_UNTRUSTED/);
+    expect(other.stdout).toMatch(/signature NOT valid \(张三\): INDETERMINATE \/ NO_CERTIFICATE_CHAIN_FOUND: .*CHAIN_UNTRUSTED/);
     expect(other.stdout).toMatch(/certificate chain: .* does not chain to the root you gave/);
+    expect(other.stdout).toMatch(/revocation: not checked \(the certificate does not chain to the root you gave\)/);
     expect(other.stdout).toMatch(/1 of 1 signature\(s\) NOT valid/);
   });
 
@@ -109,6 +117,16 @@ describe("custos verify-pdf", { timeout: 300_000 }, () => {
     expect(r.stdout).toMatch(/integrity: the signed bytes are unchanged/);
     expect(r.stdout).toMatch(new RegExp(`失败 FAIL .*\\n\\s+签署后有不允许的改动：[A-Z_]+, object ${editedObject}.*\\n\\s+changed after signing, not allowed: [A-Z_]+, object ${editedObject}`));
     expect(r.stdout).not.toMatch(/nothing changed after signing/);
+    expect(r.stdout).toMatch(/signature NOT valid \(张三\): TOTAL-FAILED \/ FORMAT_FAILURE/);
+  });
+
+  it("a B-T PDF without validation data is INDETERMINATE / TRY_LATER offline: exit 1", async () => {
+    const r = await custos(btPath, "--root", rootPem);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/失败 FAIL {2}#1 employee\n\s+签名无效（张三）：不确定 INDETERMINATE \/ TRY_LATER：.*\n\s+signature NOT valid \(张三\): INDETERMINATE \/ TRY_LATER: /);
+    expect(r.stdout).toMatch(/revocation: TRY_LATER — the DSS holds no valid revocation information/);
+    expect(r.stdout).toMatch(/integrity: the signed bytes are unchanged/);
+    expect(r.stdout).toMatch(/1 of 1 signature\(s\) NOT valid/);
   });
 
   it("--json prints the server's report as JSON", async () => {
@@ -116,7 +134,9 @@ describe("custos verify-pdf", { timeout: 300_000 }, () => {
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.stdout) as { ok: boolean; trust: string; signatures: { ok: boolean; chain: string; signerName: string; revocation: { status: string } }[] };
     expect(report).toMatchObject({ ok: true, trust: "given" });
-    expect(report.signatures).toEqual([expect.objectContaining({ ok: true, chain: "trusted", signerName: "张三", revocation: expect.objectContaining({ status: "unknown" }) })]);
+    expect(report.signatures).toEqual([
+      expect.objectContaining({ ok: true, indication: "TOTAL-PASSED", subIndication: null, chain: "trusted", signerName: "张三", revocation: expect.objectContaining({ status: "good", source: "dss-ocsp", fresh: true }) }),
+    ]);
 
     const edited = await custos(editedPath, "--root", rootPem, "--json");
     expect(edited.code).toBe(1);
@@ -174,15 +194,17 @@ describe("custos verify-pdf on a PDF Custos signed, and on files the server refu
     const offline = JSON.parse(r.stdout) as { ok: boolean; signatures: Record<string, unknown>[] };
     expect(offline.ok).toBe(true);
 
-    // the same verifier and report as the API's; only revocation needs the server's records
+    // the same verifier and report as the API's; the revocation source differs (the server's record
+    // online, the DSS's OCSP answers offline), and so do the words and the validation time
     const api = await client.request("/api/v1/signatures/verify", { method: "POST", headers: { "content-type": "application/pdf" }, body: pdf });
     expect(api.status).toBe(200);
     const online = (await api.json()) as { ok: boolean; signatures: Record<string, unknown>[] };
     expect(online.ok).toBe(true);
-    const withoutRevocation = (list: Record<string, unknown>[]) => list.map(({ revocation: _, ...rest }) => rest);
+    const withoutRevocation = (list: Record<string, unknown>[]) => list.map(({ revocation: _, message: _m, reasons: _r, validationTime: _v, ...rest }) => rest);
     expect(withoutRevocation(offline.signatures)).toEqual(withoutRevocation(online.signatures));
-    expect(offline.signatures[0]!.revocation).toMatchObject({ status: "unknown" });
-    expect(online.signatures[0]!.revocation).toMatchObject({ status: "good" });
+    expect(offline.signatures.map((s) => s.indication)).toEqual(["TOTAL-PASSED", "TOTAL-PASSED"]);
+    expect(offline.signatures[0]!.revocation).toMatchObject({ status: "good", source: "dss-ocsp" });
+    expect(online.signatures[0]!.revocation).toMatchObject({ status: "good", source: "custos" });
 
     // the same file against a root that is not the server's
     expect((await custos(pdfPath, "--root", rootPem)).code).toBe(1);

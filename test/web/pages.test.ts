@@ -114,6 +114,10 @@ describe("signature verification page", () => {
     const sha256 = createHash("sha256").update(foreign).digest("hex");
     expect(page).toContain(sha256);
     expect(page).toContain("Custos 中没有与该文件完全一致的文件。");
+    // the ETSI verdict in words: a signer that chains to no trusted root
+    expect(page).toContain("不确定 INDETERMINATE");
+    expect(page).toContain("NO_CERTIFICATE_CHAIN_FOUND");
+    expect(page).toContain("找不到到受信任根证书的证书链");
     expect(await h.deps.storage.stat(sha256)).toBeNull();
   });
 });

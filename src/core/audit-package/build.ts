@@ -7,10 +7,9 @@ import type { EvidenceItem, EvidenceSelection } from "../evidence/types";
 import { recordIntegrityIncident } from "../files/service";
 import { getOrganisationProfile } from "../organisation/service";
 import { ensurePki } from "../signatures/authority";
-import { verifyPdfSignatures } from "../signatures/pdf/index";
 import { certificateDerToPem, readCertificate } from "../signatures/pki/index";
-import { findCertificateBySerial } from "../signatures/repo";
 import { signatureReportOf } from "../signatures/signature-report";
+import { verifyWithOurRecords } from "../signatures/verify-with-records";
 import { integrityFailure } from "../storage/hashing";
 import { CHAIN_LINKS_HEADER } from "./events";
 import { chainLinks, eventsAbout, packagedEvent } from "./excerpt";
@@ -287,14 +286,9 @@ export async function buildAuditPackage(ctx: ServiceContext, input: BuildPackage
         const bytes = held.pdf;
         held.pdf = null;
         if (bytes) {
-          const verification = verifyPdfSignatures(bytes, { trustAnchors: [pki.root.certificate] });
+          const verification = await verifyWithOurRecords(deps.db, bytes, pki.root.certificate, createdAt);
           if (verification.isPdf && !verification.encrypted && verification.signatures.length > 0) {
-            const signatures = [];
-            for (const s of verification.signatures) {
-              const serial = s.cms?.signer?.serialNumber;
-              const ours = s.cms?.chain.status === "trusted" && serial ? await findCertificateBySerial(deps.db, serial) : undefined;
-              signatures.push(signatureReportOf(s, ours));
-            }
+            const signatures = verification.signatures.map((s) => signatureReportOf(s));
             const reportFile: PdfSignatureReportFile = {
               format: "custos-pdf-signature-report",
               version: 1,

@@ -1,4 +1,5 @@
 import type { SignatureReport } from "../signatures/signature-report";
+import { INDICATION_TEXT } from "../signatures/validation/vocabulary";
 
 /** The verification report of one signed PDF in the package (signature-reports/….json). */
 export interface PdfSignatureReportFile {
@@ -23,7 +24,14 @@ const chainText: Record<SignatureReport["chain"], string> = {
 const revocationText: Record<SignatureReport["revocation"]["status"], string> = {
   good: "未吊销 / not revoked",
   revoked: "已吊销 / REVOKED",
-  unknown: "未知（非本机构证书）/ unknown (not one of our certificates)",
+  unknown: "未知 / unknown",
+};
+
+const sourceText: Record<SignatureReport["revocation"]["source"], string> = {
+  custos: "Custos 服务器记录 / the Custos server's record",
+  "dss-ocsp": "DSS 中的 OCSP 响应 / an OCSP response in the DSS",
+  "dss-crl": "DSS 中的 CRL / a CRL in the DSS",
+  none: "无吊销信息 / no revocation information",
 };
 
 /** The same report as text a person reads, Chinese and English. */
@@ -41,6 +49,10 @@ export function signatureReportText(r: PdfSignatureReportFile): string {
   for (const s of r.signatures) {
     out.push("");
     out.push(`签名 ${s.index + 1} / Signature ${s.index + 1}${s.fieldName ? ` (${s.fieldName})` : ""}: ${s.ok ? "有效 / VALID" : "无效 / NOT VALID"}`);
+    out.push(`  结论 Indication:            ${INDICATION_TEXT[s.indication].zh} ${s.indication}${s.subIndication ? ` / ${s.subIndication}` : ""}`);
+    out.push(`                              ${s.message.zh}`);
+    out.push(`                              ${s.message.en}`);
+    out.push(`  存在证明 Proof of existence: ${s.bestSignatureTime ? `${s.bestSignatureTime} (${s.proofOfExistence})` : `无，按验证时间判断 / none, judged at ${s.validationTime}`}`);
     out.push(`  签署人 Signer:              ${s.signerName ?? "—"}`);
     if (s.reason) out.push(`  签署含义 Reason:            ${s.reason}`);
     out.push(`  签署时间 Signing time (/M):  ${s.signingTime ?? "—"}`);
@@ -51,7 +63,8 @@ export function signatureReportText(r: PdfSignatureReportFile): string {
     out.push(`  摘要一致 Digest matches:     ${yesNo(s.integrity.digestMatches)}`);
     out.push(`  签名值有效 Signature valid:  ${yesNo(s.integrity.signatureValid)}`);
     out.push(`  证书链 Chain:               ${chainText[s.chain]}`);
-    out.push(`  吊销状态 Revocation:         ${revocationText[s.revocation.status]}${s.revocation.revokedAt ? ` ${s.revocation.revokedAt}` : ""}`);
+    out.push(`  吊销状态 Revocation:         ${revocationText[s.revocation.status]}${s.revocation.revokedAt ? ` ${s.revocation.revokedAt}` : ""}; ${sourceText[s.revocation.source]}`);
+    for (const reason of s.reasons) out.push(`  · ${reason.zh} / ${reason.en}`);
     out.push(`  签名证书绑定 ESS binding:    ${s.signingCertificateBinding}`);
     if (s.timestamp) {
       out.push(`  时间戳 Time stamp:          ${s.timestamp.valid ? "有效 / valid" : "无效 / NOT VALID"} ${s.timestamp.genTime ?? ""} ${s.timestamp.tsa ?? ""}`.trimEnd());

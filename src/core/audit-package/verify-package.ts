@@ -254,9 +254,10 @@ async function verifyOpened(
       for (const s of verification.signatures) {
         const who = s.name ?? s.cms?.signer?.subject.commonName ?? "?";
         const subject = `${file.path} #${s.index + 1}`;
+        const v = s.validation;
         if (s.ok) {
           const ts = s.cms?.timestamp?.ok ? s.cms.timestamp.genTime?.toISOString() : null;
-          add("pass", subject, `签名有效（${who}）${ts ? `，时间戳 ${ts}` : ""}`, `signature valid (${who})${ts ? `, time-stamped ${ts}` : ""}`);
+          add("pass", subject, `签名有效（${who}）：通过 TOTAL-PASSED${ts ? `，时间戳 ${ts}` : ""}`, `signature valid (${who}): TOTAL-PASSED${ts ? `, time-stamped ${ts}` : ""}`);
         } else {
           const why = [
             ...(s.cms?.problems ?? []).filter((p) => p.severity === "error").map((p) => p.code),
@@ -264,7 +265,8 @@ async function verifyOpened(
             ...(s.changesAfter.kind === "otherModified" ? ["MODIFIED_AFTER_SIGNING"] : []),
             ...(s.contents ? [] : ["NO_CMS"]),
           ].join(", ");
-          add("fail", subject, `签名无效（${who}）：${why}`, `signature NOT valid (${who}): ${why}`);
+          const indication = `${v.indication}${v.subIndication ? ` / ${v.subIndication}` : ""}`;
+          add("fail", subject, `签名无效（${who}）：${indication}：${v.message.zh}${why ? `；${why}` : ""}`, `signature NOT valid (${who}): ${indication}: ${v.message.en}${why ? `; ${why}` : ""}`);
         }
       }
     }

@@ -18,6 +18,7 @@ import { cancelSignatureRequest, declineAsSigner, openDocumentForSigning, signAs
 import { CreateSignatureRequestInput, DeclineInput, DocumentRead, ReadInput, SignatureRequestView, SigningPinInput, SigningPinStatus, SignInput } from "./schemas";
 import { resetSigningPin, setSigningPin, signingPinStatus } from "./signer-keys";
 import { verifyUploadedPdf } from "./verify";
+import { SUB_INDICATIONS } from "./validation/vocabulary";
 
 const IdParam = z.object({ id: z.string() });
 const Inbox = z.strictObject({
@@ -40,11 +41,26 @@ const VerificationReport = z
         signerName: z.string().nullable(),
         reason: z.string().nullable(),
         signingTime: z.string().nullable(),
-        ok: z.boolean(),
+        ok: z.boolean().openapi({ description: 'indication === "TOTAL-PASSED"' }),
+        indication: z.enum(["TOTAL-PASSED", "TOTAL-FAILED", "INDETERMINATE"]).openapi({ description: "ETSI EN 319 102-1 main status indication" }),
+        subIndication: z.enum(SUB_INDICATIONS).nullable().openapi({ description: "ETSI EN 319 102-1 sub-indication (null when TOTAL-PASSED), e.g. HASH_FAILURE, REVOKED_NO_POE, OUT_OF_BOUNDS_NO_POE, TRY_LATER" }),
+        message: z.strictObject({ zh: z.string(), en: z.string() }).openapi({ description: "The verdict in words" }),
+        bestSignatureTime: z.string().nullable().openapi({ description: "The proof of existence (earliest trusted time stamp) the certificate was judged at; null when none" }),
+        proofOfExistence: z.enum(["signature-timestamp", "document-timestamp"]).nullable(),
+        validationTime: z.string(),
+        reasons: z.array(z.strictObject({ zh: z.string(), en: z.string() })).openapi({ description: "Notes: revocation or expiry after the proof of existence, validation data that was ignored" }),
         integrity: z.strictObject({ digestMatches: z.boolean(), signatureValid: z.boolean() }),
         certificate: z.strictObject({ subject: z.string().nullable(), serialNumber: z.string().nullable(), issuer: z.string().nullable(), notBefore: z.string().nullable(), notAfter: z.string().nullable() }),
         chain: z.enum(["trusted", "unknown", "broken"]),
-        revocation: z.strictObject({ status: z.enum(["good", "revoked", "unknown"]), revokedAt: z.string().nullable(), reason: z.string().nullable(), beforeSigning: z.boolean().nullable() }),
+        revocation: z.strictObject({
+          status: z.enum(["good", "revoked", "unknown"]),
+          revokedAt: z.string().nullable(),
+          reason: z.string().nullable(),
+          beforeSigning: z.boolean().nullable(),
+          source: z.enum(["custos", "dss-ocsp", "dss-crl", "none"]).openapi({ description: "Where the status came from: the server's record, an OCSP response or CRL in the PDF's DSS (verified with the issuer's key), or none" }),
+          issuedAt: z.string().nullable(),
+          fresh: z.boolean().openapi({ description: "Issued at/after the best signature time (a document timestamp: current at its time)" }),
+        }),
         signingCertificateBinding: z.enum(["match", "mismatch", "absent", "unknown"]),
         timestamp: z.strictObject({ present: z.boolean(), valid: z.boolean().nullable(), genTime: z.string().nullable(), tsa: z.string().nullable(), trusted: z.boolean().nullable() }).nullable(),
         coverage: z.strictObject({ wellFormed: z.boolean(), coversWholeFile: z.boolean(), coversRevision: z.boolean(), anomalies: z.array(z.string()) }),
@@ -340,7 +356,10 @@ export function signatureRoutes() {
       summary: "Verify every signature of a PDF (send the PDF as the body)",
       request: { body: { content: { "application/pdf": { schema: z.any().openapi({ type: "string", format: "binary" }) } } } },
       responses: {
-        200: json(VerificationReport, "Report per signature: integrity, chain, revocation, ESS binding, timestamp, coverage, later changes; and whether Custos holds the file"),
+        200: json(
+          VerificationReport,
+          "Report per signature and document timestamp: the ETSI EN 319 102-1 indication (TOTAL-PASSED / TOTAL-FAILED / INDETERMINATE) and sub-indication, judged at the best signature time (proof of existence); integrity, chain, revocation and its source (the server's record, else the PDF's DSS), ESS binding, timestamp, coverage, later changes; and whether Custos holds the file",
+        ),
         401: errors[401],
         413: json(z.any(), "Too large"),
         422: json(z.any(), "NOT_A_PDF, PDF_ENCRYPTED or NO_SIGNATURES"),

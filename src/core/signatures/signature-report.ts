@@ -1,4 +1,5 @@
 import type { VerifiedPdfSignature } from "./pdf/verify-pdf-signatures";
+import type { Indication, SubIndication } from "./validation/vocabulary";
 
 /**
  * The report of one PDF signature, shared by the verification page and API, and by the audit
@@ -13,11 +14,39 @@ export interface SignatureReport {
   signerName: string | null;
   reason: string | null;
   signingTime: string | null;
+  /** `indication === "TOTAL-PASSED"`. */
   ok: boolean;
+  /** ETSI EN 319 102-1 main indication. */
+  indication: Indication;
+  /** ETSI EN 319 102-1 sub-indication; null when TOTAL-PASSED. */
+  subIndication: SubIndication | null;
+  /** The verdict in words, Chinese and English. */
+  message: { zh: string; en: string };
+  /** The proof of existence the certificate was judged at (ISO); null when none (judged at validationTime). */
+  bestSignatureTime: string | null;
+  /** What proves that time. */
+  proofOfExistence: "signature-timestamp" | "document-timestamp" | null;
+  /** When the validation was made. */
+  validationTime: string;
+  /** Notes: revocation or expiry after the proof of existence, validation data that was ignored. */
+  reasons: { zh: string; en: string }[];
   integrity: { digestMatches: boolean; signatureValid: boolean };
   certificate: { subject: string | null; serialNumber: string | null; issuer: string | null; notBefore: string | null; notAfter: string | null };
   chain: "trusted" | "unknown" | "broken";
-  revocation: { status: "good" | "revoked" | "unknown"; revokedAt: string | null; reason: string | null; beforeSigning: boolean | null };
+  /**
+   * The signer certificate's revocation status and where it came from: the Custos server's record,
+   * an OCSP response or CRL in the PDF's DSS (verified with the issuer's key), or none. `fresh`:
+   * issued at/after the best signature time (or current at a document timestamp's time).
+   */
+  revocation: {
+    status: "good" | "revoked" | "unknown";
+    revokedAt: string | null;
+    reason: string | null;
+    beforeSigning: boolean | null;
+    source: "custos" | "dss-ocsp" | "dss-crl" | "none";
+    issuedAt: string | null;
+    fresh: boolean;
+  };
   signingCertificateBinding: "match" | "mismatch" | "absent" | "unknown";
   timestamp: { present: boolean; valid: boolean | null; genTime: string | null; tsa: string | null; trusted: boolean | null } | null;
   coverage: { wellFormed: boolean; coversWholeFile: boolean; coversRevision: boolean; anomalies: string[] };
@@ -27,14 +56,15 @@ export interface SignatureReport {
 }
 
 /**
- * One verified PDF signature as the report presents it; `ours` is our record of the signer's
- * certificate (when the chain leads to our root), which gives the revocation status.
+ * One verified PDF signature as the report presents it, with its ETSI indication; the revocation
+ * source (the server's record, the DSS, none) was decided by the verifier.
  */
-export function signatureReportOf(s: VerifiedPdfSignature, ours: { revokedAt: Date | null; revocationReason: string | null } | undefined): SignatureReport {
+export function signatureReportOf(s: VerifiedPdfSignature): SignatureReport {
   const cms = s.cms;
+  const v = s.validation;
   const serial = cms?.signer?.serialNumber ?? null;
-  const signedAt = cms?.timestamp?.genTime ?? s.signingTime ?? null;
-  const revokedAt = ours?.revokedAt ?? null;
+  const signedAt = v.bestSignatureTime ?? s.signingTime ?? null;
+  const revokedAt = v.revocation.revokedAt;
   return {
     index: s.index,
     fieldName: s.fieldName ?? null,
@@ -42,7 +72,14 @@ export function signatureReportOf(s: VerifiedPdfSignature, ours: { revokedAt: Da
     signerName: s.name ?? cms?.signer?.subject.commonName ?? null,
     reason: s.reason ?? null,
     signingTime: s.signingTime?.toISOString() ?? null,
-    ok: s.ok && !(revokedAt && signedAt && revokedAt <= signedAt),
+    ok: s.ok,
+    indication: v.indication,
+    subIndication: v.subIndication,
+    message: v.message,
+    bestSignatureTime: v.bestSignatureTime?.toISOString() ?? null,
+    proofOfExistence: v.poe,
+    validationTime: v.validationTime.toISOString(),
+    reasons: v.reasons,
     integrity: { digestMatches: cms?.messageDigestMatches ?? false, signatureValid: cms?.signatureValid ?? false },
     certificate: {
       subject: cms?.signer?.subject.text ?? null,
@@ -52,14 +89,15 @@ export function signatureReportOf(s: VerifiedPdfSignature, ours: { revokedAt: Da
       notAfter: cms?.signer?.notAfter?.toISOString() ?? null,
     },
     chain: cms?.chain.status === "trusted" ? "trusted" : cms?.chain.status === "broken" ? "broken" : "unknown",
-    revocation: ours
-      ? {
-          status: revokedAt ? "revoked" : "good",
-          revokedAt: revokedAt?.toISOString() ?? null,
-          reason: ours.revocationReason,
-          beforeSigning: revokedAt && signedAt ? revokedAt <= signedAt : null,
-        }
-      : { status: "unknown", revokedAt: null, reason: null, beforeSigning: null },
+    revocation: {
+      status: v.revocation.status,
+      revokedAt: revokedAt?.toISOString() ?? null,
+      reason: v.revocation.reason,
+      beforeSigning: revokedAt && signedAt ? revokedAt <= signedAt : null,
+      source: v.revocation.source,
+      issuedAt: v.revocation.issuedAt?.toISOString() ?? null,
+      fresh: v.revocation.fresh,
+    },
     signingCertificateBinding: cms?.signingCertificate ?? "unknown",
     timestamp: cms?.timestamp
       ? {

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { exitOnClosedStdout, formatCheckLine, type CheckLine, type CheckStatus } from "../check-lines";
 import { verifyPdfSignatures } from "./pdf/verify-pdf-signatures";
 import { signatureReportOf, type SignatureReport } from "./signature-report";
+import { INDICATION_TEXT, SUB_INDICATION_TEXT } from "./validation/vocabulary";
 
 const USAGE = `Usage: custos verify-pdf <file.pdf> [--root ca.pem] [--json]
 
@@ -11,8 +12,11 @@ Verifies every signature of a PDF offline (no server, database or configuration 
 same verifier and report as the server's verification page: each signature's digest and signature
 value, its certificate chain to the root you give, the time stamp, the byte ranges it covers, and
 what later revisions changed (only further signatures, time stamps, validation data and pages
-signed later may follow a signature). Prints one line per signature and per check and exits 0 only
-when every signature is intact, chains to the given root, and nothing but allowed changes follows.
+signed later may follow a signature), revocation from the PDF's own validation data (its DSS), and
+the certificate judged at the time proven by the earliest time stamp (proof of existence). Each
+signature gets an ETSI EN 319 102-1 indication: TOTAL-PASSED, TOTAL-FAILED or INDETERMINATE with
+a sub-indication. Prints one line per signature and per check and exits 0 only when every signature
+and document time stamp is TOTAL-PASSED.
 
   --root FILE   the PEM file of the root certificate you trust (e.g. your organisation's Custos
                 root, obtained independently). Without it no certificate is trusted: the chain is
@@ -20,8 +24,10 @@ when every signature is intact, chains to the given root, and nothing but allowe
                 never trusted on their own.
   --json        print the report as JSON instead of lines
 
-Revocation is not checked offline (it needs the issuing Custos server's records); the server's
-verification page does. Exit codes: 0 valid, 1 not valid (or no root given), 2 usage or input error:
+Revocation is checked against the OCSP responses and CRLs in the PDF's DSS that verify with the
+issuer's key (Custos adds them when a signature request completes, PAdES B-LTA); without fresh
+ones a signature is INDETERMINATE / TRY_LATER. Exit codes: 0 all TOTAL-PASSED, 1 not (or no root
+given), 2 usage or input error:
 what the server refuses to verify (not a PDF, encrypted, no signatures, which includes a file too
 damaged to find any) and a missing file or unreadable root certificate. A damaged PDF whose
 signatures can still be found is reported (and not valid), as the server reports it.`;
@@ -77,7 +83,7 @@ async function readRoots(path: string): Promise<X509Certificate[]> {
  * {@link VerifyPdfInputError} for a missing or unreadable file, and for what the server refuses
  * to verify: not a PDF, encrypted, no signatures.
  */
-export async function verifyPdfFile(path: string, rootPath?: string): Promise<OfflinePdfVerification> {
+export async function verifyPdfFile(path: string, rootPath?: string, now?: Date): Promise<OfflinePdfVerification> {
   const roots = rootPath === undefined ? [] : await readRoots(rootPath);
   let bytes: Buffer;
   try {
@@ -87,7 +93,7 @@ export async function verifyPdfFile(path: string, rootPath?: string): Promise<Of
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
     throw new VerifyPdfInputError(`无法读取 ${path}：${why}`, `cannot read ${path}: ${why}`);
   }
-  const verification = verifyPdfSignatures(bytes, { trustAnchors: roots.map((r) => new Uint8Array(r.raw)) });
+  const verification = verifyPdfSignatures(bytes, { trustAnchors: roots.map((r) => new Uint8Array(r.raw)), ...(now ? { now } : {}) });
   if (!verification.isPdf) throw new VerifyPdfInputError(`${path} 不是 PDF 文件`, `${path} is not a PDF file`);
   if (verification.encrypted) {
     throw new VerifyPdfInputError(`${path} 已加密：不提供密码无法检查其签名，请使用未加密的副本`, `${path} is encrypted: its signatures cannot be checked without the password; use an unencrypted copy`);
@@ -100,8 +106,8 @@ export async function verifyPdfFile(path: string, rootPath?: string): Promise<Of
       `${path} has no signatures to verify${damage ? ` (the file is damaged: ${damage})` : ""}`,
     );
   }
-  // offline there is no record of our certificates, so no revocation status: `ours` is undefined
-  const signatures = verification.signatures.map((s) => signatureReportOf(s, undefined));
+  // offline there is no record of our certificates: revocation comes from the PDF's DSS, or none
+  const signatures = verification.signatures.map((s) => signatureReportOf(s));
   const trust = roots.length > 0 ? "given" : "not-checked";
   const checks: CheckLine[] = [];
   const add = (status: CheckStatus, subject: string, zh: string, en: string) => checks.push({ status, subject, zh, en });
@@ -126,16 +132,30 @@ export async function verifyPdfFile(path: string, rootPath?: string): Promise<Of
 function checkSignature(s: SignatureReport, trust: "given" | "not-checked", add: (status: CheckStatus, subject: string, zh: string, en: string) => void) {
   const who = s.signerName ?? "?";
   const subject = `#${s.index + 1} ${s.fieldName ?? ""}`.trim();
+  const indication = `${INDICATION_TEXT[s.indication].zh} ${s.indication}`;
   if (s.ok) {
-    add("pass", subject, `签名有效（${who}）`, `signature valid (${who})`);
+    add("pass", subject, `签名有效（${who}）：${indication}`, `signature valid (${who}): ${s.indication}`);
   } else {
     const why = [
       ...s.problems.filter((p) => p.severity === "error").map((p) => p.code),
       ...(s.coverage.wellFormed ? [] : ["BYTE_RANGE_MALFORMED"]),
       ...s.changesAfter.modifications.map((m) => m.code),
     ];
-    const reason = [...new Set(why)].join(", ") || "NOT_VERIFIED";
-    add("fail", subject, `签名无效（${who}）：${reason}`, `signature NOT valid (${who}): ${reason}`);
+    const codes = [...new Set(why)].join(", ");
+    const sub = s.subIndication ? SUB_INDICATION_TEXT[s.subIndication] : { zh: "", en: "" };
+    add(
+      "fail",
+      subject,
+      `签名无效（${who}）：${indication} / ${s.subIndication ?? "?"}：${sub.zh}${codes ? `；${codes}` : ""}`,
+      `signature NOT valid (${who}): ${s.indication} / ${s.subIndication ?? "?"}: ${sub.en}${codes ? `; ${codes}` : ""}`,
+    );
+  }
+  add("info", subject, s.message.zh, s.message.en);
+  if (s.bestSignatureTime) {
+    const by = s.proofOfExistence === "signature-timestamp" ? ["签名时间戳", "the signature timestamp"] : ["文档时间戳", "a document timestamp"];
+    add("info", subject, `存在证明：${s.bestSignatureTime}（${by[0]}），证书按该时间判断`, `proof of existence: ${s.bestSignatureTime} (${by[1]}); the certificate is judged at that time`);
+  } else {
+    add("warn", subject, `没有存在证明（时间戳），证书按验证时间 ${s.validationTime} 判断`, `no proof of existence (time stamp): the certificate is judged at the validation time ${s.validationTime}`);
   }
   const { digestMatches, signatureValid } = s.integrity;
   if (digestMatches && signatureValid) add("pass", subject, "完整性：签署的字节未被改动，签名值有效", "integrity: the signed bytes are unchanged and the signature value is valid");
@@ -151,7 +171,7 @@ function checkSignature(s: SignatureReport, trust: "given" | "not-checked", add:
   } else {
     add("fail", subject, `证书链：${cert} 不链至您提供的根证书`, `certificate chain: ${cert} does not chain to the root you gave`);
   }
-  add("info", subject, "吊销状态：离线不检查（需签发的 Custos 服务器的记录）", "revocation: not checked offline (it needs the issuing Custos server's records)");
+  revocationLine(s, subject, add);
   if (s.signingCertificateBinding === "match") add("pass", subject, "签名证书绑定（signing-certificate-v2）一致", "signing-certificate-v2 binding matches the certificate");
   else if (s.signingCertificateBinding === "mismatch") add("fail", subject, "签名证书绑定（signing-certificate-v2）与证书不符", "signing-certificate-v2 binding does not match the certificate");
   else add("warn", subject, "没有签名证书绑定（signing-certificate-v2）", "no signing-certificate-v2 binding");
@@ -175,6 +195,34 @@ function checkSignature(s: SignatureReport, trust: "given" | "not-checked", add:
       add("fail", subject, `签署后有不允许的改动：${what}：${m.message}`, `changed after signing, not allowed: ${what}: ${m.message}`);
     }
   }
+}
+
+/** The revocation line: which source answered, what it says, or TRY_LATER when nothing fresh did. */
+function revocationLine(s: SignatureReport, subject: string, add: (status: CheckStatus, subject: string, zh: string, en: string) => void) {
+  const r = s.revocation;
+  const from =
+    r.source === "custos" ? ["Custos 服务器记录", "the Custos server's record"] : r.source === "dss-ocsp" ? ["DSS 中的 OCSP 响应", "an OCSP response in the DSS"] : ["DSS 中的 CRL", "a CRL in the DSS"];
+  if (s.chain !== "trusted") {
+    add("info", subject, "吊销状态：未检查（证书不链至您提供的根证书）", "revocation: not checked (the certificate does not chain to the root you gave)");
+  } else if (r.source === "none" && s.subIndication === "TRY_LATER") {
+    add("fail", subject, "吊销状态：TRY_LATER — DSS 中没有该证书的有效吊销信息（OCSP 或 CRL）", "revocation: TRY_LATER — the DSS holds no valid revocation information (OCSP or CRL) for the certificate");
+  } else if (r.source === "none") {
+    add("warn", subject, "吊销状态：DSS 中没有该证书的吊销信息（签名已因其他原因判定）", "revocation: the DSS holds no revocation information for the certificate (the signature is decided for another reason)");
+  } else if (r.status === "revoked") {
+    const after = s.ok;
+    add(
+      after ? "info" : "fail",
+      subject,
+      `吊销状态：已于 ${r.revokedAt ?? "?"} 吊销（来源：${from[0]}）${after ? `，晚于 ${s.bestSignatureTime ?? "?"} 的存在证明` : ""}`,
+      `revocation: revoked on ${r.revokedAt ?? "?"} (source: ${from[1]})${after ? `, after the proof of existence at ${s.bestSignatureTime ?? "?"}` : ""}`,
+    );
+  } else if (r.status === "good" && r.fresh) {
+    add("pass", subject, `吊销状态：未吊销（来源：${from[0]}，签发于 ${r.issuedAt ?? "?"}）`, `revocation: not revoked (source: ${from[1]}, issued at ${r.issuedAt ?? "?"})`);
+  } else {
+    const what = r.status === "good" ? ["签发时间早于签名时间，不够新", "issued before the signature time, not recent enough"] : ["状态未知", "status unknown"];
+    add("fail", subject, `吊销状态：TRY_LATER — ${from[0]}${what[0]}（${r.issuedAt ?? "?"}）`, `revocation: TRY_LATER — ${from[1]} ${what[1]} (${r.issuedAt ?? "?"})`);
+  }
+  for (const reason of s.reasons) add("info", subject, reason.zh, reason.en);
 }
 
 /**
@@ -224,7 +272,7 @@ export async function runVerifyPdf(argv: string[], out: (line: string) => void =
   const valid = report.signatures.filter((s) => s.ok).length;
   const total = report.signatures.length;
   if (report.ok) {
-    out(`结果 RESULT: 通过 PASS — ${total} 个签名全部有效 / all ${total} signature(s) valid`);
+    out(`结果 RESULT: 通过 PASS — ${total} 个签名全部有效（TOTAL-PASSED） / all ${total} signature(s) valid (TOTAL-PASSED)`);
   } else if (report.trust === "not-checked") {
     out(
       `结果 RESULT: 失败 FAIL — 未提供 --root，证书未被信任；请用 --root 指定独立获得的根证书 / no --root given, so no certificate is trusted; pass the root certificate you obtained independently with --root`,

@@ -13,9 +13,10 @@ import { DomainError } from "../errors";
 import { recordVisibility } from "../records/access";
 import { archivedOriginalOf } from "./archive-chain";
 import { ensurePki } from "./authority";
-import { verifyPdfSignatures, type VerifiedPdfSignature } from "./pdf/index";
+import type { VerifiedPdfSignature } from "./pdf/index";
 import { documentCopyIssued } from "../documents/events";
 import { signatureReportOf, type SignatureReport } from "./signature-report";
+import { verifyWithOurRecords } from "./verify-with-records";
 import * as repo from "./repo";
 import { loadVisibleRequest } from "./requests/access";
 import { signatureVerified } from "./events";
@@ -46,8 +47,9 @@ export interface HeldMatch {
 
 /**
  * Verifies every signature of an uploaded PDF: digest integrity, signature math, chain to our root
- * (or unknown), revocation against our CRL data, the signing-certificate-v2 binding, the time stamp,
- * byte-range coverage and what changed after each signature; and whether the file matches a document
+ * (or unknown), revocation (our records, else the PDF's DSS), the signing-certificate-v2 binding,
+ * the time stamp, byte-range coverage and what changed after each signature, each judged at its
+ * proof of existence with an ETSI EN 319 102-1 indication; and whether the file matches a document
  * held by Custos. Corrupt, encrypted or unsigned files are a clear 422; every verification is audited.
  */
 export async function verifyUploadedPdf(ctx: ServiceContext, bytes: Uint8Array) {
@@ -63,7 +65,7 @@ export async function verifyPdfReport(ctx: ServiceContext, bytes: Uint8Array) {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const recordOutcome = (result: Record<string, unknown>) => inTransaction(ctx, async (t) => audit(t, signatureVerified, sha256, result));
   const pki = await ensurePki(ctx);
-  const verification = verifyPdfSignatures(bytes, { trustAnchors: [pki.root.certificate] });
+  const verification = await verifyWithOurRecords(ctx.db, bytes, pki.root.certificate, ctx.clock.now());
   if (!verification.isPdf) {
     await recordOutcome({ outcome: "not-a-pdf" });
     throw new DomainError("NOT_A_PDF", "The file is not a PDF, so it has no PDF signatures to verify.");
@@ -73,11 +75,7 @@ export async function verifyPdfReport(ctx: ServiceContext, bytes: Uint8Array) {
     throw new DomainError("PDF_ENCRYPTED", "The PDF is encrypted; its signatures cannot be checked without the password. Upload an unencrypted copy.");
   }
   const signatures: SignatureReport[] = [];
-  for (const s of verification.signatures) {
-    const serial = s.cms?.signer?.serialNumber ?? null;
-    const ours = s.cms?.chain.status === "trusted" && serial ? await repo.findCertificateBySerial(ctx.db, serial) : undefined;
-    signatures.push(signatureReportOf(s, ours));
-  }
+  for (const s of verification.signatures) signatures.push(signatureReportOf(s));
   if (signatures.length === 0) {
     await recordOutcome({ outcome: "no-signatures" });
     throw new DomainError("NO_SIGNATURES", "The PDF has no signatures to verify.");

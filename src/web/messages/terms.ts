@@ -43,6 +43,20 @@ export const revocationWords: Words = {
   unknown: { zh: "未知", en: "unknown" },
 };
 
+/** Where a revocation status came from. */
+export const revocationSourceWords: Words = {
+  custos: { zh: "来源：Custos 服务器记录", en: "source: the Custos server's record" },
+  "dss-ocsp": { zh: "来源：PDF 的 DSS 中的 OCSP 响应", en: "source: an OCSP response in the PDF's DSS" },
+  "dss-crl": { zh: "来源：PDF 的 DSS 中的 CRL", en: "source: a CRL in the PDF's DSS" },
+  none: { zh: "没有吊销信息", en: "no revocation information" },
+};
+
+/** What proves a signature's time (proof of existence). */
+export const proofWords: Words = {
+  "signature-timestamp": { zh: "签名时间戳", en: "signature time stamp" },
+  "document-timestamp": { zh: "文档时间戳", en: "document time stamp" },
+};
+
 export const bindingWords: Words = {
   match: { zh: "一致", en: "matches" },
   mismatch: { zh: "不一致", en: "does not match" },

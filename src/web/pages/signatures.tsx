@@ -1,6 +1,7 @@
 import type { FC } from "hono/jsx";
 import { DocumentReader } from "../pdf-reader";
-import { bindingWords, chainWords, changeKindWords, revocationWords, wordFor } from "../messages/terms";
+import { bindingWords, chainWords, changeKindWords, proofWords, revocationSourceWords, revocationWords, wordFor } from "../messages/terms";
+import { INDICATION_TEXT, SUB_INDICATION_TEXT } from "../../core/signatures/validation/vocabulary";
 import { formatTime as fmtTime } from "../../lib/time";
 import { CLASSIFICATIONS, classificationLabels, clearedFor, type Classification } from "../../core/auth/permissions";
 import type { SignatureRequestViewData } from "../../core/signatures/requests/view";
@@ -467,6 +468,37 @@ export const VerifyPage: FC<{ page: PageContext; result?: VerifyResult; flash?: 
               </h2>
               <table>
                 <tbody>
+                  <tr data-testid="indication">
+                    <th>{t("verify_indication")}</th>
+                    <td>
+                      <strong>
+                        {pick(page.locale, INDICATION_TEXT[s.indication])} {s.indication}
+                      </strong>
+                      {s.subIndication && (
+                        <>
+                          {" "}
+                          / <code>{s.subIndication}</code> — {pick(page.locale, SUB_INDICATION_TEXT[s.subIndication])}
+                        </>
+                      )}
+                      <br />
+                      {pick(page.locale, s.message)}
+                      {s.reasons.length > 0 && (
+                        <ul>
+                          {s.reasons.map((r) => (
+                            <li>{pick(page.locale, r)}</li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                  <tr>
+                    <th>{t("verify_poe")}</th>
+                    <td>
+                      {s.bestSignatureTime
+                        ? `${fmtTime(s.bestSignatureTime, page.locale)} (${wordFor(proofWords, s.proofOfExistence, page.locale)})`
+                        : `${t("verify_noPoe")} ${fmtTime(s.validationTime, page.locale)}`}
+                    </td>
+                  </tr>
                   <tr>
                     <th>{t("verify_integrity")}</th>
                     <td>
@@ -483,7 +515,9 @@ export const VerifyPage: FC<{ page: PageContext; result?: VerifyResult; flash?: 
                     <th>{t("verify_revocation")}</th>
                     <td>
                       {wordFor(revocationWords, s.revocation.status, page.locale)}
-                      {s.revocation.revokedAt ? ` ${fmtTime(s.revocation.revokedAt, page.locale)} (${s.revocation.reason})` : ""}
+                      {s.revocation.revokedAt ? ` ${fmtTime(s.revocation.revokedAt, page.locale)} (${s.revocation.reason})` : ""} · {wordFor(revocationSourceWords, s.revocation.source, page.locale)}
+                      {s.revocation.issuedAt ? ` ${fmtTime(s.revocation.issuedAt, page.locale)}` : ""}
+                      {s.revocation.source !== "none" && s.revocation.status === "good" && !s.revocation.fresh ? t("verify_stale") : ""}
                     </td>
                   </tr>
                   <tr>

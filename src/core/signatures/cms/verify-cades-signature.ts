@@ -23,8 +23,10 @@ export interface VerifyCadesSignatureInput {
   signedContentDigest?: Buffer;
   /** DER certificates of the roots to trust (for signer and TSA). */
   trustAnchors: Uint8Array[];
-  /** Time at which certificate validity is judged; default: the trusted timestamp's genTime, else now. */
+  /** Time at which certificate validity is judged; default: the trusted timestamp's genTime, else `now`. */
   at?: Date;
+  /** The current time (default: the clock's). */
+  now?: Date;
 }
 
 /** The signed attributes found, for PAdES baseline conformance. */
@@ -150,7 +152,7 @@ function check(input: VerifyCadesSignatureInput, report: CadesVerificationReport
   report.chain = validateChain(result.signer.der, sd.certificates, input.trustAnchors);
   if (report.chain.status === "unknownIssuer") problems.error("CHAIN_UNTRUSTED", `signer certificate: ${report.chain.detail}`);
   if (report.chain.status === "broken") problems.error("CHAIN_BROKEN", `signer certificate: ${report.chain.detail}`);
-  const at = input.at ?? (report.timestamp?.ok ? report.timestamp.genTime : undefined) ?? new Date();
+  const at = input.at ?? (report.timestamp?.ok ? report.timestamp.genTime : undefined) ?? input.now ?? new Date();
   if (at < result.signer.notBefore) problems.error("CERTIFICATE_NOT_YET_VALID", `the signer certificate is not valid before ${result.signer.notBefore.toISOString()}`);
   if (at > result.signer.notAfter) problems.error("CERTIFICATE_EXPIRED", `the signer certificate expired at ${result.signer.notAfter.toISOString()}`);
   const ku = result.signer.keyUsage;

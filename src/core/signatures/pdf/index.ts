@@ -10,7 +10,7 @@ export { beginIncrementalUpdate, type IncrementalUpdate, type WrittenUpdate } fr
 export { openPdf, listPages, PdfStructureError, type PdfFile, type OpenPdfOptions } from "./pdf-file";
 export { appendCompletionPage, type CompletionPageInput, type CompletionSigner, type CompletionEvent } from "./completion-page";
 export { inspectPdfSignatures, type PdfSignatureInspection, type InspectedSignature, type InspectionProblem } from "./inspect-pdf-signatures";
-export { verifyPdfSignatures, type PdfVerification, type VerifiedPdfSignature } from "./verify-pdf-signatures";
+export { verifyPdfSignatures, checkPdfSignatures, validatePdfSignatures, type PdfVerification, type VerifiedPdfSignature, type CheckedPdf, type CheckedPdfSignature, type VerifyPdfOptions } from "./verify-pdf-signatures";
 export type { ByteRangeCoverage, CoverageAnomaly } from "./byte-range-check";
 export type { ChangesAfterSignature, ChangeKind, Modification, AddedPage, AddedAppearance } from "./revision-changes";
 export type { PdfRevision } from "./pdf-revisions";

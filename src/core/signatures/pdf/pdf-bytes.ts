@@ -70,11 +70,12 @@ export function readObjectHeader(bytes: Uint8Array, pos: number): { objectNumber
 
 /**
  * Decodes a stream's data: FlateDecode (tolerating truncated data) with PNG/TIFF
- * predictors, or whatever pdf-lib's decoders handle.
+ * predictors, or whatever pdf-lib's decoders handle. `maxOutputLength` bounds what FlateDecode
+ * may inflate to (against a small stream that inflates to gigabytes).
  *
- * @throws Error when the data cannot be decoded.
+ * @throws Error when the data cannot be decoded or inflates beyond `maxOutputLength`.
  */
-export function decodeStreamData(stream: PDFRawStream): Uint8Array {
+export function decodeStreamData(stream: PDFRawStream, maxOutputLength?: number): Uint8Array {
   const filter = stream.dict.get(PDFName.of("Filter"));
   const filterName = filter instanceof PDFName ? filter : filter instanceof PDFArray && filter.size() === 1 ? filter.get(0) : undefined;
   if (filter === undefined) return stream.contents;
@@ -82,9 +83,10 @@ export function decodeStreamData(stream: PDFRawStream): Uint8Array {
     const raw = Buffer.from(stream.contents.buffer, stream.contents.byteOffset, stream.contents.byteLength);
     let data: Uint8Array;
     try {
-      data = inflateSync(raw);
-    } catch {
-      data = inflateSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      data = inflateSync(raw, maxOutputLength ? { maxOutputLength } : {});
+    } catch (error) {
+      if (maxOutputLength && error instanceof RangeError) throw error;
+      data = inflateSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH, ...(maxOutputLength ? { maxOutputLength } : {}) });
     }
     let parms = stream.dict.get(PDFName.of("DecodeParms"));
     if (parms instanceof PDFArray) parms = parms.get(0);

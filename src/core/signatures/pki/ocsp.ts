@@ -111,7 +111,8 @@ export function parseOcspRequest(der: Uint8Array): OcspRequest {
   return { certIds, ...(nonce ? { nonce } : {}) };
 }
 
-function readCertId(node: DerNode): OcspCertId {
+/** Reads a CertID (RFC 6960 §4.1.1). @throws {@link DerError} when malformed or its hash is not supported. */
+export function readCertId(node: DerNode): OcspCertId {
   const algorithm = readOid(childAt(childAt(node, 0, UniversalTag.sequence), 0));
   const hashAlgorithm = HASHES[algorithm];
   if (!hashAlgorithm) throw new DerError(`unsupported CertID hash ${algorithm}`);

@@ -21,12 +21,18 @@ describe("the PDF corpus", () => {
     for (const s of report.signatures) {
       expect(s.ok).toBe(false); // nothing in the corpus chains to our (empty) trust anchors
       if (s.cms) expect(Array.isArray(s.cms.problems)).toBe(true);
+      // each gets an ETSI verdict naming why, never TOTAL-PASSED
+      expect(["TOTAL-FAILED", "INDETERMINATE"]).toContain(s.validation.indication);
+      expect(s.validation.subIndication).not.toBeNull();
+      expect(s.validation.message.en.length).toBeGreaterThan(0);
     }
     // Truncations and single-byte damage must not make it throw either.
     for (const cut of [bytes.length >> 1, bytes.length - 7, 1024]) expect(() => inspectPdfSignatures(bytes.subarray(0, cut))).not.toThrow();
     const flipped = Buffer.from(bytes);
     flipped[flipped.length >> 1] = flipped[flipped.length >> 1]! ^ 0xff;
     expect(() => verifyPdfSignatures(flipped, { trustAnchors: [] })).not.toThrow();
+    // the validation reads the DSS of damaged files too
+    for (const cut of [bytes.length >> 1, bytes.length - 7]) expect(() => verifyPdfSignatures(bytes.subarray(0, cut), { trustAnchors: [] })).not.toThrow();
   });
 
   it("recognises what is not a PDF and what is encrypted", () => {

@@ -13,7 +13,7 @@ import {
   type PreparePdfSignatureOptions,
 } from "../../../../src/core/signatures/pdf";
 import { createBasePdf } from "../support/base-pdf";
-import { createTestPki, signPdf, type TestPki, type TestSigner } from "../support/test-pki";
+import { createTestPki, knownGood, signPdf, type TestPki, type TestSigner } from "../support/test-pki";
 import { createNssDb, makeTempDir, opensslCmsVerify, opensslTsVerify, pdfInfo, pdfToText, runPdfsig } from "../support/validators";
 
 let pki: TestPki;
@@ -109,7 +109,8 @@ describe.each([
   });
 
   it("our verifier agrees and explains what came after each signature", () => {
-    const report = verifyPdfSignatures(docs.final, { trustAnchors: [pki.root.certificate] });
+    // the issuer's record says no certificate is revoked (what the Custos server passes)
+    const report = verifyPdfSignatures(docs.final, { trustAnchors: [pki.root.certificate], revocationRecords: knownGood(pki) });
     expect(report.problems).toEqual([]);
     expect(report.revisions).toHaveLength(4);
     const [employee, manager] = report.signatures;
@@ -126,13 +127,21 @@ describe.each([
     expect(employee!.changesAfter.pagesAdded).toEqual([{ objectNumber: expect.any(Number), pageNumber: 3 }]);
     expect(manager!.changesAfter.pagesAtSignature).toContain(employee!.changesAfter.pagesAdded[0]!.objectNumber);
     // Half-way (the page appended, the last signature not yet made) the page is signed by nobody.
-    const afterFirst = verifyPdfSignatures(docs.withPage, { trustAnchors: [pki.root.certificate] });
+    const afterFirst = verifyPdfSignatures(docs.withPage, { trustAnchors: [pki.root.certificate], revocationRecords: knownGood(pki) });
     expect(afterFirst.signatures[0]!.changesAfter.kind).toBe("otherModified");
     expect(afterFirst.signatures[0]!.ok).toBe(false);
     expect(afterFirst.signatures[0]!.changesAfter.modifications.map((m) => m.code)).toEqual(["PAGE_NOT_SIGNED"]);
     expect(afterFirst.signatures[0]!.changesAfter.details[0]).toMatch(/^object \d+ \(page 3\) added after signature 1 and signed by no later valid signature$/);
     const firstOnly = verifyPdfSignatures(docs.afterFirst, { trustAnchors: [pki.root.certificate] });
     expect(firstOnly.signatures[0]!.changesAfter.kind).toBe("none");
+    // B-T without revocation data and without the issuer's record: intact, but INDETERMINATE / TRY_LATER;
+    // the employee's completion page is signed by the manager, who is undecided too, so it is not a failure
+    const unknown = verifyPdfSignatures(docs.final, { trustAnchors: [pki.root.certificate] });
+    expect(unknown.signatures.map((s) => [s.ok, s.validation.indication, s.validation.subIndication])).toEqual([
+      [false, "INDETERMINATE", "TRY_LATER"],
+      [false, "INDETERMINATE", "TRY_LATER"],
+    ]);
+    expect(unknown.signatures[0]!.changesAfter.modifications).toEqual([]);
   });
 
   it("draws stamps and the completion page as extractable Chinese text", () => {
@@ -153,9 +162,10 @@ describe.each([
     expect(at).toBeGreaterThan(8);
     expect(at).toBeLessThan(employee!.coverage.signedRanges[0]![1]);
     tampered[at] = tampered[at]! ^ 0x01;
-    const ours = verifyPdfSignatures(tampered, { trustAnchors: [pki.root.certificate] });
+    const ours = verifyPdfSignatures(tampered, { trustAnchors: [pki.root.certificate], revocationRecords: knownGood(pki) });
     for (const s of ours.signatures) {
       expect(s.ok).toBe(false);
+      expect(s.validation).toMatchObject({ indication: "TOTAL-FAILED", subIndication: "HASH_FAILURE" });
       expect(s.cms!.problems.map((p) => p.code)).toContain("MESSAGE_DIGEST_MISMATCH");
     }
     const theirs = runPdfsig(tampered, nss, tmp.dir);
@@ -197,10 +207,11 @@ describe("signature preparation", () => {
   it("reports a signature whose signing-certificate-v2 names another certificate (pdfsig cannot tell)", async () => {
     const base = await createBasePdf({ pages: 1 });
     const signed = await signPdf(base, pki, pki.manager, { fieldName: "Sig1", signerName: "李经理", reason: "批准", signingTime: new Date() }, { mismatchedEss: true });
-    const [sig] = verifyPdfSignatures(signed, { trustAnchors: [pki.root.certificate] }).signatures;
+    const [sig] = verifyPdfSignatures(signed, { trustAnchors: [pki.root.certificate], revocationRecords: knownGood(pki) }).signatures;
     expect(sig!.cms!.signatureValid).toBe(true);
     expect(sig!.cms!.signingCertificate).toBe("mismatch");
     expect(sig!.ok).toBe(false);
+    expect(sig!.validation).toMatchObject({ indication: "INDETERMINATE", subIndication: "NO_SIGNING_CERTIFICATE_FOUND" });
     expect(runPdfsig(signed, nss, tmp.dir)[0]).toMatchObject({ signatureValid: true });
   });
 

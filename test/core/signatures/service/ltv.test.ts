@@ -127,6 +127,13 @@ describe("PAdES B-LTA after the last signature", () => {
     const report = (await res.json()) as { ok: boolean; held: { as: string | null }; signatures: { ok: boolean; subFilter: string | null; changesAfter: { kind: string; modifications: unknown[]; details: string[] } }[] };
     expect(report.ok).toBe(true);
     expect(report.signatures.map((s) => s.ok)).toEqual([true, true, true]);
+    const etsi = report.signatures as unknown as { indication: string; subIndication: string | null; proofOfExistence: string | null; revocation: { source: string } }[];
+    expect(etsi.map((s) => [s.indication, s.subIndication, s.proofOfExistence, s.revocation.source])).toEqual([
+      ["TOTAL-PASSED", null, "signature-timestamp", "custos"],
+      ["TOTAL-PASSED", null, "signature-timestamp", "custos"],
+      // the last document timestamp has no later proof: it is judged now; its TSA is ours
+      ["TOTAL-PASSED", null, null, "custos"],
+    ]);
     expect(report.signatures[2]!.subFilter).toBe("ETSI.RFC3161");
     expect(report.signatures[1]!.changesAfter.kind).toBe("laterSignaturesOnly");
     expect(report.signatures[1]!.changesAfter.modifications).toEqual([]);
@@ -160,6 +167,11 @@ describe("PAdES B-LTA after the last signature", () => {
     const report = (await res.json()) as { ok: boolean; signatures: { ok: boolean; changesAfter: { modifications: { objectNumber: number | null; usedFor: string | null }[] } }[] };
     expect(report.ok).toBe(false);
     expect(report.signatures.every((s) => !s.ok)).toBe(true);
+    expect((report.signatures as unknown as { indication: string; subIndication: string }[]).map((s) => `${s.indication}/${s.subIndication}`)).toEqual([
+      "TOTAL-FAILED/FORMAT_FAILURE",
+      "TOTAL-FAILED/FORMAT_FAILURE",
+      "TOTAL-FAILED/FORMAT_FAILURE",
+    ]);
     // the document timestamp and the last signature name the redefined content stream
     for (const s of report.signatures.slice(1)) {
       expect(s.changesAfter.modifications).toEqual(expect.arrayContaining([expect.objectContaining({ objectNumber: n, usedFor: expect.stringMatching(/content stream of page/) })]));

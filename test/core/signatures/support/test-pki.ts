@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { createRootCa, generateRsaKeyPair, issueSignerCertificate, issueTsaCertificate, type RootCa } from "../../../../src/core/signatures/pki";
+import { buildOcspResponse, certIdFor, createRootCa, generateRsaKeyPair, issueSignerCertificate, issueTsaCertificate, type OcspCertStatus, type RootCa } from "../../../../src/core/signatures/pki";
+import { readCertificate } from "../../../../src/core/signatures/pki/read-certificate";
 import { buildCadesSignedData, buildTimeStampResp, createRsaSigner, createTimeStampToken, parseTimeStampReq } from "../../../../src/core/signatures/cms";
 import { attribute, buildSignedData, signingCertificateV2Attribute } from "../../../../src/core/signatures/cms/signed-data-builder";
 import { Oid } from "../../../../src/core/signatures/cms/oids";
 import { octetString } from "../../../../src/core/signatures/pki/asn1-builder";
-import { embedCmsSignature, hashByteRange, preparePdfSignature, type PreparePdfSignatureOptions } from "../../../../src/core/signatures/pdf";
+import { addDss, embedCmsSignature, hashByteRange, preparePdfSignature, type PreparePdfSignatureOptions } from "../../../../src/core/signatures/pdf";
 
 /** A signer: key and certificate. */
 export interface TestSigner {
@@ -102,4 +103,38 @@ export function buildMismatchedCms(digest: Buffer, pki: TestPki): Promise<Buffer
     sign: createRsaSigner(pki.manager.privateKey),
     signedAttributes: [attribute(Oid.messageDigest, octetString(digest)), signingCertificateV2Attribute(pki.employee.certificate)],
   });
+}
+
+/** An OCSP response about `signer`'s certificate, signed by the test root (or `responder`), as Custos's responder answers. */
+export function ocspAbout(
+  pki: TestPki,
+  signer: TestSigner,
+  options: { producedAt: Date; status?: OcspCertStatus; responder?: { certificate: Buffer; privateKey: KeyObject }; issuer?: Buffer },
+): Buffer {
+  const responder = options.responder ?? { certificate: pki.root.certificate, privateKey: pki.root.privateKey };
+  return buildOcspResponse({
+    responder,
+    certificates: [responder.certificate],
+    producedAt: options.producedAt,
+    nextUpdate: new Date(options.producedAt.getTime() + DAY),
+    answers: [{ certId: certIdFor(signer.certificate, options.issuer ?? pki.root.certificate), status: options.status ?? { status: "good" } }],
+  });
+}
+
+/** The PDF with a DSS holding the test PKI's certificates and OCSP responses (good, produced at `producedAt`) for the signers and the TSA: PAdES B-LT. */
+export function withTestDss(pdf: Uint8Array, pki: TestPki, producedAt = new Date()): Uint8Array {
+  return addDss(pdf, {
+    certificates: [pki.root.certificate, pki.employee.certificate, pki.manager.certificate, pki.tsa.certificate],
+    ocsps: [pki.employee, pki.manager, pki.tsa].map((s) => ocspAbout(pki, s, { producedAt })),
+  });
+}
+
+/** The issuer's own record of the test certificates, none revoked (what the Custos server passes as `revocationRecords`). */
+export function knownGood(pki: TestPki): Map<string, { revokedAt: Date | null; revocationReason: string | null }> {
+  return new Map([pki.employee, pki.manager, pki.tsa].map((s) => [readCertificate(s.certificate).serialNumber, { revokedAt: null, revocationReason: null }]));
+}
+
+/** A `timestamp` callback for a document timestamp (SHA-256 digest in, token out) from the test TSA, at `genTime`'s clock. */
+export function digestTimestamper(pki: TestPki): (digest: Buffer) => Promise<Buffer> {
+  return (digest) => testToken(pki, { messageImprint: digest, hashAlgorithm: "sha256", certReq: true });
 }
