@@ -12,7 +12,8 @@ import { certificatePemToDer } from "../../../src/core/signatures/pki/index";
 import { startHarness, type Client, type TestUser } from "../../support/app";
 import { appendPage, contentAsMetadata, firstPage, newAppearanceOnSignedWidget, overlayAsUnsignedField } from "../../support/pdf-attacks";
 import { createNssDb, makeTempDir, runPdfsig } from "../signatures/support/validators";
-import { createTestPki, signPdf } from "../signatures/support/test-pki";
+import { createTestPki, knownGood, signPdf } from "../signatures/support/test-pki";
+import { verifyWithOurRecords } from "../../../src/core/signatures/verify-with-records";
 import { expectJson } from "../records/support";
 import { procedurePdf } from "./fixtures";
 
@@ -69,7 +70,8 @@ async function approveThrough(revisionId: string) {
   expect((await decide(ap, approver, revisionId)).state).toBe("effective");
 }
 
-const verify = (pdf: Uint8Array) => verifyPdfSignatures(pdf, { trustAnchors: [root] });
+/** As the server verifies: revocation from its own records (a review copy has no DSS yet). */
+const verify = (pdf: Uint8Array) => verifyWithOurRecords(h.deps.db, pdf, root, h.clock.now());
 
 function streamsOfDss(file: PdfFile, key: string): Buffer[] {
   const dss = file.resolve(file.catalog()!.dict.get(PDFName.of("DSS"))) as PDFDict;
@@ -86,7 +88,7 @@ const master = new Uint8Array(await signedRes.arrayBuffer());
 describe("a released controlled document, certified by the organisation seal", () => {
   it("is certified (DocMDP P=2, invisible, time-stamped) before anyone signs, and audited", async () => {
     expect(submitted.certified).toBe(true);
-    const [certification, ...others] = verify(reviewCopy).signatures;
+    const [certification, ...others] = (await verify(reviewCopy)).signatures;
     expect(others).toEqual([]);
     expect(certification).toMatchObject({ docMdp: 2, ok: true, reason: `受控文件发布 Released controlled document ${document.number} rev. A` });
     expect(certification!.cms!.timestamp?.ok).toBe(true);
@@ -110,9 +112,9 @@ describe("a released controlled document, certified by the organisation seal", (
     expect(events.map((e) => e.action).indexOf("document.release_certified")).toBeLessThan(events.map((e) => e.action).indexOf("document.submitted_for_review"));
   });
 
-  it("ends as B-LTA that stays valid under the certification: our verifier passes every signature", () => {
+  it("ends as B-LTA that stays valid under the certification: our verifier passes every signature", async () => {
     expect(signedRes.status).toBe(200);
-    const report = verify(master);
+    const report = await verify(master);
     expect(report.signatures.map((s) => [s.type, s.docMdp ?? null, s.name ?? null])).toEqual([
       ["signature", 2, `${orgName} 电子印章 Organisation seal`],
       ["signature", null, "李娜"],
@@ -135,9 +137,9 @@ describe("a released controlled document, certified by the organisation seal", (
     expect(verdicts[0]!.commonName).toBe(`${orgName} 电子印章 Organisation seal`);
   });
 
-  it("carries in its DSS an OCSP response saying the seal's certificate is good", () => {
+  it("carries in its DSS an OCSP response saying the seal's certificate is good", async () => {
     const file = openPdf(master);
-    const sealSerial = verify(master).signatures[0]!.cms!.signer!.serialNumber!;
+    const sealSerial = (await verify(master)).signatures[0]!.cms!.signer!.serialNumber!;
     const caPem = join(tmp.dir, "ca.pem");
     writeFileSync(caPem, `-----BEGIN CERTIFICATE-----\n${root.toString("base64")}\n-----END CERTIFICATE-----\n`);
     const statuses = streamsOfDss(file, "OCSPs").map((ocsp, i) => {
@@ -161,7 +163,7 @@ describe("a released controlled document, certified by the organisation seal", (
       ["a text annotation", withTextAnnotation(master), "ANNOTATION_ADDED"],
     ];
     for (const [name, pdf, code] of attacks) {
-      const [certification] = verify(pdf).signatures;
+      const [certification] = (await verify(pdf)).signatures;
       expect(certification!.cms!.ok, name).toBe(true);
       expect(certification!.ok, name).toBe(false);
       expect(certification!.changesAfter.modifications.map((m) => m.code), name).toContain(code);
@@ -170,7 +172,7 @@ describe("a released controlled document, certified by the organisation seal", (
     const other = await createTestPki();
     const appended = appendPage(master).pdf;
     const countersigned = await signPdf(appended, other, other.manager, { fieldName: "Later", signerName: "x", reason: "签署 Signed", signingTime: new Date() });
-    const report = verifyPdfSignatures(countersigned, { trustAnchors: [root, other.root.certificate] });
+    const report = verifyPdfSignatures(countersigned, { trustAnchors: [root, other.root.certificate], revocationRecords: knownGood(other) });
     expect(report.signatures[report.signatures.length - 1]!.ok).toBe(true);
     expect(report.signatures[0]!.ok).toBe(false);
     expect(report.signatures[0]!.changesAfter.modifications[0]!.code).toBe("CERTIFIED_PAGES_ADDED");
