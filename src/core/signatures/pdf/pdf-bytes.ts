@@ -75,6 +75,13 @@ export function readObjectHeader(bytes: Uint8Array, pos: number): { objectNumber
  *
  * @throws Error when the data cannot be decoded or inflates beyond `maxOutputLength`.
  */
+/**
+ * The most an object stream or a cross-reference stream may inflate to (a file's structure, not
+ * its images: a cross-reference stream of a million objects is some 7 MB). Beyond it the stream
+ * counts as unreadable: a few kilobytes that inflate to gigabytes must not take the server down.
+ */
+export const MAX_STRUCTURE_STREAM_BYTES = 32 * 1024 * 1024;
+
 export function decodeStreamData(stream: PDFRawStream, maxOutputLength?: number): Uint8Array {
   const filter = stream.dict.get(PDFName.of("Filter"));
   const filterName = filter instanceof PDFName ? filter : filter instanceof PDFArray && filter.size() === 1 ? filter.get(0) : undefined;
@@ -92,7 +99,9 @@ export function decodeStreamData(stream: PDFRawStream, maxOutputLength?: number)
     if (parms instanceof PDFArray) parms = parms.get(0);
     return parms instanceof PDFDict ? undoPredictor(data, parms) : data;
   }
-  return decodePDFRawStream(stream).decode();
+  const decoded = decodePDFRawStream(stream).decode();
+  if (maxOutputLength && decoded.length > maxOutputLength) throw new RangeError(`the stream decodes to more than ${maxOutputLength} bytes`);
+  return decoded;
 }
 
 function numberIn(dict: PDFDict, key: string, fallback: number): number {

@@ -1,5 +1,5 @@
 import { PDFArray, PDFContext, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFObject } from "pdf-lib";
-import { decodeStreamData, indexOfBytes, readObjectHeader, readUnsignedInt } from "./pdf-bytes";
+import { MAX_STRUCTURE_STREAM_BYTES, decodeStreamData, indexOfBytes, readObjectHeader, readUnsignedInt } from "./pdf-bytes";
 import { XrefError, findStartXref, numberOf, readXrefChain, reconstructXref, parserAt, type XrefEntry, type XrefSection } from "./xref-reader";
 
 /** Raised when bytes are not a usable PDF. `code` says why. */
@@ -177,7 +177,7 @@ function createFile(
       objectStreams.set(num, known);
       return known;
     }
-    const data = decodeStreamData(stream);
+    const data = decodeStreamData(stream, MAX_STRUCTURE_STREAM_BYTES);
     const first = numberOf(stream.dict, "First") ?? 0;
     const n = numberOf(stream.dict, "N") ?? 0;
     const offsets = new Map<number, number>();

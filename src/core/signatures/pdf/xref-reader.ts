@@ -1,5 +1,5 @@
 import { PDFArray, PDFContext, PDFDict, PDFName, PDFNumber, PDFObjectParser, PDFRawStream } from "pdf-lib";
-import { decodeStreamData, indexOfBytes, lastIndexOfBytes, latin1, matchKeyword, readObjectHeader, readUnsignedInt, skipWhitespace } from "./pdf-bytes";
+import { MAX_STRUCTURE_STREAM_BYTES, decodeStreamData, indexOfBytes, lastIndexOfBytes, latin1, matchKeyword, readObjectHeader, readUnsignedInt, skipWhitespace } from "./pdf-bytes";
 
 /** Where an object lives, per a cross-reference section. */
 export type XrefEntry =
@@ -132,7 +132,7 @@ function readStream(bytes: Uint8Array, offset: number, header: { objectNumber: n
   const index: number[] = indexArray instanceof PDFArray ? indexArray.asArray().map((v) => (v instanceof PDFNumber ? v.asNumber() : 0)) : [0, size];
   let data: Uint8Array;
   try {
-    data = decodeStreamData(stream);
+    data = decodeStreamData(stream, MAX_STRUCTURE_STREAM_BYTES);
   } catch (error) {
     throw new XrefError(`xref stream cannot be decoded: ${(error as Error).message}`);
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PDFDict, PDFRawStream } from "pdf-lib";
+import { deflateSync } from "node:zlib";
 import { newParseCache, openPdf } from "../../../../src/core/signatures/pdf/pdf-file";
+import { MAX_STRUCTURE_STREAM_BYTES, decodeStreamData } from "../../../../src/core/signatures/pdf/pdf-bytes";
 
 /** A PDF without cross-reference data (so both views are rebuilt by scanning), one object far from the end, one at it. */
 function bytesOf(text: string): Uint8Array {
@@ -40,5 +42,44 @@ describe("the parse cache shared by the revisions of one file", () => {
     const copy = openPdf(new Uint8Array(full), { parseCache: cache });
     expect(copy.parseCache).toBeUndefined();
     expect(copy.lookup(1)).not.toBe(whole.lookup(1));
+  });
+});
+
+describe("streams that hold the file's structure", () => {
+  it("are not inflated past 32 MB: an object stream that is a deflate bomb is unreadable, not a server's memory", () => {
+    // object 5 lives in object stream 6, whose 40 MB of content deflates to some 40 KB
+    const content = Buffer.concat([Buffer.from("5 0 (", "latin1"), Buffer.alloc(40 * 1024 * 1024, 0x41), Buffer.from(")", "latin1")]);
+    const bomb = deflateSync(content, { level: 9 });
+    expect(bomb.length).toBeLessThan(200_000);
+    const parts: Buffer[] = [];
+    const offsets: number[] = [];
+    const push = (b: Buffer | string) => parts.push(typeof b === "string" ? Buffer.from(b, "latin1") : b);
+    const at = () => parts.reduce((n, p) => n + p.length, 0);
+    push("%PDF-1.7\n");
+    offsets[1] = at();
+    push("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Bomb 5 0 R >>\nendobj\n");
+    offsets[2] = at();
+    push("2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+    offsets[6] = at();
+    push(`6 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${bomb.length} >>\nstream\n`);
+    push(bomb);
+    push("\nendstream\nendobj\n");
+    // a cross-reference stream: type 1 (offset) for 1, 2, 6; type 2 (in object stream 6) for 5
+    const row = (type: number, a: number, b: number) => Buffer.from([type, (a >> 24) & 255, (a >> 16) & 255, (a >> 8) & 255, a & 255, b]);
+    const rows = Buffer.concat([row(0, 0, 0), row(1, offsets[1]!, 0), row(1, offsets[2]!, 0), row(0, 0, 0), row(0, 0, 0), row(2, 6, 0), row(1, offsets[6]!, 0), row(1, 0, 0)]);
+    const xrefAt = at();
+    rows.writeUInt32BE(xrefAt, 7 * 6 + 1);
+    push(`7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 1] /Root 1 0 R /Length ${rows.length} >>\nstream\n`);
+    push(rows);
+    push(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`);
+    const file = openPdf(new Uint8Array(Buffer.concat(parts)));
+    expect(file.reconstructed).toBe(false);
+    expect(file.entries.get(5)).toMatchObject({ kind: "compressed", stream: 6 });
+    expect(file.lookup(5)).toBeUndefined();
+    // the same object stream, inflating to less than the limit, is read
+    const small = Buffer.concat([Buffer.from("5 0 (", "latin1"), Buffer.alloc(1024, 0x41), Buffer.from(")", "latin1")]);
+    const stream = openPdf(new Uint8Array(Buffer.concat(parts))).lookup(6) as PDFRawStream;
+    expect(decodeStreamData(PDFRawStream.of(stream.dict, deflateSync(small)), MAX_STRUCTURE_STREAM_BYTES)).toHaveLength(small.length);
+    expect(() => decodeStreamData(stream, MAX_STRUCTURE_STREAM_BYTES)).toThrow(RangeError);
   });
 });
