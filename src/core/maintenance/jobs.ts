@@ -4,21 +4,33 @@ import type { Db } from "../../db/client";
 import { defineJob } from "../jobs/define";
 
 /**
- * Upkeep of the embedded database. PostgreSQL's autovacuum keeps a server's planner statistics
- * fresh and reclaims dead rows; PGlite runs no autovacuum, so without these jobs its statistics
- * stay as they were at the first query (a Chinese search over 10 000 records took 76 ms, 15 ms
- * after ANALYZE) and its tables only grow. On PostgreSQL both jobs leave the work to autovacuum.
+ * Upkeep of a database nobody else keeps. PostgreSQL's autovacuum keeps a server's planner
+ * statistics fresh and reclaims dead rows; PGlite runs no autovacuum (and a server may have it
+ * switched off), so without these jobs the statistics stay as they were at the first query (a
+ * Chinese search over 10 000 records took 76 ms, 15 ms after ANALYZE) and the tables only grow.
+ * Where autovacuum runs, both jobs leave the work to it.
  */
 
-const embedded = new WeakMap<Db, Promise<boolean>>();
+const upkeep = new WeakMap<Db, Promise<{ own: boolean; why: string }>>();
 
 /** Whether `db` is the embedded PGlite, asked once per handle. */
-export function isEmbeddedDatabase(db: Db): Promise<boolean> {
-  let answer = embedded.get(db);
+export async function isEmbeddedDatabase(db: Db): Promise<boolean> {
+  return (await upkeepOf(db)).why === "embedded";
+}
+
+/** Whether Custos must keep `db` itself (embedded, or a server with autovacuum off), asked once per handle. */
+function upkeepOf(db: Db): Promise<{ own: boolean; why: string }> {
+  let answer = upkeep.get(db);
   if (!answer) {
-    answer = db.execute<{ version: string }>(sql`select version() as version`).then((r) => String(rowsOf<{ version: string }>(r)[0]?.version ?? "").includes("PGlite"));
-    answer.catch(() => embedded.delete(db));
-    embedded.set(db, answer);
+    answer = db
+      .execute<{ version: string; autovacuum: string }>(sql`select version() as version, current_setting('autovacuum') as autovacuum`)
+      .then((r) => {
+        const row = rowsOf<{ version: string; autovacuum: string }>(r)[0];
+        if (String(row?.version ?? "").includes("PGlite")) return { own: true, why: "embedded" };
+        return row?.autovacuum === "on" ? { own: false, why: "autovacuum" } : { own: true, why: "autovacuum-off" };
+      });
+    answer.catch(() => upkeep.delete(db));
+    upkeep.set(db, answer);
   }
   return answer;
 }
@@ -28,14 +40,16 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 /**
- * Refreshes the embedded database's planner statistics (`analyze`), or also reclaims dead rows
- * (`vacuum`); on PostgreSQL does nothing and says so. Runs outside any transaction.
+ * Refreshes the planner statistics (`analyze`), or also reclaims dead rows (`vacuum`), where
+ * nobody else does: the embedded database, or a server whose autovacuum is off; where autovacuum
+ * runs, does nothing and says so. Runs outside any transaction.
  */
 export async function maintainDatabase(db: Db, what: "analyze" | "vacuum"): Promise<Record<string, unknown>> {
-  if (!(await isEmbeddedDatabase(db))) return { skipped: "PostgreSQL: autovacuum maintains the statistics and the tables" };
+  const { own, why } = await upkeepOf(db);
+  if (!own) return { skipped: "PostgreSQL: autovacuum maintains the statistics and the tables" };
   const started = performance.now();
   await db.execute(what === "analyze" ? sql`analyze` : sql`vacuum (analyze)`);
-  return { [what === "analyze" ? "analyzedMs" : "vacuumedMs"]: Math.round(performance.now() - started) };
+  return { [what === "analyze" ? "analyzedMs" : "vacuumedMs"]: Math.round(performance.now() - started), because: why };
 }
 
 /** Fresh planner statistics every hour, and right after a bulk import (`reason`). */
