@@ -59,7 +59,8 @@ async function loadAuthority(deps: AppDeps, id: string): Promise<Authority | und
   return authorityOf(deps, row);
 }
 
-function authorityOf(deps: AppDeps, row: repo.AuthorityRow): Authority {
+/** A stored authority row with its key unsealed. */
+export function authorityOf(deps: AppDeps, row: repo.AuthorityRow): Authority {
   const id = row.id;
   return {
     certificate: certificatePemToDer(row.certificatePem),
@@ -67,7 +68,8 @@ function authorityOf(deps: AppDeps, row: repo.AuthorityRow): Authority {
   };
 }
 
-async function storeAuthority(deps: AppDeps, id: "root" | "tsa", certificate: Buffer, serialNumber: string, key: KeyObject) {
+/** Stores an authority's certificate with its key sealed under the master key; false when the id was taken first. */
+export async function storeAuthority(deps: AppDeps, id: string, certificate: Buffer, serialNumber: string, key: KeyObject) {
   return repo.insertAuthority(deps.db, {
     id,
     certificatePem: certificateDerToPem(certificate),

@@ -101,6 +101,8 @@ export async function addDocumentTimestamp(
   pdf: Uint8Array,
   fieldName: string,
   timestamp: (digest: Buffer) => Promise<Buffer>,
+  /** The imprint's hash algorithm (node:crypto name): SHA-256 unless an older archive is reproduced. */
+  digestAlgorithm = "sha256",
 ): Promise<{ pdf: Uint8Array; byteRange: [number, number, number, number]; token: Buffer }> {
   const prepared = await preparePdfSignature(pdf, {
     fieldName,
@@ -110,6 +112,6 @@ export async function addDocumentTimestamp(
     documentTimestamp: true,
     placeholderBytes: 8192,
   });
-  const token = await timestamp(hashByteRange(prepared.pdf, prepared.byteRange));
+  const token = await timestamp(hashByteRange(prepared.pdf, prepared.byteRange, digestAlgorithm));
   return { pdf: embedCmsSignature(prepared, token), byteRange: prepared.byteRange, token };
 }

@@ -14,7 +14,8 @@ import { ensurePki, TSA_POLICY_OID } from "../../../../src/core/signatures/autho
 import { latestArchivedVersion, newestTimestampOf, timestampFactsOf, UnreadableArchiveError } from "../../../../src/core/signatures/archive-chain";
 import { renewalReasonOf, renewArchiveTimestamps } from "../../../../src/core/signatures/archive-renewal";
 import { createRsaSigner, createTimeStampToken } from "../../../../src/core/signatures/cms/index";
-import { embedCmsSignature, inspectPdfSignatures, preparePdfSignature } from "../../../../src/core/signatures/pdf/index";
+import { inspectPdfSignatures } from "../../../../src/core/signatures/pdf/index";
+import { addDocumentTimestamp } from "../../../../src/core/signatures/sign-pdf";
 import { openPdf } from "../../../../src/core/signatures/pdf/pdf-file";
 import { certificateDerToPem, certificatePemToDer, generateRsaKeyPair, issueTsaCertificate } from "../../../../src/core/signatures/pki/index";
 import { readCertificate } from "../../../../src/core/signatures/pki/read-certificate";
@@ -69,21 +70,19 @@ async function download(id: string, client = managerClient): Promise<Uint8Array>
 /** A copy of `pdf` whose newest time stamp is a document timestamp over a SHA-1 imprint (as old archives have). */
 async function withSha1DocumentTimestamp(pdf: Uint8Array): Promise<Uint8Array> {
   const { root, tsa } = await ensurePki(h.deps);
-  const prepared = await preparePdfSignature(pdf, { fieldName: "Legacy_DocTimeStamp", signerName: "", reason: "", signingTime: new Date(0), documentTimestamp: true, placeholderBytes: 8192 });
-  const [a, b, c, d] = prepared.byteRange;
-  const imprint = createHash("sha1").update(prepared.pdf.subarray(a, a + b)).update(prepared.pdf.subarray(c, c + d)).digest();
-  const token = await createTimeStampToken({
-    messageImprint: imprint,
-    hashAlgorithm: "sha1",
-    certReq: true,
-    serialNumber: 900_001n,
-    genTime: h.clock.now(),
-    policyOid: TSA_POLICY_OID,
-    tsaCertificate: tsa.certificate,
-    chain: [root.certificate],
-    sign: createRsaSigner(tsa.privateKey),
-  });
-  return embedCmsSignature(prepared, token);
+  const sha1Token = (imprint: Buffer) =>
+    createTimeStampToken({
+      messageImprint: imprint,
+      hashAlgorithm: "sha1",
+      certReq: true,
+      serialNumber: 900_001n,
+      genTime: h.clock.now(),
+      policyOid: TSA_POLICY_OID,
+      tsaCertificate: tsa.certificate,
+      chain: [root.certificate],
+      sign: createRsaSigner(tsa.privateKey),
+    });
+  return (await addDocumentTimestamp(pdf, "Legacy_DocTimeStamp", sha1Token, "sha1")).pdf;
 }
 
 const chainOf = (original: string) => h.deps.db.select().from(archiveTimestamps).where(eq(archiveTimestamps.originalSha256, original)).orderBy(asc(archiveTimestamps.sequence));
